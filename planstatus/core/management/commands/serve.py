@@ -1,0 +1,29 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from planstatus.core.services import demo_login_works, initialise_installation
+
+
+class Command(BaseCommand):
+    help = "Prepare the database (as `init`) and serve Planstatus."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        initialise_installation(verbosity=0)
+        host, port = options["host"], options["port"]
+        shown_host = f"[{host}]" if ":" in host else host
+        self.stdout.write(self.style.SUCCESS(f"Planstatus: http://{shown_host}:{port}/"))
+        if demo_login_works():
+            self.stdout.write(
+                f"Demo-innlogging: {settings.DEMO_USERNAME} / {settings.DEMO_PASSWORD}"
+                f"  (http://{shown_host}:{port}/admin/)"
+            )
+        self.stdout.write(f"Data: {settings.DATA_DIR}")
+        # The development server; issue-tracked production serving comes with gunicorn.
+        call_command("runserver", f"{shown_host}:{port}", use_reloader=False)

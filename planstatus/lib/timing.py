@@ -1,0 +1,51 @@
+"""Reading the "Tid" column of a plan: `2025`, `2025.-2026`, `2025 2026`, `årleg`, `Kont`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+_YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d|21\d\d)(?!\d)")
+# Nynorsk, Bokmål and English words seen or expected in the column; matched on word starts
+# so that "Kont", "kont." and "kontinuerleg" all count.
+_YEARLY = re.compile(r"\b(årleg|årlig|kvart år|hvert år|annual|yearly)", re.IGNORECASE)
+_CONTINUOUS = re.compile(
+    r"\b(kont|løpande|løpende|fortløpande|fortløpende|heile perioden|hele perioden|continuous|ongoing)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Timing:
+    text: str
+    start: int | None = None
+    end: int | None = None
+    yearly: bool = False
+    continuous: bool = False
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def normalise_timing_text(text: str) -> str:
+    """Join the lines of a cell with single spaces: "2025.-\\n2026" → "2025.-2026"."""
+    parts = [line.strip() for line in text.splitlines() if line.strip()]
+    joined = ""
+    for part in parts:
+        if joined and not joined.endswith("-"):
+            joined += " "
+        joined += part
+    return re.sub(r"\s+", " ", joined)
+
+
+def parse_timing(text: str) -> Timing:
+    """Parse a timing cell. Years span from the first to the last year written."""
+    text = normalise_timing_text(text)
+    years = [int(y) for y in _YEAR.findall(text)]
+    return Timing(
+        text=text,
+        start=min(years) if years else None,
+        end=max(years) if years else None,
+        yearly=bool(_YEARLY.search(text)),
+        continuous=bool(_CONTINUOUS.search(text)),
+    )

@@ -1,0 +1,66 @@
+from django.contrib import admin
+
+from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Plan, StatusUpdate
+
+
+class FocusAreaInline(admin.TabularInline):
+    model = FocusArea
+    extra = 0
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "region", "kind", "state", "published", "period"]
+    list_filter = ["region", "kind", "state", "published"]
+    search_fields = ["title"]
+    inlines = [FocusAreaInline]
+
+
+@admin.register(Goal)
+class GoalAdmin(admin.ModelAdmin):
+    list_display = ["code", "text", "plan", "focus_area"]
+    list_filter = ["plan"]
+    search_fields = ["code", "text"]
+
+
+class MeasureActorInline(admin.TabularInline):
+    model = MeasureActor
+    extra = 0
+    autocomplete_fields = ["actor"]
+
+
+class StatusUpdateInline(admin.TabularInline):
+    """History is append-only: earlier updates are shown, never edited or removed."""
+
+    model = StatusUpdate
+    extra = 0
+    fields = ["status", "comment", "source", "created_by", "created_at"]
+    readonly_fields = ["created_at"]
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = ["code", "written_code", "text", "timing_text", "focus_area"]
+    list_filter = ["focus_area__plan"]
+    search_fields = ["code", "text"]
+    list_select_related = ["focus_area"]
+    inlines = [MeasureActorInline, StatusUpdateInline]
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(admin.ModelAdmin):
+    list_display = ["measure", "status", "source", "created_by", "created_at"]
+    list_filter = ["status", "source"]
+    list_select_related = ["measure", "created_by"]
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -1,0 +1,303 @@
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from planstatus.regions.models import Actor, Region
+
+
+class Status(models.TextChoices):
+    UNKNOWN = "unknown", _("not assessed")
+    NOT_STARTED = "not_started", _("not started")
+    STARTED = "started", _("started")
+    DONE = "done", _("done")
+    CANCELLED = "cancelled", _("stopped without being carried out")
+
+    # Status is never carried by colour alone: every status has a word (its label),
+    # a symbol and a colour, and the templates show all three.
+    @property
+    def symbol(self) -> str:
+        return _STATUS_SYMBOLS[self]
+
+    @property
+    def colour(self) -> str:
+        return _STATUS_COLOURS[self]
+
+    @property
+    def colour_name(self) -> str:
+        return str(_STATUS_COLOUR_NAMES[self])
+
+
+_STATUS_SYMBOLS = {
+    Status.UNKNOWN: "?",
+    Status.NOT_STARTED: "○",
+    Status.STARTED: "◐",
+    Status.DONE: "✓",
+    Status.CANCELLED: "⊘",
+}
+_STATUS_COLOURS = {
+    Status.UNKNOWN: "grey",
+    Status.NOT_STARTED: "red",
+    Status.STARTED: "yellow",
+    Status.DONE: "green",
+    Status.CANCELLED: "dark",
+}
+# The words the plan documents use for the traffic-light colours (GRØN / GUL / RAUD).
+_STATUS_COLOUR_NAMES = {
+    Status.UNKNOWN: _("grey"),
+    Status.NOT_STARTED: _("red"),
+    Status.STARTED: _("yellow"),
+    Status.DONE: _("green"),
+    Status.CANCELLED: _("black"),
+}
+
+
+class Plan(models.Model):
+    class Kind(models.TextChoices):
+        REGIONAL_PLAN = "regional_plan", _("regional plan")
+        STRATEGIC_PLAN = "strategic_plan", _("strategic plan")
+        PROGRAMME = "programme", _("programme")
+        ACTION_PROGRAMME = "action_programme", _("action programme")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        ADOPTED = "adopted", _("adopted")
+        ARCHIVED = "archived", _("archived")
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="plans")
+    slug = models.SlugField(_("short name"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    period_start = models.PositiveSmallIntegerField(_("period from"), null=True, blank=True)
+    period_end = models.PositiveSmallIntegerField(_("period to"), null=True, blank=True)
+    adopted_by = models.CharField(_("adopted by"), max_length=200, blank=True)
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    # Only published plans are visible to people who are not staff of the installation.
+    published = models.BooleanField(_("published"), default=False)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["region", "-period_start", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "slug"], name="unique_plan_slug_per_region"),
+            models.CheckConstraint(
+                condition=models.Q(period_start__isnull=True)
+                | models.Q(period_end__isnull=True)
+                | models.Q(period_end__gte=models.F("period_start")),
+                name="plan_period_in_order",
+            ),
+        ]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("plan", args=[self.region.slug, self.slug])
+
+    @property
+    def period(self) -> str:
+        if self.period_start and self.period_end:
+            return f"{self.period_start}–{self.period_end}"
+        return str(self.period_start or self.period_end or "")
+
+    def measures(self) -> MeasureQuerySet:
+        return Measure.objects.filter(focus_area__plan=self)
+
+
+class FocusArea(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="focus_areas")
+    code = models.CharField(_("code"), max_length=20, blank=True)
+    name = models.CharField(_("name"), max_length=300)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["plan", "order"]
+        verbose_name = _("focus area")
+        verbose_name_plural = _("focus areas")
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name}" if self.code else self.name
+
+
+class Goal(models.Model):
+    # A goal usually sits under a focus area; programmes also state goals for the whole
+    # plan ("Mål for Hallingdal"), which have no focus area.
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    focus_area = models.ForeignKey(
+        FocusArea, on_delete=models.CASCADE, related_name="goals", null=True, blank=True
+    )
+    code = models.CharField(_("code"), max_length=20, blank=True)
+    text = models.TextField(_("goal"))
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["plan", "order"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+
+    def __str__(self) -> str:
+        return f"{_('Goal')} {self.code}" if self.code else self.text[:60]
+
+
+class MeasureQuerySet(models.QuerySet["Measure"]):
+    def with_status(self) -> MeasureQuerySet:
+        """Annotate `status` and `status_at`: the latest status update, in one query."""
+        latest = StatusUpdate.objects.filter(measure=OuterRef("pk")).order_by(
+            "-created_at", "-pk"
+        )
+        return self.annotate(
+            status=Coalesce(
+                Subquery(latest.values("status")[:1]),
+                Value(Status.UNKNOWN.value),
+                output_field=models.CharField(),
+            ),
+            status_at=Subquery(latest.values("created_at")[:1]),
+        )
+
+
+class Measure(models.Model):
+    # Results of a programme sit straight under a focus area, so the goal is optional;
+    # when it is set it belongs to the same focus area.
+    focus_area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, related_name="measures")
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="measures", null=True, blank=True
+    )
+    code = models.CharField(_("code"), max_length=20, blank=True)
+    written_code = models.CharField(
+        _("code as written"),
+        max_length=20,
+        blank=True,
+        help_text=_("The code exactly as the plan document writes it, slips included."),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    text = models.TextField(_("measure"))
+    timing_text = models.CharField(_("time as written"), max_length=100, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("from year"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("to year"), null=True, blank=True)
+    yearly = models.BooleanField(_("yearly"), default=False)
+    continuous = models.BooleanField(_("continuous"), default=False)
+    note = models.TextField(_("note"), blank=True)
+    actors = models.ManyToManyField(Actor, through="MeasureActor", related_name="measures")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["focus_area__order", "order"]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:60]}".strip()
+
+    def get_absolute_url(self) -> str:
+        plan = self.focus_area.plan
+        return reverse("measure", args=[plan.region.slug, plan.slug, self.pk])
+
+    @property
+    def current_status(self) -> Status:
+        """The latest update's status; uses the `with_status()` annotation when present."""
+        value = getattr(self, "status", None)
+        if value is None:
+            latest = self.status_updates.order_by("-created_at", "-pk").first()
+            value = latest.status if latest else Status.UNKNOWN
+        return Status(value)
+
+    def _actor_links(self, role: str) -> list[MeasureActor]:
+        return sorted(
+            (link for link in self.actor_links.all() if link.role == role),
+            key=lambda link: link.position,
+        )
+
+    @property
+    def responsible_links(self) -> list[MeasureActor]:
+        return self._actor_links(MeasureActor.Role.RESPONSIBLE)
+
+    @property
+    def involved_links(self) -> list[MeasureActor]:
+        return self._actor_links(MeasureActor.Role.INVOLVED)
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        """Its time has passed and it is neither done nor stopped."""
+        if self.end_year is None or self.yearly or self.continuous:
+            return False
+        year = (today or timezone.localdate()).year
+        return self.end_year < year and self.current_status not in {
+            Status.DONE,
+            Status.CANCELLED,
+        }
+
+
+class MeasureActor(models.Model):
+    class Role(models.TextChoices):
+        RESPONSIBLE = "responsible", _("responsible")
+        INVOLVED = "involved", _("involved")
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="actor_links")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="measure_links")
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # The form the plan used for this actor in this row ("Regionråd", "Kommunane").
+    written_as = models.CharField(_("written as"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["measure", "role", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "actor", "role"], name="actor_once_per_role_per_measure"
+            )
+        ]
+        verbose_name = _("actor on measure")
+        verbose_name_plural = _("actors on measures")
+
+    def __str__(self) -> str:
+        return f"{self.actor} ({self.get_role_display()})"
+
+
+class StatusUpdate(models.Model):
+    """One reported status. Updates are only ever added: the latest is the current status."""
+
+    class Source(models.TextChoices):
+        WEB = "web", _("web")
+        SEED = "seed", _("source document")
+        IMPORT = "import", _("import")
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="status_updates")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="status_updates",
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["measure", "-created_at"], name="status_latest_idx")]
+        verbose_name = _("status update")
+        verbose_name_plural = _("status updates")
+
+    def __str__(self) -> str:
+        return f"{self.measure.code}: {self.get_status_display()}"
+
+    @property
+    def status_enum(self) -> Status:
+        return Status(self.status)

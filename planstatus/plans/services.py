@@ -1,0 +1,208 @@
+"""Writes that span several models. Each runs in one transaction."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+
+from planstatus.lib.timing import parse_timing
+from planstatus.plans.models import (
+    FocusArea,
+    Goal,
+    Measure,
+    MeasureActor,
+    Plan,
+    Status,
+    StatusUpdate,
+)
+from planstatus.regions.models import Actor, Municipality, MunicipalityPopulation, Region
+
+SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
+HALLINGDAL_SEED = SEED_DIR / "hallingdal.yaml"
+
+
+class SeedError(ValueError):
+    """The seed data is inconsistent; nothing was written."""
+
+
+def record_status(
+    *,
+    measure: Measure,
+    status: Status,
+    comment: str = "",
+    user: AbstractBaseUser | AnonymousUser | None = None,
+    source: str = StatusUpdate.Source.WEB,
+) -> StatusUpdate:
+    """Add a status update. Earlier updates are kept: the history is the record."""
+    return StatusUpdate.objects.create(
+        measure=measure,
+        status=status,
+        comment=comment,
+        created_by=user if user is not None and user.is_authenticated else None,
+        source=source,
+    )
+
+
+def _date(value: Any) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value))
+
+
+def load_seed_file(*, path: Path = HALLINGDAL_SEED) -> Region:
+    with path.open(encoding="utf-8") as f:
+        data = yaml.safe_load(f)
+    return load_region_data(data=data)
+
+
+@transaction.atomic
+def load_region_data(*, data: Mapping[str, Any]) -> Region:
+    """Create a region with its municipalities, actors and plans from curated data.
+
+    Every actor written in a measure must be a known written form of exactly one actor;
+    anything else raises SeedError and leaves the database as it was.
+    """
+    region_data = data["region"]
+    if Region.objects.filter(slug=region_data["slug"]).exists():
+        raise SeedError(f"Region «{region_data['slug']}» finst allereie.")
+    region = Region.objects.create(
+        slug=region_data["slug"],
+        name=region_data["name"],
+        council_name=region_data.get("council_name", ""),
+        description=region_data.get("description", ""),
+    )
+    for m in region_data.get("municipalities", []):
+        municipality = Municipality.objects.create(
+            region=region,
+            name=m["name"],
+            number=str(m["number"]),
+            number_2020_2023=str(m.get("number_2020_2023") or ""),
+            number_before_2020=str(m.get("number_before_2020") or ""),
+            area_km2=Decimal(str(m["area_km2"])) if m.get("area_km2") is not None else None,
+            note=m.get("note") or "",
+        )
+        MunicipalityPopulation.objects.bulk_create(
+            MunicipalityPopulation(
+                municipality=municipality, date=_date(p["date"]), count=int(p["count"])
+            )
+            for p in m.get("populations", [])
+        )
+
+    actors_by_form: dict[str, Actor] = {}
+    for a in data.get("actors", []):
+        actor = Actor.objects.create(
+            region=region,
+            name=a["name"],
+            short_name=a.get("short_name") or "",
+            kind=a.get("kind") or Actor.Kind.OTHER,
+            aliases=list(a.get("aliases") or []),
+            email=a.get("email") or "",
+            note=a.get("note") or "",
+        )
+        for form in actor.written_forms():
+            other = actors_by_form.setdefault(form, actor)
+            if other != actor:
+                raise SeedError(f"«{form}» er skrive for både {other.name} og {actor.name}.")
+
+    for plan_data in data.get("plans", []):
+        _load_plan(region=region, data=plan_data, actors_by_form=actors_by_form)
+    return region
+
+
+def _load_plan(*, region: Region, data: Mapping[str, Any], actors_by_form: dict[str, Actor]) -> Plan:
+    plan = Plan.objects.create(
+        region=region,
+        slug=data["slug"],
+        kind=data["kind"],
+        title=data["title"],
+        description=data.get("description") or "",
+        period_start=data.get("period_start"),
+        period_end=data.get("period_end"),
+        adopted_by=data.get("adopted_by") or "",
+        adopted_on=_date(data.get("adopted_on")),
+        state=data.get("state") or Plan.State.DRAFT,
+        published=data.get("published", True),
+        note=data.get("note") or "",
+    )
+    goal_order = 0
+    for g in data.get("goals", []):
+        goal_order += 1
+        Goal.objects.create(plan=plan, code=g.get("code") or "", text=g["text"], order=goal_order)
+
+    measure_order = 0
+    updates: list[StatusUpdate] = []
+    links: list[MeasureActor] = []
+    for area_order, area_data in enumerate(data.get("focus_areas", []), start=1):
+        area = FocusArea.objects.create(
+            plan=plan, code=area_data.get("code") or "", name=area_data["name"], order=area_order
+        )
+        groups: list[tuple[Goal | None, list[Mapping[str, Any]]]] = [
+            (None, area_data.get("measures") or [])
+        ]
+        for g in area_data.get("goals") or []:
+            goal_order += 1
+            goal = Goal.objects.create(
+                plan=plan, focus_area=area, code=g.get("code") or "", text=g["text"], order=goal_order
+            )
+            groups.append((goal, g.get("measures") or []))
+        for goal, measures in groups:
+            for m in measures:
+                measure_order += 1
+                timing = parse_timing(str(m.get("timing") or ""))
+                measure = Measure.objects.create(
+                    focus_area=area,
+                    goal=goal,
+                    code=m.get("code") or "",
+                    written_code=m.get("written_code") or "",
+                    order=measure_order,
+                    text=m["text"].strip(),
+                    timing_text=timing.text,
+                    start_year=timing.start,
+                    end_year=timing.end,
+                    yearly=timing.yearly,
+                    continuous=timing.continuous,
+                    note=m.get("note") or "",
+                )
+                for role, key in (
+                    (MeasureActor.Role.RESPONSIBLE, "responsible"),
+                    (MeasureActor.Role.INVOLVED, "involved"),
+                ):
+                    for position, written in enumerate(m.get(key) or []):
+                        try:
+                            actor = actors_by_form[written]
+                        except KeyError:
+                            raise SeedError(
+                                f"Tiltak {measure.code}: ukjend aktør «{written}»."
+                            ) from None
+                        links.append(
+                            MeasureActor(
+                                measure=measure,
+                                actor=actor,
+                                role=role,
+                                position=position,
+                                written_as=written,
+                            )
+                        )
+                status = m.get("status") or Status.UNKNOWN
+                if status != Status.UNKNOWN:
+                    # The programme page states results in words; that is a reported status.
+                    updates.append(
+                        StatusUpdate(
+                            measure=measure,
+                            status=Status(status),
+                            comment=m.get("status_comment") or "",
+                            source=StatusUpdate.Source.SEED,
+                        )
+                    )
+    MeasureActor.objects.bulk_create(links)
+    StatusUpdate.objects.bulk_create(updates)
+    return plan

@@ -1,0 +1,34 @@
+from django.contrib import admin
+
+from planstatus.regions.models import Actor, Municipality, MunicipalityPopulation, Region
+
+
+class MunicipalityInline(admin.TabularInline):
+    model = Municipality
+    extra = 0
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "council_name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MunicipalityInline]
+
+
+class PopulationInline(admin.TabularInline):
+    model = MunicipalityPopulation
+    extra = 0
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "number", "number_2020_2023", "number_before_2020", "region"]
+    list_filter = ["region"]
+    inlines = [PopulationInline]
+
+
+@admin.register(Actor)
+class ActorAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "region", "email"]
+    list_filter = ["region", "kind"]
+    search_fields = ["name", "short_name"]

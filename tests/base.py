@@ -1,0 +1,67 @@
+"""The shared test base: one region with a published and an unpublished plan, and three
+people — the owner and a colleague who run the plan, and an outsider who must see nothing
+that is not public."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+from django.test import TestCase
+
+from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Plan
+from planstatus.regions.models import Actor, Region
+
+
+class BaseTestCase(TestCase):
+    region: Region
+    plan: Plan
+    draft: Plan
+    measure: Measure
+    draft_measure: Measure
+    actor: Actor
+    owner: AbstractUser
+    colleague: AbstractUser
+    outsider: AbstractUser
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        User = get_user_model()
+        # Until per-region roles exist, the people who run a plan are staff.
+        cls.owner = User.objects.create_user("owner", password="owner-pass-123", is_staff=True)
+        cls.colleague = User.objects.create_user(
+            "colleague", password="colleague-pass-123", is_staff=True
+        )
+        cls.outsider = User.objects.create_user("outsider", password="outsider-pass-123")
+
+        cls.region = Region.objects.create(slug="testdal", name="Testdal")
+        cls.actor = Actor.objects.create(
+            region=cls.region, name="Testdal regionråd", aliases=["Regionrådet"]
+        )
+        cls.plan, cls.measure = cls._make_plan("regionplan", "Regionplan for Testdal", True)
+        cls.draft, cls.draft_measure = cls._make_plan("utkast", "Utkast til ny plan", False)
+
+    @classmethod
+    def _make_plan(cls, slug: str, title: str, published: bool) -> tuple[Plan, Measure]:
+        plan = Plan.objects.create(
+            region=cls.region,
+            slug=slug,
+            kind=Plan.Kind.REGIONAL_PLAN,
+            title=title,
+            published=published,
+            state=Plan.State.ADOPTED if published else Plan.State.DRAFT,
+        )
+        area = FocusArea.objects.create(plan=plan, code="1", name="Næring", order=1)
+        goal = Goal.objects.create(plan=plan, focus_area=area, code="1.1", text="Meir næring")
+        measure = Measure.objects.create(
+            focus_area=area,
+            goal=goal,
+            code="1.1.1",
+            text=f"Eit tiltak i {title}",
+            timing_text="2025",
+            start_year=2025,
+            end_year=2025,
+        )
+        MeasureActor.objects.create(
+            measure=measure, actor=cls.actor, role=MeasureActor.Role.RESPONSIBLE
+        )
+        return plan, measure

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from django.urls import reverse
+
+from planstatus.plans.models import Status
+from planstatus.plans.services import record_status
+from tests.base import BaseTestCase
+
+
+class PageTests(BaseTestCase):
+    def test_index_lists_regions_with_published_plans(self) -> None:
+        response = self.client.get(reverse("index"))
+        self.assertContains(response, "Testdal")
+
+    def test_region_page_shows_only_published_plans_to_the_public(self) -> None:
+        url = reverse("region", args=["testdal"])
+        response = self.client.get(url)
+        self.assertContains(response, "Regionplan for Testdal")
+        self.assertNotContains(response, "Utkast til ny plan")
+
+    def test_staff_sees_unpublished_plans(self) -> None:
+        self.client.force_login(self.owner)
+        response = self.client.get(reverse("region", args=["testdal"]))
+        self.assertContains(response, "Utkast til ny plan")
+        response = self.client.get(reverse("plan", args=["testdal", "utkast"]))
+        self.assertContains(response, self.draft_measure.text)
+
+    def test_plan_page_shows_measures_with_status_word_and_symbol(self) -> None:
+        record_status(measure=self.measure, status=Status.STARTED, comment="I gang")
+        response = self.client.get(reverse("plan", args=["testdal", "regionplan"]))
+        self.assertContains(response, self.measure.text)
+        self.assertContains(response, "Testdal regionråd")
+        html = response.content.decode()
+        badge = html[html.index('data-status="started"') :][:300]
+        self.assertIn("status--yellow", html)
+        self.assertIn("◐", badge)
+        self.assertIn("påstarta", badge)
+
+    def test_measure_page_shows_history_newest_first(self) -> None:
+        record_status(measure=self.measure, status=Status.STARTED, comment="Første melding")
+        record_status(
+            measure=self.measure, status=Status.DONE, comment="Ferdig", user=self.owner
+        )
+        response = self.client.get(self.measure.get_absolute_url())
+        html = response.content.decode()
+        self.assertLess(html.index("Ferdig"), html.index("Første melding"))
+        self.assertContains(response, "owner")
+
+    def test_unknown_objects_are_404(self) -> None:
+        for url in [
+            reverse("region", args=["nowhere"]),
+            reverse("plan", args=["testdal", "nothing"]),
+            reverse("measure", args=["testdal", "regionplan", 999999]),
+        ]:
+            self.assertEqual(self.client.get(url).status_code, 404, url)
+
+    def test_measure_of_another_plan_is_404_under_this_plan(self) -> None:
+        self.client.force_login(self.owner)
+        url = reverse("measure", args=["testdal", "regionplan", self.draft_measure.pk])
+        self.assertEqual(self.client.get(url).status_code, 404)
+
+
+class OutsiderTests(BaseTestCase):
+    """Unpublished plans do not exist for the public or for logged-in outsiders."""
+
+    def urls(self) -> list[str]:
+        return [
+            reverse("plan", args=["testdal", "utkast"]),
+            reverse("measure", args=["testdal", "utkast", self.draft_measure.pk]),
+        ]
+
+    def test_anonymous_is_refused(self) -> None:
+        for url in self.urls():
+            self.assertEqual(self.client.get(url).status_code, 404, url)
+
+    def test_outsider_is_refused(self) -> None:
+        self.client.force_login(self.outsider)
+        for url in self.urls():
+            self.assertEqual(self.client.get(url).status_code, 404, url)
+        response = self.client.get(reverse("region", args=["testdal"]))
+        self.assertNotContains(response, "Utkast til ny plan")
+
+    def test_region_with_only_unpublished_plans_is_hidden(self) -> None:
+        self.plan.published = False
+        self.plan.save()
+        self.client.force_login(self.outsider)
+        self.assertEqual(self.client.get(reverse("region", args=["testdal"])).status_code, 404)
+        self.assertNotContains(self.client.get(reverse("index")), "Testdal")
+
+    def test_admin_refuses_outsider(self) -> None:
+        self.client.force_login(self.outsider)
+        response = self.client.get(reverse("admin:plans_plan_changelist"))
+        self.assertEqual(response.status_code, 302)
+        self.assertIn(reverse("admin:login"), response["Location"])

@@ -1,0 +1,198 @@
+"""Hallingdal's curated data: the counts, the numbering slips and a sample of texts and actors."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import yaml
+from django.test import TestCase
+
+from planstatus.plans.models import Measure, MeasureActor, Plan, Status, StatusUpdate
+from planstatus.plans.outline import build_plan_outline
+from planstatus.plans.services import HALLINGDAL_SEED, SeedError, load_region_data, load_seed_file
+from planstatus.regions.models import Actor, Municipality, Region
+
+GOAL_MEASURE_COUNTS = {
+    "1.1": 3, "1.2": 4, "1.3": 1, "1.4": 3,
+    "2.1": 1, "2.2": 2, "2.3": 1, "2.4": 2, "2.5": 3,
+    "3.1": 3, "3.2": 2, "3.3": 2, "3.4": 1,
+    "4.1": 5, "4.2": 1, "4.3": 1, "4.4": 3, "4.5": 2,
+    "5.1": 4, "5.2": 3, "5.3": 3, "5.4": 2,
+    "6.1": 3, "6.2": 2, "6.3": 7, "6.4": 4,
+}  # fmt: skip
+
+
+class HallingdalSeedTests(TestCase):
+    plan: Plan
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        load_seed_file()
+        cls.plan = Plan.objects.get(region__slug="hallingdal", slug="regionplan")
+
+    def measure(self, code: str) -> Measure:
+        return Measure.objects.with_status().get(focus_area__plan=self.plan, code=code)
+
+    def names(self, measure: Measure, role: str) -> list[str]:
+        return [link.written_as for link in measure.actor_links.filter(role=role)]
+
+    def test_region_and_municipalities(self) -> None:
+        region = Region.objects.get(slug="hallingdal")
+        numbers = {m.name: m.number for m in region.municipalities.all()}
+        self.assertEqual(len(numbers), 6)
+        self.assertEqual(numbers["Flå"], "3320")
+        self.assertEqual(numbers["Hol"], "3330")
+        nes = Municipality.objects.get(name="Nesbyen")
+        self.assertEqual((nes.number_2020_2023, nes.number_before_2020), ("3040", "0616"))
+        self.assertEqual(nes.latest_population().count, 3301)
+        self.assertIsNotNone(region.total_area_km2())
+
+    def test_exact_counts(self) -> None:
+        self.assertEqual(self.plan.focus_areas.count(), 6)
+        self.assertEqual(self.plan.goals.count(), 26)
+        self.assertEqual(self.plan.measures().count(), 68)
+
+    def test_focus_areas_in_order(self) -> None:
+        self.assertEqual(
+            [a.name for a in self.plan.focus_areas.order_by("order")],
+            [
+                "Næringsutvikling og arbeidsplassar",
+                "Kompetanse og utdanning",
+                "Kommunikasjon og infrastruktur",
+                "Klima og miljø",
+                "Bu- og blilyst",
+                "Interkommunale tenester og samarbeid",
+            ],
+        )
+
+    def test_measures_per_goal(self) -> None:
+        counts = {g.code: g.measures.count() for g in self.plan.goals.all()}
+        self.assertEqual(counts, GOAL_MEASURE_COUNTS)
+
+    def test_every_measure_starts_not_assessed(self) -> None:
+        self.assertFalse(StatusUpdate.objects.filter(measure__focus_area__plan=self.plan).exists())
+        statuses = {m.status for m in self.plan.measures().with_status()}
+        self.assertEqual(statuses, {Status.UNKNOWN})
+
+    def test_duplicate_codes_are_kept_and_flagged(self) -> None:
+        codes = Counter(self.plan.measures().values_list("code", flat=True))
+        self.assertEqual(codes["5.4.1"], 2)
+        self.assertEqual(codes["6.4.1"], 2)
+        self.assertEqual(build_plan_outline(self.plan).duplicate_codes, {"5.4.1", "6.4.1"})
+        texts = set(self.plan.measures().filter(code="5.4.1").values_list("text", flat=True))
+        self.assertEqual(len(texts), 2)
+
+    def test_broken_code_is_read_as_4_5_2_with_a_note(self) -> None:
+        m = self.measure("4.5.2")
+        self.assertEqual(m.written_code, ".5.2.")
+        self.assertEqual(m.goal.code, "4.5")
+        self.assertIn(".5.2.", m.note)
+        self.assertIn("Hallingtinget", m.text)
+
+    def test_codes_are_normalised_but_written_codes_kept(self) -> None:
+        m = self.measure("1.1.1")
+        self.assertEqual(m.written_code, "1.1.1.")
+        for code in self.plan.measures().values_list("code", flat=True):
+            self.assertRegex(code, r"^[1-6]\.\d\.\d$")
+
+    def test_texts_have_hyphenation_undone(self) -> None:
+        self.assertEqual(
+            self.measure("1.1.1").text,
+            "Utarbeide ein felles plattform for næringsutvikling i Hallingdal.",
+        )
+        self.assertIn("støtteordningar", self.measure("1.1.2").text)
+        self.assertIn("Lærdalstunellen", self.measure("3.1.3").text)
+        self.assertIn("vegpakke Hallingdal i tråd med NTP", self.measure("3.1.1").text)
+        broken = re.compile(r"[a-zæøå]-\s+(?!og\b|eller\b)[a-zæøå]")
+        for m in self.plan.measures():
+            self.assertNotRegex(m.text, broken, m.code)
+            self.assertNotIn("  ", m.text, m.code)
+
+    def test_measure_split_by_page_break_is_whole(self) -> None:
+        text = self.measure("6.3.6").text
+        for part in ["Regional ROS", "faste møte", "kriseleiinga", "felles planmalar"]:
+            self.assertIn(part, text)
+        self.assertNotIn("felles planmalar", self.measure("6.3.7").text)
+
+    def test_timings(self) -> None:
+        cases = {
+            "1.1.1": ("2025", 2025, 2025, False, False),
+            "3.4.1": ("2028", 2028, 2028, False, False),
+            "5.1.4": ("2025.-2026", 2025, 2026, False, False),
+            "5.2.2": ("2025 2026", 2025, 2026, False, False),
+            "5.3.2": ("årleg", None, None, True, False),
+            "6.3.5": ("Kont", None, None, False, True),
+        }
+        for code, expected in cases.items():
+            m = self.measure(code)
+            got = (m.timing_text, m.start_year, m.end_year, m.yearly, m.continuous)
+            self.assertEqual(got, expected, code)
+
+    def test_sample_of_actors(self) -> None:
+        R, I = MeasureActor.Role.RESPONSIBLE, MeasureActor.Role.INVOLVED
+        self.assertEqual(self.names(self.measure("1.1.1"), R), ["Næringsforum"])
+        self.assertEqual(self.names(self.measure("1.2.1"), R), ["Næringshage Vidju"])
+        m241 = self.measure("2.4.1")
+        self.assertEqual(self.names(m241, R), ["Hemsedal kommune"])
+        self.assertEqual(self.names(m241, I), ["Regionråd", "NAV"])
+        self.assertEqual(self.names(self.measure("4.1.4"), R), ["Bærekraft Hallingdal"])
+        self.assertEqual(self.names(self.measure("4.1.4"), I), ["Hallingdal renovasjon"])
+        self.assertEqual(self.names(self.measure("5.1.4"), R), ["Opplysningskontor for bustad"])
+        self.assertEqual(self.names(self.measure("6.3.5"), R), ["KRU"])
+
+    def test_written_variants_resolve_to_one_actor(self) -> None:
+        [council] = [
+            a for a in Actor.objects.filter(region__slug="hallingdal") if "Regionråd" in a.aliases
+        ]
+        self.assertIn("Regionrådet", council.aliases)
+        forms = set(council.measure_links.values_list("written_as", flat=True))
+        self.assertEqual(forms, {"Regionråd", "Regionrådet"})
+        municipalities = {link.actor for link in MeasureActor.objects.filter(
+            written_as__in=["Kommune", "Kommunen", "Kommunar", "Kommunane"]
+        )}  # fmt: skip
+        self.assertEqual(len(municipalities), 1)
+
+    def test_every_measure_has_a_responsible_actor(self) -> None:
+        for m in self.plan.measures().prefetch_related("actor_links"):
+            self.assertTrue(m.responsible_links, m.code)
+
+    def test_programme(self) -> None:
+        programme = Plan.objects.get(region__slug="hallingdal", slug="byregionprogrammet")
+        self.assertEqual(programme.kind, Plan.Kind.PROGRAMME)
+        self.assertEqual(programme.focus_areas.count(), 6)
+        goal = programme.goals.get(focus_area=None)
+        self.assertIn("arbeidsplassar", goal.text)
+        results = {m.text: m.status for m in programme.measures().with_status()}
+        self.assertGreaterEqual(len(results), 12)
+        by_word = {
+            "Krokeide": Status.CANCELLED,
+            "Funksjonsdeling av tenester": Status.STARTED,
+            "vedteken av dei 6 kommunane": Status.DONE,
+            "Ringeriksbanen": Status.STARTED,
+        }
+        for word, status in by_word.items():
+            [found] = [s for text, s in results.items() if word in text]
+            self.assertEqual(found, status, word)
+
+
+class SeedValidationTests(TestCase):
+    def seed(self) -> dict:
+        with HALLINGDAL_SEED.open(encoding="utf-8") as f:
+            return yaml.safe_load(f)
+
+    def test_unknown_actor_writes_nothing(self) -> None:
+        data = self.seed()
+        measure = data["plans"][0]["focus_areas"][-1]["goals"][-1]["measures"][-1]
+        measure["responsible"] = ["Ein heilt ukjend aktør"]
+        with self.assertRaisesMessage(SeedError, "ukjend aktør"):
+            load_region_data(data=data)
+        self.assertFalse(Region.objects.exists())
+        self.assertFalse(Measure.objects.exists())
+
+    def test_existing_region_is_not_overwritten(self) -> None:
+        load_seed_file()
+        with self.assertRaises(SeedError):
+            load_seed_file()
+        self.assertEqual(Region.objects.count(), 1)
+        self.assertEqual(Measure.objects.filter(focus_area__plan__slug="regionplan").count(), 68)
