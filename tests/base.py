@@ -5,7 +5,7 @@ that is not public."""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.test import TestCase
 
 from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Plan
@@ -19,9 +19,9 @@ class BaseTestCase(TestCase):
     measure: Measure
     draft_measure: Measure
     actor: Actor
-    owner: AbstractUser
-    colleague: AbstractUser
-    outsider: AbstractUser
+    owner: User
+    colleague: User
+    outsider: User
 
     @classmethod
     def setUpTestData(cls) -> None:

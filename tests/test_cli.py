@@ -28,7 +28,9 @@ class InitCommandTests(TestCase):
         self.assertIn("Hallingdal", out.getvalue())
         self.assertEqual(Region.objects.count(), 1)
         self.assertEqual(Measure.objects.filter(focus_area__plan__slug="regionplan").count(), 68)
-        self.assertTrue(get_user_model().objects.get(username="demo").check_password("hallingdal-demo"))
+        self.assertTrue(
+            get_user_model().objects.get(username="demo").check_password("hallingdal-demo")
+        )
 
         call_command("init", stdout=StringIO())  # a second run changes nothing
         self.assertEqual(Region.objects.count(), 1)
@@ -52,7 +54,9 @@ def _free_port() -> int:
 def test_serve_on_a_fresh_data_folder(tmp_path: Path) -> None:
     """`planstatus serve` on an empty folder: migrates, loads Hallingdal, prints the login."""
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
     env["PLANSTATUS_DATA_DIR"] = str(tmp_path / "data")
     planstatus = Path(sys.executable).with_name("planstatus")
     proc = subprocess.Popen(

@@ -45,7 +45,9 @@ class HallingdalPageTests(TestCase):
         result = small.measures().first()
         assert result is not None
         MeasureActor.objects.create(
-            measure=result, actor=Actor.objects.first(), role=MeasureActor.Role.RESPONSIBLE
+            measure=result,
+            actor=Actor.objects.get(short_name="NAV"),
+            role=MeasureActor.Role.RESPONSIBLE,
         )
         with self.assertNumQueries(6):
             self.client.get(reverse("plan", args=["hallingdal", small.slug]))

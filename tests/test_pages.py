@@ -38,9 +38,7 @@ class PageTests(BaseTestCase):
 
     def test_measure_page_shows_history_newest_first(self) -> None:
         record_status(measure=self.measure, status=Status.STARTED, comment="Første melding")
-        record_status(
-            measure=self.measure, status=Status.DONE, comment="Ferdig", user=self.owner
-        )
+        record_status(measure=self.measure, status=Status.DONE, comment="Ferdig", user=self.owner)
         response = self.client.get(self.measure.get_absolute_url())
         html = response.content.decode()
         self.assertLess(html.index("Ferdig"), html.index("Første melding"))

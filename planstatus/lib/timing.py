@@ -10,7 +10,8 @@ _YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d|21\d\d)(?!\d)")
 # so that "Kont", "kont." and "kontinuerleg" all count.
 _YEARLY = re.compile(r"\b(årleg|årlig|kvart år|hvert år|annual|yearly)", re.IGNORECASE)
 _CONTINUOUS = re.compile(
-    r"\b(kont|løpande|løpende|fortløpande|fortløpende|heile perioden|hele perioden|continuous|ongoing)",
+    r"\b(kont|løpande|løpende|fortløpande|fortløpende|heile perioden|hele perioden"
+    r"|continuous|ongoing)",
     re.IGNORECASE,
 )
 

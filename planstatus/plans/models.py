@@ -155,9 +155,7 @@ class Goal(models.Model):
 class MeasureQuerySet(models.QuerySet["Measure"]):
     def with_status(self) -> MeasureQuerySet:
         """Annotate `status` and `status_at`: the latest status update, in one query."""
-        latest = StatusUpdate.objects.filter(measure=OuterRef("pk")).order_by(
-            "-created_at", "-pk"
-        )
+        latest = StatusUpdate.objects.filter(measure=OuterRef("pk")).order_by("-created_at", "-pk")
         return self.annotate(
             status=Coalesce(
                 Subquery(latest.values("status")[:1]),
@@ -190,7 +188,9 @@ class Measure(models.Model):
     yearly = models.BooleanField(_("yearly"), default=False)
     continuous = models.BooleanField(_("continuous"), default=False)
     note = models.TextField(_("note"), blank=True)
-    actors = models.ManyToManyField(Actor, through="MeasureActor", related_name="measures")
+    actors: models.ManyToManyField[Actor, MeasureActor] = models.ManyToManyField(
+        Actor, through="MeasureActor", related_name="measures"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

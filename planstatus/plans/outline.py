@@ -86,9 +86,7 @@ def build_plan_outline(plan: Plan) -> PlanOutline:
     }
     for goal in goals:
         if goal.focus_area_id is not None:
-            sections_by_area[goal.focus_area_id].append(
-                GoalSection(goal, by_goal.get(goal.pk, []))
-            )
+            sections_by_area[goal.focus_area_id].append(GoalSection(goal, by_goal.get(goal.pk, [])))
 
     codes = Counter(m.code for m in measures if m.code)
     return PlanOutline(

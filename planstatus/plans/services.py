@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 
 from planstatus.lib.timing import parse_timing
@@ -37,7 +37,7 @@ def record_status(
     measure: Measure,
     status: Status,
     comment: str = "",
-    user: AbstractBaseUser | AnonymousUser | None = None,
+    user: User | AnonymousUser | None = None,
     source: str = StatusUpdate.Source.WEB,
 ) -> StatusUpdate:
     """Add a status update. Earlier updates are kept: the history is the record."""
@@ -56,6 +56,13 @@ def _date(value: Any) -> datetime.date | None:
     if isinstance(value, datetime.date):
         return value
     return datetime.date.fromisoformat(str(value))
+
+
+def _required_date(value: Any) -> datetime.date:
+    date = _date(value)
+    if date is None:
+        raise SeedError("Ein dato manglar.")
+    return date
 
 
 def load_seed_file(*, path: Path = HALLINGDAL_SEED) -> Region:
@@ -92,7 +99,7 @@ def load_region_data(*, data: Mapping[str, Any]) -> Region:
         )
         MunicipalityPopulation.objects.bulk_create(
             MunicipalityPopulation(
-                municipality=municipality, date=_date(p["date"]), count=int(p["count"])
+                municipality=municipality, date=_required_date(p["date"]), count=int(p["count"])
             )
             for p in m.get("populations", [])
         )
@@ -118,7 +125,9 @@ def load_region_data(*, data: Mapping[str, Any]) -> Region:
     return region
 
 
-def _load_plan(*, region: Region, data: Mapping[str, Any], actors_by_form: dict[str, Actor]) -> Plan:
+def _load_plan(
+    *, region: Region, data: Mapping[str, Any], actors_by_form: dict[str, Actor]
+) -> Plan:
     plan = Plan.objects.create(
         region=region,
         slug=data["slug"],
@@ -150,10 +159,14 @@ def _load_plan(*, region: Region, data: Mapping[str, Any], actors_by_form: dict[
         ]
         for g in area_data.get("goals") or []:
             goal_order += 1
-            goal = Goal.objects.create(
-                plan=plan, focus_area=area, code=g.get("code") or "", text=g["text"], order=goal_order
+            area_goal = Goal.objects.create(
+                plan=plan,
+                focus_area=area,
+                code=g.get("code") or "",
+                text=g["text"],
+                order=goal_order,
             )
-            groups.append((goal, g.get("measures") or []))
+            groups.append((area_goal, g.get("measures") or []))
         for goal, measures in groups:
             for m in measures:
                 measure_order += 1

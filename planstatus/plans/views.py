@@ -35,9 +35,7 @@ def plan_detail(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpR
     return render(request, "plans/plan_detail.html", {"plan": plan, "outline": outline})
 
 
-def measure_detail(
-    request: HttpRequest, region_slug: str, plan_slug: str, pk: int
-) -> HttpResponse:
+def measure_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
     measure = get_measure_for_user(request.user, region_slug, plan_slug, pk)
     history = measure.status_updates.select_related("created_by")
     duplicates = (

@@ -10,7 +10,9 @@ RESERVED_SLUGS = {"admin", "static", "media", "api", "accounts", "konto", "helse
 
 def validate_region_slug(value: str) -> None:
     if value in RESERVED_SLUGS:
-        raise ValidationError(_("“%(slug)s” is reserved; choose another short name."), params={"slug": value})
+        raise ValidationError(
+            _("“%(slug)s” is reserved; choose another short name."), params={"slug": value}
+        )
 
 
 class Region(models.Model):
