@@ -23,7 +23,8 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Stamp files make the second `make serve` start at once; a changed lock file reinstalls.
-$(VENV)/.installed: $(VENV)/bin/python requirements/base.txt pyproject.toml
+$(VENV)/.installed: $(VENV)/bin/python requirements/build.txt requirements/base.txt pyproject.toml
+	$(BIN)/pip install --quiet --require-hashes -r requirements/build.txt
 	$(BIN)/pip install --quiet --require-hashes -r requirements/base.txt
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
@@ -52,8 +53,9 @@ format:
 
 # Refresh the lock files after editing the dependencies in pyproject.toml.
 lock: $(VENV)/.installed-dev
-	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements/base.txt pyproject.toml
-	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --extra dev -o requirements/dev.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --generate-hashes --allow-unsafe -o requirements/build.txt requirements/build.in
+	$(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --generate-hashes --strip-extras --allow-unsafe -o requirements/base.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --generate-hashes --strip-extras --allow-unsafe --extra dev -o requirements/dev.txt pyproject.toml
 
 clean:
 	rm -rf $(VENV) node_modules
