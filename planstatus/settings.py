@@ -61,9 +61,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "simple_history",
+    "axes",
+    "csp",
     "planstatus.core",
+    "planstatus.accounts",
     "planstatus.regions",
     "planstatus.plans",
+    "planstatus.reporting",
 ]
 
 MIDDLEWARE = [
