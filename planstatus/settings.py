@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -54,7 +55,9 @@ ALLOWED_HOSTS = env_list("PLANSTATUS_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]"
 CSRF_TRUSTED_ORIGINS = env_list("PLANSTATUS_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # First, so that our login and password pages win over the admin's.
+    "planstatus.core",
+    "planstatus.core.admin_site.InstallationAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -64,7 +67,6 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
-    "planstatus.core",
     "planstatus.accounts",
     "planstatus.regions",
     "planstatus.plans",
@@ -80,6 +82,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns lockouts into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "planstatus.urls"
@@ -140,8 +146,70 @@ STATICFILES_DIRS = [
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 
-LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "index"
+LOGOUT_REDIRECT_URL = "index"
 
-# Demo login for a fresh installation; `planstatus init` creates it on an empty database.
-DEMO_USERNAME = os.environ.get("PLANSTATUS_DEMO_USERNAME", "demo")
+# Failed logins: five tries per user name and address, then a quarter of an hour's pause.
+AXES_FAILURE_LIMIT = int(os.environ.get("PLANSTATUS_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+# Mail: written to files in the data folder unless an SMTP server is configured.
+_EMAIL_BACKENDS = {
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}
+EMAIL_BACKEND = _EMAIL_BACKENDS[os.environ.get("PLANSTATUS_EMAIL_BACKEND", "file")]
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = os.environ.get("PLANSTATUS_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("PLANSTATUS_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("PLANSTATUS_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("PLANSTATUS_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("PLANSTATUS_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("PLANSTATUS_FROM_EMAIL", "planstatus@localhost")
+
+# Browsers may load scripts, styles and images from this site only, and frame it nowhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Designsystemet draws its icons as data: SVG masks.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+
+if not DEBUG:
+    # Production: cookies only over HTTPS, and browsers told to use HTTPS from now on.
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("PLANSTATUS_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("PLANSTATUS_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PLANSTATUS_HSTS_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("PLANSTATUS_HSTS_PRELOAD", False)
+    if env_bool("PLANSTATUS_BEHIND_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Joining the browsers' HSTS preload list is the domain owner's decision, not ours.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Password of the demo users that `planstatus init` creates on an empty database.
 DEMO_PASSWORD = os.environ.get("PLANSTATUS_DEMO_PASSWORD", "hallingdal-demo")

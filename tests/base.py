@@ -1,6 +1,6 @@
 """The shared test base: one region with a published and an unpublished plan, and three
-people — the owner and a colleague who run the plan, and an outsider who must see nothing
-that is not public."""
+people — the owner (secretariat of the region), a colleague (reader in the region) and an
+outsider (secretariat of another region) who must see nothing of Testdal that is not public."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.test import TestCase
 
+from planstatus.accounts.models import Membership
 from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Plan
 from planstatus.regions.models import Actor, Region
 
@@ -19,6 +20,7 @@ class BaseTestCase(TestCase):
     measure: Measure
     draft_measure: Measure
     actor: Actor
+    other_region: Region
     owner: User
     colleague: User
     outsider: User
@@ -26,14 +28,21 @@ class BaseTestCase(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         User = get_user_model()
-        # Until per-region roles exist, the people who run a plan are staff.
-        cls.owner = User.objects.create_user("owner", password="owner-pass-123", is_staff=True)
-        cls.colleague = User.objects.create_user(
-            "colleague", password="colleague-pass-123", is_staff=True
-        )
+        cls.owner = User.objects.create_user("owner", password="owner-pass-123")
+        cls.colleague = User.objects.create_user("colleague", password="colleague-pass-123")
         cls.outsider = User.objects.create_user("outsider", password="outsider-pass-123")
 
         cls.region = Region.objects.create(slug="testdal", name="Testdal")
+        cls.other_region = Region.objects.create(slug="annandal", name="Annandal")
+        Membership.objects.create(
+            user=cls.owner, region=cls.region, role=Membership.Role.SECRETARIAT
+        )
+        Membership.objects.create(
+            user=cls.colleague, region=cls.region, role=Membership.Role.READER
+        )
+        Membership.objects.create(
+            user=cls.outsider, region=cls.other_region, role=Membership.Role.SECRETARIAT
+        )
         cls.actor = Actor.objects.create(
             region=cls.region, name="Testdal regionråd", aliases=["Regionrådet"]
         )

@@ -21,6 +21,7 @@ CHROMIUM_ARGS = [
 
 
 class BrowserTestCase(StaticLiveServerTestCase):
+    _async_unsafe: str | None
     playwright: Playwright
     browser: Browser
     page: Page
@@ -28,7 +29,8 @@ class BrowserTestCase(StaticLiveServerTestCase):
     @classmethod
     def setUpClass(cls) -> None:
         # Playwright's sync API runs an event loop in this thread; Django must allow ORM
-        # calls from the test thread all the same.
+        # calls from the test thread all the same, for these tests only.
+        cls._async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
         super().setUpClass()
         cls.playwright = sync_playwright().start()
@@ -41,6 +43,10 @@ class BrowserTestCase(StaticLiveServerTestCase):
         cls.browser.close()
         cls.playwright.stop()
         super().tearDownClass()
+        if cls._async_unsafe is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = cls._async_unsafe
 
     def setUp(self) -> None:
         super().setUp()

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import TestCase
 
+from planstatus.accounts.models import Membership
 from planstatus.plans.models import Measure
 from planstatus.regions.models import Region
 
@@ -28,13 +29,16 @@ class InitCommandTests(TestCase):
         self.assertIn("Hallingdal", out.getvalue())
         self.assertEqual(Region.objects.count(), 1)
         self.assertEqual(Measure.objects.filter(focus_area__plan__slug="regionplan").count(), 68)
-        self.assertTrue(
-            get_user_model().objects.get(username="demo").check_password("hallingdal-demo")
-        )
+        users = get_user_model().objects.all()
+        self.assertEqual({u.username for u in users}, {"admin", "sekretariat", "lesar"})
+        self.assertTrue(all(u.check_password("hallingdal-demo") for u in users))
+        roles = dict(Membership.objects.values_list("user__username", "role"))
+        self.assertEqual(roles, {"sekretariat": "secretariat", "lesar": "reader"})
+        self.assertTrue(users.get(username="admin").is_superuser)
 
         call_command("init", stdout=StringIO())  # a second run changes nothing
         self.assertEqual(Region.objects.count(), 1)
-        self.assertEqual(get_user_model().objects.count(), 1)
+        self.assertEqual(get_user_model().objects.count(), 3)
 
     def test_init_without_demo_only_migrates(self) -> None:
         call_command("init", "--no-demo", stdout=StringIO())
@@ -90,4 +94,5 @@ def test_serve_on_a_fresh_data_folder(tmp_path: Path) -> None:
             proc.kill()
             output, _ = proc.communicate()
     assert f"http://127.0.0.1:{port}/" in output
-    assert "demo / hallingdal-demo" in output
+    assert "sekretariat / hallingdal-demo" in output
+    assert "lesar / hallingdal-demo" in output

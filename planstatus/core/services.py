@@ -1,41 +1,83 @@
-"""Bringing an installation to life: migrations, demo data and the demo login."""
+"""Bringing an installation to life: migrations, demo data, demo users; creating users."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db import transaction
 
+from planstatus.accounts.models import Membership
 from planstatus.plans.services import load_seed_file
 from planstatus.regions.models import Region
+
+# (user name, role in Hallingdal or None for the installation administrator)
+DEMO_USERS = [
+    ("admin", None),
+    ("sekretariat", Membership.Role.SECRETARIAT),
+    ("lesar", Membership.Role.READER),
+]
 
 
 @dataclass
 class InitResult:
     seeded: bool
-    demo_user_created: bool
+    demo_users: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def create_user(
+    *,
+    username: str,
+    password: str,
+    email: str = "",
+    region: Region | None = None,
+    role: str | None = None,
+    installation_admin: bool = False,
+) -> User:
+    """A user with a role in one region, or an installation administrator."""
+    if role is not None and region is None:
+        raise ValueError("Ei rolle må høyre til ein region.")
+    if installation_admin:
+        user = User.objects.create_superuser(username=username, email=email, password=password)
+    else:
+        user = User.objects.create_user(username=username, email=email, password=password)
+    if region is not None and role is not None:
+        Membership.objects.create(user=user, region=region, role=role)
+    return user
 
 
 def initialise_installation(*, load_demo: bool = True, verbosity: int = 1) -> InitResult:
-    """Migrate, and on an empty database load Hallingdal's data and the demo login."""
+    """Migrate, and on an empty database load Hallingdal's data and the demo users."""
     call_command("migrate", interactive=False, verbosity=verbosity)
-    seeded = False
-    demo_user_created = False
-    if load_demo and not Region.objects.exists():
+    result = InitResult(seeded=False)
+    if not load_demo:
+        return result
+    if not Region.objects.exists():
         load_seed_file()
-        seeded = True
-    User = get_user_model()
-    if load_demo and not User.objects.exists():
-        User.objects.create_superuser(
-            username=settings.DEMO_USERNAME, email="", password=settings.DEMO_PASSWORD
-        )
-        demo_user_created = True
-    return InitResult(seeded=seeded, demo_user_created=demo_user_created)
+        result.seeded = True
+    if not User.objects.exists():
+        region = Region.objects.get(slug="hallingdal")
+        for username, role in DEMO_USERS:
+            create_user(
+                username=username,
+                password=settings.DEMO_PASSWORD,
+                region=region if role else None,
+                role=role,
+                installation_admin=role is None,
+            )
+            result.demo_users.append(username)
+    return result
 
 
-def demo_login_works() -> bool:
-    """True while the demo user still has the documented password (so we may print it)."""
-    user = get_user_model().objects.filter(username=settings.DEMO_USERNAME).first()
-    return bool(user and user.is_active and user.check_password(settings.DEMO_PASSWORD))
+def working_demo_logins() -> list[tuple[str, str]]:
+    """Demo users that still have the documented password (only those may be printed)."""
+    logins = []
+    for username, role in DEMO_USERS:
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user and user.check_password(settings.DEMO_PASSWORD):
+            label = str(Membership.Role(role).label) if role else "installasjonsadministrator"
+            logins.append((f"{username} / {settings.DEMO_PASSWORD}", label))
+    return logins

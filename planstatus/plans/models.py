@@ -3,12 +3,14 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from planstatus.regions.models import Actor, Region
 
@@ -59,6 +61,17 @@ _STATUS_COLOUR_NAMES = {
 }
 
 
+# Plan slugs share the URL level with the region's own pages.
+RESERVED_PLAN_SLUGS = {"logg", "aktorar", "api", "rundar", "rapportar"}
+
+
+def validate_plan_slug(value: str) -> None:
+    if value in RESERVED_PLAN_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is reserved; choose another short name."), params={"slug": value}
+        )
+
+
 class Plan(models.Model):
     class Kind(models.TextChoices):
         REGIONAL_PLAN = "regional_plan", _("regional plan")
@@ -72,7 +85,7 @@ class Plan(models.Model):
         ARCHIVED = "archived", _("archived")
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="plans")
-    slug = models.SlugField(_("short name"))
+    slug = models.SlugField(_("short name"), validators=[validate_plan_slug])
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
@@ -86,6 +99,8 @@ class Plan(models.Model):
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["region", "-period_start", "title"]
@@ -123,6 +138,8 @@ class FocusArea(models.Model):
     name = models.CharField(_("name"), max_length=300)
     order = models.PositiveIntegerField(_("order"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["plan", "order"]
         verbose_name = _("focus area")
@@ -142,6 +159,8 @@ class Goal(models.Model):
     code = models.CharField(_("code"), max_length=20, blank=True)
     text = models.TextField(_("goal"))
     order = models.PositiveIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "order"]
@@ -195,6 +214,7 @@ class Measure(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MeasureQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["focus_area__order", "order"]
@@ -254,6 +274,8 @@ class MeasureActor(models.Model):
     # The form the plan used for this actor in this row ("Regionråd", "Kommunane").
     written_as = models.CharField(_("written as"), max_length=200, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["measure", "role", "position"]
         constraints = [
@@ -278,7 +300,13 @@ class StatusUpdate(models.Model):
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="status_updates")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    # What the status was when this update was made, so the log shows before and after.
+    previous_status = models.CharField(
+        _("previous status"), max_length=12, choices=Status.choices, default=Status.UNKNOWN
+    )
     comment = models.TextField(_("comment"), blank=True)
+    # Comments are internal unless marked public; the public pages show only those.
+    comment_is_public = models.BooleanField(_("comment is public"), default=False)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -288,6 +316,8 @@ class StatusUpdate(models.Model):
         related_name="status_updates",
     )
     created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

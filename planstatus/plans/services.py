@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from planstatus.lib.timing import parse_timing
 from planstatus.plans.models import (
@@ -32,22 +33,55 @@ class SeedError(ValueError):
     """The seed data is inconsistent; nothing was written."""
 
 
+@transaction.atomic
 def record_status(
     *,
     measure: Measure,
     status: Status,
     comment: str = "",
+    comment_is_public: bool = False,
     user: User | AnonymousUser | None = None,
     source: str = StatusUpdate.Source.WEB,
 ) -> StatusUpdate:
     """Add a status update. Earlier updates are kept: the history is the record."""
+    previous = (
+        StatusUpdate.objects.filter(measure=measure)
+        .order_by("-created_at", "-pk")
+        .values_list("status", flat=True)
+        .first()
+    )
     return StatusUpdate.objects.create(
         measure=measure,
         status=status,
+        previous_status=previous or Status.UNKNOWN,
         comment=comment,
+        comment_is_public=comment_is_public,
         created_by=user if user is not None and user.is_authenticated else None,
         source=source,
     )
+
+
+# The fields of a measure the secretariat edits in the web form.
+EDITABLE_MEASURE_FIELDS = ("text", "timing_text", "note")
+
+
+@transaction.atomic
+def update_measure(
+    *, measure: Measure, text: str, timing_text: str, note: str, user: User | AnonymousUser
+) -> Measure:
+    """Change a measure's text, time and note. The audit trail keeps the version before."""
+    timing = parse_timing(timing_text)
+    measure.text = text
+    measure.timing_text = timing.text
+    measure.start_year = timing.start
+    measure.end_year = timing.end
+    measure.yearly = timing.yearly
+    measure.continuous = timing.continuous
+    measure.note = note
+    if user.is_authenticated:
+        measure._history_user = user  # type: ignore[attr-defined]
+    measure.save()
+    return measure
 
 
 def _date(value: Any) -> datetime.date | None:
@@ -216,6 +250,7 @@ def _load_plan(
                             source=StatusUpdate.Source.SEED,
                         )
                     )
-    MeasureActor.objects.bulk_create(links)
-    StatusUpdate.objects.bulk_create(updates)
+    # Bulk writes keep the audit trail too: the first version of every row is recorded.
+    bulk_create_with_history(links, MeasureActor)
+    bulk_create_with_history(updates, StatusUpdate)
     return plan

@@ -1,16 +1,27 @@
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from planstatus.accounts.roles import can_edit, can_read_internal
 from planstatus.plans.access import (
+    get_measure_for_editor,
     get_measure_for_user,
     get_plan_for_user,
+    get_region_for_member,
     get_region_for_user,
     visible_plans,
     visible_regions,
 )
+from planstatus.plans.audit import measure_audit_log, region_audit_log
+from planstatus.plans.forms import MeasureForm, StatusForm
+from planstatus.plans.models import Measure, Status
 from planstatus.plans.outline import build_plan_outline
+from planstatus.plans.services import record_status, update_measure
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -25,7 +36,20 @@ def region_detail(request: HttpRequest, region_slug: str) -> HttpResponse:
     return render(
         request,
         "plans/region_detail.html",
-        {"region": region, "municipalities": municipalities, "plans": plans},
+        {
+            "region": region,
+            "municipalities": municipalities,
+            "plans": plans,
+            "is_member": can_read_internal(request.user, region),
+        },
+    )
+
+
+@login_required
+def region_log(request: HttpRequest, region_slug: str) -> HttpResponse:
+    region = get_region_for_member(request.user, region_slug)
+    return render(
+        request, "plans/region_log.html", {"region": region, "entries": region_audit_log(region)}
     )
 
 
@@ -35,21 +59,75 @@ def plan_detail(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpR
     return render(request, "plans/plan_detail.html", {"plan": plan, "outline": outline})
 
 
-def measure_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
-    measure = get_measure_for_user(request.user, region_slug, plan_slug, pk)
+def _measure_page(
+    request: HttpRequest, measure: Measure, status_form: StatusForm | None = None
+) -> HttpResponse:
+    plan = measure.focus_area.plan
+    internal = can_read_internal(request.user, plan.region)
+    editor = can_edit(request.user, plan.region)
     history = measure.status_updates.select_related("created_by")
     duplicates = (
-        measure.focus_area.plan.measures().filter(code=measure.code).exclude(pk=measure.pk)
-        if measure.code
-        else []
+        plan.measures().filter(code=measure.code).exclude(pk=measure.pk) if measure.code else []
     )
+    if editor and status_form is None:
+        status_form = StatusForm(initial={"status": measure.current_status})
     return render(
         request,
         "plans/measure_detail.html",
         {
-            "plan": measure.focus_area.plan,
+            "plan": plan,
             "measure": measure,
             "history": history,
             "duplicates": list(duplicates),
+            "internal": internal,
+            "can_edit": editor,
+            "status_form": status_form,
+            "audit": measure_audit_log(measure) if internal else [],
         },
+        status=400 if status_form is not None and status_form.errors else 200,
+    )
+
+
+def measure_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
+    measure = get_measure_for_user(request.user, region_slug, plan_slug, pk)
+    return _measure_page(request, measure)
+
+
+@require_POST
+@login_required
+def measure_status(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
+    measure = get_measure_for_editor(request.user, region_slug, plan_slug, pk)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        return _measure_page(request, measure, status_form=form)
+    record_status(
+        measure=measure,
+        status=Status(form.cleaned_data["status"]),
+        comment=form.cleaned_data["comment"],
+        comment_is_public=form.cleaned_data["comment_is_public"],
+        user=request.user,
+    )
+    messages.success(request, _("The status is saved."))
+    return redirect(measure)
+
+
+@login_required
+def measure_edit(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
+    measure = get_measure_for_editor(request.user, region_slug, plan_slug, pk)
+    form = MeasureForm(request.POST or None, instance=Measure.objects.get(pk=measure.pk))
+    if request.method == "POST" and form.is_valid():
+        update_measure(
+            measure=measure,
+            text=form.cleaned_data["text"],
+            timing_text=form.cleaned_data["timing_text"],
+            note=form.cleaned_data["note"],
+            user=request.user,
+        )
+        messages.success(request, _("The measure is saved. The earlier version is in the log."))
+        return redirect(measure)
+    return render(
+        request,
+        "plans/measure_edit.html",
+        {"plan": measure.focus_area.plan, "measure": measure, "form": form},
+        status=400 if form.errors else 200,
     )

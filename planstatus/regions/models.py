@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 # Region slugs are the first segment of public URLs, so they must not shadow our own.
 RESERVED_SLUGS = {"admin", "static", "media", "api", "accounts", "konto", "helse"}
@@ -106,6 +107,8 @@ class Actor(models.Model):
     aliases = models.JSONField(_("written variants"), default=list, blank=True)
     email = models.EmailField(_("contact e-mail"), blank=True)
     note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -6,11 +6,11 @@ from planstatus.core.services import initialise_installation
 
 
 class Command(BaseCommand):
-    help = "Migrate the database and, when it is empty, load Hallingdal's data and a demo login."
+    help = "Migrate the database and, when it is empty, load Hallingdal's data and demo users."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--no-demo", action="store_true", help="Only migrate; load no demo data or login."
+            "--no-demo", action="store_true", help="Only migrate; load no demo data or users."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -19,6 +19,6 @@ class Command(BaseCommand):
         )
         if result.seeded:
             self.stdout.write("Lasta inn Hallingdal sine data.")
-        if result.demo_user_created:
-            self.stdout.write("Oppretta demobrukar.")
+        if result.demo_users:
+            self.stdout.write(f"Oppretta demobrukarar: {', '.join(result.demo_users)}.")
         self.stdout.write(self.style.SUCCESS("Databasen er klar."))

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from planstatus.core.services import demo_login_works, initialise_installation
+from planstatus.core.services import initialise_installation, working_demo_logins
 
 
 class Command(BaseCommand):
@@ -19,11 +19,7 @@ class Command(BaseCommand):
         host, port = options["host"], options["port"]
         shown_host = f"[{host}]" if ":" in host else host
         self.stdout.write(self.style.SUCCESS(f"Planstatus: http://{shown_host}:{port}/"))
-        if demo_login_works():
-            self.stdout.write(
-                f"Demo-innlogging: {settings.DEMO_USERNAME} / {settings.DEMO_PASSWORD}"
-                f"  (http://{shown_host}:{port}/admin/)"
-            )
+        for login, role in working_demo_logins():
+            self.stdout.write(f"Demo-innlogging: {login}  ({role})")
         self.stdout.write(f"Data: {settings.DATA_DIR}")
-        # The development server; issue-tracked production serving comes with gunicorn.
         call_command("runserver", f"{shown_host}:{port}", use_reloader=False)

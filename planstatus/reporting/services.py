@@ -1,0 +1,143 @@
+"""Issuing, revoking and resolving personal reporting links. Writes run in one transaction."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import ipaddress
+import secrets
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
+from django.utils import timezone
+
+from planstatus.plans.models import Plan
+from planstatus.regions.models import Actor
+from planstatus.reporting.models import (
+    CROSS_REGION_MESSAGE,
+    DETAIL_MAX_LENGTH,
+    USER_AGENT_MAX_LENGTH,
+    ReportingLink,
+    ReportingLinkUse,
+)
+
+# 32 random bytes: far beyond guessing, and short enough for a link in an e-mail.
+TOKEN_BYTES = 32
+
+
+def hash_token(token: str) -> str:
+    """The SHA-256 hex digest stored in place of the token.
+
+    A plain hash, not a slow password hash, is enough: the token is random, not chosen by
+    a person, so there is nothing to guess from a dictionary.
+    """
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _known_user(user: User | AnonymousUser | None) -> User | None:
+    return user if user is not None and user.is_authenticated else None
+
+
+@transaction.atomic
+def issue_link(
+    *,
+    actor: Actor,
+    plan: Plan,
+    expires_at: datetime.datetime,
+    user: User | AnonymousUser | None = None,
+    now: datetime.datetime | None = None,
+) -> tuple[ReportingLink, str]:
+    """Create a link and return it with its token. The token is not kept anywhere after this."""
+    now = now or timezone.now()
+    if actor.region_id != plan.region_id:
+        raise ValueError(CROSS_REGION_MESSAGE)
+    if timezone.is_naive(expires_at):
+        raise ValueError("Utløpstida manglar tidssone.")
+    if expires_at <= now:
+        raise ValueError("Utløpstida må vere fram i tid.")
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    link = ReportingLink.objects.create(
+        actor=actor,
+        plan=plan,
+        token_hash=hash_token(token),
+        created_at=now,
+        created_by=_known_user(user),
+        expires_at=expires_at,
+    )
+    return link, token
+
+
+@transaction.atomic
+def revoke_link(*, link: ReportingLink, user: User | AnonymousUser | None = None) -> None:
+    """Stop a link from working. Revoking again keeps the first time and person."""
+    # A conditional update, so two revocations at once cannot both win.
+    ReportingLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=_known_user(user)
+    )
+    link.refresh_from_db(fields=["revoked_at", "revoked_by"])
+
+
+@transaction.atomic
+def reissue_link(
+    *,
+    link: ReportingLink,
+    expires_at: datetime.datetime | None = None,
+    user: User | AnonymousUser | None = None,
+) -> tuple[ReportingLink, str]:
+    """Replace a link with a new one for the same actor and plan.
+
+    If the new link cannot be issued (say the old expiry has passed and no new one is
+    given), the old link is left as it was.
+    """
+    # Issued before the old one is revoked: if issuing fails, nothing has changed, not even
+    # the old link object in the caller's hands.
+    new_link, token = issue_link(
+        actor=link.actor, plan=link.plan, expires_at=expires_at or link.expires_at, user=user
+    )
+    revoke_link(link=link, user=user)
+    return new_link, token
+
+
+def _valid_ip(ip: str | None) -> str | None:
+    # The log must not fail on a malformed address (PostgreSQL's inet column would refuse it).
+    if not ip:
+        return None
+    try:
+        return str(ipaddress.ip_address(ip))
+    except ValueError:
+        return None
+
+
+@transaction.atomic
+def resolve_link(
+    *,
+    token: str,
+    ip: str | None = None,
+    user_agent: str = "",
+    action: ReportingLinkUse.Action = ReportingLinkUse.Action.OPENED,
+    detail: str = "",
+    now: datetime.datetime | None = None,
+) -> ReportingLink | None:
+    """The usable link for a token, or None. Every call is logged, refusals too."""
+    now = now or timezone.now()
+    link = (
+        ReportingLink.objects.select_related("actor", "plan")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if link is None:
+        action = ReportingLinkUse.Action.REFUSED_UNKNOWN
+    elif link.is_revoked:
+        # Revocation is checked first: it was a deliberate act and says more than expiry.
+        action = ReportingLinkUse.Action.REFUSED_REVOKED
+    elif link.is_expired(now):
+        action = ReportingLinkUse.Action.REFUSED_EXPIRED
+    ReportingLinkUse.objects.create(
+        link=link,
+        at=now,
+        action=action,
+        detail=detail[:DETAIL_MAX_LENGTH],
+        ip=_valid_ip(ip),
+        user_agent=user_agent[:USER_AGENT_MAX_LENGTH],
+    )
+    return link if link is not None and link.is_usable(now) else None

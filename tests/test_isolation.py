@@ -1,0 +1,133 @@
+"""Every URL the project has, tried by an anonymous visitor and by an outsider (secretariat of
+another region) against the private objects of Testdal. A new view that is not classified
+here, or that lets them in, fails this test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from planstatus.plans.models import Measure, StatusUpdate
+from tests.base import BaseTestCase
+
+# Pages for everyone; they must still show nothing private of Testdal.
+PUBLIC = {
+    "index",
+    "region",
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
+# The visitor's own account: a login is required, and no region's data is shown.
+OWN_ACCOUNT = {"password_change", "password_change_done"}
+# Pages of one region's internal or unpublished content.
+PRIVATE = {"region_log", "plan", "measure", "measure_status", "measure_edit"}
+
+REFUSED = {403, 404, 405}
+
+
+def walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace == "admin":
+                continue  # the admin is walked through its registered models below
+            yield from walk(p.url_patterns, p.namespace or namespace)
+        else:
+            yield (f"{namespace}:{p.name}" if namespace else str(p.name)), p
+
+
+class IsolationTests(BaseTestCase):
+    def setUp(self) -> None:
+        self.private_text = self.draft_measure.text
+        self.values = {
+            "region_slug": "testdal",
+            "plan_slug": "utkast",
+            "pk": self.draft_measure.pk,
+            "uidb64": "MQ",
+            "token": "set-password",
+        }
+
+    def urls(self, **overrides: Any) -> Iterator[tuple[str, str]]:
+        values = {**self.values, **overrides}
+        for name, pattern in walk(get_resolver().url_patterns):
+            if name not in PUBLIC | OWN_ACCOUNT | PRIVATE:
+                self.fail(f"URL «{name}» is not classified in tests/test_isolation.py")
+            kwargs = {}
+            for key in pattern.pattern.converters:
+                if key not in values:
+                    self.fail(f"No test value for URL parameter «{key}» of «{name}»")
+                kwargs[key] = values[key]
+            yield name, reverse(name, kwargs=kwargs)
+
+    def check(self, who: str, name: str, url: str, method: str) -> None:
+        response = getattr(self.client, method)(url, {"status": "done", "text": "Overteke"})
+        where = f"{who} {method.upper()} {url} ({name})"
+        self.assertNotEqual(response.status_code, 500, where)
+        self.assertNotIn(self.private_text, response.content.decode(errors="replace"), where)
+        if name in PRIVATE or (name in OWN_ACCOUNT and who == "anonymous"):
+            if who == "anonymous" and response.status_code == 302:
+                self.assertIn(reverse("login"), response["Location"], where)
+            else:
+                self.assertIn(response.status_code, REFUSED, where)
+
+    def assert_nothing_changed(self) -> None:
+        self.assertFalse(StatusUpdate.objects.exists())
+        self.assertEqual(Measure.objects.get(pk=self.draft_measure.pk).text, self.private_text)
+
+    def test_anonymous_visitor(self) -> None:
+        for name, url in self.urls():
+            for method in ["get", "post"]:
+                self.check("anonymous", name, url, method)
+        self.assert_nothing_changed()
+
+    def test_outsider(self) -> None:
+        for name, url in self.urls():
+            for method in ["get", "post"]:
+                self.client.force_login(self.outsider)  # again: one of the URLs logs out
+                self.check("outsider", name, url, method)
+        self.assert_nothing_changed()
+
+    def test_outsider_cannot_reach_objects_through_own_region(self) -> None:
+        # The outsider's own region in the URL, Testdal's plan and measure after it.
+        self.client.force_login(self.outsider)
+        for name, url in self.urls(region_slug="annandal"):
+            if name in PRIVATE and "/utkast/" in url:
+                for method in ["get", "post"]:
+                    response = getattr(self.client, method)(url, {"status": "done"})
+                    self.assertIn(response.status_code, {404, 405}, url)
+        self.assert_nothing_changed()
+
+    def test_reader_may_read_but_not_change(self) -> None:
+        self.client.force_login(self.colleague)
+        self.assertContains(
+            self.client.get(self.draft_measure.get_absolute_url()), self.private_text
+        )
+        for name in ["measure_status", "measure_edit"]:
+            url = reverse(name, args=["testdal", "utkast", self.draft_measure.pk])
+            response = self.client.post(url, {"status": "done", "text": "Overteke"})
+            self.assertEqual(response.status_code, 403, name)
+        self.assert_nothing_changed()
+
+    def test_admin_refuses_everyone_but_installation_admins(self) -> None:
+        urls = [reverse("admin:index")]
+        for model in admin.site._registry:
+            info = (model._meta.app_label, model._meta.model_name)
+            urls.append(reverse("admin:{}_{}_changelist".format(*info)))
+            urls.append(reverse("admin:{}_{}_add".format(*info)))
+            obj = model._default_manager.first()
+            if obj is not None:
+                urls.append(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
+        for user in [None, self.outsider, self.owner, self.colleague]:
+            self.client.logout()
+            if user is not None:
+                self.client.force_login(user)
+            for url in urls:
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 302, url)
+                self.assertIn(reverse("admin:login"), response["Location"], url)
