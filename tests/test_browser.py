@@ -2,7 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from planstatus.accounts.models import Membership
+from planstatus.core.services import create_user
 from planstatus.plans.services import load_seed_file
+from planstatus.regions.models import Region
 from tests.browser import BrowserTestCase
 
 
@@ -31,3 +34,40 @@ class PlanPageInBrowserTests(BrowserTestCase):
         )
         self.assertLessEqual(overflow, 0)
         self.screenshot("plan-page-phone")
+
+
+@pytest.mark.browser
+class SecretariatInBrowserTests(BrowserTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        load_seed_file()
+        create_user(
+            username="sekretariat",
+            password="eit-langt-passord",
+            region=Region.objects.get(slug="hallingdal"),
+            role=Membership.Role.SECRETARIAT,
+        )
+
+    def test_log_in_report_a_status_and_find_it_in_the_log(self) -> None:
+        page = self.page
+        page.goto(f"{self.live_server_url}/konto/login/")
+        page.get_by_label("Brukarnamn").fill("sekretariat")
+        page.get_by_label("Passord").fill("eit-langt-passord")
+        page.get_by_role("button", name="Logg inn").click()
+        page.wait_for_url(f"{self.live_server_url}/")
+
+        page.goto(f"{self.live_server_url}/hallingdal/regionplan/")
+        page.get_by_role("link", name="2.1.1", exact=True).click()
+        page.get_by_role("radio", name="påstarta", exact=True).check()
+        page.get_by_role("textbox", name="Kommentar").fill("Dialog med USN er i gang <b>no</b>")
+        page.get_by_role("button", name="Lagre status").click()
+        self.assertIn("Statusen er lagra", page.locator(".messages").inner_text())
+        self.assertIn("påstarta", page.locator("main p .status").first.inner_text())
+        self.screenshot("measure-status-saved", full_page=True)
+
+        page.goto(f"{self.live_server_url}/hallingdal/logg/")
+        entry = page.locator(".audit__entry").first
+        self.assertIn("sekretariat", entry.inner_text())
+        self.assertIn("ikkje vurdert", entry.locator("del").inner_text())
+        self.assertIn("<b>no</b>", entry.inner_text())  # shown as text, not markup
+        self.screenshot("region-log")

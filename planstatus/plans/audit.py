@@ -62,7 +62,7 @@ SOURCES = [
     _Source(Plan, "region", (), lambda r: r.title),
     _Source(FocusArea, "plan__region", (), lambda r: r.name),
     _Source(Goal, "plan__region", (), lambda r: f"{_('Goal')} {r.code}".strip()),
-    _Source(Measure, "focus_area__plan__region", (), _measure_label),
+    _Source(Measure, "focus_area__plan__region", (), lambda r: r.code or r.text[:60]),
     _Source(
         MeasureActor,
         "measure__focus_area__plan__region",
