@@ -76,7 +76,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -123,6 +122,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Nynorsk for everyone, whatever the browser asks for: the Bokmål and English catalogues and a
+# language switch remembered per user come later; until then, negotiating the browser's language
+# would show untranslated English to a Bokmål reader.
 LANGUAGE_CODE = "nn"
 LANGUAGES = [
     ("nn", "Nynorsk"),

@@ -109,3 +109,11 @@ class OutsiderTests(BaseTestCase):
             response = self.client.get(reverse("admin:plans_plan_changelist"))
             self.assertEqual(response.status_code, 302)
             self.assertIn(reverse("admin:login"), response["Location"])
+
+
+class LanguageTests(BaseTestCase):
+    def test_nynorsk_whatever_the_browser_asks_for(self) -> None:
+        for accept in ["en-US,en;q=0.9", "nb-NO,nb;q=0.9", "de"]:
+            response = self.client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE=accept)
+            self.assertContains(response, "Logg inn")
+            self.assertContains(response, '<html lang="nn"')

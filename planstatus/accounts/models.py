@@ -20,9 +20,14 @@ class Membership(models.Model):
         READER = "reader", _("reader")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
     )
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="memberships")
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("region")
+    )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
 
 from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Plan, StatusUpdate
 
@@ -12,7 +13,7 @@ class FocusAreaInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(SimpleHistoryAdmin):
     list_display = ["title", "region", "kind", "state", "published", "period"]
     list_filter = ["region", "kind", "state", "published"]
     search_fields = ["title"]
@@ -20,7 +21,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(SimpleHistoryAdmin):
     list_display = ["code", "text", "plan", "focus_area"]
     list_filter = ["plan"]
     search_fields = ["code", "text"]
@@ -48,7 +49,7 @@ class StatusUpdateInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(SimpleHistoryAdmin):
     list_display = ["code", "written_code", "text", "timing_text", "focus_area"]
     list_filter = ["focus_area__plan"]
     search_fields = ["code", "text"]
@@ -57,7 +58,7 @@ class MeasureAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(admin.ModelAdmin):
+class StatusUpdateAdmin(SimpleHistoryAdmin):
     list_display = ["measure", "status", "source", "created_by", "created_at"]
     list_filter = ["status", "source"]
     list_select_related = ["measure", "created_by"]

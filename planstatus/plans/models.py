@@ -84,7 +84,9 @@ class Plan(models.Model):
         ADOPTED = "adopted", _("adopted")
         ARCHIVED = "archived", _("archived")
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="plans")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="plans", verbose_name=_("region")
+    )
     slug = models.SlugField(_("short name"), validators=[validate_plan_slug])
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=300)
@@ -133,7 +135,9 @@ class Plan(models.Model):
 
 
 class FocusArea(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="focus_areas")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="focus_areas", verbose_name=_("plan")
+    )
     code = models.CharField(_("code"), max_length=20, blank=True)
     name = models.CharField(_("name"), max_length=300)
     order = models.PositiveIntegerField(_("order"), default=0)
@@ -152,9 +156,16 @@ class FocusArea(models.Model):
 class Goal(models.Model):
     # A goal usually sits under a focus area; programmes also state goals for the whole
     # plan ("Mål for Hallingdal"), which have no focus area.
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="goals", verbose_name=_("plan")
+    )
     focus_area = models.ForeignKey(
-        FocusArea, on_delete=models.CASCADE, related_name="goals", null=True, blank=True
+        FocusArea,
+        on_delete=models.CASCADE,
+        related_name="goals",
+        null=True,
+        blank=True,
+        verbose_name=_("focus area"),
     )
     code = models.CharField(_("code"), max_length=20, blank=True)
     text = models.TextField(_("goal"))
@@ -188,9 +199,16 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
 class Measure(models.Model):
     # Results of a programme sit straight under a focus area, so the goal is optional;
     # when it is set it belongs to the same focus area.
-    focus_area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, related_name="measures")
+    focus_area = models.ForeignKey(
+        FocusArea, on_delete=models.CASCADE, related_name="measures", verbose_name=_("focus area")
+    )
     goal = models.ForeignKey(
-        Goal, on_delete=models.CASCADE, related_name="measures", null=True, blank=True
+        Goal,
+        on_delete=models.CASCADE,
+        related_name="measures",
+        null=True,
+        blank=True,
+        verbose_name=_("goal"),
     )
     code = models.CharField(_("code"), max_length=20, blank=True)
     written_code = models.CharField(
@@ -267,8 +285,12 @@ class MeasureActor(models.Model):
         RESPONSIBLE = "responsible", _("responsible")
         INVOLVED = "involved", _("involved")
 
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="actor_links")
-    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="measure_links")
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="actor_links", verbose_name=_("measure")
+    )
+    actor = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, related_name="measure_links", verbose_name=_("actor")
+    )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     # The form the plan used for this actor in this row ("Regionråd", "Kommunane").
@@ -298,7 +320,9 @@ class StatusUpdate(models.Model):
         SEED = "seed", _("source document")
         IMPORT = "import", _("import")
 
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="status_updates")
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="status_updates", verbose_name=_("measure")
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     # What the status was when this update was made, so the log shows before and after.
     previous_status = models.CharField(
@@ -314,6 +338,7 @@ class StatusUpdate(models.Model):
         null=True,
         blank=True,
         related_name="status_updates",
+        verbose_name=_("reported by"),
     )
     created_at = models.DateTimeField(_("time"), default=timezone.now)
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from planstatus.regions.models import Actor, Municipality, MunicipalityPopulation, Region
 
@@ -9,7 +10,7 @@ class MunicipalityInline(admin.TabularInline):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug", "council_name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MunicipalityInline]
@@ -21,14 +22,14 @@ class PopulationInline(admin.TabularInline):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(SimpleHistoryAdmin):
     list_display = ["name", "number", "number_2020_2023", "number_before_2020", "region"]
     list_filter = ["region"]
     inlines = [PopulationInline]
 
 
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(SimpleHistoryAdmin):
     list_display = ["name", "short_name", "kind", "region", "email"]
     list_filter = ["region", "kind"]
     search_fields = ["name", "short_name"]

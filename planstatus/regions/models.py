@@ -23,6 +23,8 @@ class Region(models.Model):
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("region")
@@ -40,7 +42,9 @@ class Region(models.Model):
 
 
 class Municipality(models.Model):
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="municipalities")
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="municipalities", verbose_name=_("region")
+    )
     name = models.CharField(_("name"), max_length=100)
     # Municipality numbers changed with the county reforms of 2020 and 2024; statistics
     # use the number valid in their own year, so we keep all three.
@@ -51,6 +55,8 @@ class Municipality(models.Model):
         _("area (km²)"), max_digits=9, decimal_places=2, null=True, blank=True
     )
     note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["number"]
@@ -67,7 +73,10 @@ class Municipality(models.Model):
 
 class MunicipalityPopulation(models.Model):
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="populations"
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="populations",
+        verbose_name=_("municipality"),
     )
     date = models.DateField(_("date"))
     count = models.PositiveIntegerField(_("population"))
@@ -98,7 +107,9 @@ class Actor(models.Model):
         ROLE = "role", _("role or office")
         OTHER = "other", _("other")
 
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="actors")
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="actors", verbose_name=_("region")
+    )
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
