@@ -10,7 +10,8 @@ from typing import Any
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from planstatus.plans.models import Measure, StatusUpdate
+from planstatus.plans.models import Measure, Plan, StatusUpdate
+from planstatus.regions.models import Actor
 from tests.base import BaseTestCase
 
 # Pages for everyone; they must still show nothing private of Testdal.
@@ -27,7 +28,19 @@ PUBLIC = {
 # The visitor's own account: a login is required, and no region's data is shown.
 OWN_ACCOUNT = {"password_change", "password_change_done"}
 # Pages of one region's internal or unpublished content.
-PRIVATE = {"region_log", "plan", "measure", "measure_status", "measure_edit"}
+PRIVATE = {
+    "region_log",
+    "actor_list",
+    "actor_create",
+    "actor_edit",
+    "plan",
+    "plan_settings",
+    "measure",
+    "measure_status",
+    "measure_edit",
+}
+# URL parameters that name something other than the draft plan's measure.
+OVERRIDES: dict[str, dict[str, Any]] = {"actor_edit": {"pk": "actor"}}
 
 REFUSED = {403, 404, 405}
 
@@ -45,6 +58,9 @@ def walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, URLPat
 class IsolationTests(BaseTestCase):
     def setUp(self) -> None:
         self.private_text = self.draft_measure.text
+        # Contact addresses are internal to the region.
+        self.actor.email = "hemmeleg@testdal.example"
+        self.actor.save()
         self.values = {
             "region_slug": "testdal",
             "plan_slug": "utkast",
@@ -63,13 +79,17 @@ class IsolationTests(BaseTestCase):
                 if key not in values:
                     self.fail(f"No test value for URL parameter «{key}» of «{name}»")
                 kwargs[key] = values[key]
+                if OVERRIDES.get(name, {}).get(key) == "actor":
+                    kwargs[key] = self.actor.pk
             yield name, reverse(name, kwargs=kwargs)
 
     def check(self, who: str, name: str, url: str, method: str) -> None:
         response = getattr(self.client, method)(url, {"status": "done", "text": "Overteke"})
         where = f"{who} {method.upper()} {url} ({name})"
         self.assertNotEqual(response.status_code, 500, where)
-        self.assertNotIn(self.private_text, response.content.decode(errors="replace"), where)
+        content = response.content.decode(errors="replace")
+        self.assertNotIn(self.private_text, content, where)
+        self.assertNotIn("hemmeleg@testdal.example", content, where)
         if name in PRIVATE or (name in OWN_ACCOUNT and who == "anonymous"):
             if who == "anonymous" and response.status_code == 302:
                 self.assertIn(reverse("login"), response["Location"], where)
@@ -79,6 +99,8 @@ class IsolationTests(BaseTestCase):
     def assert_nothing_changed(self) -> None:
         self.assertFalse(StatusUpdate.objects.exists())
         self.assertEqual(Measure.objects.get(pk=self.draft_measure.pk).text, self.private_text)
+        self.assertEqual(list(Actor.objects.values_list("name", flat=True)), ["Testdal regionråd"])
+        self.assertEqual(Plan.objects.get(pk=self.draft.pk).title, "Utkast til ny plan")
 
     def test_anonymous_visitor(self) -> None:
         for name, url in self.urls():
@@ -108,9 +130,15 @@ class IsolationTests(BaseTestCase):
         self.assertContains(
             self.client.get(self.draft_measure.get_absolute_url()), self.private_text
         )
-        for name in ["measure_status", "measure_edit"]:
-            url = reverse(name, args=["testdal", "utkast", self.draft_measure.pk])
-            response = self.client.post(url, {"status": "done", "text": "Overteke"})
+        cases: list[tuple[str, list[object]]] = [
+            ("measure_status", ["testdal", "utkast", self.draft_measure.pk]),
+            ("measure_edit", ["testdal", "utkast", self.draft_measure.pk]),
+            ("plan_settings", ["testdal", "utkast"]),
+            ("actor_create", ["testdal"]),
+            ("actor_edit", ["testdal", self.actor.pk]),
+        ]
+        for name, args in cases:
+            response = self.client.post(reverse(name, args=args), {"status": "done", "name": "X"})
             self.assertEqual(response.status_code, 403, name)
         self.assert_nothing_changed()
 

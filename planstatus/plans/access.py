@@ -73,3 +73,17 @@ def get_measure_for_editor(user: AnyUser, region_slug: str, plan_slug: str, pk: 
     if not can_edit(user, measure.focus_area.plan.region):
         raise PermissionDenied
     return measure
+
+
+def get_region_for_editor(user: AnyUser, region_slug: str) -> Region:
+    region = get_region_for_member(user, region_slug)
+    if not can_edit(user, region):
+        raise PermissionDenied
+    return region
+
+
+def get_plan_for_editor(user: AnyUser, region_slug: str, plan_slug: str) -> Plan:
+    plan = get_plan_for_user(user, region_slug, plan_slug)
+    if not can_edit(user, plan.region):
+        raise PermissionDenied
+    return plan

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from planstatus.plans.models import Measure, Status
+from planstatus.plans.models import Measure, Plan, Status
+from planstatus.regions.models import Actor, Region
 
 COMMENT_MAX = 2000
 TEXT_MAX = 5000
@@ -42,3 +45,78 @@ class MeasureForm(forms.ModelForm):
         fields = ["text", "timing_text", "note"]
         labels = {"timing_text": _("Time")}
         help_texts = {"timing_text": _("For example 2025, 2025–2026, årleg or Kont.")}
+
+
+class PlanSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = [
+            "title",
+            "description",
+            "kind",
+            "period_start",
+            "period_end",
+            "adopted_by",
+            "adopted_on",
+            "state",
+            "published",
+            "note",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "adopted_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts = {
+            "published": _("Published plans are shown to everyone, with public comments only.")
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period cannot end before it starts."))
+        for name in ("period_start", "period_end"):
+            year = data.get(name)
+            if year is not None and not 1900 <= year <= 2200:
+                self.add_error(name, _("Write a year, such as 2025."))
+        return data
+
+
+class ActorForm(forms.ModelForm):
+    aliases_text = forms.CharField(
+        label=_("Written variants"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line, as the plan documents write the actor."),
+    )
+
+    class Meta:
+        model = Actor
+        fields = ["name", "short_name", "kind", "email", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.region = region
+        self.instance.region = region
+        self.fields["aliases_text"].initial = "\n".join(self.instance.aliases)
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        others = Actor.objects.filter(region=self.region, name=name).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("The region already has an actor with this name."))
+        return name
+
+    def clean_aliases_text(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["aliases_text"].splitlines()]
+        aliases = list(dict.fromkeys(line for line in lines if line))
+        if any(len(alias) > 200 for alias in aliases):
+            raise forms.ValidationError(_("Each variant can have at most 200 characters."))
+        return aliases
+
+    def save(self, commit: bool = True) -> Actor:
+        self.instance.aliases = self.cleaned_data["aliases_text"]
+        return super().save(commit=commit)

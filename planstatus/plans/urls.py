@@ -6,7 +6,15 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("<slug:region_slug>/", views.region_detail, name="region"),
     path("<slug:region_slug>/logg/", views.region_log, name="region_log"),
+    path("<slug:region_slug>/aktorar/", views.actor_list, name="actor_list"),
+    path("<slug:region_slug>/aktorar/ny/", views.actor_edit, name="actor_create"),
+    path("<slug:region_slug>/aktorar/<int:pk>/", views.actor_edit, name="actor_edit"),
     path("<slug:region_slug>/<slug:plan_slug>/", views.plan_detail, name="plan"),
+    path(
+        "<slug:region_slug>/<slug:plan_slug>/innstillingar/",
+        views.plan_settings,
+        name="plan_settings",
+    ),
     path(
         "<slug:region_slug>/<slug:plan_slug>/tiltak/<int:pk>/",
         views.measure_detail,

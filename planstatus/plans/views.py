@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,17 +14,20 @@ from planstatus.accounts.roles import can_edit, can_read_internal
 from planstatus.plans.access import (
     get_measure_for_editor,
     get_measure_for_user,
+    get_plan_for_editor,
     get_plan_for_user,
+    get_region_for_editor,
     get_region_for_member,
     get_region_for_user,
     visible_plans,
     visible_regions,
 )
 from planstatus.plans.audit import measure_audit_log, region_audit_log
-from planstatus.plans.forms import MeasureForm, StatusForm
-from planstatus.plans.models import Measure, Status
+from planstatus.plans.forms import ActorForm, MeasureForm, PlanSettingsForm, StatusForm
+from planstatus.plans.models import Measure, MeasureActor, Status
 from planstatus.plans.outline import build_plan_outline
 from planstatus.plans.services import record_status, update_measure
+from planstatus.regions.models import Actor, Region
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -56,7 +62,11 @@ def region_log(request: HttpRequest, region_slug: str) -> HttpResponse:
 def plan_detail(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, region_slug, plan_slug)
     outline = build_plan_outline(plan)
-    return render(request, "plans/plan_detail.html", {"plan": plan, "outline": outline})
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {"plan": plan, "outline": outline, "can_edit": can_edit(request.user, plan.region)},
+    )
 
 
 def _measure_page(
@@ -125,9 +135,75 @@ def measure_edit(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
         )
         messages.success(request, _("The measure is saved. The earlier version is in the log."))
         return redirect(measure)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit measure %(code)s") % {"code": measure.code},
+        back=measure.get_absolute_url(),
+        region=measure.focus_area.plan.region,
+    )
+
+
+@login_required
+def plan_settings(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpResponse:
+    plan = get_plan_for_editor(request.user, region_slug, plan_slug)
+    form = PlanSettingsForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The plan is saved. The earlier version is in the log."))
+        return redirect(plan)
+    return _form_page(
+        request,
+        form,
+        title=_("Settings for %(plan)s") % {"plan": plan.title},
+        back=plan.get_absolute_url(),
+        region=plan.region,
+    )
+
+
+@login_required
+def actor_list(request: HttpRequest, region_slug: str) -> HttpResponse:
+    region = get_region_for_member(request.user, region_slug)
+    actors = region.actors.annotate(
+        responsible_count=Count(
+            "measure_links", filter=Q(measure_links__role=MeasureActor.Role.RESPONSIBLE)
+        ),
+        involved_count=Count(
+            "measure_links", filter=Q(measure_links__role=MeasureActor.Role.INVOLVED)
+        ),
+    ).order_by("name")
     return render(
         request,
-        "plans/measure_edit.html",
-        {"plan": measure.focus_area.plan, "measure": measure, "form": form},
+        "plans/actor_list.html",
+        {"region": region, "actors": actors, "can_edit": can_edit(request.user, region)},
+    )
+
+
+@login_required
+def actor_edit(request: HttpRequest, region_slug: str, pk: int | None = None) -> HttpResponse:
+    region = get_region_for_editor(request.user, region_slug)
+    actor = get_object_or_404(Actor, region=region, pk=pk) if pk is not None else None
+    form = ActorForm(request.POST or None, instance=actor, region=region)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("%(actor)s is saved.") % {"actor": saved.name})
+        return redirect("actor_list", region_slug=region.slug)
+    title = actor.name if actor else _("New actor")
+    return _form_page(
+        request,
+        form,
+        title=title,
+        back=reverse("actor_list", args=[region.slug]),
+        region=region,
+    )
+
+
+def _form_page(
+    request: HttpRequest, form: forms.BaseForm, *, title: str, back: str, region: Region
+) -> HttpResponse:
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": title, "back": back, "region": region},
         status=400 if form.errors else 200,
     )
