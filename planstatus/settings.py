@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "planstatus.regions",
     "planstatus.plans",
     "planstatus.reporting",
+    "planstatus.imports",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from planstatus.imports.models import PlanImport
 from planstatus.plans.models import Measure, Plan, StatusUpdate
 from planstatus.regions.models import Actor
 from tests.base import BaseTestCase
@@ -38,9 +39,17 @@ PRIVATE = {
     "measure",
     "measure_status",
     "measure_edit",
+    "import_upload",
+    "import_template",
+    "import_review",
+    "import_discard",
 }
 # URL parameters that name something other than the draft plan's measure.
-OVERRIDES: dict[str, dict[str, Any]] = {"actor_edit": {"pk": "actor"}}
+OVERRIDES: dict[str, dict[str, Any]] = {
+    "actor_edit": {"pk": "actor"},
+    "import_review": {"pk": "import"},
+    "import_discard": {"pk": "import"},
+}
 
 REFUSED = {403, 404, 405}
 
@@ -67,7 +76,15 @@ class IsolationTests(BaseTestCase):
             "pk": self.draft_measure.pk,
             "uidb64": "MQ",
             "token": "set-password",
+            "fmt": "xlsx",
         }
+        self.draft_import = PlanImport.objects.create(
+            region=self.region,
+            filename="hemmeleg.docx",
+            file_format="docx",
+            file_size=1,
+            parsed={"title": self.private_text, "areas": [], "warnings": []},
+        )
 
     def urls(self, **overrides: Any) -> Iterator[tuple[str, str]]:
         values = {**self.values, **overrides}
@@ -81,6 +98,8 @@ class IsolationTests(BaseTestCase):
                 kwargs[key] = values[key]
                 if OVERRIDES.get(name, {}).get(key) == "actor":
                     kwargs[key] = self.actor.pk
+                if OVERRIDES.get(name, {}).get(key) == "import":
+                    kwargs[key] = self.draft_import.pk
             yield name, reverse(name, kwargs=kwargs)
 
     def check(self, who: str, name: str, url: str, method: str) -> None:
@@ -101,6 +120,8 @@ class IsolationTests(BaseTestCase):
         self.assertEqual(Measure.objects.get(pk=self.draft_measure.pk).text, self.private_text)
         self.assertEqual(list(Actor.objects.values_list("name", flat=True)), ["Testdal regionråd"])
         self.assertEqual(Plan.objects.get(pk=self.draft.pk).title, "Utkast til ny plan")
+        self.assertEqual(Plan.objects.count(), 2)
+        self.assertEqual(PlanImport.objects.get().state, PlanImport.State.DRAFT)
 
     def test_anonymous_visitor(self) -> None:
         for name, url in self.urls():

@@ -62,7 +62,7 @@ _STATUS_COLOUR_NAMES = {
 
 
 # Plan slugs share the URL level with the region's own pages.
-RESERVED_PLAN_SLUGS = {"logg", "aktorar", "api", "rundar", "rapportar"}
+RESERVED_PLAN_SLUGS = {"logg", "aktorar", "api", "rundar", "rapportar", "import"}
 
 
 def validate_plan_slug(value: str) -> None:
@@ -131,7 +131,8 @@ class Plan(models.Model):
         return str(self.period_start or self.period_end or "")
 
     def measures(self) -> MeasureQuerySet:
-        return Measure.objects.filter(focus_area__plan=self)
+        """The plan's current measures; archived ones are left out."""
+        return Measure.objects.filter(focus_area__plan=self, archived_at__isnull=True)
 
 
 class FocusArea(models.Model):
@@ -225,6 +226,8 @@ class Measure(models.Model):
     yearly = models.BooleanField(_("yearly"), default=False)
     continuous = models.BooleanField(_("continuous"), default=False)
     note = models.TextField(_("note"), blank=True)
+    # A measure dropped from a revised plan is archived, never deleted: its history stays.
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     actors: models.ManyToManyField[Actor, MeasureActor] = models.ManyToManyField(
         Actor, through="MeasureActor", related_name="measures"
     )

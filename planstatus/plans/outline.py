@@ -63,7 +63,7 @@ def build_plan_outline(plan: Plan) -> PlanOutline:
     goals = list(plan.goals.all())
     measures = list(
         Measure.objects.with_status()
-        .filter(focus_area__plan=plan)
+        .filter(focus_area__plan=plan, archived_at__isnull=True)
         .prefetch_related("actor_links__actor")
         .order_by("order", "pk")
     )

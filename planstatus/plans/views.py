@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from planstatus.accounts.roles import can_edit, can_read_internal
+from planstatus.core.forms import posted
 from planstatus.plans.access import (
     get_measure_for_editor,
     get_measure_for_user,
@@ -47,6 +48,7 @@ def region_detail(request: HttpRequest, region_slug: str) -> HttpResponse:
             "municipalities": municipalities,
             "plans": plans,
             "is_member": can_read_internal(request.user, region),
+            "can_edit": can_edit(request.user, region),
         },
     )
 
@@ -124,7 +126,7 @@ def measure_status(request: HttpRequest, region_slug: str, plan_slug: str, pk: i
 @login_required
 def measure_edit(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
     measure = get_measure_for_editor(request.user, region_slug, plan_slug, pk)
-    form = MeasureForm(request.POST or None, instance=Measure.objects.get(pk=measure.pk))
+    form = MeasureForm(posted(request), instance=Measure.objects.get(pk=measure.pk))
     if request.method == "POST" and form.is_valid():
         update_measure(
             measure=measure,
@@ -147,7 +149,7 @@ def measure_edit(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
 @login_required
 def plan_settings(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpResponse:
     plan = get_plan_for_editor(request.user, region_slug, plan_slug)
-    form = PlanSettingsForm(request.POST or None, instance=plan)
+    form = PlanSettingsForm(posted(request), instance=plan)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The plan is saved. The earlier version is in the log."))
@@ -183,7 +185,7 @@ def actor_list(request: HttpRequest, region_slug: str) -> HttpResponse:
 def actor_edit(request: HttpRequest, region_slug: str, pk: int | None = None) -> HttpResponse:
     region = get_region_for_editor(request.user, region_slug)
     actor = get_object_or_404(Actor, region=region, pk=pk) if pk is not None else None
-    form = ActorForm(request.POST or None, instance=actor, region=region)
+    form = ActorForm(posted(request), instance=actor, region=region)
     if request.method == "POST" and form.is_valid():
         saved = form.save()
         messages.success(request, _("%(actor)s is saved.") % {"actor": saved.name})

@@ -1,0 +1,77 @@
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from planstatus.imports.matching import known_actor_forms
+from planstatus.imports.services import import_plan
+from planstatus.lib.importers import detect_format, read_plan
+from planstatus.lib.importers.base import UnreadableDocument
+from planstatus.plans.models import Plan
+from planstatus.regions.models import Region
+
+
+class Command(BaseCommand):
+    help = (
+        "Read a plan from a document (.txt, .docx, .pdf, .xlsx, .csv). With --dry-run nothing "
+        "is written; with --json the parsed plan is printed as JSON."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file")
+        parser.add_argument("--region", help="the region's short name, e.g. hallingdal")
+        parser.add_argument("--dry-run", action="store_true", help="read only; write nothing")
+        parser.add_argument("--json", action="store_true", help="print the parsed plan as JSON")
+        parser.add_argument("--title", help="the plan's title (default: read from the document)")
+        parser.add_argument(
+            "--kind", choices=[k.value for k in Plan.Kind], default=Plan.Kind.REGIONAL_PLAN
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["file"])
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise CommandError(f"Fann ikkje fila {path}.") from None
+        except OSError:
+            raise CommandError(f"Kan ikkje lese fila {path}.") from None
+        region = None
+        if options["region"]:
+            region = Region.objects.filter(slug=options["region"]).first()
+            if region is None:
+                raise CommandError(f"Fann ingen region «{options['region']}».")
+        try:
+            parsed = read_plan(
+                data,
+                filename=path.name,
+                known_actors=known_actor_forms(region) if region else [],
+            )
+        except UnreadableDocument as e:
+            raise CommandError(str(e).replace("\n", " ")) from None
+
+        if options["json"]:
+            result = parsed.as_dict()
+            result["format"] = detect_format(data, path.name)
+            self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+        else:
+            measures = parsed.measures()
+            self.stdout.write(
+                f"{path.name}: {len(parsed.areas)} innsatsområde, "
+                f"{sum(len(a.goals) for a in parsed.areas)} mål, {len(measures)} tiltak, "
+                f"{len(parsed.warnings)} åtvaringar."
+            )
+            for w in parsed.warnings:
+                self.stdout.write(f"  {w.where}: {w.message}")
+        if options["dry_run"]:
+            return
+        if region is None:
+            raise CommandError("Oppgi --region for å lagre planen, eller bruk --dry-run.")
+        plan = import_plan(
+            region=region,
+            parsed=parsed,
+            title=options["title"] or parsed.title or path.stem,
+            kind=options["kind"],
+            source_name=path.name,
+        )
+        self.stderr.write(f"Lagra som «{plan.title}» ({plan.get_absolute_url()}), ikkje publisert.")

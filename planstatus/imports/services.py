@@ -1,0 +1,329 @@
+"""Saving a reviewed import: a new plan, or a revision of an existing one. One transaction each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
+
+from planstatus.imports.matching import match_actors
+from planstatus.imports.models import PlanImport
+from planstatus.lib.importers.base import ParsedMeasure, ParsedPlan
+from planstatus.plans.models import (
+    RESERVED_PLAN_SLUGS,
+    FocusArea,
+    Goal,
+    Measure,
+    MeasureActor,
+    Plan,
+    Status,
+    StatusUpdate,
+)
+from planstatus.regions.models import Actor, Region
+
+NEW = "new:"
+
+
+def actor_names(parsed: ParsedPlan) -> list[str]:
+    """Every actor name written in the plan, in order of first appearance."""
+    names = (n for m in parsed.measures() for n in [*m.responsible, *m.involved])
+    return list(dict.fromkeys(names))
+
+
+def default_actor_choices(parsed: ParsedPlan, region: Region) -> dict[str, str]:
+    """Known names map to their actor; unknown names are proposed as new actors."""
+    matches = match_actors(actor_names(parsed), region)
+    return {
+        name: str(actor.pk) if actor is not None else f"{NEW}{name}"
+        for name, actor in matches.items()
+    }
+
+
+def unique_plan_slug(region: Region, title: str) -> str:
+    base = slugify(title)[:40].strip("-") or "plan"
+    if base in RESERVED_PLAN_SLUGS:
+        base = f"{base}-plan"
+    slug, n = base, 1
+    while Plan.objects.filter(region=region, slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _resolve_actors(
+    region: Region, parsed: ParsedPlan, choices: dict[str, str]
+) -> dict[str, Actor]:
+    """Turn the reviewed choices into actors, creating the new ones (merged by name)."""
+    choices = {**default_actor_choices(parsed, region), **choices}
+    existing = {str(a.pk): a for a in region.actors.all()}
+    created: dict[str, Actor] = {}
+    resolved: dict[str, Actor] = {}
+    for written, choice in choices.items():
+        if choice.startswith(NEW):
+            name = choice.removeprefix(NEW).strip() or written
+            actor = created.get(name) or existing_by_name(region, name)
+            if actor is None:
+                actor = Actor.objects.create(region=region, name=name, aliases=[])
+            created[name] = actor
+        elif choice in existing:
+            actor = existing[choice]
+        else:
+            raise ValueError(f"Ukjend aktørval for «{written}».")
+        if written not in actor.written_forms():
+            actor.aliases = [*actor.aliases, written]
+            actor.save(update_fields=["aliases"])
+        resolved[written] = actor
+    return resolved
+
+
+def existing_by_name(region: Region, name: str) -> Actor | None:
+    return region.actors.filter(name=name).first()
+
+
+def _measure_fields(m: ParsedMeasure) -> dict[str, object]:
+    return {
+        "code": m.code,
+        "written_code": m.written_code or m.code,
+        "text": m.text,
+        "timing_text": m.timing.text,
+        "start_year": m.timing.start,
+        "end_year": m.timing.end,
+        "yearly": m.timing.yearly,
+        "continuous": m.timing.continuous,
+        "note": m.note,
+    }
+
+
+def _link_actors(
+    measure: Measure, m: ParsedMeasure, actors: dict[str, Actor], links: list[MeasureActor]
+) -> None:
+    seen: set[tuple[int, str]] = set()
+    for role, names in (
+        (MeasureActor.Role.RESPONSIBLE, m.responsible),
+        (MeasureActor.Role.INVOLVED, m.involved),
+    ):
+        for position, written in enumerate(names):
+            actor = actors[written]
+            if (actor.pk, role) in seen:
+                continue  # two written forms of one actor in one cell
+            seen.add((actor.pk, role))
+            links.append(
+                MeasureActor(
+                    measure=measure, actor=actor, role=role, position=position, written_as=written
+                )
+            )
+
+
+def _status_update(
+    measure: Measure, status: str, user: User | None, source_name: str
+) -> StatusUpdate | None:
+    if status == Status.UNKNOWN:
+        return None
+    return StatusUpdate(
+        measure=measure,
+        status=Status(status),
+        previous_status=Status.UNKNOWN,
+        comment=f"Frå importen av «{source_name}».",
+        source=StatusUpdate.Source.IMPORT,
+        created_by=user,
+    )
+
+
+def _user(user: User | AnonymousUser | None) -> User | None:
+    return user if isinstance(user, User) else None
+
+
+@transaction.atomic
+def import_plan(
+    *,
+    region: Region,
+    parsed: ParsedPlan,
+    title: str,
+    kind: str = Plan.Kind.REGIONAL_PLAN,
+    actor_choices: dict[str, str] | None = None,
+    user: User | AnonymousUser | None = None,
+    source_name: str = "",
+    draft: PlanImport | None = None,
+) -> Plan:
+    """Create a plan (unpublished, as a draft) from a reviewed import."""
+    actors = _resolve_actors(region, parsed, actor_choices or {})
+    plan = Plan.objects.create(
+        region=region,
+        slug=unique_plan_slug(region, title),
+        kind=kind,
+        title=title,
+        state=Plan.State.DRAFT,
+        note=f"Importert frå «{source_name}»." if source_name else "",
+    )
+    links: list[MeasureActor] = []
+    updates: list[StatusUpdate] = []
+    order = 0
+    for area_order, a in enumerate(parsed.areas, start=1):
+        area = FocusArea.objects.create(plan=plan, code=a.code, name=a.name, order=area_order)
+        for g in a.goals:
+            order += 1
+            goal = None
+            if g.code or g.text:
+                goal = Goal.objects.create(
+                    plan=plan, focus_area=area, code=g.code, text=g.text, order=order
+                )
+            for m in g.measures:
+                order += 1
+                measure = Measure.objects.create(
+                    focus_area=area, goal=goal, order=order, **_measure_fields(m)
+                )
+                _link_actors(measure, m, actors, links)
+                if update := _status_update(measure, m.status, _user(user), source_name):
+                    updates.append(update)
+    bulk_create_with_history(links, MeasureActor)
+    bulk_create_with_history(updates, StatusUpdate)
+    if draft is not None:
+        _mark_saved(draft, plan)
+    return plan
+
+
+def _mark_saved(draft: PlanImport, plan: Plan) -> None:
+    draft.state = PlanImport.State.SAVED
+    draft.saved_plan = plan
+    draft.saved_at = timezone.now()
+    draft.save(update_fields=["state", "saved_plan", "saved_at"])
+
+
+# --- Revising an existing plan -------------------------------------------------------------
+
+
+@dataclass
+class MeasureChange:
+    code: str
+    measure: Measure | None  # None: new
+    parsed: ParsedMeasure | None  # None: removed
+    fields: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PlanDiff:
+    new: list[MeasureChange] = field(default_factory=list)
+    changed: list[MeasureChange] = field(default_factory=list)
+    unchanged: list[MeasureChange] = field(default_factory=list)
+    removed: list[MeasureChange] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.new or self.changed or self.removed)
+
+
+def _similarity(a: str, b: str) -> float:
+    words_a, words_b = set(a.casefold().split()), set(b.casefold().split())
+    return len(words_a & words_b) / max(1, len(words_a | words_b))
+
+
+def _actor_names(measure: Measure, role: str) -> list[str]:
+    return [
+        link.written_as or link.actor.name
+        for link in measure.actor_links.all()
+        if link.role == role
+    ]
+
+
+def diff_plan(plan: Plan, parsed: ParsedPlan) -> PlanDiff:
+    """Match the revised document's measures to the plan's by code and text.
+
+    A measure with the same code and similar text (or the same text under a new code) is
+    the same measure; codes are not unique in real plans, so text decides between twins.
+    """
+    current = list(plan.measures().prefetch_related("actor_links__actor").order_by("order"))
+    unmatched = list(current)
+    diff = PlanDiff()
+    for p in parsed.measures():
+        candidates = [m for m in unmatched if m.code == p.code] or unmatched
+        best = max(candidates, key=lambda m: _similarity(m.text, p.text), default=None)
+        threshold = 0.3 if best is not None and best.code == p.code else 0.8
+        if best is None or _similarity(best.text, p.text) < threshold:
+            diff.new.append(MeasureChange(p.code, None, p))
+            continue
+        unmatched.remove(best)
+        changes = [
+            name
+            for name, value in _measure_fields(p).items()
+            if name not in {"written_code", "note"} and getattr(best, name) != value
+        ]
+        if _actor_names(best, MeasureActor.Role.RESPONSIBLE) != p.responsible:
+            changes.append("responsible")
+        if _actor_names(best, MeasureActor.Role.INVOLVED) != p.involved:
+            changes.append("involved")
+        target = diff.changed if changes else diff.unchanged
+        target.append(MeasureChange(p.code, best, p, changes))
+    diff.removed = [MeasureChange(m.code, m, None) for m in unmatched]
+    return diff
+
+
+@transaction.atomic
+def apply_revision(
+    *,
+    plan: Plan,
+    parsed: ParsedPlan,
+    actor_choices: dict[str, str] | None = None,
+    user: User | AnonymousUser | None = None,
+    source_name: str = "",
+    draft: PlanImport | None = None,
+) -> PlanDiff:
+    """Bring a plan in line with a revised document without losing any history.
+
+    Changed measures are updated in place (the audit trail keeps the old version), new ones
+    are added to their focus area, removed ones are archived, never deleted.
+    """
+    diff = diff_plan(plan, parsed)
+    actors = _resolve_actors(plan.region, parsed, actor_choices or {})
+    areas = {a.code: a for a in plan.focus_areas.all()}
+    goals = {g.code: g for g in plan.goals.all()}
+    next_order = (
+        plan.measures().order_by("-order").values_list("order", flat=True).first() or 0
+    ) + 1
+    links: list[MeasureActor] = []
+    parsed_area = {id(m): a for a in parsed.areas for g in a.goals for m in g.measures}
+    parsed_goal = {id(m): g for a in parsed.areas for g in a.goals for m in g.measures}
+
+    for change in diff.changed:
+        assert change.measure is not None and change.parsed is not None
+        measure = change.measure
+        for name, value in _measure_fields(change.parsed).items():
+            setattr(measure, name, value)
+        measure.save()
+        if {"responsible", "involved"} & set(change.fields):
+            for link in measure.actor_links.all():
+                link.delete()  # one by one, so the audit trail records each removal
+            _link_actors(measure, change.parsed, actors, links)
+    for change in diff.new:
+        assert change.parsed is not None
+        pa, pg = parsed_area[id(change.parsed)], parsed_goal[id(change.parsed)]
+        area = areas.get(pa.code) or FocusArea.objects.create(
+            plan=plan, code=pa.code, name=pa.name, order=len(areas) + 1
+        )
+        areas[pa.code] = area
+        goal = goals.get(pg.code)
+        if goal is None and (pg.code or pg.text):
+            goal = Goal.objects.create(
+                plan=plan, focus_area=area, code=pg.code, text=pg.text, order=next_order
+            )
+            goals[pg.code] = goal
+        measure = Measure.objects.create(
+            focus_area=area, goal=goal, order=next_order, **_measure_fields(change.parsed)
+        )
+        next_order += 1
+        _link_actors(measure, change.parsed, actors, links)
+    now = timezone.now()
+    for change in diff.removed:
+        assert change.measure is not None
+        change.measure.archived_at = now
+        change.measure.note = (change.measure.note + "\n" if change.measure.note else "") + (
+            f"Arkivert: ikkje med i «{source_name}»." if source_name else "Arkivert."
+        )
+        change.measure.save()
+    bulk_create_with_history(links, MeasureActor)
+    if draft is not None:
+        _mark_saved(draft, plan)
+    return diff

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from planstatus.imports import views
+
+urlpatterns = [
+    path("<slug:region_slug>/import/", views.upload, name="import_upload"),
+    path(
+        "<slug:region_slug>/import/mal.<str:fmt>",
+        views.template_download,
+        name="import_template",
+    ),
+    path("<slug:region_slug>/import/<int:pk>/", views.review, name="import_review"),
+    path("<slug:region_slug>/import/<int:pk>/forkast/", views.discard, name="import_discard"),
+]

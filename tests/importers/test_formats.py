@@ -1,0 +1,543 @@
+"""The Word, PDF and spreadsheet readers: round trips of the curated Hallingdal plan, status
+colours and words, and documents that must be refused with a clear message.
+
+Plain functions, no database: the readers are pure Python.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import docx
+import pdfplumber
+import pytest
+
+from planstatus.lib.importers import pdf, spreadsheet, word
+from planstatus.lib.importers.base import MAX_UPLOAD_BYTES, ParsedPlan, UnreadableDocument
+from planstatus.lib.importers.status import status_from_colour, status_from_words
+from planstatus.lib.importers.templates import build_csv_template, build_xlsx_template
+from planstatus.lib.timing import parse_timing
+from tests.importers import builders
+from tests.importers.builders import Measure
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
+Reader = Callable[..., ParsedPlan]
+
+
+# ---------------------------------------------------------------------------------------
+# Status from colours and words
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("colour", "expected"),
+    [
+        # Word's standard colours
+        ("FF0000", "not_started"),
+        ("C00000", "not_started"),
+        ("FFFF00", "started"),
+        ("FFC000", "started"),  # Word's «Orange» is Office's «Gold»: in progress
+        ("00FF00", "done"),
+        ("00B050", "done"),
+        ("92D050", "done"),
+        # Pale shades: Google Sheets, Excel's Good/Neutral/Bad styles, Office tints
+        ("F4CCCC", "not_started"),
+        ("FFC7CE", "not_started"),
+        ("E6B8B7", "not_started"),
+        ("FFF2CC", "started"),
+        ("FFEB9C", "started"),
+        ("FCE5CD", "started"),  # pale orange
+        ("D9EAD3", "done"),
+        ("C6EFCE", "done"),
+        ("E2EFDA", "done"),
+        # Orange proper, and where red ends
+        ("ED7D31", "started"),
+        ("FF9900", "started"),
+        ("FF4500", "not_started"),
+        # Not a status
+        ("FFFFFF", None),
+        ("000000", None),
+        ("D9D9D9", None),
+        ("808080", None),
+        ("EEECE1", None),  # Word's «Tan, background 2»
+        ("0070C0", None),  # blue
+        ("DEEAF6", None),  # pale blue
+        ("7030A0", None),  # purple
+        ("FF00FF", None),  # magenta
+        ("auto", None),
+        ("", None),
+        ("nonsense", None),
+        (None, None),
+        # Other spellings
+        ("#ff0000", "not_started"),
+        ("#0f0", "done"),
+        ("FF00B050", "done"),  # ARGB as openpyxl gives it
+        ("yellow", "started"),  # Word highlight names
+        ("darkGreen", "done"),
+        # Tuples: 0–255, 0–1 (pdfplumber), grey and CMYK
+        ((255, 0, 0), "not_started"),
+        ((146, 208, 80), "done"),
+        ((1, 0, 0), "not_started"),
+        ((0.956863, 0.8, 0.8), "not_started"),
+        ((1.0, 0.94902, 0.8), "started"),
+        ((0.776471, 0.937255, 0.807843), "done"),
+        ((1.0, 1.0, 1.0), None),
+        ((0.5,), None),
+        ((0, 0, 1, 0), "started"),  # CMYK yellow
+        ((1, 0, 1, 0), "done"),  # CMYK cyan + yellow = green
+        ((0, 1, 1, 0), "not_started"),  # CMYK magenta + yellow = red
+        ((0, 0, 0, 1), None),  # CMYK black
+        (("P0",), None),  # a pattern name, not a colour
+    ],
+)
+def test_status_from_colour(colour: Any, expected: str | None) -> None:
+    assert status_from_colour(colour) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Grøn", "done"),
+        ("GRØNN", "done"),
+        ("green", "done"),
+        ("Gjennomført", "done"),
+        ("Fullført 2025", "done"),
+        ("ferdig", "done"),
+        ("Gul", "started"),
+        ("Påstarta", "started"),
+        ("påbegynt", "started"),
+        ("Starta", "started"),
+        ("I gang", "started"),
+        ("in progress", "started"),
+        ("Raud", "not_started"),
+        ("rød", "not_started"),
+        ("Ikkje påstarta", "not_started"),
+        ("Ikke påbegynt", "not_started"),
+        ("ikkje  starta", "not_started"),
+        ("Not started", "not_started"),
+        ("Avslutta utan gjennomføring", "cancelled"),
+        ("Ikkje realisert.", "cancelled"),
+        ("Avlyst", "cancelled"),
+        ("cancelled", "cancelled"),
+        ("Ikkje vurdert", "unknown"),
+        ("Gul – påstarta, arbeidsgruppe nedsett", "started"),
+        ("Gul/grøn", None),  # disagrees with itself
+        ("Sjå sak 12/25", None),
+        ("", None),
+        ("Gulrot", None),  # whole words only
+    ],
+)
+def test_status_from_words(text: str, expected: str | None) -> None:
+    assert status_from_words(text) == expected
+
+
+# ---------------------------------------------------------------------------------------
+# Round trips of the curated plan
+# ---------------------------------------------------------------------------------------
+
+
+def _expected(status: Callable[[Measure], str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": m.code,
+            "written_code": m.written_code,
+            "text": m.text,
+            "timing": parse_timing(m.timing),
+            "responsible": list(m.responsible),
+            "involved": list(m.involved),
+            "status": status(m),
+        }
+        for m in builders.measures()
+    ]
+
+
+def _measures(plan: ParsedPlan) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": m.code,
+            "written_code": m.written_code or m.code,
+            "text": m.text,
+            "timing": m.timing,
+            "responsible": m.responsible,
+            "involved": m.involved,
+            "status": m.status,
+        }
+        for m in plan.measures()
+    ]
+
+
+def assert_same_as_seed(
+    plan: ParsedPlan, status: Callable[[Measure], str] = lambda m: m.status
+) -> None:
+    seed_areas = builders.areas()
+    assert [(a.code, a.name) for a in plan.areas] == [(a["code"], a["name"]) for a in seed_areas]
+    goals = [(g.code, g.text) for a in plan.areas for g in a.goals]
+    assert goals == [(g["code"], g["text"]) for a in seed_areas for g in a["goals"]]
+    assert len(goals) == 26
+    got, want = _measures(plan), _expected(status)
+    assert len(got) == 68
+    for read, expected in zip(got, want, strict=True):
+        assert read == expected, read["code"]
+
+
+def _warned(plan: ParsedPlan, where: str, words: str) -> bool:
+    return any(w.where == where and words in w.message for w in plan.warnings)
+
+
+def _numbering_warnings(plan: ParsedPlan) -> None:
+    # The curated plan writes 4.5.2 as «.5.2.» and uses 5.4.1 and 6.4.1 twice.
+    assert _warned(plan, "4.5.2", "«.5.2.»")
+    assert _warned(plan, "5.4.1", "brukt på 2 tiltak")
+    assert _warned(plan, "6.4.1", "brukt på 2 tiltak")
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """Each document built once and kept in a temporary folder for a person to open."""
+    folder = tmp_path_factory.mktemp("formats")
+    built = {
+        "plan.docx": builders.build_docx(),
+        "plan.pdf": builders.build_pdf(),
+        "plan.xlsx": builders.build_xlsx(),
+        "plan.csv": builders.build_csv(),
+    }
+    for name, data in built.items():
+        (folder / name).write_bytes(data)
+    return built
+
+
+def test_docx_round_trip(files: dict[str, bytes]) -> None:
+    plan = word.read(files["plan.docx"], known_actors=builders.known_actors())
+    assert_same_as_seed(plan)
+    assert plan.title == "Regionplan for Hallingdal – status"
+    _numbering_warnings(plan)
+    assert _warned(plan, "1", "«NÆRINGSUTVIKLING OG ARBEIDSPLASSAR»")
+
+
+def test_pdf_round_trip(files: dict[str, bytes]) -> None:
+    plan = pdf.read(files["plan.pdf"], known_actors=builders.known_actors())
+    assert_same_as_seed(plan)
+    _numbering_warnings(plan)
+
+
+def test_pdf_round_trip_with_rows_split_over_pages() -> None:
+    # pdfplumber finds no cells in the part of a row above a page break (it has no bottom
+    # line); the reader cuts them out itself and joins the rest from the next page.
+    data = builders.build_pdf(split_rows=True)
+    plan = pdf.read(data, known_actors=builders.known_actors())
+    assert_same_as_seed(plan)
+    assert any("framhald av tiltak" in w.message for w in plan.warnings)
+
+
+def test_xlsx_round_trip(files: dict[str, bytes]) -> None:
+    plan = spreadsheet.read_xlsx(files["plan.xlsx"], known_actors=builders.known_actors())
+    assert_same_as_seed(plan)
+    _numbering_warnings(plan)
+
+
+def test_csv_round_trip(files: dict[str, bytes]) -> None:
+    plan = spreadsheet.read_csv(files["plan.csv"], known_actors=builders.known_actors())
+    # A CSV has no colours: what was shown by colour alone is not known.
+    assert_same_as_seed(plan, lambda m: m.status if m.mode == "words" else "unknown")
+    _numbering_warnings(plan)
+
+
+def test_csv_with_commas_in_windows_1252() -> None:
+    data = builders.build_csv(delimiter=",", encoding="cp1252")
+    plan = spreadsheet.read(data, known_actors=builders.known_actors())
+    assert_same_as_seed(plan, lambda m: m.status if m.mode == "words" else "unknown")
+    assert _warned(plan, "dokument", "Windows-1252")
+
+
+def test_spreadsheet_read_tells_xlsx_from_csv(files: dict[str, bytes]) -> None:
+    for name in ("plan.xlsx", "plan.csv"):
+        plan = spreadsheet.read(files[name], known_actors=builders.known_actors())
+        assert len(plan.measures()) == 68
+
+
+def test_hand_made_bokmaal_csv_with_english_headers() -> None:
+    data = (FIXTURES / "bokmaal-komma.csv").read_bytes()
+    plan = spreadsheet.read_csv(data, known_actors=["Næringsforum", "Regionrådet", "BFK"])
+    assert [(a.code, a.name) for a in plan.areas] == [
+        ("1", "Næringsutvikling"),
+        ("2", "Kompetanse og utdanning"),
+    ]
+    assert [(g.code, g.text) for a in plan.areas for g in a.goals] == [
+        ("1.1", "Tettere samarbeid om næringsarbeidet"),
+        ("1.2", "Flere arbeidsplasser"),
+        ("2.1", "Flere studieplasser"),
+    ]
+    first, second, third, fourth = plan.measures()
+    assert first.responsible == ["Næringsforum", "Regionrådet"]
+    assert first.status == "done"
+    assert second.text == "Lage en digital portal med ledige næringsarealer"
+    assert second.involved == ["Kommunane", "BFK"]
+    assert (second.timing.start, second.timing.end, second.status) == (2025, 2026, "not_started")
+    assert (third.timing.yearly, third.status) == (True, "started")
+    assert fourth.status == "cancelled"
+
+
+# ---------------------------------------------------------------------------------------
+# Templates
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("build", [build_xlsx_template, build_csv_template])
+def test_template_reads_back_as_its_example(build: Callable[[], bytes]) -> None:
+    plan = spreadsheet.read(build(), known_actors=["Næringsforum", "Regionrådet", "Kommunane"])
+    (measure,) = plan.measures()
+    assert (plan.areas[0].code, plan.areas[0].name) == ("1", "Næringsutvikling og arbeidsplassar")
+    assert (measure.code, measure.status, measure.timing.start) == ("1.1.1", "started", 2025)
+    assert measure.involved == ["Regionrådet", "Kommunane"]
+    assert plan.warnings == []
+
+
+def test_xlsx_template_has_instructions_in_nynorsk() -> None:
+    import openpyxl  # type: ignore[import-untyped]
+
+    workbook = openpyxl.load_workbook(io.BytesIO(build_xlsx_template()))
+    assert workbook.sheetnames == ["Tiltak", "Rettleiing"]
+    help_text = " ".join(str(c.value) for c in workbook["Rettleiing"]["A"] if c.value)
+    assert "Éi rad per tiltak" in help_text
+    assert build_csv_template().startswith(b"\xef\xbb\xbfInnsatsomr\xc3\xa5de;")
+
+
+# ---------------------------------------------------------------------------------------
+# Word details the round trip does not reach
+# ---------------------------------------------------------------------------------------
+
+
+def _small_docx(build: Callable[[Any], None]) -> bytes:
+    document = docx.Document()
+    build(document)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_docx_without_status_column_reads_colour_of_measure_cells() -> None:
+    def build(document: Any) -> None:
+        document.add_paragraph("KLIMA OG MILJØ")
+        table = document.add_table(rows=4, cols=4)
+        for cell, label in zip(
+            table.rows[0].cells, ("Tiltak", "Tid", "Ansvar", "Involvering"), strict=True
+        ):
+            cell.text = label
+        table.rows[1].cells[0].text = "Mål 4.1: Lågare utslepp"
+        table.rows[2].cells[0].text = "4.1.1 Kartleggje utslepp"
+        table.rows[2].cells[2].text = "Regionråd Næringsforum"  # two names on one line
+        builders._shade(table.rows[2].cells[0], "92D050")
+        table.rows[3].cells[0].text = "4.1.2 Lage klimaplan"
+        table.rows[3].cells[2].text = "Berdskaps-\nkoordinator"
+
+    data = _small_docx(build)
+    known = ["Regionråd", "Næringsforum", "Berdskaps-koordinator"]
+    plan = word.read(data, known_actors=known)
+    first, second = plan.measures()
+    assert (first.status, first.responsible) == ("done", ["Regionråd", "Næringsforum"])
+    assert (second.status, second.responsible) == ("unknown", ["Berdskaps-koordinator"])
+    assert plan.areas[0].name == "Klima og miljø"
+
+
+def test_docx_status_words_win_over_colour_with_a_warning() -> None:
+    def build(document: Any) -> None:
+        table = document.add_table(rows=3, cols=3)
+        for cell, label in zip(table.rows[0].cells, ("Tiltak", "Ansvar", "Status"), strict=True):
+            cell.text = label
+        table.rows[1].cells[0].text = "Mål 1.1: Eit mål"
+        table.rows[2].cells[0].text = "1.1.1 Eit tiltak"
+        table.rows[2].cells[2].text = "Gjennomført"
+        builders._shade(table.rows[2].cells[2], "FF0000")
+
+    plan = word.read(_small_docx(build), known_actors=[])
+    assert plan.measures()[0].status == "done"
+    assert _warned(plan, "1.1.1", "seier ulikt")
+    assert _warned(plan, "1", "ingen nummer") is False  # the area took its code from the goal
+    assert _warned(plan, "1", "namnet")  # but had no heading to take a name from
+
+
+def test_docx_goal_codes_in_the_code_column_and_a_measure_without_code() -> None:
+    def build(document: Any) -> None:
+        document.add_heading("Innsatsområde 2: Kompetanse", level=1)
+        rows = [
+            ("Nr", "Tiltak", "Tid", "Ansvar", "Status"),
+            ("2.1", "Fleire studieplassar", "", "", ""),
+            ("2.1.1", "Arbeide for studietilbod", "2025", "Regionråd", "Gul"),
+            ("", "Tiltak utan kode", "årleg", "USN", "ikkje påstarta"),
+            ("2.2", "Betre overgangar", "", "", ""),
+            ("2.2.1", "Karriererettleiing", "Kont.", "VGS", "ok?"),
+        ]
+        table = document.add_table(rows=len(rows), cols=5)
+        for row, values in zip(table.rows, rows, strict=True):
+            for cell, value in zip(row.cells, values, strict=True):
+                cell.text = value
+
+    plan = word.read(_small_docx(build), known_actors=[])
+    assert [(a.code, a.name) for a in plan.areas] == [("2", "Kompetanse")]
+    assert [g.code for g in plan.areas[0].goals] == ["2.1", "2.2"]
+    assert [(m.code, m.status) for m in plan.measures()] == [
+        ("2.1.1", "started"),
+        ("2.1.2", "not_started"),
+        ("2.2.1", "unknown"),
+    ]
+    assert plan.measures()[1].timing.yearly and plan.measures()[2].timing.continuous
+    assert _warned(plan, "2.1.2", "ingen kode")
+    assert _warned(plan, "2.2.1", "Forstod ikkje statusen «ok?»")
+
+
+def test_docx_merged_responsible_highlight_and_coloured_dot() -> None:
+    from docx.enum.text import WD_COLOR_INDEX
+    from docx.shared import RGBColor
+
+    def build(document: Any) -> None:
+        table = document.add_table(rows=5, cols=3)
+        for cell, label in zip(table.rows[0].cells, ("Tiltak", "Ansvar", "Status"), strict=True):
+            cell.text = label
+        table.rows[1].cells[0].merge(table.rows[1].cells[2]).text = "Mål 3.1: Betre vegar"
+        for row, code in zip(table.rows[2:], ("3.1.1", "3.1.2", "3.1.3"), strict=True):
+            row.cells[0].text = f"{code} Tiltak {code}"
+        # One responsible for two measures, written once in a vertically merged cell.
+        table.rows[2].cells[1].merge(table.rows[3].cells[1]).text = "Samferdselsutval"
+        table.rows[4].cells[1].text = "BFK"
+        # Status by highlighting the text, and by a coloured dot.
+        table.rows[2].cells[2].paragraphs[0].add_run(
+            "x"
+        ).font.highlight_color = WD_COLOR_INDEX.BRIGHT_GREEN
+        dot = table.rows[3].cells[2].paragraphs[0].add_run("●")
+        dot.font.color.rgb = RGBColor(0xFF, 0xC0, 0x00)
+
+    plan = word.read(_small_docx(build), known_actors=[])
+    assert [(m.code, m.responsible, m.status) for m in plan.measures()] == [
+        ("3.1.1", ["Samferdselsutval"], "done"),
+        ("3.1.2", ["Samferdselsutval"], "started"),
+        ("3.1.3", ["BFK"], "unknown"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "parent", "code", "written_code", "guessed"),
+    [
+        ("1.1.1", "1.1", "1.1.1", "", False),
+        ("1.1.1.", "1.1", "1.1.1", "1.1.1.", False),  # a trailing dot is no guess
+        (".5.2.", "4.5", "4.5.2", ".5.2.", True),
+        ("2", "4.5", "4.5.2", "2", True),
+        ("3.1.1", "2.1", "3.1.1", "", False),  # under the wrong goal: check_numbering warns
+    ],
+)
+def test_read_code(written: str, parent: str, code: str, written_code: str, guessed: bool) -> None:
+    read, kept, warning = word.read_code(written, parent)
+    assert (read, kept, warning is not None) == (code, written_code, guessed)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("Næringshage\nVidju", ["Næringshage Vidju"]),  # wrapped in a narrow column
+        ("Regionråd Næringsforum", ["Regionråd", "Næringsforum"]),  # flattened text
+        ("Regionråd og Næringsforum", ["Regionråd", "Næringsforum"]),
+        ("Regionråd, Næringsforum; BFK", ["Regionråd", "Næringsforum", "BFK"]),
+        ("Berdskaps-\nkoordinator", ["Berdskaps-koordinator"]),
+        ("Arbeids-\nog velferdsforvaltninga", ["Arbeids- og velferdsforvaltninga"]),
+        ("Regionråd\nregionråd", ["Regionråd"]),
+        ("Ukjend aktør\nAnna gruppe", ["Ukjend aktør", "Anna gruppe"]),
+        ("", []),
+    ],
+)
+def test_split_actors(cell: str, expected: list[str]) -> None:
+    known = [
+        "Næringshage Vidju",
+        "Regionråd",
+        "Næringsforum",
+        "Berdskaps-koordinator",
+        "Arbeids- og velferdsforvaltninga",
+    ]
+    assert word.split_actors(cell, known) == expected
+
+
+# ---------------------------------------------------------------------------------------
+# Documents that must be refused
+# ---------------------------------------------------------------------------------------
+
+
+def _refused(reader: Reader, data: bytes) -> str:
+    with pytest.raises(UnreadableDocument) as caught:
+        reader(data, known_actors=[])
+    return str(caught.value)
+
+
+def _truncated(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+@pytest.mark.parametrize(
+    ("reader", "data", "words"),
+    [
+        (word.read, b"", "tom"),
+        (word.read, builders.png(), "ikkje eit Word-dokument"),
+        (word.read, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "gammalt format"),
+        (pdf.read, b"", "tom"),
+        (pdf.read, builders.png(), "ikkje ein PDF"),
+        (pdf.read, b"%PDF-1.7\n" + b"\x00garbage\xff" * 200, "skadd"),
+        (spreadsheet.read_xlsx, b"", "tom"),
+        (spreadsheet.read_xlsx, builders.png(), "ikkje ei Excel-fil"),
+        (spreadsheet.read_csv, b"", "tom"),
+        (spreadsheet.read_csv, builders.png(), "ikkje ei CSV-fil"),
+    ],
+)
+def test_wrong_or_empty_files_are_refused(reader: Reader, data: bytes, words: str) -> None:
+    assert words in _refused(reader, data)
+
+
+def test_truncated_docx_and_xlsx_are_refused(files: dict[str, bytes]) -> None:
+    assert "skadd" in _refused(word.read, _truncated(files["plan.docx"]))
+    assert "skadd" in _refused(spreadsheet.read_xlsx, _truncated(files["plan.xlsx"]))
+
+
+def test_an_xlsx_given_to_the_word_reader_is_named(files: dict[str, bytes]) -> None:
+    assert "Excel-fil" in _refused(word.read, files["plan.xlsx"])
+    assert "Word-dokument" in _refused(spreadsheet.read_xlsx, files["plan.docx"])
+
+
+def test_zip_bomb_is_refused() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("word/document.xml", b"\x00" * (word.MAX_UNPACKED_BYTES + 1))
+    assert "altfor mykje" in _refused(word.read, out.getvalue())
+
+
+def test_too_large_file_is_refused() -> None:
+    data = b"%PDF-1.7\n" + b"0" * MAX_UPLOAD_BYTES
+    assert "større enn" in _refused(pdf.read, data)
+
+
+def test_encrypted_pdf_is_refused() -> None:
+    data = builders.encrypted_pdf(user_password="hemmeleg")
+    # The fixture is a real encrypted PDF: it opens with its password …
+    with pdfplumber.open(io.BytesIO(data), password="hemmeleg") as document:
+        assert "Hemmeleg plan" in (document.pages[0].extract_text() or "")
+    # … and the reader, which has none, says why it cannot read it.
+    assert _refused(pdf.read, data).startswith("Dokumentet er kryptert")
+
+
+def test_scanned_pdf_is_refused() -> None:
+    message = _refused(pdf.read, builders.image_only_pdf())
+    assert message.startswith("Dokumentet har ingen tekst, berre bilete – truleg skanna")
+
+
+def test_documents_without_a_plan_are_refused() -> None:
+    def minutes(document: Any) -> None:
+        document.add_paragraph("Referat frå møtet i regionrådet")
+        table = document.add_table(rows=2, cols=2)
+        table.rows[0].cells[0].text = "Namn"
+        table.rows[0].cells[1].text = "Rolle"
+
+    assert "Fann ingen tiltakstabell" in _refused(word.read, _small_docx(minutes))
+    text_only = builders.render_pdf("<h1>Referat</h1><p>Ingen tabellar her.</p>")
+    assert "Fann ingen tiltakstabell" in _refused(pdf.read, text_only)
+    assert "Fann inga overskriftsrad" in _refused(spreadsheet.read_csv, b"Namn;Rolle\nKari;Leiar\n")
+    # A plan table with a header but not one measure is no plan either.
+    assert "Fann ingen tiltak" in _refused(spreadsheet.read_csv, b"Tiltak;Status\n;\n")

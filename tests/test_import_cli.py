@@ -1,0 +1,110 @@
+"""`planstatus import-plan` as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import yaml
+from django.core.management import CommandError, call_command
+from django.test import TestCase
+
+from planstatus.plans.models import Measure, Plan
+from planstatus.plans.services import HALLINGDAL_SEED, load_seed_file
+
+SEED_TEXT = Path(__file__).parent / "fixtures" / "text" / "hallingdal-sak-16-25.txt"
+MEASURE_KEYS = {"code", "text", "timing", "responsible", "involved", "status"}
+
+
+def curated_measures() -> list[dict]:
+    data = yaml.safe_load(HALLINGDAL_SEED.read_text(encoding="utf-8"))
+    plan = data["plans"][0]
+    return [m for a in plan["focus_areas"] for g in a["goals"] for m in g["measures"]]
+
+
+class ImportPlanCommandTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        load_seed_file()
+
+    def run_json(self, *args: str) -> dict:
+        out = StringIO()
+        call_command("import_plan", str(SEED_TEXT), "--dry-run", "--json", *args, stdout=out)
+        return json.loads(out.getvalue())
+
+    def test_dry_run_json_has_the_documented_shape_and_writes_nothing(self) -> None:
+        before = (Plan.objects.count(), Measure.objects.count())
+        result = self.run_json("--region", "hallingdal")
+        self.assertEqual(before, (Plan.objects.count(), Measure.objects.count()))
+        self.assertIsInstance(result["title"], str)
+        self.assertEqual(len(result["areas"]), 6)
+        for area in result["areas"]:
+            self.assertTrue({"code", "name", "goals"} <= area.keys())
+            for goal in area["goals"]:
+                self.assertTrue({"code", "text", "measures"} <= goal.keys())
+                for m in goal["measures"]:
+                    self.assertTrue(m.keys() >= MEASURE_KEYS)
+                    self.assertEqual(
+                        set(m["timing"]), {"text", "start", "end", "yearly", "continuous"}
+                    )
+                    self.assertIn(
+                        m["status"], {"unknown", "not_started", "started", "done", "cancelled"}
+                    )
+        for w in result["warnings"]:
+            self.assertTrue({"where", "message"} <= w.keys())
+
+    def test_seed_import_reproduces_the_curated_plan(self) -> None:
+        result = self.run_json("--region", "hallingdal")
+        read = [m for a in result["areas"] for g in a["goals"] for m in g["measures"]]
+        curated = curated_measures()
+        self.assertEqual(len(read), 68)
+        self.assertEqual(sum(len(a["goals"]) for a in result["areas"]), 26)
+        for got, want in zip(read, curated, strict=True):
+            self.assertEqual(got["code"], want["code"])
+            self.assertEqual(got["text"], want["text"].strip(), want["code"])
+            self.assertEqual(got["timing"]["text"], want["timing"], want["code"])
+            self.assertEqual(
+                set(got["responsible"] + got["involved"]),
+                set(want["responsible"] + want["involved"]),
+                want["code"],
+            )
+        where = {w["where"] for w in result["warnings"]}
+        self.assertTrue({"4.5.2", "5.4.1", "6.4.1"} <= where)
+
+    def test_saving_needs_a_region_and_then_saves_an_unpublished_plan(self) -> None:
+        with self.assertRaisesMessage(CommandError, "--region"):
+            call_command("import_plan", str(SEED_TEXT), stdout=StringIO())
+        call_command(
+            "import_plan", str(SEED_TEXT), "--region", "hallingdal", "--title", "Importert",
+            stdout=StringIO(), stderr=StringIO(),
+        )  # fmt: skip
+        plan = Plan.objects.get(title="Importert")
+        self.assertFalse(plan.published)
+        self.assertEqual(plan.measures().count(), 68)
+
+
+def test_unreadable_input_exits_non_zero_with_one_line(tmp_path: Path) -> None:
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env["PLANSTATUS_DATA_DIR"] = str(tmp_path)
+    planstatus = Path(sys.executable).with_name("planstatus")
+    cases = {
+        "empty.txt": b"",
+        "picture.docx": b"\x89PNG\r\n\x1a\n" + b"\x00" * 50,
+        "prose.txt": b"Ingen tiltak her.\n",
+    }
+    for name, content in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        result = subprocess.run(
+            [str(planstatus), "import-plan", str(path), "--dry-run", "--json"],
+            env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert result.returncode != 0, name
+        assert result.stdout == "", name
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
