@@ -141,11 +141,11 @@ def review(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
         warnings_by_code.setdefault(w.where, []).append(w.message)
     # Codes repeat in real plans, so rows are anchored by form; a warning links to the first.
     anchors: dict[str, str] = {}
-    for form, m in zip(rows.forms, measures, strict=False):
-        anchors.setdefault(m.code, form.prefix)
+    for row_form, m in zip(rows.forms, measures, strict=False):
+        anchors.setdefault(m.code, str(row_form.prefix))
     all_goals = [g for a in parsed.areas for g in a.goals]
-    for form, g in zip(goals.forms, all_goals, strict=False):
-        anchors.setdefault(g.code, form.prefix)
+    for goal_form, g in zip(goals.forms, all_goals, strict=False):
+        anchors.setdefault(g.code, str(goal_form.prefix))
     warning_links = [(anchors.get(w.where, ""), w) for w in parsed.warnings]
     row_data = list(zip(rows.forms, measures, strict=False))
     sections = []

@@ -171,7 +171,9 @@ _SEASON = (
     r"(?:(?:våren|vår|hausten|haust|høsten|høst|sommar|sommer|vinter|Q[1-4]"
     r"|[1-4]\.\s*kvartal|[12]\.\s*halvår)\s+)"
 )
-_TIMING_ATOM = rf"(?:{_SEASON}?{_YEAR}\.?|{_TIMING_WORD})"
+# «innan 2026», «frå 2025» as a whole cell; «2025/26» with the second year shortened.
+_BEFORE_YEAR = r"(?:(?:innan|innen|før|frå|fra|til|from|by)\s+)"
+_TIMING_ATOM = rf"(?:{_SEASON}?{_BEFORE_YEAR}?{_YEAR}(?:\s*[-–/]\s*\d\d(?!\d))?\.?|{_TIMING_WORD})"
 # «2025», «2025.-», «2025.-2026», «2025 – 2026», «2025 2026», «årleg», «Kont» at a line start.
 _TIMING_START = re.compile(
     rf"^(?P<timing>{_TIMING_ATOM}(?:\s*(?:\.?-|[–—/,]|og)\s*{_TIMING_ATOM}|\s+{_TIMING_ATOM})*"
@@ -189,7 +191,8 @@ _SENTENCE_BEFORE_YEAR = {
 }  # fmt: skip
 
 _CODE = re.compile(
-    r"^(?:tiltak\s+)?(?P<code>\.?\d{1,2}(?:\.\d{1,2}){1,3}\.?)(?=\s|$)\s*(?P<rest>.*)$", re.I
+    r"^(?:tiltak\s+)?(?P<code>\.?\d{1,2}(?:\.\d{1,2}){1,3}\.?)[:)]?(?=\s|$)[\s:–-]*(?P<rest>.*)$",
+    re.IGNORECASE,
 )
 _GOAL = re.compile(
     r"^(?:delmål|mål|resultatmål|effektmål|målsetjing|målsetting)\s*"
@@ -366,6 +369,8 @@ def _starts_with_names(tail: str, known: _KnownActors, *, strict: bool = False) 
     first = tail.split()[0]
     if _LABEL_START.match(tail):
         return True
+    if re.search(r"(?:^|\s)[a-zæøå]\w*\s+[a-zæøå]\w*\s+[a-zæøå]\w*(?:\s|$)", tail):
+        return False  # three lower-case words in a row: a sentence, not names
     if first[0].isupper() or (first[0].isdigit() and not strict):
         return True
     return known.starts_name(first)
@@ -523,13 +528,16 @@ class _NameSplitter:
         i = 0
         while i < len(tokens):
             token = tokens[i]
-            current = names[-1] if names and not names[-1].closed else None
+            last = names[-1] if names else None
+            current = last if last and not last.closed else None
             step = 1
             if self._separates(tokens, i, listed):
                 if current:
                     current.closed = True
             elif current and self._continues(current, tokens, i):
                 current.words.append(token.text)
+            elif last and self._is_tail(tokens, i):
+                last.words.append(token.text)  # known «Hemsedal», written «Hemsedal kommune»
             elif step := self._known_length(tokens, i):
                 words = [t.text for t in tokens[i : i + step]]
                 names.append(_Name(words, token.first_line, closed=True))
@@ -590,6 +598,16 @@ class _NameSplitter:
             return True  # «HR forum», «Opplysningskontor for bustad»
         # «Bærekraft Hallingdal», «IKT Hallingdal», but not «… regionråd Nordland».
         return previous.text[:1].isupper() and word.strip(".,;") in self.place_words
+
+    def _is_tail(self, tokens: list[_Token], i: int) -> bool:
+        """«kommune» or «(sekretariatet)» after a name on the same line, even a known one."""
+        previous = tokens[i - 1] if i else None
+        return (
+            previous is not None
+            and previous.last_line == tokens[i].first_line
+            and not previous.text.endswith((",", ";"))
+            and (tokens[i].text in _NAME_TAILS or tokens[i].text.startswith("("))
+        )
 
     def _separates(self, tokens: list[_Token], i: int, listed: bool) -> bool:
         """A dash or slash alone, or «og» between two names but not inside one
@@ -792,6 +810,8 @@ class _Reader:
         if _is_caps(name):
             name = sentence_case(name, self.known, self.names.place_words)
         code = line.code if line.kind is Kind.AREA else ""
+        if self.areas and self.areas[-1].name.casefold() == name.casefold():
+            return  # repeated at the top of a page, or «(forts.)»: the same area goes on
         self.close_measure()
         self.areas.append(_AreaDraft(code, name))
         self.goal = None
@@ -974,13 +994,7 @@ class _Reader:
             goals = [g for g in area.goals if g.code or g.text or g.measures]
             if not goals:
                 continue  # a heading in capitals with nothing under it, such as a title
-            code = area.code
-            if not code:
-                code = (
-                    str(int(previous_code) + 1)
-                    if previous_code.isdigit()
-                    else str(len(plan.areas) + 1)
-                )
+            code = area.code or _area_code(goals, previous_code)
             previous_code = code
             parsed = ParsedArea(code=code, name=area.name)
             for goal in goals:
@@ -1034,6 +1048,16 @@ class _Reader:
         for value in draft.labelled.get("involved", []):
             involved += [n.text for n in self.names.split([value], listed=True)]
         return _unique(responsible), _unique(involved), certain
+
+
+def _area_code(goals: list[_GoalDraft], previous: str) -> str:
+    """A code for a focus area whose heading has no number: the first number that all its
+    goals and measures share («4» for 4.1, 4.1.1, …), else the one after the previous area's."""
+    codes = [g.code for g in goals] + [m.code for g in goals for m in g.measures]
+    tops = {c.split(".")[0] for c in codes if c[:1].isdigit()}
+    if len(tops) == 1:
+        return tops.pop()
+    return str(int(previous) + 1) if previous.isdigit() else "1"
 
 
 def _status_line(text: str, known: _KnownActors) -> str | None:
