@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from planstatus.accounts.models import Membership
@@ -7,6 +9,8 @@ from planstatus.core.services import create_user
 from planstatus.plans.services import load_seed_file
 from planstatus.regions.models import Region
 from tests.browser import BrowserTestCase
+
+SEED_TEXT = Path(__file__).parent / "fixtures" / "text" / "hallingdal-sak-16-25.txt"
 
 
 @pytest.mark.browser
@@ -71,3 +75,45 @@ class SecretariatInBrowserTests(BrowserTestCase):
         self.assertIn("ikkje vurdert", entry.locator("del").inner_text())
         self.assertIn("<b>no</b>", entry.inner_text())  # shown as text, not markup
         self.screenshot("region-log")
+
+
+@pytest.mark.browser
+class ImportInBrowserTests(BrowserTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        load_seed_file()
+        create_user(
+            username="sekretariat",
+            password="eit-langt-passord",
+            region=Region.objects.get(slug="hallingdal"),
+            role=Membership.Role.SECRETARIAT,
+        )
+
+    def test_import_the_seed_fix_a_warning_and_save(self) -> None:
+        page = self.page
+        page.goto(f"{self.live_server_url}/konto/login/?next=/hallingdal/import/")
+        page.get_by_label("Brukarnamn").fill("sekretariat")
+        page.get_by_label("Passord").fill("eit-langt-passord")
+        page.get_by_role("button", name="Logg inn").click()
+
+        page.get_by_label("Plandokument").set_input_files(str(SEED_TEXT))
+        page.get_by_role("button", name="Les dokumentet").click()
+        warnings = page.locator("#warnings-heading + ul li")
+        self.assertIn("5.4.1", warnings.all_inner_texts().__str__())
+
+        # The second measure numbered 5.4.1 is really 5.4.2.
+        page.locator('tr[data-code="5.4.1"]').nth(1).get_by_role("textbox", name="Kode").fill(
+            "5.4.2"
+        )
+        page.get_by_label("Tittel").fill("Regionplan for Hallingdal (importert)")
+        page.get_by_role("button", name="Ta vare på endringane").click()
+        self.assertNotIn(
+            "5.4.1", " ".join(page.locator("#warnings-heading + ul li").all_inner_texts())
+        )
+        self.screenshot("import-review", full_page=False)
+
+        page.get_by_role("button", name="Lagre planen").click()
+        self.assertIn("ikkje publisert", page.locator(".messages").inner_text())
+        self.assertEqual(page.locator("[data-testid=measure-row]").count(), 68)
+        self.assertEqual(page.locator('[data-code="5.4.2"]').count(), 1)
+        self.screenshot("imported-plan")

@@ -7,7 +7,7 @@ import zipfile
 from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from planstatus.imports.models import PlanImport
@@ -36,6 +36,27 @@ Mål 1.1: Fleire arbeidsplassar i Testdal
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def review_data(client: Client, draft: PlanImport) -> dict[str, str]:
+    """What the review page's form posts when nothing is changed."""
+    page = client.get(reverse("import_review", args=[draft.region.slug, draft.pk]))
+    data: dict[str, str] = {
+        "title": page.context["details"].initial["title"],
+        "kind": "regional_plan",
+    }
+    for fs in (page.context["rows"], page.context["areas"], page.context["goals"]):
+        mf = fs.management_form
+        for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
+            data[f"{fs.prefix}-{name}"] = str(mf[name].value())
+        for f in fs.forms:
+            for name in f.fields:
+                data[f"{f.prefix}-{name}"] = str(f.initial.get(name, ""))
+    actors = page.context["actors"]
+    for name in actors.fields:
+        value = actors[name].value()
+        data[name] = "" if value is None else str(value)
+    return data
 
 
 class ImportWebTests(BaseTestCase):
@@ -89,7 +110,7 @@ class ImportWebTests(BaseTestCase):
         self.assertContains(page, "Næringsforum")
         self.assertNotContains(page, "<script>alert(1)")  # escaped in the editable cell
 
-        data = self.review_data(draft)
+        data = review_data(self.client, draft)
         data["m-1-text"] = "Kartleggje alle næringsareal"
         data["confirm"] = "1"
         response = self.client.post(reverse("import_review", args=["testdal", draft.pk]), data)
@@ -106,7 +127,7 @@ class ImportWebTests(BaseTestCase):
     def test_invalid_review_changes_nothing(self) -> None:
         self.post_file("program.txt", SMALL_TEXT.encode())
         draft = PlanImport.objects.get()
-        data = self.review_data(draft)
+        data = review_data(self.client, draft)
         data["m-0-text"] = ""
         data["confirm"] = "1"
         response = self.client.post(reverse("import_review", args=["testdal", draft.pk]), data)
@@ -129,22 +150,33 @@ class ImportWebTests(BaseTestCase):
             self.client.get(reverse("import_template", args=["testdal", "exe"])).status_code, 404
         )
 
-    def review_data(self, draft: PlanImport) -> dict[str, str]:
-        """What the review page's form posts when nothing is changed."""
-        page = self.client.get(reverse("import_review", args=["testdal", draft.pk]))
-        data: dict[str, str] = {
-            "title": page.context["details"].initial["title"],
-            "kind": "regional_plan",
-        }
-        for fs in (page.context["rows"], page.context["areas"], page.context["goals"]):
-            mf = fs.management_form
-            for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
-                data[f"{fs.prefix}-{name}"] = str(mf[name].value())
-            for f in fs.forms:
-                for name in f.fields:
-                    data[f"{f.prefix}-{name}"] = str(f.initial.get(name, ""))
-        actors = page.context["actors"]
-        for name in actors.fields:
-            value = actors[name].value()
-            data[name] = "" if value is None else str(value)
-        return data
+
+class RevisionWebTests(BaseTestCase):
+    def test_revised_document_shows_a_diff_then_revises_the_plan(self) -> None:
+        self.client.force_login(self.owner)
+        url = reverse("import_upload", args=["testdal"])
+        self.client.post(url, {"file": upload("program.txt", SMALL_TEXT.encode())})
+        first = PlanImport.objects.get()
+        data = review_data(self.client, first)
+        data["confirm"] = "1"
+        self.client.post(reverse("import_review", args=["testdal", first.pk]), data)
+        first.refresh_from_db()
+        assert first.saved_plan is not None
+        plan = first.saved_plan
+
+        revised = SMALL_TEXT.replace("1.1.2 Kartleggje næringsareal", "1.1.3 Etablere eit fond")
+        self.client.post(
+            url, {"file": upload("revidert.txt", revised.encode()), "target_plan": plan.pk}
+        )
+        second = PlanImport.objects.filter(state=PlanImport.State.DRAFT).get()
+        page = self.client.get(reverse("import_review", args=["testdal", second.pk]))
+        self.assertContains(page, 'data-change="new"')
+        self.assertContains(page, 'data-change="removed"')
+
+        data = review_data(self.client, second)
+        data["confirm"] = "1"
+        response = self.client.post(reverse("import_review", args=["testdal", second.pk]), data)
+        self.assertRedirects(response, plan.get_absolute_url())
+        self.assertEqual(sorted(plan.measures().values_list("code", flat=True)), ["1.1.1", "1.1.3"])
+        archived = Measure.objects.get(focus_area__plan=plan, code="1.1.2")
+        self.assertIsNotNone(archived.archived_at)
