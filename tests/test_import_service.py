@@ -168,3 +168,13 @@ class ImportServiceTests(BaseTestCase):
         self.assertEqual([c.code for c in diff.changed], ["1.1.2"])
         self.assertEqual(diff.new, [])
         self.assertEqual(diff.removed, [])
+
+
+class ArchivedMeasurePageTests(BaseTestCase):
+    def test_archived_measure_keeps_its_page_and_leaves_the_plan(self) -> None:
+        self.measure.archived_at = timezone.now()
+        self.measure.save()
+        page = self.client.get(self.measure.get_absolute_url())
+        self.assertContains(page, "Arkivert")
+        plan_page = self.client.get(self.plan.get_absolute_url())
+        self.assertNotContains(plan_page, self.measure.text)
