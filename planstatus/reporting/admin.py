@@ -4,8 +4,16 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from planstatus.reporting.models import ReportingLink, ReportingLinkUse
+from planstatus.reporting.models import (
+    ReminderSent,
+    ReportingLink,
+    ReportingLinkUse,
+    ReportingRound,
+    RoundReport,
+    RoundSnapshot,
+)
 from planstatus.reporting.services import revoke_link
 
 
@@ -82,3 +90,46 @@ class ReportingLinkUseAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rounds are opened, reported in and closed by the services, which also issue links and
+    send mail; a row added or changed here would skip all that. Records are never removed."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ReportingRound)
+class ReportingRoundAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["title", "plan", "deadline", "state", "opened_at", "closed_at"]
+    list_filter = ["state", "plan__region", "plan"]
+    list_select_related = ["plan"]
+    search_fields = ["title", "plan__title"]
+
+
+@admin.register(RoundSnapshot)
+class RoundSnapshotAdmin(ReadOnlyAdmin):
+    list_display = ["round", "measure", "status", "reported_at"]
+    list_filter = ["round__plan", "status"]
+    list_select_related = ["round", "measure"]
+
+
+@admin.register(RoundReport)
+class RoundReportAdmin(ReadOnlyAdmin):
+    list_display = ["round", "status_update", "actor", "via_link"]
+    list_filter = ["round__plan"]
+    list_select_related = ["round", "status_update__measure", "actor", "via_link__actor"]
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(ReadOnlyAdmin):
+    list_display = ["round", "actor", "kind", "email", "sent_at", "sent_by"]
+    list_filter = ["kind", "round__plan"]
+    list_select_related = ["round", "actor", "sent_by"]

@@ -7,14 +7,16 @@ database (a backup, a dump for debugging) cannot be turned into working links.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from planstatus.plans.models import Plan
+from planstatus.plans.models import Measure, Plan, Status, StatusUpdate
 from planstatus.regions.models import Actor
 
 # Shared by the model's clean() and the service, so the admin and the code say the same.
@@ -115,3 +117,204 @@ class ReportingLinkUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
+
+
+# Reporting rounds: the secretariat asks every responsible actor of a plan for status by a
+# deadline, reminds those who are behind, and freezes the result when the round closes.
+
+DEFAULT_REMINDER_DAYS_BEFORE = 3
+
+
+class ReportingRound(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="reporting_rounds", verbose_name=_("plan")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    deadline = models.DateField(_("deadline"))
+    message = models.TextField(_("message to the actors"), blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    reminder_days_before = models.PositiveSmallIntegerField(
+        _("reminder days before the deadline"), default=DEFAULT_REMINDER_DAYS_BEFORE
+    )
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            # The service checks this too; the constraint stops two requests at once.
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=models.Q(state="open"),
+                name="one_open_round_per_plan",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="open", closed_at__isnull=True)
+                | models.Q(state="closed", closed_at__isnull=False),
+                name="round_closed_at_matches_state",
+            ),
+        ]
+        verbose_name = _("reporting round")
+        verbose_name_plural = _("reporting rounds")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+
+class RoundSnapshot(models.Model):
+    """A measure's status as it stood when its round closed. Rows are written once."""
+
+    round = models.ForeignKey(
+        ReportingRound,
+        on_delete=models.CASCADE,
+        related_name="snapshot",
+        verbose_name=_("reporting round"),
+    )
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="+", verbose_name=_("measure")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    # Copied too, so a public report of the round shows only what was public at closing.
+    comment_is_public = models.BooleanField(_("comment is public"), default=False)
+    # Null when the measure had never been reported on.
+    status_update = models.ForeignKey(
+        StatusUpdate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("status update"),
+    )
+    reported_at = models.DateTimeField(_("reported"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["round", "measure__focus_area__order", "measure__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "measure"], name="one_snapshot_per_measure")
+        ]
+        verbose_name = _("status at closing")
+        verbose_name_plural = _("statuses at closing")
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.measure.code} {self.get_status_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A frozen snapshot is the record of what was known at closing; corrections belong
+        # in new status updates, never here.
+        if not self._state.adding:
+            raise ValueError("Ei frosen status frå ein lukka runde kan ikkje endrast.")
+        super().save(*args, **kwargs)
+
+
+class RoundReport(models.Model):
+    """Ties a status update to the round it was reported in (plans knows nothing of rounds)."""
+
+    round = models.ForeignKey(
+        ReportingRound,
+        on_delete=models.CASCADE,
+        related_name="reports",
+        verbose_name=_("reporting round"),
+    )
+    status_update = models.OneToOneField(
+        StatusUpdate,
+        on_delete=models.CASCADE,
+        related_name="round_report",
+        verbose_name=_("status update"),
+    )
+    # The actor who reported, when it reported through its link or on its own behalf.
+    actor = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="round_reports",
+        verbose_name=_("actor"),
+    )
+    via_link = models.ForeignKey(
+        ReportingLink,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="round_reports",
+        verbose_name=_("reporting link"),
+    )
+
+    class Meta:
+        ordering = ["round", "status_update"]
+        verbose_name = _("report in round")
+        verbose_name_plural = _("reports in rounds")
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.status_update}"
+
+
+class ReminderSent(models.Model):
+    class Kind(models.TextChoices):
+        BEFORE_DEADLINE = "before_deadline", _("before the deadline")
+        ON_DEADLINE = "on_deadline", _("on the deadline")
+        MANUAL = "manual", _("sent by hand")
+
+    round = models.ForeignKey(
+        ReportingRound,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("reporting round"),
+    )
+    actor = models.ForeignKey(
+        Actor, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("actor")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # The address used, since the actor's address may change later.
+    email = models.EmailField(_("e-mail"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            # A scheduled reminder goes out once, however often cron runs; manual ones repeat.
+            models.UniqueConstraint(
+                fields=["round", "actor", "kind"],
+                condition=~models.Q(kind="manual"),
+                name="scheduled_reminder_once",
+            )
+        ]
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.actor} ({self.get_kind_display()})"
