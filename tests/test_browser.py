@@ -13,6 +13,17 @@ from tests.browser import BrowserTestCase
 SEED_TEXT = Path(__file__).parent / "fixtures" / "text" / "hallingdal-sak-16-25.txt"
 
 
+def seed_with_secretariat() -> None:
+    """Hallingdal's data and a secretariat user who logs in as a person would."""
+    load_seed_file()
+    create_user(
+        username="sekretariat",
+        password="eit-langt-passord",
+        region=Region.objects.get(slug="hallingdal"),
+        role=Membership.Role.SECRETARIAT,
+    )
+
+
 @pytest.mark.browser
 class PlanPageInBrowserTests(BrowserTestCase):
     def setUp(self) -> None:
@@ -44,13 +55,7 @@ class PlanPageInBrowserTests(BrowserTestCase):
 class SecretariatInBrowserTests(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
-        load_seed_file()
-        create_user(
-            username="sekretariat",
-            password="eit-langt-passord",
-            region=Region.objects.get(slug="hallingdal"),
-            role=Membership.Role.SECRETARIAT,
-        )
+        seed_with_secretariat()
 
     def test_log_in_report_a_status_and_find_it_in_the_log(self) -> None:
         page = self.page
@@ -81,13 +86,7 @@ class SecretariatInBrowserTests(BrowserTestCase):
 class ImportInBrowserTests(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
-        load_seed_file()
-        create_user(
-            username="sekretariat",
-            password="eit-langt-passord",
-            region=Region.objects.get(slug="hallingdal"),
-            role=Membership.Role.SECRETARIAT,
-        )
+        seed_with_secretariat()
 
     def test_import_the_seed_fix_a_warning_and_save(self) -> None:
         page = self.page
