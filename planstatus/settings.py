@@ -179,6 +179,9 @@ EMAIL_HOST_USER = os.environ.get("PLANSTATUS_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("PLANSTATUS_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("PLANSTATUS_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("PLANSTATUS_FROM_EMAIL", "planstatus@localhost")
+# The site's address in mailed links. Unset: taken from the request that opens a round
+# (cron has no request, so send-reminders needs it set).
+BASE_URL = os.environ.get("PLANSTATUS_BASE_URL", "")
 
 # Browsers may load scripts, styles and images from this site only, and frame it nowhere.
 CONTENT_SECURITY_POLICY = {

@@ -16,10 +16,11 @@ class AuditTrailTests(BaseTestCase):
         return reverse("measure_status", args=["testdal", "regionplan", self.measure.pk])
 
     def test_status_change_through_the_web_is_recorded_with_before_and_after(self) -> None:
-        record_status(measure=self.measure, status=Status.NOT_STARTED)
+        seen = record_status(measure=self.measure, status=Status.NOT_STARTED)
         self.client.force_login(self.owner)
         response = self.client.post(
-            self.status_url(), {"status": "started", "comment": "Arbeidet er i gang"}
+            self.status_url(),
+            {"status": "started", "comment": "Arbeidet er i gang", "expected_previous": seen.pk},
         )
         self.assertRedirects(response, self.measure.get_absolute_url())
 

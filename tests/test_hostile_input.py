@@ -22,7 +22,15 @@ class HostileInputTests(BaseTestCase):
 
     def test_status_comment_is_stored_exactly_and_shown_escaped(self) -> None:
         for text in ACCEPTED:
-            response = self.client.post(self.status_url, {"status": "started", "comment": text})
+            seen = StatusUpdate.objects.filter(measure=self.measure).first()
+            response = self.client.post(
+                self.status_url,
+                {
+                    "status": "started",
+                    "comment": text,
+                    "expected_previous": seen.pk if seen else "",
+                },
+            )
             self.assertEqual(response.status_code, 302, text)
             update = StatusUpdate.objects.filter(measure=self.measure).first()
             assert update is not None

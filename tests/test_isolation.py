@@ -4,6 +4,7 @@ here, or that lets them in, fails this test."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from planstatus.imports.models import PlanImport
 from planstatus.plans.models import Measure, Plan, StatusUpdate
 from planstatus.regions.models import Actor
+from planstatus.reporting.models import ReminderSent, ReportingLink, ReportingRound
 from tests.base import BaseTestCase
 
 # Pages for everyone; they must still show nothing private of Testdal.
@@ -43,12 +45,27 @@ PRIVATE = {
     "import_template",
     "import_review",
     "import_discard",
+    # The actor's page answers only to a valid token; the walker's token is not one.
+    "actor_page",
+    "actor_report",
+    "round_list",
+    "round_open",
+    "round",
+    "round_report",
+    "round_remind",
+    "round_close",
+    "round_link",
 }
 # URL parameters that name something other than the draft plan's measure.
 OVERRIDES: dict[str, dict[str, Any]] = {
     "actor_edit": {"pk": "actor"},
     "import_review": {"pk": "import"},
     "import_discard": {"pk": "import"},
+    "round": {"pk": "round"},
+    "round_report": {"pk": "round"},
+    "round_remind": {"pk": "round"},
+    "round_close": {"pk": "round"},
+    "round_link": {"pk": "round"},
 }
 
 REFUSED = {403, 404, 405}
@@ -77,7 +94,12 @@ class IsolationTests(BaseTestCase):
             "uidb64": "MQ",
             "token": "set-password",
             "fmt": "xlsx",
+            "measure_pk": self.draft_measure.pk,
+            "actor_pk": self.actor.pk,
         }
+        self.draft_round = ReportingRound.objects.create(
+            plan=self.draft, title="Hemmeleg runde", deadline=datetime.date(2099, 1, 1)
+        )
         self.draft_import = PlanImport.objects.create(
             region=self.region,
             filename="hemmeleg.docx",
@@ -100,6 +122,8 @@ class IsolationTests(BaseTestCase):
                     kwargs[key] = self.actor.pk
                 if OVERRIDES.get(name, {}).get(key) == "import":
                     kwargs[key] = self.draft_import.pk
+                if OVERRIDES.get(name, {}).get(key) == "round":
+                    kwargs[key] = self.draft_round.pk
             yield name, reverse(name, kwargs=kwargs)
 
     def check(self, who: str, name: str, url: str, method: str) -> None:
@@ -122,6 +146,10 @@ class IsolationTests(BaseTestCase):
         self.assertEqual(Plan.objects.get(pk=self.draft.pk).title, "Utkast til ny plan")
         self.assertEqual(Plan.objects.count(), 2)
         self.assertEqual(PlanImport.objects.get().state, PlanImport.State.DRAFT)
+        self.assertTrue(ReportingRound.objects.get(pk=self.draft_round.pk).is_open)
+        self.assertEqual(ReportingRound.objects.count(), 1)
+        self.assertFalse(ReportingLink.objects.exists())
+        self.assertFalse(ReminderSent.objects.exists())
 
     def test_anonymous_visitor(self) -> None:
         for name, url in self.urls():
@@ -157,6 +185,14 @@ class IsolationTests(BaseTestCase):
             ("plan_settings", ["testdal", "utkast"]),
             ("actor_create", ["testdal"]),
             ("actor_edit", ["testdal", self.actor.pk]),
+            ("round_open", ["testdal", "utkast"]),
+            ("round_remind", ["testdal", "utkast", self.draft_round.pk]),
+            ("round_close", ["testdal", "utkast", self.draft_round.pk]),
+            ("round_link", ["testdal", "utkast", self.draft_round.pk, self.actor.pk]),
+            (
+                "round_report",
+                ["testdal", "utkast", self.draft_round.pk, self.draft_measure.pk],
+            ),
         ]
         for name, args in cases:
             response = self.client.post(reverse(name, args=args), {"status": "done", "name": "X"})

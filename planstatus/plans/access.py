@@ -87,3 +87,11 @@ def get_plan_for_editor(user: AnyUser, region_slug: str, plan_slug: str) -> Plan
     if not can_edit(user, plan.region):
         raise PermissionDenied
     return plan
+
+
+def get_plan_for_member(user: AnyUser, region_slug: str, plan_slug: str) -> Plan:
+    """The plan, for the members of its region only: its internal pages do not exist to others."""
+    plan = get_plan_for_user(user, region_slug, plan_slug)
+    if not can_read_internal(user, plan.region):
+        raise Http404
+    return plan

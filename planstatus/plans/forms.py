@@ -24,6 +24,31 @@ class StatusForm(forms.Form):
     comment_is_public = forms.BooleanField(
         label=_("The comment may be shown on the public pages"), required=False
     )
+    evidence_url = forms.URLField(
+        label=_("Link to documentation"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        error_messages={"invalid": _("Write a full web address, such as https://example.no/.")},
+    )
+    # The latest update the person saw, so a save made meanwhile by someone else is noticed.
+    expected_previous = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class RoundChoiceForm(forms.Form):
+    """Which closed round's frozen statuses the plan page shows; none means now."""
+
+    runde = forms.TypedChoiceField(label=_("Show status"), required=False, empty_value=None)
+
+    def __init__(self, data: Any, *, rounds: list[Any]) -> None:
+        super().__init__(data if data.get("runde") else None)
+        self.rounds = {str(r.pk): r for r in rounds}
+        field = self.fields["runde"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("Now"))] + [
+            (str(r.pk), f"{r.title} ({r.closed_at:%d.%m.%Y})") for r in rounds
+        ]
+        field.coerce = self.rounds.__getitem__
 
 
 class MeasureForm(forms.ModelForm):

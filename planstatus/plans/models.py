@@ -334,6 +334,8 @@ class StatusUpdate(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     # Comments are internal unless marked public; the public pages show only those.
     comment_is_public = models.BooleanField(_("comment is public"), default=False)
+    # A link to a document or page that shows the work; internal like the comment.
+    evidence_url = models.URLField(_("link to evidence"), max_length=500, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -58,15 +58,24 @@ class PlanOutline:
         return count_statuses(self.measures)
 
 
-def build_plan_outline(plan: Plan) -> PlanOutline:
+def build_plan_outline(plan: Plan, statuses: dict[int, str] | None = None) -> PlanOutline:
+    """The plan as it stands now, or, given `statuses` (a round's frozen ones by measure id),
+    the measures and statuses of that moment."""
     areas = list(plan.focus_areas.all())
     goals = list(plan.goals.all())
+    if statuses is None:
+        fetched = Measure.objects.with_status().filter(archived_at__isnull=True)
+    else:
+        # A measure archived since the round closed was still in the plan then.
+        fetched = Measure.objects.filter(pk__in=list(statuses))
     measures = list(
-        Measure.objects.with_status()
-        .filter(focus_area__plan=plan, archived_at__isnull=True)
+        fetched.filter(focus_area__plan=plan)
         .prefetch_related("actor_links__actor")
         .order_by("order", "pk")
     )
+    if statuses is not None:
+        for m in measures:
+            m.status = statuses[m.pk]  # type: ignore[attr-defined]
     area_by_id = {a.pk: a for a in areas}
     goal_by_id = {g.pk: g for g in goals}
     by_goal: dict[int | None, list[Measure]] = {}

@@ -40,6 +40,7 @@ def record_status(
     status: Status,
     comment: str = "",
     comment_is_public: bool = False,
+    evidence_url: str = "",
     user: User | AnonymousUser | None = None,
     source: str = StatusUpdate.Source.WEB,
 ) -> StatusUpdate:
@@ -56,6 +57,7 @@ def record_status(
         previous_status=previous or Status.UNKNOWN,
         comment=comment,
         comment_is_public=comment_is_public,
+        evidence_url=evidence_url,
         created_by=user if user is not None and user.is_authenticated else None,
         source=source,
     )

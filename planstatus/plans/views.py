@@ -24,11 +24,25 @@ from planstatus.plans.access import (
     visible_regions,
 )
 from planstatus.plans.audit import measure_audit_log, region_audit_log
-from planstatus.plans.forms import ActorForm, MeasureForm, PlanSettingsForm, StatusForm
+from planstatus.plans.forms import (
+    ActorForm,
+    MeasureForm,
+    PlanSettingsForm,
+    RoundChoiceForm,
+    StatusForm,
+)
 from planstatus.plans.models import Measure, MeasureActor, Status
 from planstatus.plans.outline import build_plan_outline
-from planstatus.plans.services import record_status, update_measure
+from planstatus.plans.services import update_measure
 from planstatus.regions.models import Actor, Region
+from planstatus.reporting.rounds import (
+    StatusConflict,
+    changes_since_previous,
+    plan_rounds,
+    previous_closed_round,
+    set_status,
+    snapshot_statuses,
+)
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -63,26 +77,53 @@ def region_log(request: HttpRequest, region_slug: str) -> HttpResponse:
 
 def plan_detail(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, region_slug, plan_slug)
-    outline = build_plan_outline(plan)
+    rounds = plan_rounds(plan)
+    form = RoundChoiceForm(request.GET, rounds=[r for r in rounds if not r.is_open])
+    shown = form.cleaned_data["runde"] if form.is_valid() else None
+    if form.errors:
+        messages.error(request, _("There is no such closed round; the plan is shown as it is now."))
+    outline = build_plan_outline(plan, snapshot_statuses(shown) if shown else None)
     return render(
         request,
         "plans/plan_detail.html",
-        {"plan": plan, "outline": outline, "can_edit": can_edit(request.user, plan.region)},
+        {
+            "plan": plan,
+            "outline": outline,
+            "can_edit": can_edit(request.user, plan.region),
+            "is_member": can_read_internal(request.user, plan.region),
+            "round_form": form,
+            "shown_round": shown,
+            "open_round": next((r for r in rounds if r.is_open), None),
+            "changes": changes_since_previous(shown) if shown else [],
+            "previous": previous_closed_round(shown) if shown else None,
+        },
     )
 
 
 def _measure_page(
-    request: HttpRequest, measure: Measure, status_form: StatusForm | None = None
+    request: HttpRequest,
+    measure: Measure,
+    status_form: StatusForm | None = None,
+    status: int | None = None,
 ) -> HttpResponse:
     plan = measure.focus_area.plan
     internal = can_read_internal(request.user, plan.region)
     editor = can_edit(request.user, plan.region)
-    history = measure.status_updates.select_related("created_by")
+    history = list(
+        measure.status_updates.select_related(
+            "created_by", "round_report__actor", "round_report__round"
+        )
+    )
     duplicates = (
         plan.measures().filter(code=measure.code).exclude(pk=measure.pk) if measure.code else []
     )
     if editor and status_form is None:
-        status_form = StatusForm(initial={"status": measure.current_status})
+        status_form = StatusForm(
+            initial={
+                "status": measure.current_status,
+                "expected_previous": history[0].pk if history else None,
+            }
+        )
     return render(
         request,
         "plans/measure_detail.html",
@@ -96,7 +137,7 @@ def _measure_page(
             "status_form": status_form,
             "audit": measure_audit_log(measure) if internal else [],
         },
-        status=400 if status_form is not None and status_form.errors else 200,
+        status=status or (400 if status_form is not None and status_form.errors else 200),
     )
 
 
@@ -112,13 +153,24 @@ def measure_status(request: HttpRequest, region_slug: str, plan_slug: str, pk: i
     form = StatusForm(request.POST)
     if not form.is_valid():
         return _measure_page(request, measure, status_form=form)
-    record_status(
-        measure=measure,
-        status=Status(form.cleaned_data["status"]),
-        comment=form.cleaned_data["comment"],
-        comment_is_public=form.cleaned_data["comment_is_public"],
-        user=request.user,
-    )
+    try:
+        set_status(
+            measure=measure,
+            status=Status(form.cleaned_data["status"]),
+            comment=form.cleaned_data["comment"],
+            comment_is_public=form.cleaned_data["comment_is_public"],
+            evidence_url=form.cleaned_data["evidence_url"],
+            user=request.user,
+            expected_previous=form.cleaned_data["expected_previous"],
+        )
+    except StatusConflict as conflict:
+        # The form keeps what was written; saving again now overrides the newer status.
+        data = request.POST.copy()
+        data["expected_previous"] = str(conflict.latest.pk) if conflict.latest else ""
+        form = StatusForm(data)
+        form.is_valid()
+        form.add_error(None, str(conflict))
+        return _measure_page(request, measure, status_form=form, status=409)
     messages.success(request, _("The status is saved."))
     return redirect(measure)
 

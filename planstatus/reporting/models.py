@@ -93,6 +93,8 @@ class ReportingLinkUse(models.Model):
         REFUSED_EXPIRED = "refused_expired", _("refused: expired")
         REFUSED_REVOKED = "refused_revoked", _("refused: revoked")
         REFUSED_UNKNOWN = "refused_unknown", _("refused: unknown link")
+        REFUSED_CLOSED = "refused_closed", _("refused: round closed")
+        REFUSED_MEASURE = "refused_measure", _("refused: not the actor's measure")
 
     # Null for attempts with a token that matches no link; the token itself is not kept.
     link = models.ForeignKey(

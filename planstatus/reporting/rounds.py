@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -223,6 +223,10 @@ class OpenedRound:
         """The links the secretariat must hand over itself (no address, or the mail failed)."""
         return [link for link in self.links if not link.mailed]
 
+    @property
+    def mailed_count(self) -> int:
+        return sum(1 for link in self.links if link.mailed)
+
 
 def open_round(
     *,
@@ -363,6 +367,7 @@ def record_round_status(
     status: Status,
     comment: str = "",
     comment_is_public: bool = False,
+    evidence_url: str = "",
     user: AnyUser = None,
     actor: Actor | None = None,
     link: ReportingLink | None = None,
@@ -386,23 +391,77 @@ def record_round_status(
     measure = _locked_measure(round=round, measure=measure)
     if actor is not None and not _is_responsible(actor=actor, measure=measure):
         raise RoundError(f"{actor.name} er ikkje ansvarleg for tiltak {measure.code}.")
-    latest = (
-        StatusUpdate.objects.filter(measure=measure)
-        .select_related("created_by", "round_report__actor")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    if (latest.pk if latest else None) != expected_previous:
-        raise StatusConflict(measure=measure, latest=latest)
+    _check_latest(measure=measure, expected_previous=expected_previous)
     update = record_status(
         measure=measure,
         status=status,
         comment=comment,
         comment_is_public=comment_is_public,
+        evidence_url=evidence_url,
         user=user,
     )
     RoundReport.objects.create(round=round, status_update=update, actor=actor, via_link=link)
     return update
+
+
+@transaction.atomic
+def set_status(
+    *,
+    measure: Measure,
+    status: Status,
+    comment: str = "",
+    comment_is_public: bool = False,
+    evidence_url: str = "",
+    user: AnyUser,
+    expected_previous: int | None,
+) -> StatusUpdate:
+    """The secretariat sets a measure's status, from the measure page or a round page.
+
+    While the plan has an open round the update counts as reported in it, so the round's
+    progress and reminders see it. Either way a newer update than the one the person saw
+    raises StatusConflict, and nothing is saved.
+    """
+    plan_id = Measure.objects.filter(pk=measure.pk).values_list("focus_area__plan_id", flat=True)
+    open_round = ReportingRound.objects.filter(
+        plan_id__in=plan_id, state=ReportingRound.State.OPEN
+    ).first()
+    if open_round is not None:
+        return record_round_status(
+            round=open_round,
+            measure=measure,
+            status=status,
+            comment=comment,
+            comment_is_public=comment_is_public,
+            evidence_url=evidence_url,
+            user=user,
+            expected_previous=expected_previous,
+        )
+    locked = Measure.objects.select_for_update(of=("self",)).get(pk=measure.pk)
+    _check_latest(measure=locked, expected_previous=expected_previous)
+    return record_status(
+        measure=locked,
+        status=Status(status),
+        comment=comment,
+        comment_is_public=comment_is_public,
+        evidence_url=evidence_url,
+        user=user,
+    )
+
+
+def latest_update(measure: Measure) -> StatusUpdate | None:
+    return (
+        StatusUpdate.objects.filter(measure=measure)
+        .select_related("created_by", "round_report__actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def _check_latest(*, measure: Measure, expected_previous: int | None) -> None:
+    # Called with the measure row locked, so no save can slip in between check and write.
+    latest = latest_update(measure)
+    if (latest.pk if latest else None) != expected_previous:
+        raise StatusConflict(measure=measure, latest=latest)
 
 
 def _reporting_actor(
@@ -436,6 +495,115 @@ def _is_responsible(*, actor: Actor, measure: Measure) -> bool:
     return MeasureActor.objects.filter(
         measure=measure, actor=actor, role=MeasureActor.Role.RESPONSIBLE
     ).exists()
+
+
+# --- What an actor sees -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasureReport:
+    """A measure as the reporting pages show it: now, and what the round has heard."""
+
+    measure: Measure
+    latest: StatusUpdate | None
+    # The newest update reported in the round, by anyone.
+    in_round: StatusUpdate | None
+
+    @property
+    def set_by(self) -> str:
+        return _set_by(self.latest) if self.latest is not None else ""
+
+    @property
+    def in_round_by(self) -> str:
+        return _set_by(self.in_round) if self.in_round is not None else ""
+
+
+@dataclass(frozen=True)
+class ActorWork:
+    actor: Actor
+    round: ReportingRound | None
+    responsible: list[MeasureReport]
+    involved: list[MeasureReport]
+
+    @property
+    def reported_count(self) -> int:
+        return sum(1 for r in self.responsible if r.in_round is not None)
+
+
+def actor_work(*, actor: Actor, plan: Plan, round: ReportingRound | None) -> ActorWork:
+    """The actor's current measures in the plan, split by role. Four queries."""
+    links = list(
+        MeasureActor.objects.filter(
+            actor=actor, measure__focus_area__plan=plan, measure__archived_at__isnull=True
+        )
+        .values_list("measure_id", "role")
+        .distinct()
+    )
+    responsible_ids = {m for m, role in links if role == MeasureActor.Role.RESPONSIBLE}
+    involved_ids = {m for m, _ in links} - responsible_ids
+    reports = measure_reports(round=round, measure_ids=responsible_ids | involved_ids)
+    return ActorWork(
+        actor=actor,
+        round=round,
+        responsible=[r for r in reports if r.measure.pk in responsible_ids],
+        involved=[r for r in reports if r.measure.pk in involved_ids],
+    )
+
+
+def measure_reports(
+    *, round: ReportingRound | None, measure_ids: set[int] | list[int]
+) -> list[MeasureReport]:
+    """Measures in plan order with their latest update and the round's; three queries."""
+    latest_id = (
+        StatusUpdate.objects.filter(measure=OuterRef("pk")).order_by("-created_at", "-pk")
+    ).values("pk")[:1]
+    measures = list(
+        Measure.objects.filter(pk__in=list(measure_ids))
+        .select_related("focus_area", "goal")
+        .annotate(latest_id=Subquery(latest_id))
+        .order_by("focus_area__order", "order", "pk")
+    )
+    in_round: dict[int, int] = {}
+    if round is not None:
+        reported = RoundReport.objects.filter(
+            round=round, status_update__measure_id__in=[m.pk for m in measures]
+        ).order_by("status_update__created_at", "status_update_id")
+        # Later rows overwrite earlier ones: the newest report wins.
+        in_round = dict(reported.values_list("status_update__measure_id", "status_update_id"))
+    wanted = {m.latest_id for m in measures if m.latest_id} | set(in_round.values())  # type: ignore[attr-defined]
+    updates = (
+        StatusUpdate.objects.filter(pk__in=wanted)
+        .select_related("created_by", "round_report__actor")
+        .in_bulk()
+    )
+    return [
+        MeasureReport(
+            measure=m,
+            latest=updates.get(m.latest_id),  # type: ignore[attr-defined]
+            in_round=updates.get(in_round[m.pk]) if m.pk in in_round else None,
+        )
+        for m in measures
+    ]
+
+
+def plan_rounds(plan: Plan) -> list[ReportingRound]:
+    """All the plan's rounds in one query: the open one first, then the newest closed."""
+    return list(
+        ReportingRound.objects.filter(plan=plan).order_by(
+            F("closed_at").desc(nulls_first=True), "-pk"
+        )
+    )
+
+
+def snapshot_statuses(round: ReportingRound) -> dict[int, str]:
+    """A closed round's frozen status per measure id."""
+    return dict(RoundSnapshot.objects.filter(round=round).values_list("measure_id", "status"))
+
+
+def round_for_plan(plan: Plan) -> ReportingRound | None:
+    """The plan's open round, else its latest closed one, else None."""
+    rounds = plan_rounds(plan)
+    return rounds[0] if rounds else None
 
 
 # --- Progress -----------------------------------------------------------------------------
@@ -489,6 +657,10 @@ class RoundProgress:
     actors: list[ActorProgress]
     measures: list[Measure]
     unreported: list[Measure]
+
+    @property
+    def reported_count(self) -> int:
+        return len(self.measures) - len(self.unreported)
 
     @property
     def behind(self) -> list[ActorProgress]:
@@ -696,6 +868,43 @@ def _remind_behind(
             if reminder is not None:
                 sent.append(reminder)
     return sent
+
+
+def issue_round_link(
+    *, round: ReportingRound, actor: Actor, user: AnyUser, base_url: str
+) -> tuple[ReportingLink, str]:
+    """A new link for an actor in an open round, for the secretariat to hand over itself.
+
+    Any earlier link of the actor for the round stops working, and so does one a person
+    revoked: asking for a new link is asking for access to be given back.
+    Returns the link and its full address.
+    """
+    _check_base_url(base_url)
+    with transaction.atomic():
+        round = _locked_round(round)
+        if not round.is_open:
+            raise RoundError(ROUND_CLOSED_MESSAGE)
+        responsible = MeasureActor.objects.filter(
+            actor=actor,
+            role=MeasureActor.Role.RESPONSIBLE,
+            measure__focus_area__plan_id=round.plan_id,
+            measure__archived_at__isnull=True,
+        )
+        if not responsible.exists():
+            raise RoundError(f"{actor.name} er ikkje ansvarleg for noko tiltak i planen.")
+        expires_at = link_expiry(round.deadline)
+        current = (
+            ReportingLink.objects.filter(
+                actor=actor, plan_id=round.plan_id, created_at__gte=round.opened_at
+            )
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if current is None or current.is_revoked:
+            link, token = issue_link(actor=actor, plan=round.plan, expires_at=expires_at, user=user)
+        else:
+            link, token = reissue_link(link=current, expires_at=expires_at, user=user)
+    return link, reporting_url(base_url=base_url, token=token)
 
 
 class _LinkWithdrawn(Exception):

@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import ipaddress
 import secrets
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
@@ -108,7 +109,71 @@ def _valid_ip(ip: str | None) -> str | None:
         return None
 
 
+@dataclass(frozen=True)
+class LinkCheck:
+    """What a token led to: a usable link, or the reason it was refused."""
+
+    link: ReportingLink | None
+    refusal: ReportingLinkUse.Action | None
+
+    @property
+    def usable(self) -> ReportingLink | None:
+        return self.link if self.refusal is None else None
+
+
 @transaction.atomic
+def check_link(
+    *,
+    token: str,
+    ip: str | None = None,
+    user_agent: str = "",
+    action: ReportingLinkUse.Action | None = ReportingLinkUse.Action.OPENED,
+    detail: str = "",
+    now: datetime.datetime | None = None,
+) -> LinkCheck:
+    """Look a token up and log the use, refusals too. The token itself is never logged.
+
+    With action=None only a refusal is logged: the caller logs the outcome once it knows it.
+    """
+    now = now or timezone.now()
+    link = (
+        ReportingLink.objects.select_related("actor", "plan__region")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    refusal: ReportingLinkUse.Action | None = None
+    if link is None:
+        refusal = ReportingLinkUse.Action.REFUSED_UNKNOWN
+    elif link.is_revoked:
+        # Revocation is checked first: it was a deliberate act and says more than expiry.
+        refusal = ReportingLinkUse.Action.REFUSED_REVOKED
+    elif link.is_expired(now):
+        refusal = ReportingLinkUse.Action.REFUSED_EXPIRED
+    logged = refusal or action
+    if logged is not None:
+        log_link_use(link=link, action=logged, detail=detail, ip=ip, user_agent=user_agent, now=now)
+    return LinkCheck(link=link, refusal=refusal)
+
+
+def log_link_use(
+    *,
+    link: ReportingLink | None,
+    action: ReportingLinkUse.Action,
+    detail: str = "",
+    ip: str | None = None,
+    user_agent: str = "",
+    now: datetime.datetime | None = None,
+) -> ReportingLinkUse:
+    return ReportingLinkUse.objects.create(
+        link=link,
+        at=now or timezone.now(),
+        action=action,
+        detail=detail[:DETAIL_MAX_LENGTH],
+        ip=_valid_ip(ip),
+        user_agent=user_agent[:USER_AGENT_MAX_LENGTH],
+    )
+
+
 def resolve_link(
     *,
     token: str,
@@ -119,25 +184,6 @@ def resolve_link(
     now: datetime.datetime | None = None,
 ) -> ReportingLink | None:
     """The usable link for a token, or None. Every call is logged, refusals too."""
-    now = now or timezone.now()
-    link = (
-        ReportingLink.objects.select_related("actor", "plan")
-        .filter(token_hash=hash_token(token))
-        .first()
-    )
-    if link is None:
-        action = ReportingLinkUse.Action.REFUSED_UNKNOWN
-    elif link.is_revoked:
-        # Revocation is checked first: it was a deliberate act and says more than expiry.
-        action = ReportingLinkUse.Action.REFUSED_REVOKED
-    elif link.is_expired(now):
-        action = ReportingLinkUse.Action.REFUSED_EXPIRED
-    ReportingLinkUse.objects.create(
-        link=link,
-        at=now,
-        action=action,
-        detail=detail[:DETAIL_MAX_LENGTH],
-        ip=_valid_ip(ip),
-        user_agent=user_agent[:USER_AGENT_MAX_LENGTH],
-    )
-    return link if link is not None and link.is_usable(now) else None
+    return check_link(
+        token=token, ip=ip, user_agent=user_agent, action=action, detail=detail, now=now
+    ).usable

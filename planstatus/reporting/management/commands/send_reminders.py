@@ -1,6 +1,6 @@
-import os
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from planstatus.reporting.rounds import REMINDER_KIND_TEXT, RoundError, send_reminders
@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Cron has no request to take the host from, so the address must be given.
-        base_url = options["base_url"] or os.environ.get("PLANSTATUS_BASE_URL", "")
+        base_url = options["base_url"] or settings.BASE_URL
         if not base_url:
             raise CommandError(
                 "Oppgi adressa til nettstaden med --base-url eller PLANSTATUS_BASE_URL, "

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from planstatus.plans.models import Status
+from planstatus.reporting.models import DEFAULT_REMINDER_DAYS_BEFORE
+
+MESSAGE_MAX = 2000
+COMMENT_MAX = 1000
+# A report says where the work stands; "not assessed" is the absence of a report.
+REPORTABLE = [(s.value, s.label) for s in Status if s != Status.UNKNOWN]
+
+
+class OpenRoundForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        help_text=_("For example “Status mars 2025”."),
+        error_messages={"required": _("The round needs a title.")},
+    )
+    deadline = forms.DateField(
+        label=_("Deadline"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("The round needs a deadline."),
+            "invalid": _("Write the date as day.month.year, for example 15.3.2025."),
+        },
+    )
+    message = forms.CharField(
+        label=_("Message to the actors"),
+        required=False,
+        max_length=MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Included in the e-mail. At most %(n)s characters.") % {"n": MESSAGE_MAX},
+    )
+    reminder_days_before = forms.IntegerField(
+        label=_("Reminder, days before the deadline"),
+        min_value=0,
+        max_value=60,
+        initial=DEFAULT_REMINDER_DAYS_BEFORE,
+        help_text=_("Actors who are behind get a reminder then, and on the deadline. 0: none."),
+    )
+
+    def clean_title(self) -> str:
+        return " ".join(self.cleaned_data["title"].split())
+
+    def clean_deadline(self) -> datetime.date:
+        deadline: datetime.date = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise forms.ValidationError(_("The deadline cannot be in the past."))
+        return deadline
+
+
+class ReportForm(forms.Form):
+    """One measure's report in a round, from an actor's link or the secretariat."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=REPORTABLE,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a status.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What has been done, and what remains. At most %(n)s characters.")
+        % {"n": COMMENT_MAX},
+    )
+    evidence_url = forms.URLField(
+        label=_("Link to documentation"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("For example a case, a report or a web page."),
+        error_messages={"invalid": _("Write a full web address, such as https://example.no/.")},
+    )
+    comment_is_public = forms.BooleanField(
+        label=_("The comment may be shown on the public pages"), required=False
+    )
+    # The latest update the person saw, so a save made meanwhile by someone else is noticed.
+    expected_previous = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -1,0 +1,32 @@
+from django.urls import path
+
+from planstatus.reporting import views
+
+# The actor's page sits outside the region's URLs: the token alone says whose it is.
+urlpatterns = [
+    path("r/<str:token>/", views.actor_page, name="actor_page"),
+    path("r/<str:token>/tiltak/<int:pk>/", views.actor_report, name="actor_report"),
+    path("<slug:region_slug>/<slug:plan_slug>/rundar/", views.round_list, name="round_list"),
+    path("<slug:region_slug>/<slug:plan_slug>/rundar/ny/", views.round_open, name="round_open"),
+    path("<slug:region_slug>/<slug:plan_slug>/rundar/<int:pk>/", views.round_detail, name="round"),
+    path(
+        "<slug:region_slug>/<slug:plan_slug>/rundar/<int:pk>/tiltak/<int:measure_pk>/",
+        views.round_report,
+        name="round_report",
+    ),
+    path(
+        "<slug:region_slug>/<slug:plan_slug>/rundar/<int:pk>/pamin/",
+        views.round_remind,
+        name="round_remind",
+    ),
+    path(
+        "<slug:region_slug>/<slug:plan_slug>/rundar/<int:pk>/lukk/",
+        views.round_close,
+        name="round_close",
+    ),
+    path(
+        "<slug:region_slug>/<slug:plan_slug>/rundar/<int:pk>/lenke/<int:actor_pk>/",
+        views.round_link,
+        name="round_link",
+    ),
+]

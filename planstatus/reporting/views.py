@@ -1,0 +1,419 @@
+"""Reporting pages: the actor's page behind its personal link, and the secretariat's rounds.
+
+The actor's page needs no login: the token in the URL is the key, checked and logged on
+every request. Each measure is its own form, saved through htmx, so a dropped connection
+loses at most the measure being written.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from planstatus.accounts.roles import can_edit
+from planstatus.core.forms import posted
+from planstatus.plans.access import get_plan_for_editor, get_plan_for_member
+from planstatus.plans.models import Measure, MeasureActor, Plan, Status
+from planstatus.regions.models import Actor
+from planstatus.reporting.forms import OpenRoundForm, ReportForm
+from planstatus.reporting.models import ReportingLink, ReportingLinkUse, ReportingRound
+from planstatus.reporting.rounds import (
+    MeasureReport,
+    RoundError,
+    StatusConflict,
+    actor_work,
+    changes_since_previous,
+    close_round,
+    issue_round_link,
+    measure_reports,
+    open_round,
+    previous_closed_round,
+    record_round_status,
+    responsible_actors,
+    round_for_plan,
+    round_progress,
+    send_manual_reminders,
+)
+from planstatus.reporting.services import check_link, log_link_use
+
+Action = ReportingLinkUse.Action
+
+# Status code and Nynorsk explanation for each way a link can be refused.
+REFUSAL_STATUS = {
+    Action.REFUSED_UNKNOWN: 404,
+    Action.REFUSED_REVOKED: 410,
+    Action.REFUSED_EXPIRED: 410,
+    Action.REFUSED_CLOSED: 409,
+    Action.REFUSED_MEASURE: 403,
+}
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+class _Client(TypedDict):
+    ip: str
+    user_agent: str
+
+
+def _client(request: HttpRequest) -> _Client:
+    return {
+        "ip": request.META.get("REMOTE_ADDR", ""),
+        "user_agent": request.META.get("HTTP_USER_AGENT", ""),
+    }
+
+
+def _base_url(request: HttpRequest) -> str:
+    return settings.BASE_URL or request.build_absolute_uri("/")
+
+
+def _refused(
+    request: HttpRequest, refusal: ReportingLinkUse.Action, link: ReportingLink | None = None
+) -> HttpResponse:
+    template = "reporting/_refused.html" if _is_htmx(request) else "reporting/refused.html"
+    response = render(
+        request,
+        template,
+        {"refusal": refusal.value, "link": link},
+        status=REFUSAL_STATUS[refusal],
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _report_form(report: MeasureReport, data: dict[str, str] | None = None) -> ReportForm:
+    latest = report.latest
+    initial = {
+        "status": latest.status if latest and latest.status != Status.UNKNOWN else None,
+        "expected_previous": latest.pk if latest else None,
+    }
+    if report.in_round is not None:
+        # Correcting a report starts from what was reported, not from an empty form.
+        initial |= {
+            "comment": report.in_round.comment,
+            "evidence_url": report.in_round.evidence_url,
+            "comment_is_public": report.in_round.comment_is_public,
+        }
+    return ReportForm(data, initial=initial, prefix=f"m{report.measure.pk}")
+
+
+# --- The actor's page ----------------------------------------------------------------------
+
+
+@never_cache
+def actor_page(request: HttpRequest, token: str) -> HttpResponse:
+    check = check_link(token=token, **_client(request))
+    link = check.usable
+    if link is None:
+        return _refused(request, check.refusal or Action.REFUSED_UNKNOWN, check.link)
+    round = round_for_plan(link.plan)
+    work = actor_work(actor=link.actor, plan=link.plan, round=round)
+    items = [
+        {"report": r, "form": _report_form(r) if round and round.is_open else None}
+        for r in work.responsible
+    ]
+    return render(
+        request,
+        "reporting/actor_page.html",
+        {"link": link, "token": token, "plan": link.plan, "work": work, "items": items},
+    )
+
+
+@never_cache
+@require_POST
+def actor_report(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    check = check_link(token=token, action=None, **_client(request))
+    link = check.usable
+    if link is None:
+        return _refused(request, check.refusal or Action.REFUSED_UNKNOWN, check.link)
+    round = ReportingRound.objects.filter(plan=link.plan, state=ReportingRound.State.OPEN).first()
+    detail = f"tiltak {pk}"
+    if round is None:
+        log_link_use(link=link, action=Action.REFUSED_CLOSED, detail=detail, **_client(request))
+        return _refused(request, Action.REFUSED_CLOSED, link)
+    measure = Measure.objects.filter(
+        pk=pk,
+        focus_area__plan=link.plan,
+        archived_at__isnull=True,
+        actor_links__actor=link.actor,
+        actor_links__role=MeasureActor.Role.RESPONSIBLE,
+    ).first()
+    if measure is None:
+        log_link_use(link=link, action=Action.REFUSED_MEASURE, detail=detail, **_client(request))
+        return _refused(request, Action.REFUSED_MEASURE, link)
+    return _save_report(
+        request,
+        round=round,
+        measure=measure,
+        link=link,
+        post_url=reverse("actor_report", args=[token, measure.pk]),
+        done_url=reverse("actor_page", args=[token]) + f"#tiltak-{measure.pk}",
+        detail=detail,
+    )
+
+
+def _save_report(
+    request: HttpRequest,
+    *,
+    round: ReportingRound,
+    measure: Measure,
+    post_url: str,
+    done_url: str,
+    link: ReportingLink | None = None,
+    detail: str = "",
+) -> HttpResponse:
+    """Validate and save one measure's report; answer with its fragment or a redirect."""
+    [report] = measure_reports(round=round, measure_ids=[measure.pk])
+    form = _report_form(report, request.POST)
+    conflict: StatusConflict | None = None
+    error = ""
+    saved = False
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_round_status(
+                round=round,
+                measure=measure,
+                status=Status(data["status"]),
+                comment=data["comment"],
+                comment_is_public=data["comment_is_public"],
+                evidence_url=data["evidence_url"],
+                user=request.user,
+                link=link,
+                expected_previous=data["expected_previous"],
+            )
+            saved = True
+        except StatusConflict as e:
+            conflict = e
+        except RoundError as e:
+            error = str(e)
+    if link is not None:
+        outcome = "lagra" if saved else "konflikt" if conflict else "ikkje lagra"
+        log_link_use(
+            link=link, action=Action.REPORTED, detail=f"{detail}: {outcome}", **_client(request)
+        )
+    if saved and not _is_htmx(request):
+        messages.success(request, _("Saved: %(code)s.") % {"code": measure.code or measure.text})
+        return redirect(done_url)
+    [report] = measure_reports(round=round, measure_ids=[measure.pk])
+    if saved:
+        form = _report_form(report)
+    elif conflict is not None:
+        # Keep what the person wrote, but let the next save go through on purpose.
+        form = _report_form(report, _with_expected(request.POST, form, report))
+    context = {
+        "item": {"report": report, "form": form},
+        "post_url": post_url,
+        "saved": saved,
+        "conflict": conflict,
+        "error": error,
+        "round": round,
+        "is_actor": link is not None,
+    }
+    template = "reporting/_report_item.html"
+    if not _is_htmx(request):
+        template = "reporting/report_item_page.html"
+        context |= {"plan": round.plan, "back": done_url}
+    status = 200 if saved else 409 if conflict or error else 400
+    response = render(request, template, context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _with_expected(post: QueryDict, form: ReportForm, report: MeasureReport) -> QueryDict:
+    data = post.copy()
+    data[form.add_prefix("expected_previous")] = str(report.latest.pk) if report.latest else ""
+    return data
+
+
+# --- The secretariat's round pages ---------------------------------------------------------
+
+
+def _get_round(plan: Plan, pk: int) -> ReportingRound:
+    rounds = ReportingRound.objects.select_related("plan__region")
+    return get_object_or_404(rounds, plan=plan, pk=pk)
+
+
+@login_required
+def round_list(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpResponse:
+    plan = get_plan_for_member(request.user, region_slug, plan_slug)
+    rounds = plan.reporting_rounds.select_related("opened_by", "closed_by")
+    return render(
+        request,
+        "reporting/round_list.html",
+        {
+            "plan": plan,
+            "rounds": rounds,
+            "can_edit": can_edit(request.user, plan.region),
+            "has_open": any(r.is_open for r in rounds),
+        },
+    )
+
+
+@never_cache
+@login_required
+def round_open(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpResponse:
+    plan = get_plan_for_editor(request.user, region_slug, plan_slug)
+    form = OpenRoundForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            opened = open_round(
+                plan=plan,
+                title=form.cleaned_data["title"],
+                deadline=form.cleaned_data["deadline"],
+                message=form.cleaned_data["message"],
+                reminder_days_before=form.cleaned_data["reminder_days_before"],
+                user=request.user,
+                base_url=_base_url(request),
+            )
+        except RoundError as e:
+            form.add_error(None, str(e))
+        else:
+            # Rendered, not redirected: the links to hand over exist only in this response.
+            return render(request, "reporting/round_opened.html", {"plan": plan, "opened": opened})
+    return render(
+        request,
+        "reporting/round_open.html",
+        {"plan": plan, "form": form, "responsible": responsible_actors(plan)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def round_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
+    plan = get_plan_for_member(request.user, region_slug, plan_slug)
+    round = _get_round(plan, pk)
+    editor = can_edit(request.user, plan.region)
+    progress = round_progress(round)
+    reports = measure_reports(round=round, measure_ids=[m.pk for m in progress.measures])
+    items = [
+        {"report": r, "form": _report_form(r) if editor and round.is_open else None}
+        for r in reports
+    ]
+    return render(
+        request,
+        "reporting/round_detail.html",
+        {
+            "plan": plan,
+            "round": round,
+            "progress": progress,
+            "items": items,
+            "can_edit": editor,
+            "changes": changes_since_previous(round),
+            "previous": previous_closed_round(round),
+            "reminders": round.reminders.select_related("actor", "sent_by"),
+        },
+    )
+
+
+@never_cache
+@require_POST
+@login_required
+def round_report(
+    request: HttpRequest, region_slug: str, plan_slug: str, pk: int, measure_pk: int
+) -> HttpResponse:
+    plan = get_plan_for_editor(request.user, region_slug, plan_slug)
+    round = _get_round(plan, pk)
+    measure = get_object_or_404(Measure, pk=measure_pk, focus_area__plan=plan)
+    return _save_report(
+        request,
+        round=round,
+        measure=measure,
+        post_url=reverse("round_report", args=[region_slug, plan_slug, round.pk, measure.pk]),
+        done_url=reverse("round", args=[region_slug, plan_slug, round.pk])
+        + f"#tiltak-{measure.pk}",
+    )
+
+
+@require_POST
+@login_required
+def round_remind(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
+    plan = get_plan_for_editor(request.user, region_slug, plan_slug)
+    round = _get_round(plan, pk)
+    try:
+        sent = send_manual_reminders(round=round, user=request.user, base_url=_base_url(request))
+    except RoundError as e:
+        messages.error(request, str(e))
+    else:
+        behind = [a for a in round_progress(round).behind if a.actor.email]
+        failed = len(behind) - len(sent)
+        if sent:
+            messages.success(
+                request,
+                ngettext("Sent %(n)s reminder.", "Sent %(n)s reminders.", len(sent))
+                % {"n": len(sent)},
+            )
+        elif not behind:
+            messages.info(request, _("Nobody with an e-mail address is behind: no reminders sent."))
+        if failed > 0:
+            messages.error(
+                request,
+                ngettext(
+                    "%(n)s reminder could not be sent. Try again later.",
+                    "%(n)s reminders could not be sent. Try again later.",
+                    failed,
+                )
+                % {"n": failed},
+            )
+    return redirect("round", region_slug, plan_slug, round.pk)
+
+
+@login_required
+def round_close(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
+    plan = get_plan_for_editor(request.user, region_slug, plan_slug)
+    round = _get_round(plan, pk)
+    if request.method == "POST":
+        try:
+            close_round(round=round, user=request.user)
+        except RoundError as e:
+            messages.error(request, str(e))
+            return redirect("round", region_slug, plan_slug, round.pk)
+        messages.success(
+            request,
+            _("The round is closed. The plan page now shows its statuses when you choose it."),
+        )
+        return redirect(f"{plan.get_absolute_url()}?runde={round.pk}")
+    if not round.is_open:
+        raise Http404
+    progress = round_progress(round)
+    return render(
+        request, "reporting/round_close.html", {"plan": plan, "round": round, "progress": progress}
+    )
+
+
+@never_cache
+@require_POST
+@login_required
+def round_link(
+    request: HttpRequest, region_slug: str, plan_slug: str, pk: int, actor_pk: int
+) -> HttpResponse:
+    """A fresh link for one actor, shown once: for actors without e-mail, or a lost mail."""
+    plan = get_plan_for_editor(request.user, region_slug, plan_slug)
+    round = _get_round(plan, pk)
+    actor = get_object_or_404(Actor, pk=actor_pk, region=plan.region)
+    if not round.is_open:
+        raise PermissionDenied
+    try:
+        link, url = issue_round_link(
+            round=round, actor=actor, user=request.user, base_url=_base_url(request)
+        )
+    except RoundError as e:
+        messages.error(request, str(e))
+        return redirect("round", region_slug, plan_slug, round.pk)
+    return render(
+        request,
+        "reporting/round_link.html",
+        {"plan": plan, "round": round, "actor": actor, "link": link, "url": url},
+    )
