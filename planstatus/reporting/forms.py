@@ -62,7 +62,7 @@ class ReportForm(forms.Form):
         label=_("Status"),
         choices=REPORTABLE,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Choose a status.")},
+        error_messages={"required": _("Choose a status."), "invalid_choice": _("Choose a status.")},
     )
     comment = forms.CharField(
         label=_("Comment"),
