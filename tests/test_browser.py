@@ -1,13 +1,21 @@
 from __future__ import annotations
 
+import datetime
+import re
 from pathlib import Path
 
 import pytest
+from django.core import mail
+from django.db.models import Count, Q
+from django.test import override_settings
+from django.utils import timezone
+from playwright.sync_api import Page
 
 from planstatus.accounts.models import Membership
 from planstatus.core.services import create_user
+from planstatus.plans.models import Plan
 from planstatus.plans.services import load_seed_file
-from planstatus.regions.models import Region
+from planstatus.regions.models import Actor, Region
 from tests.browser import BrowserTestCase
 
 SEED_TEXT = Path(__file__).parent / "fixtures" / "text" / "hallingdal-sak-16-25.txt"
@@ -116,3 +124,104 @@ class ImportInBrowserTests(BrowserTestCase):
         self.assertEqual(page.locator("[data-testid=measure-row]").count(), 68)
         self.assertEqual(page.locator('[data-code="5.4.2"]').count(), 1)
         self.screenshot("imported-plan")
+
+
+@pytest.mark.browser
+@override_settings(BASE_URL="")
+class RoundInBrowserTests(BrowserTestCase):
+    """The whole round: the secretariat opens it, an actor reports from its phone through
+    the link in the mail it got, and the secretariat follows up and closes the round."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        seed_with_secretariat()
+        plan = Plan.objects.get(region__slug="hallingdal", slug="regionplan")
+        # The actor with the most measures gets an address; the others get links to copy.
+        busiest = (
+            Actor.objects.filter(region=plan.region)
+            .annotate(n=Count("measure_links", filter=Q(measure_links__role="responsible")))
+            .order_by("-n", "name")
+            .first()
+        )
+        assert busiest is not None
+        self.actor: Actor = busiest
+        self.actor.email = "post@aktor.example"
+        self.actor.save()
+        self.codes = list(
+            plan.measures()
+            .filter(actor_links__actor=self.actor, actor_links__role="responsible")
+            .order_by("focus_area__order", "order")
+            .values_list("code", flat=True)[:2]
+        )
+
+    def test_open_report_from_a_phone_follow_up_and_close(self) -> None:
+        page = self.page
+        deadline = timezone.localdate() + datetime.timedelta(days=14)
+        page.goto(f"{self.live_server_url}/konto/login/?next=/hallingdal/regionplan/")
+        page.get_by_label("Brukarnamn").fill("sekretariat")
+        page.get_by_label("Passord").fill("eit-langt-passord")
+        page.get_by_role("button", name="Logg inn").click()
+        page.get_by_role("link", name="Rapporteringsrundar").click()
+        page.get_by_role("link", name="Opne ein ny runde").click()
+        page.get_by_label("Tittel").fill("Status desember")
+        page.get_by_label("Frist", exact=True).fill(deadline.isoformat())
+        page.get_by_label("Melding til aktørane").fill("Takk for hjelpa!")
+        page.get_by_role("button", name="Opne runden og send e-postane").click()
+        self.assertIn("er open", page.locator("h1").inner_text())
+        self.assertGreater(page.locator("[data-testid=copy-link]").count(), 0)
+
+        # The actor's mail, as the mail framework sent it.
+        [sent] = [m for m in mail.outbox if m.to == ["post@aktor.example"]]
+        found = re.search(r"http://\S+/r/[A-Za-z0-9_-]+/", str(sent.body))
+        assert found is not None
+        link = found.group(0)
+        self.assertTrue(link.startswith(self.live_server_url))
+
+        phone = self.browser.new_context(
+            locale="nn-NO", viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True
+        )
+        actor_page = phone.new_page()
+        actor_page.goto(link)
+        self.assertIn(self.actor.name, actor_page.locator("h1").inner_text())
+        overflow = actor_page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        self.assertLessEqual(overflow, 0)
+        for code, status in zip(self.codes, ["påstarta", "gjennomført"], strict=True):
+            item = actor_page.locator(f'[data-testid=report-item][data-code="{code}"]')
+            item.get_by_role("radio", name=status, exact=True).check()
+            item.get_by_role("textbox", name="Kommentar").fill(f"Rapport på {code}")
+            item.get_by_role("button", name=f"Lagre {code}").click()
+            # htmx swaps the measure in place; the rest of the page is untouched.
+            saved = actor_page.locator(f'[data-testid=report-item][data-code="{code}"]')
+            saved.get_by_role("status").wait_for()
+            self.assertIn("Rapportert", saved.locator("[data-testid=in-round]").inner_text())
+        actor_page.locator(f'[data-code="{self.codes[0]}"]').scroll_into_view_if_needed()
+        self.screenshot_of(actor_page, "actor-reporting-phone")
+        actor_page.reload()
+        self.assertIn("2 av", actor_page.locator("[data-testid=actor-progress]").inner_text())
+        phone.close()
+
+        page.goto(f"{self.live_server_url}/hallingdal/regionplan/rundar/")
+        page.get_by_role("link", name="Status desember").click()
+        row = page.locator(f'[data-testid=actor-progress][data-actor="{self.actor.name}"]')
+        self.assertIn(row.get_attribute("data-state"), {"some", "all"})
+        self.assertIn("2 /", row.inner_text())
+        self.screenshot("round-progress", full_page=False)
+
+        page.get_by_role("link", name="Lukk runden …").click()
+        page.get_by_role("button", name="Lukk runden").click()
+        self.assertIn("Runden er lukka", page.locator(".messages").inner_text())
+        self.assertEqual(page.locator("[data-testid=snapshot-notice]").count(), 1)
+        first = page.locator(f'[data-testid=measure-row][data-code="{self.codes[0]}"]')
+        second = page.locator(f'[data-testid=measure-row][data-code="{self.codes[1]}"]')
+        self.assertIn("påstarta", first.inner_text())
+        self.assertIn("gjennomført", second.inner_text())
+        self.screenshot("plan-at-round-closing", full_page=False)
+
+    def screenshot_of(self, page: Page, name: str) -> None:
+        original, self.page = self.page, page
+        try:
+            self.screenshot(name)
+        finally:
+            self.page = original

@@ -38,7 +38,12 @@ class StatusForm(forms.Form):
 class RoundChoiceForm(forms.Form):
     """Which closed round's frozen statuses the plan page shows; none means now."""
 
-    runde = forms.TypedChoiceField(label=_("Show status"), required=False, empty_value=None)
+    runde = forms.TypedChoiceField(
+        label=_("Show status"),
+        required=False,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "ds-input"}),
+    )
 
     def __init__(self, data: Any, *, rounds: list[Any]) -> None:
         super().__init__(data if data.get("runde") else None)

@@ -309,6 +309,7 @@ def round_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
             "plan": plan,
             "round": round,
             "progress": progress,
+            "to_remind": [a for a in progress.behind if a.actor.email],
             "items": items,
             "can_edit": editor,
             "changes": changes_since_previous(round),
@@ -382,7 +383,7 @@ def round_close(request: HttpRequest, region_slug: str, plan_slug: str, pk: int)
             return redirect("round", region_slug, plan_slug, round.pk)
         messages.success(
             request,
-            _("The round is closed. The plan page now shows its statuses when you choose it."),
+            _("The round is closed. Below is the plan as it stood at closing."),
         )
         return redirect(f"{plan.get_absolute_url()}?runde={round.pk}")
     if not round.is_open:
