@@ -270,6 +270,25 @@ class BadUseTests(RoundPageTestCase):
             Action.REFUSED_MEASURE,
         )
 
+    def test_the_round_page_lists_refused_uses(self) -> None:
+        self.report(self.token, self.third.pk, "done", None)
+        self.client.force_login(self.owner)
+        page = self.client.get(self.plan_url("round", self.round.pk)).content.decode()
+        refusals = page.split('data-testid="refusals"')[1].split("</ul>")[0]
+        self.assertIn("Testdal regionråd", refusals)
+        self.assertIn(f"tiltak {self.third.pk}", refusals)
+
+    def test_secretariat_status_on_an_archived_measure_is_refused_cleanly(self) -> None:
+        self.measure.archived_at = timezone.now()
+        self.measure.save()
+        self.client.force_login(self.owner)
+        response = self.client.post(
+            reverse("measure_status", args=["testdal", "regionplan", self.measure.pk]),
+            {"status": "done", "expected_previous": ""},
+        )
+        self.assertContains(response, "arkivert", status_code=400)
+        self.assertFalse(StatusUpdate.objects.exists())
+
     def test_post_to_a_closed_round(self) -> None:
         close_round(round=self.round, user=self.owner)
         response = self.report(self.token, self.measure.pk, "done", None)

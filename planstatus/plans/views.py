@@ -36,6 +36,7 @@ from planstatus.plans.outline import build_plan_outline
 from planstatus.plans.services import update_measure
 from planstatus.regions.models import Actor, Region
 from planstatus.reporting.rounds import (
+    RoundError,
     StatusConflict,
     changes_since_previous,
     plan_rounds,
@@ -171,6 +172,9 @@ def measure_status(request: HttpRequest, region_slug: str, plan_slug: str, pk: i
         form.is_valid()
         form.add_error(None, str(conflict))
         return _measure_page(request, measure, status_form=form, status=409)
+    except RoundError as refused:
+        form.add_error(None, str(refused))
+        return _measure_page(request, measure, status_form=form)
     messages.success(request, _("The status is saved."))
     return redirect(measure)
 

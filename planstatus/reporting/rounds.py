@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -32,6 +32,7 @@ from planstatus.reporting.models import (
     DEFAULT_REMINDER_DAYS_BEFORE,
     ReminderSent,
     ReportingLink,
+    ReportingLinkUse,
     ReportingRound,
     RoundReport,
     RoundSnapshot,
@@ -598,6 +599,16 @@ def plan_rounds(plan: Plan) -> list[ReportingRound]:
 def snapshot_statuses(round: ReportingRound) -> dict[int, str]:
     """A closed round's frozen status per measure id."""
     return dict(RoundSnapshot.objects.filter(round=round).values_list("measure_id", "status"))
+
+
+def refused_uses(round: ReportingRound) -> QuerySet[ReportingLinkUse]:
+    """Refused uses of the plan's links while the round was open, newest first."""
+    uses = ReportingLinkUse.objects.filter(
+        link__plan_id=round.plan_id, at__gte=round.opened_at, action__startswith="refused_"
+    )
+    if round.closed_at is not None:
+        uses = uses.filter(at__lte=round.closed_at + datetime.timedelta(days=LINK_GRACE_DAYS))
+    return uses.select_related("link__actor").order_by("-at", "-pk")
 
 
 def round_for_plan(plan: Plan) -> ReportingRound | None:

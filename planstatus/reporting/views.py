@@ -40,6 +40,7 @@ from planstatus.reporting.rounds import (
     open_round,
     previous_closed_round,
     record_round_status,
+    refused_uses,
     responsible_actors,
     round_for_plan,
     round_progress,
@@ -57,6 +58,10 @@ REFUSAL_STATUS = {
     Action.REFUSED_CLOSED: 409,
     Action.REFUSED_MEASURE: 403,
 }
+
+
+# The round page lists the latest refused uses of the round's links; the admin has them all.
+REFUSALS_SHOWN = 50
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -315,6 +320,7 @@ def round_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
             "changes": changes_since_previous(round),
             "previous": previous_closed_round(round),
             "reminders": round.reminders.select_related("actor", "sent_by"),
+            "refusals": refused_uses(round)[:REFUSALS_SHOWN],
         },
     )
 
