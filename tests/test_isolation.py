@@ -55,12 +55,17 @@ PRIVATE = {
     "round_remind",
     "round_close",
     "round_link",
+    # Public for a published plan; the walker asks for the draft.
+    "dashboard",
+    "actor_matrix",
+    "plan_actor",
 }
 # URL parameters that name something other than the draft plan's measure.
 OVERRIDES: dict[str, dict[str, Any]] = {
     "actor_edit": {"pk": "actor"},
     "import_review": {"pk": "import"},
     "import_discard": {"pk": "import"},
+    "plan_actor": {"pk": "actor"},
     "round": {"pk": "round"},
     "round_report": {"pk": "round"},
     "round_remind": {"pk": "round"},

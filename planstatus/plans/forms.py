@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from planstatus.plans.models import Measure, Plan, Status
+from planstatus.plans.models import FocusArea, Measure, Plan, Status
 from planstatus.regions.models import Actor, Region
 
 COMMENT_MAX = 2000
@@ -150,3 +150,52 @@ class ActorForm(forms.ModelForm):
     def save(self, commit: bool = True) -> Actor:
         self.instance.aliases = self.cleaned_data["aliases_text"]
         return super().save(commit=commit)
+
+
+class DashboardForm(forms.Form):
+    """The dashboard's filters. Short Nynorsk names, as they show in shared URLs."""
+
+    omrade = forms.ModelChoiceField(
+        label=_("Focus area"), queryset=FocusArea.objects.none(), required=False
+    )
+    ansvar = forms.ModelChoiceField(
+        label=_("Responsible"), queryset=Actor.objects.none(), required=False
+    )
+    involvert = forms.ModelChoiceField(
+        label=_("Involved"), queryset=Actor.objects.none(), required=False
+    )
+    frist = forms.TypedChoiceField(
+        label=_("Due year"), required=False, coerce=int, empty_value=None
+    )
+    status = forms.MultipleChoiceField(
+        label=_("Status"),
+        choices=Status.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    forseinka = forms.BooleanField(label=_("Only overdue measures"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+
+    def __init__(
+        self, data: Any, *, areas: list[FocusArea], actors: list[Actor], years: list[int]
+    ) -> None:
+        super().__init__(data)
+        all_areas = FocusArea.objects.filter(pk__in=[a.pk for a in areas])
+        all_actors = Actor.objects.filter(pk__in=[a.pk for a in actors])
+        area_field = self.fields["omrade"]
+        assert isinstance(area_field, forms.ModelChoiceField)
+        area_field.queryset = all_areas
+        area_field.choices = [("", _("All"))] + [
+            (a.pk, f"{a.code}. {a.name}" if a.code else a.name) for a in areas
+        ]
+        for name in ("ansvar", "involvert"):
+            actor_field = self.fields[name]
+            assert isinstance(actor_field, forms.ModelChoiceField)
+            actor_field.queryset = all_actors
+            actor_field.choices = [("", _("All"))] + [(a.pk, a.name) for a in actors]
+        year_field = self.fields["frist"]
+        assert isinstance(year_field, forms.TypedChoiceField)
+        year_field.choices = [("", _("All"))] + [(y, str(y)) for y in years]
+        for field in self.fields.values():
+            if not isinstance(field.widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+                field.widget.attrs.setdefault("class", "ds-input")

@@ -10,6 +10,13 @@ urlpatterns = [
     path("<slug:region_slug>/aktorar/ny/", views.actor_edit, name="actor_create"),
     path("<slug:region_slug>/aktorar/<int:pk>/", views.actor_edit, name="actor_edit"),
     path("<slug:region_slug>/<slug:plan_slug>/", views.plan_detail, name="plan"),
+    path("<slug:region_slug>/<slug:plan_slug>/oversikt/", views.dashboard, name="dashboard"),
+    path("<slug:region_slug>/<slug:plan_slug>/aktorar/", views.actor_matrix, name="actor_matrix"),
+    path(
+        "<slug:region_slug>/<slug:plan_slug>/aktorar/<int:pk>/",
+        views.plan_actor,
+        name="plan_actor",
+    ),
     path(
         "<slug:region_slug>/<slug:plan_slug>/innstillingar/",
         views.plan_settings,

@@ -4,9 +4,10 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,15 +25,27 @@ from planstatus.plans.access import (
     visible_regions,
 )
 from planstatus.plans.audit import measure_audit_log, region_audit_log
+from planstatus.plans.dashboard import (
+    Filters,
+    build_dashboard,
+    due_years,
+    plan_actors,
+    plan_measures,
+    progress_over_time,
+)
+from planstatus.plans.dashboard import (
+    actor_matrix as build_actor_matrix,
+)
 from planstatus.plans.forms import (
     ActorForm,
+    DashboardForm,
     MeasureForm,
     PlanSettingsForm,
     RoundChoiceForm,
     StatusForm,
 )
 from planstatus.plans.models import Measure, MeasureActor, Status
-from planstatus.plans.outline import build_plan_outline
+from planstatus.plans.outline import build_plan_outline, count_statuses
 from planstatus.plans.services import update_measure
 from planstatus.regions.models import Actor, Region
 from planstatus.reporting.rounds import (
@@ -264,4 +277,71 @@ def _form_page(
         "core/form_page.html",
         {"form": form, "title": title, "back": back, "region": region},
         status=400 if form.errors else 200,
+    )
+
+
+def dashboard(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, region_slug, plan_slug)
+    areas = list(plan.focus_areas.all())
+    form = DashboardForm(request.GET, areas=areas, actors=plan_actors(plan), years=due_years(plan))
+    filters = Filters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = Filters(
+            area=data["omrade"],
+            responsible=data["ansvar"],
+            involved=data["involvert"],
+            due_year=data["frist"],
+            statuses=frozenset(Status(s) for s in data["status"]),
+            overdue=data["forseinka"],
+            text=data["q"].strip(),
+        )
+    board = build_dashboard(plan=plan, filters=filters, areas=areas, today=timezone.localdate())
+    return render(
+        request,
+        "plans/dashboard.html",
+        {
+            "plan": plan,
+            "form": form,
+            "board": board,
+            "timeline": progress_over_time(plan, board.everything),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def actor_matrix(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, region_slug, plan_slug)
+    areas = list(plan.focus_areas.all())
+    return render(
+        request,
+        "plans/actor_matrix.html",
+        {"plan": plan, "areas": areas, "rows": build_actor_matrix(plan, areas)},
+    )
+
+
+def plan_actor(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, region_slug, plan_slug)
+    actor = get_object_or_404(Actor, region=plan.region, pk=pk)
+    today = timezone.localdate()
+    responsible, involved = [], []
+    for m in plan_measures(plan):
+        roles = {link.role for link in m.actor_links.all() if link.actor_id == actor.pk}
+        m.overdue = m.is_overdue(today)  # type: ignore[attr-defined]
+        if MeasureActor.Role.RESPONSIBLE in roles:
+            responsible.append(m)
+        elif MeasureActor.Role.INVOLVED in roles:
+            involved.append(m)
+    if not responsible and not involved:
+        raise Http404
+    return render(
+        request,
+        "plans/plan_actor.html",
+        {
+            "plan": plan,
+            "actor": actor,
+            "responsible": responsible,
+            "involved": involved,
+            "responsible_counts": count_statuses(responsible),
+        },
     )
