@@ -45,7 +45,7 @@ messages: $(VENV)/.installed
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy planstatus tests
+	$(BIN)/mypy planstatus tests bench
 
 format:
 	$(BIN)/ruff format .

@@ -114,6 +114,15 @@ DATABASES = {
         conn_max_age=int(os.environ.get("PLANSTATUS_DB_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several workers share one SQLite file. WAL lets readers go on while one writes; a
+    # write transaction takes the write lock when it begins (IMMEDIATE), so two writers
+    # queue on the busy timeout instead of one failing half-way with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(os.environ.get("PLANSTATUS_SQLITE_TIMEOUT", "20")),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -48,7 +49,7 @@ class DashboardTestCase(BaseTestCase):
     def link(self, measure: Measure, actor: Actor, role: str) -> None:
         MeasureActor.objects.create(measure=measure, actor=actor, role=role)
 
-    def shown_codes(self, **params: object) -> list[str]:
+    def shown_codes(self, **params: Any) -> list[str]:
         response = self.client.get(self.url, params)
         self.assertEqual(response.status_code, 200, response.content[:500])
         rows = response.content.decode().split('data-testid="measure-row" data-code="')[1:]
@@ -104,7 +105,7 @@ class DashboardTests(DashboardTestCase):
         self.assertEqual(self.client.get(draft).status_code, 200)
 
     def test_query_count_does_not_grow_with_measures(self) -> None:
-        params = {"status": ["started", "unknown"], "ansvar": self.kommune.pk}
+        params: dict[str, Any] = {"status": ["started", "unknown"], "ansvar": self.kommune.pk}
         self.client.get(self.url, params)  # warm caches that are not ours
         with CaptureQueriesContext(connection) as small:
             self.client.get(self.url, params)
