@@ -225,3 +225,32 @@ class RoundInBrowserTests(BrowserTestCase):
             self.screenshot(name)
         finally:
             self.page = original
+
+
+@pytest.mark.browser
+class PublicVisitorInBrowserTests(BrowserTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        load_seed_file()
+
+    def test_a_visitor_opens_the_public_plan_and_filters_it(self) -> None:
+        page = self.page
+        page.goto(f"{self.live_server_url}/hallingdal/regionplan/")
+        page.get_by_role("link", name="Oversikt og filter").click()
+        self.assertIn("Viser 68 av 68 tiltak", page.get_by_test_id("shown-count").inner_text())
+        page.get_by_label("Innsatsområde").select_option(label="3. Kommunikasjon og infrastruktur")
+        page.get_by_label("Søk").fill("breiband")
+        page.get_by_role("button", name="Vis", exact=True).click()
+        shown = page.get_by_test_id("shown-count").inner_text()
+        self.assertRegex(shown, r"Viser [1-9]\d* av 68 tiltak")
+        # The filters stay in the address, so the view can be shared.
+        self.assertIn("q=breiband", page.url)
+        for row in page.locator("[data-testid=measure-row]").all():
+            self.assertIn("breiband", row.inner_text().casefold())
+        self.screenshot("dashboard-filtered", full_page=False)
+
+        page.set_viewport_size({"width": 375, "height": 812})
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        self.assertLessEqual(overflow, 0)
