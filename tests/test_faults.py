@@ -1,0 +1,108 @@
+"""Nothing half-written when the process dies: a plan import killed with SIGKILL half-way
+through leaves the database exactly as before, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.test_backup import PG_URL, ROOT, empty_postgres_database, ok, planstatus
+
+SEED_TEXT = ROOT / "tests" / "fixtures" / "text" / "hallingdal-sak-16-25.txt"
+
+COUNTS = """
+from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Plan, StatusUpdate
+from planstatus.imports.models import PlanImport
+print(*[m.objects.count() for m in (Plan, FocusArea, Goal, Measure, MeasureActor, StatusUpdate)],
+      *PlanImport.objects.values_list("state", flat=True))
+"""
+
+# The import, stopped on purpose in the middle of its transaction: after 30 measures have
+# been written, the process says so and waits to be killed.
+IMPORT_AND_WAIT = """
+import sys, time
+import django
+django.setup()
+from planstatus.imports import services
+from planstatus.imports.models import PlanImport
+from planstatus.lib.importers import read_plan
+from planstatus.regions.models import Region
+
+written = 0
+original = services._link_actors
+
+def link_and_maybe_stop(*args, **kwargs):
+    global written
+    original(*args, **kwargs)
+    written += 1
+    if written == 30:
+        print("HALVVEGS", flush=True)
+        time.sleep(120)
+
+services._link_actors = link_and_maybe_stop
+data = open(sys.argv[1], "rb").read()
+parsed = read_plan(data, filename="sak.txt")
+region = Region.objects.get(slug="hallingdal")
+draft = PlanImport.objects.create(
+    region=region, filename="sak.txt", file_format="txt", file_size=len(data),
+    parsed={"title": "x", "areas": [], "warnings": []},
+)
+services.import_plan(region=region, parsed=parsed, title="Drepen import", draft=draft)
+"""
+
+
+def counts(folder: str, url: str) -> list[str]:
+    out = ok(planstatus("shell", "--no-imports", "-c", COUNTS, data_dir=folder, database_url=url))
+    return out.strip().splitlines()[-1].split()
+
+
+@contextmanager
+def installation() -> Iterator[tuple[str, str]]:
+    """An installation with Hallingdal on the suite's database engine: (data dir, URL)."""
+    with tempfile.TemporaryDirectory() as folder:
+        if PG_URL.startswith("postgres"):
+            with empty_postgres_database() as url:
+                ok(planstatus("init", data_dir=folder, database_url=url))
+                yield folder, url
+        else:
+            ok(planstatus("init", data_dir=folder))
+            yield folder, ""
+
+
+def test_killed_import_leaves_no_half_written_plan() -> None:
+    with installation() as (folder, url):
+        before = counts(folder, url)
+        env = {**os.environ, "PLANSTATUS_DATA_DIR": folder, "PYTHONPATH": str(ROOT)}
+        env["DJANGO_SETTINGS_MODULE"] = "planstatus.settings"
+        env.pop("DATABASE_URL", None)
+        if url:
+            env["DATABASE_URL"] = url
+        child = subprocess.Popen(
+            [sys.executable, "-c", IMPORT_AND_WAIT, str(SEED_TEXT)],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert child.stdout is not None
+            line = child.stdout.readline()
+            assert line.strip() == "HALVVEGS", child.stderr.read() if child.stderr else ""
+            child.send_signal(signal.SIGKILL)
+        finally:
+            child.kill()
+            child.wait(timeout=30)
+        assert child.returncode == -signal.SIGKILL
+        after = counts(folder, url)
+        # The draft row was committed before the import began; the plan never was.
+        assert after[:6] == before[:6]
+        assert int(before[0]) >= 2 and int(before[3]) >= 68  # Hallingdal was there all along
+        assert after[6:] == ["draft"]
+        assert Path(folder).exists()
