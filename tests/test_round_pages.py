@@ -3,6 +3,7 @@ the snapshot on the plan page, bad use of links and two people saving at once.""
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 from django.core import mail
@@ -465,3 +466,37 @@ class QueryCountTests(RoundPageTestCase):
         with CaptureQueriesContext(connection) as ctx:
             self.assertEqual(self.client.get(url).status_code, 200)
         return len(ctx.captured_queries)
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class MailServerDownTests(RoundPageTestCase):
+    """A real SMTP connection to a port where nothing listens: the mails fail, nothing is lost."""
+
+    def test_failed_mails_are_shown_and_reminders_retried(self) -> None:
+        down = {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": _closed_port(),
+            "EMAIL_TIMEOUT": 2,
+        }
+        with self.settings(**down):
+            round = self.open_via_web()
+            # The invitation failed, so the actor's link is on the page to copy instead.
+            self.assertIn("Testdal regionråd", self.opened_page.split('id="copy-heading"')[1])
+            self.client.force_login(self.owner)
+            response = self.client.post(self.plan_url("round_remind", round.pk), follow=True)
+            self.assertContains(response, "kunne ikkje sendast")
+        self.assertFalse(ReminderSent.objects.exists())
+        page = self.client.get(self.plan_url("round", round.pk)).content.decode()
+        failures = page.split('data-testid="mail-failures"')[1].split("</ul>")[0]
+        self.assertEqual(failures.count("<li>"), 2)
+        self.assertIn("post@testdal.no", failures)
+        # The server is back: the same button now reaches the actor.
+        self.client.post(self.plan_url("round_remind", round.pk))
+        self.assertEqual([m.to for m in mail.outbox], [["post@testdal.no"]])
+        self.assertEqual(ReminderSent.objects.count(), 1)

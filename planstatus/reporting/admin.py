@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from planstatus.reporting.models import (
+    MailFailure,
     ReminderSent,
     ReportingLink,
     ReportingLinkUse,
@@ -133,3 +134,10 @@ class ReminderSentAdmin(ReadOnlyAdmin):
     list_display = ["round", "actor", "kind", "email", "sent_at", "sent_by"]
     list_filter = ["kind", "round__plan"]
     list_select_related = ["round", "actor", "sent_by"]
+
+
+@admin.register(MailFailure)
+class MailFailureAdmin(ReadOnlyAdmin):
+    list_display = ["round", "actor", "kind", "email", "failed_at", "error"]
+    list_filter = ["kind", "round__plan"]
+    list_select_related = ["round", "actor"]

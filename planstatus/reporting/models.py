@@ -320,3 +320,37 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round}: {self.actor} ({self.get_kind_display()})"
+
+
+class MailFailure(models.Model):
+    """A round's mail that could not be sent. Kept so the round page can say what failed;
+    reminders are tried again by the next run, invitations by a new link or a reminder."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("invitation")
+        BEFORE_DEADLINE = "before_deadline", _("reminder before the deadline")
+        ON_DEADLINE = "on_deadline", _("reminder on the deadline")
+        MANUAL = "manual", _("reminder sent by hand")
+
+    round = models.ForeignKey(
+        ReportingRound,
+        on_delete=models.CASCADE,
+        related_name="mail_failures",
+        verbose_name=_("reporting round"),
+    )
+    actor = models.ForeignKey(
+        Actor, on_delete=models.CASCADE, related_name="+", verbose_name=_("actor")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    email = models.EmailField(_("e-mail"))
+    failed_at = models.DateTimeField(_("time"), default=timezone.now)
+    # The mail server's answer, never the mail: the mail holds the actor's link.
+    error = models.CharField(_("error"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-failed_at", "-pk"]
+        verbose_name = _("mail that failed")
+        verbose_name_plural = _("mails that failed")
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.actor} ({self.get_kind_display()})"

@@ -30,6 +30,7 @@ from planstatus.plans.services import record_status
 from planstatus.regions.models import Actor
 from planstatus.reporting.models import (
     DEFAULT_REMINDER_DAYS_BEFORE,
+    MailFailure,
     ReminderSent,
     ReportingLink,
     ReportingLinkUse,
@@ -350,11 +351,18 @@ def _mail_invitation(
     )
     try:
         _send_mail(to=actor.email, subject=subject, body=body, reply_to=reply_to)
-    except OSError:
+    except OSError as e:
         # The mail's text is not logged: it holds the token.
         logger.warning("E-post til aktør %s i runde %s feila.", actor.pk, round.pk, exc_info=True)
+        _record_failure(round=round, actor=actor, kind=MailFailure.Kind.INVITATION, error=e)
         return False
     return True
+
+
+def _record_failure(*, round: ReportingRound, actor: Actor, kind: str, error: OSError) -> None:
+    MailFailure.objects.create(
+        round=round, actor=actor, kind=kind, email=actor.email, error=str(error)[:300]
+    )
 
 
 # --- Reporting ----------------------------------------------------------------------------
@@ -966,10 +974,13 @@ def _send_reminder(
         return None  # another run sent this scheduled reminder a moment ago
     except _LinkWithdrawn:
         return None
-    except OSError:
+    except OSError as e:
         logger.warning(
             "Påminning til aktør %s i runde %s feila.", actor.pk, round.pk, exc_info=True
         )
+        # Outside the rolled-back transaction: the failure is kept, the reminder is not,
+        # so the next run tries again.
+        _record_failure(round=round, actor=actor, kind=kind, error=e)
         return None
     return reminder
 

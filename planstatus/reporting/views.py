@@ -321,6 +321,7 @@ def round_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
             "previous": previous_closed_round(round),
             "reminders": round.reminders.select_related("actor", "sent_by"),
             "refusals": refused_uses(round)[:REFUSALS_SHOWN],
+            "failures": round.mail_failures.select_related("actor"),
         },
     )
 
