@@ -77,6 +77,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "planstatus.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -132,9 +133,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Nynorsk for everyone, whatever the browser asks for: the Bokmål and English catalogues and a
-# language switch remembered per user come later; until then, negotiating the browser's language
-# would show untranslated English to a Bokmål reader.
+# Nynorsk unless a person chooses Bokmål or English (core/middleware.py): the browser's
+# language is not asked, since most Norwegian browsers say Bokmål.
 LANGUAGE_CODE = "nn"
 LANGUAGES = [
     ("nn", "Nynorsk"),
@@ -144,6 +144,9 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "planstatus" / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
+# 20 566, not 20566: numbers are grouped as each language writes them.
+USE_THOUSAND_SEPARATOR = True
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -217,6 +220,7 @@ if not DEBUG:
     # Production: cookies only over HTTPS, and browsers told to use HTTPS from now on.
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("PLANSTATUS_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("PLANSTATUS_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PLANSTATUS_HSTS_SUBDOMAINS", True)

@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from planstatus.core import views as core_views
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Ours first: the login that also restores the person's language.
+    path("konto/login/", core_views.LoginView.as_view(), name="login"),
     path("konto/", include("django.contrib.auth.urls")),
+    path("sprak/", core_views.set_language, name="set_language"),
     path("", include("planstatus.imports.urls")),
     path("", include("planstatus.reporting.urls")),
     path("", include("planstatus.plans.urls")),

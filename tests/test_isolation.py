@@ -20,6 +20,7 @@ from tests.base import BaseTestCase
 # Pages for everyone; they must still show nothing private of Testdal.
 PUBLIC = {
     "index",
+    "set_language",
     "region",
     "login",
     "logout",

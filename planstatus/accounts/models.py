@@ -43,3 +43,23 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.region}: {self.get_role_display()}"
+
+
+class Preferences(models.Model):
+    """What a person has chosen for themselves, kept across browsers and devices."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="preferences",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+
+    class Meta:
+        verbose_name = _("preferences")
+        verbose_name_plural = _("preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)
