@@ -9,7 +9,9 @@ from typing import Any
 
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from planstatus.cases.models import CaseDocument, CaseSettings
 from planstatus.imports.models import PlanImport
 from planstatus.plans.models import Measure, Plan, StatusUpdate
 from planstatus.regions.models import Actor
@@ -43,12 +45,16 @@ PRIVATE = {
     "import_template",
     "import_review",
     "import_discard",
+    "case_page",
+    "case_print",
+    "case_download",
 }
 # URL parameters that name something other than the draft plan's measure.
 OVERRIDES: dict[str, dict[str, Any]] = {
     "actor_edit": {"pk": "actor"},
     "import_review": {"pk": "import"},
     "import_discard": {"pk": "import"},
+    "case_download": {"pk": "case"},
 }
 
 REFUSED = {403, 404, 405}
@@ -85,6 +91,20 @@ class IsolationTests(BaseTestCase):
             file_size=1,
             parsed={"title": self.private_text, "areas": [], "warnings": []},
         )
+        self.draft_case = CaseDocument.objects.create(
+            plan=self.draft,
+            format="html",
+            content_type="text/html; charset=utf-8",
+            filename="sak-hemmeleg.html",
+            size=len(self.private_text.encode()),
+            sha256="0" * 64,
+            data=self.private_text.encode(),
+            case_number="1-25",
+            title="Hemmeleg sak",
+            proposed_resolution="Saka blir teken til orientering",
+            date=timezone.localdate(),
+            created_via="web",
+        )
 
     def urls(self, **overrides: Any) -> Iterator[tuple[str, str]]:
         values = {**self.values, **overrides}
@@ -100,6 +120,8 @@ class IsolationTests(BaseTestCase):
                     kwargs[key] = self.actor.pk
                 if OVERRIDES.get(name, {}).get(key) == "import":
                     kwargs[key] = self.draft_import.pk
+                if OVERRIDES.get(name, {}).get(key) == "case":
+                    kwargs[key] = self.draft_case.pk
             yield name, reverse(name, kwargs=kwargs)
 
     def check(self, who: str, name: str, url: str, method: str) -> None:
@@ -122,6 +144,10 @@ class IsolationTests(BaseTestCase):
         self.assertEqual(Plan.objects.get(pk=self.draft.pk).title, "Utkast til ny plan")
         self.assertEqual(Plan.objects.count(), 2)
         self.assertEqual(PlanImport.objects.get().state, PlanImport.State.DRAFT)
+        self.assertEqual(
+            list(CaseDocument.objects.values_list("pk", flat=True)), [self.draft_case.pk]
+        )
+        self.assertFalse(CaseSettings.objects.exists())
 
     def test_anonymous_visitor(self) -> None:
         for name, url in self.urls():
@@ -157,6 +183,7 @@ class IsolationTests(BaseTestCase):
             ("plan_settings", ["testdal", "utkast"]),
             ("actor_create", ["testdal"]),
             ("actor_edit", ["testdal", self.actor.pk]),
+            ("case_page", ["testdal", "utkast"]),
         ]
         for name, args in cases:
             response = self.client.post(reverse(name, args=args), {"status": "done", "name": "X"})

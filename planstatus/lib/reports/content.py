@@ -11,7 +11,7 @@ is here, in one place, for every format.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from planstatus.lib.charts import BarChart, Series
 
@@ -41,12 +41,17 @@ class Wording:
     no_earlier_round: str = "Det finst ingen tidlegare lukka rapporteringsrunde å samanlikne med."
     no_changes: str = "Ingen tiltak har endra status sidan «{round}»."
     changes_intro: str = "Desse {n} tiltaka har endra status sidan «{round}»:"
+    change_intro: str = "Eitt tiltak har endra status sidan «{round}»:"
     overdue: str = "Tiltak der tida er ute"
     overdue_measure: str = "Kode og tiltak"
     no_overdue: str = "Ingen tiltak har passert tida si utan å vere gjennomførte eller avslutta."
     overdue_intro: str = (
         "Desse {n} tiltaka skulle etter planen vore ferdige før {year}, men er ikkje "
         "gjennomførte eller avslutta:"
+    )
+    overdue_intro_one: str = (
+        "Eitt tiltak skulle etter planen vore ferdig før {year}, men er ikkje gjennomført "
+        "eller avslutta:"
     )
     proposed_resolution: str = "Forslag til vedtak"
     page: str = "Side"
@@ -202,6 +207,8 @@ class Comparison:
             return WORDING.no_earlier_round
         if not self.changes:
             return WORDING.no_changes.format(round=self.against)
+        if len(self.changes) == 1:
+            return WORDING.change_intro.format(round=self.against)
         return WORDING.changes_intro.format(round=self.against, n=len(self.changes))
 
 
@@ -218,7 +225,10 @@ class CaseContent:
     comparison: Comparison
     overdue: tuple[Row, ...]
     overdue_as_of: str  # «2025»: the year the timing is compared with
-    wording: Wording = field(default_factory=lambda: WORDING)
+
+    @property
+    def wording(self) -> Wording:
+        return WORDING
 
     @property
     def heading(self) -> str:
@@ -232,7 +242,7 @@ class CaseContent:
     def legend(self) -> tuple[tuple[StatusStyle, str], ...]:
         """Each status with its meaning: «Grøn merking: tiltaket er gjennomført.»"""
         return tuple(
-            (s, self.wording.legend_line.format(colour=s.colour_word.capitalize(), word=s.word))
+            (s, WORDING.legend_line.format(colour=s.colour_word.capitalize(), word=s.word))
             for s in self.statuses
         )
 
@@ -244,4 +254,6 @@ class CaseContent:
     def overdue_text(self) -> str:
         if not self.overdue:
             return WORDING.no_overdue
+        if len(self.overdue) == 1:
+            return WORDING.overdue_intro_one.format(year=self.overdue_as_of)
         return WORDING.overdue_intro.format(n=len(self.overdue), year=self.overdue_as_of)
