@@ -96,7 +96,9 @@ class CaseContentTests(BaseTestCase):
         self.assertEqual(
             statuses(content), {"1.1.1": "started", "1.1.2": "unknown", "1.1.3": "unknown"}
         )
-        self.assertIn("«Vår 2025 (lukka", content.as_of)
+        self.assertRegex(
+            content.as_of, r"^Status ved rapporteringsrunden «Vår 2025», lukka \d+\. \w+ \d{4}$"
+        )
         self.assertEqual(statuses(self.build())["1.1.1"], "done")
 
     def test_changes_are_those_since_the_previous_closed_round(self) -> None:

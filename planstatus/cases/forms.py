@@ -4,9 +4,11 @@ from typing import Any
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from planstatus.cases.services import closed_rounds, round_label
+from planstatus.cases.services import closed_rounds
 from planstatus.lib.reports import FORMATS
 from planstatus.lib.reports.content import CaseDetails
 from planstatus.plans.models import Plan
@@ -67,7 +69,7 @@ class CaseForm(forms.Form):
         field = self.fields["round"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(NOW, _("Statuses now"))] + [
-            (pk, round_label(r)) for pk, r in self.rounds.items()
+            (pk, _round_label(r)) for pk, r in self.rounds.items()
         ]
 
     def chosen_round(self) -> ReportingRound | None:
@@ -85,3 +87,11 @@ class CaseForm(forms.Form):
             signer_name=data["signer_name"],
             signer_title=data["signer_title"],
         )
+
+
+def _round_label(round: ReportingRound) -> str:
+    closed = timezone.localdate(round.closed_at) if round.closed_at else None
+    return _("%(title)s (closed %(date)s)") % {
+        "title": round.title,
+        "date": date_format(closed, "j. F Y") if closed else "–",
+    }

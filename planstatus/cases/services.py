@@ -124,13 +124,6 @@ def closed_rounds(plan: Plan) -> list[ReportingRound]:
     )
 
 
-def round_label(round: ReportingRound | None) -> str:
-    if round is None:
-        return "Status no"
-    assert round.closed_at is not None
-    return f"{round.title} (lukka {_date_text(round.closed_at.astimezone(OSLO).date())})"
-
-
 # --- Content --------------------------------------------------------------------------------
 
 
@@ -296,9 +289,10 @@ def _summary(tables: list[AreaTable], styles: dict[Status, StatusStyle]) -> Summ
 
 
 def _as_of(round: ReportingRound | None, today: datetime.date) -> str:
-    if round is None:
+    if round is None or round.closed_at is None:
         return f"Status per {_date_text(today)}"
-    return f"Status ved rapporteringsrunden «{round_label(round)}»"
+    closed = _date_text(round.closed_at.astimezone(OSLO).date())
+    return f"Status ved rapporteringsrunden «{round.title}», lukka {closed}"
 
 
 def _date_text(value: datetime.date) -> str:

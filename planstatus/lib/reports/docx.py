@@ -27,7 +27,7 @@ from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
 from planstatus.lib import charts
-from planstatus.lib.reports.content import CaseContent, Row, StatusStyle
+from planstatus.lib.reports.content import CaseContent, GoalGroup, Row, StatusStyle
 
 LANGUAGE = "nn-NO"
 
@@ -92,7 +92,9 @@ def render_docx(content: CaseContent, *, now: datetime.datetime | None = None) -
 # --- Sections -------------------------------------------------------------------------------
 
 
-def _measure_table(document: DocxDocument, content: CaseContent, groups: Sequence) -> None:
+def _measure_table(
+    document: DocxDocument, content: CaseContent, groups: Sequence[GoalGroup]
+) -> None:
     words = content.wording
     headers = [words.measure, words.timing, words.responsible, words.involved, words.status]
     table = _table(document, headers, _MEASURE_COLUMNS)
@@ -115,7 +117,8 @@ def _measure_row(table: Table, measure: Row) -> None:
     if measure.code:
         # The code on a line of its own first, as in the council's documents (and as
         # the importer reads it).
-        text.paragraphs[0].add_run(measure.code).bold = True
+        code = text.paragraphs[0].add_run(measure.code)
+        code.bold, code.font.size = True, _TABLE_TEXT
         _write(text, lines, start=text.add_paragraph())
     else:
         _write(text, lines)
