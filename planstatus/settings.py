@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "planstatus.plans",
     "planstatus.reporting",
     "planstatus.imports",
+    "planstatus.cases",
 ]
 
 MIDDLEWARE = [

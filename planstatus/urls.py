@@ -11,5 +11,6 @@ urlpatterns = [
     path("sprak/", core_views.set_language, name="set_language"),
     path("", include("planstatus.imports.urls")),
     path("", include("planstatus.reporting.urls")),
+    path("", include("planstatus.cases.urls")),
     path("", include("planstatus.plans.urls")),
 ]

@@ -10,7 +10,9 @@ from typing import Any
 
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from planstatus.cases.models import CaseDocument, CaseSettings
 from planstatus.imports.models import PlanImport
 from planstatus.plans.models import Measure, Plan, StatusUpdate
 from planstatus.regions.models import Actor
@@ -60,6 +62,9 @@ PRIVATE = {
     "dashboard",
     "actor_matrix",
     "plan_actor",
+    "case_page",
+    "case_print",
+    "case_download",
 }
 # URL parameters that name something other than the draft plan's measure.
 OVERRIDES: dict[str, dict[str, Any]] = {
@@ -72,6 +77,7 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "round_remind": {"pk": "round"},
     "round_close": {"pk": "round"},
     "round_link": {"pk": "round"},
+    "case_download": {"pk": "case"},
 }
 
 REFUSED = {403, 404, 405}
@@ -113,6 +119,20 @@ class IsolationTests(BaseTestCase):
             file_size=1,
             parsed={"title": self.private_text, "areas": [], "warnings": []},
         )
+        self.draft_case = CaseDocument.objects.create(
+            plan=self.draft,
+            format="html",
+            content_type="text/html; charset=utf-8",
+            filename="sak-hemmeleg.html",
+            size=len(self.private_text.encode()),
+            sha256="0" * 64,
+            data=self.private_text.encode(),
+            case_number="1-25",
+            title="Hemmeleg sak",
+            proposed_resolution="Saka blir teken til orientering",
+            date=timezone.localdate(),
+            created_via="web",
+        )
 
     def urls(self, **overrides: Any) -> Iterator[tuple[str, str]]:
         values = {**self.values, **overrides}
@@ -130,6 +150,8 @@ class IsolationTests(BaseTestCase):
                     kwargs[key] = self.draft_import.pk
                 if OVERRIDES.get(name, {}).get(key) == "round":
                     kwargs[key] = self.draft_round.pk
+                if OVERRIDES.get(name, {}).get(key) == "case":
+                    kwargs[key] = self.draft_case.pk
             yield name, reverse(name, kwargs=kwargs)
 
     def check(self, who: str, name: str, url: str, method: str) -> None:
@@ -156,6 +178,10 @@ class IsolationTests(BaseTestCase):
         self.assertEqual(ReportingRound.objects.count(), 1)
         self.assertFalse(ReportingLink.objects.exists())
         self.assertFalse(ReminderSent.objects.exists())
+        self.assertEqual(
+            list(CaseDocument.objects.values_list("pk", flat=True)), [self.draft_case.pk]
+        )
+        self.assertFalse(CaseSettings.objects.exists())
 
     def test_anonymous_visitor(self) -> None:
         for name, url in self.urls():
@@ -199,6 +225,7 @@ class IsolationTests(BaseTestCase):
                 "round_report",
                 ["testdal", "utkast", self.draft_round.pk, self.draft_measure.pk],
             ),
+            ("case_page", ["testdal", "utkast"]),
         ]
         for name, args in cases:
             response = self.client.post(reverse(name, args=args), {"status": "done", "name": "X"})

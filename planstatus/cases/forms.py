@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from planstatus.cases.services import closed_rounds
+from planstatus.lib.reports import FORMATS
+from planstatus.lib.reports.content import CaseDetails
+from planstatus.plans.models import Plan
+from planstatus.reporting.models import ReportingRound
+
+NOW = "now"
+TEXT_MAX = 5000
+
+
+class CaseForm(forms.Form):
+    round = forms.ChoiceField(label=_("Statuses from"))
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[(f.key, f.label) for f in FORMATS.values()],
+        initial="docx",
+        widget=forms.RadioSelect,
+    )
+    case_number = forms.CharField(
+        label=_("Case number"),
+        max_length=30,
+        help_text=_("For example 16-25."),
+        validators=[
+            RegexValidator(
+                r"^[\w ./-]+\Z",
+                _("Use letters, digits, spaces, dots, hyphens and slashes only, such as 16-25."),
+            )
+        ],
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+    )
+    background = forms.CharField(
+        label=_("Background"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("An empty line starts a new paragraph."),
+    )
+    proposed_resolution = forms.CharField(
+        label=_("Proposed resolution"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    place = forms.CharField(label=_("Place"), max_length=100)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    signer_name = forms.CharField(label=_("Signed by"), max_length=200)
+    signer_title = forms.CharField(
+        label=_("Signer's title"),
+        max_length=200,
+        required=False,
+        help_text=_("Such as dagleg leiar."),
+    )
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rounds = {str(r.pk): r for r in closed_rounds(plan)}
+        field = self.fields["round"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(NOW, _("Statuses now"))] + [
+            (pk, _round_label(r)) for pk, r in self.rounds.items()
+        ]
+
+    def chosen_round(self) -> ReportingRound | None:
+        return self.rounds.get(self.cleaned_data["round"])
+
+    def details(self) -> CaseDetails:
+        data = self.cleaned_data
+        return CaseDetails(
+            case_number=data["case_number"],
+            title=data["title"],
+            background=data["background"],
+            proposed_resolution=data["proposed_resolution"],
+            place=data["place"],
+            date=data["date"],
+            signer_name=data["signer_name"],
+            signer_title=data["signer_title"],
+        )
+
+
+def _round_label(round: ReportingRound) -> str:
+    closed = timezone.localdate(round.closed_at) if round.closed_at else None
+    return _("%(title)s (closed %(date)s)") % {
+        "title": round.title,
+        "date": date_format(closed, "j. F Y") if closed else "–",
+    }

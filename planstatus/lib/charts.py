@@ -1,0 +1,348 @@
+"""Bar charts drawn on the server: SVG for web pages and PDFs, PNG for Word, a table for all.
+
+A chart is categories × series of counts: one horizontal bar per category, split into one
+segment per series (stacked) or one thin bar per series (grouped). Every series has a
+colour, a label and optionally a mark (a symbol such as ✓), and every segment wide enough
+carries its number, so a chart printed in black and white can still be read; the table
+alternative says everything the picture says.
+
+SVG and PNG share one layout, computed here in abstract units, so both look the same.
+Nothing here knows Django; every text that goes into markup is escaped here.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from html import escape
+from typing import Literal
+
+from PIL import Image, ImageDraw, ImageFont
+
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+FONT_FAMILY = "DejaVu Sans, Verdana, Arial, sans-serif"
+_FONT_FILES = ("DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    colour: str  # "#rrggbb"
+    values: tuple[int, ...]
+    mark: str = ""  # a short symbol that tells the series apart without its colour
+
+    @property
+    def name(self) -> str:
+        return f"{self.mark} {self.label}" if self.mark else self.label
+
+
+@dataclass(frozen=True)
+class BarChart:
+    title: str
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    description: str = ""
+    stacked: bool = True
+    total_label: str = "Sum"
+
+    def __post_init__(self) -> None:
+        for s in self.series:
+            if len(s.values) != len(self.categories):
+                raise ValueError(
+                    f"Series «{s.label}» has {len(s.values)} values, expected "
+                    f"{len(self.categories)}."
+                )
+            if any(v < 0 for v in s.values):
+                raise ValueError(f"Series «{s.label}» has a negative value.")
+            if not _HEX_COLOUR.fullmatch(s.colour):
+                raise ValueError(f"Series «{s.label}» has colour {s.colour!r}; use #rrggbb.")
+
+    def totals(self) -> tuple[int, ...]:
+        """The sum over the series for each category."""
+        return tuple(sum(s.values[i] for s in self.series) for i in range(len(self.categories)))
+
+    def series_totals(self) -> tuple[int, ...]:
+        return tuple(sum(s.values) for s in self.series)
+
+
+# --- Layout ---------------------------------------------------------------------------------
+
+# Abstract units: one unit is one SVG user unit and `scale` PNG pixels.
+_MARGIN = 4.0
+_FONT = 13.0
+_SMALL = 12.0
+_LABEL_HEIGHT = 19.0
+_STACK_HEIGHT = 24.0
+_GROUP_BAR_HEIGHT = 13.0
+_CATEGORY_GAP = 12.0
+_TOTAL_ROOM = 44.0
+_SWATCH = 14.0
+_LEGEND_LINE = 22.0
+_CHAR_WIDTH = 0.62  # of the font size: a safe average for DejaVu Sans, digits included
+
+
+@dataclass(frozen=True)
+class _Text:
+    x: float
+    y: float  # baseline
+    text: str
+    size: float = _FONT
+    colour: str = "#1d2026"
+    anchor: Literal["start", "middle", "end"] = "start"
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class _Rect:
+    x: float
+    y: float
+    width: float
+    height: float
+    colour: str
+    tooltip: str = ""
+
+
+@dataclass
+class _Layout:
+    width: float
+    height: float = 0.0
+    rects: list[_Rect] = field(default_factory=list)
+    texts: list[_Text] = field(default_factory=list)
+
+
+def _text_width(text: str, size: float) -> float:
+    return len(text) * size * _CHAR_WIDTH
+
+
+def _ink_for(colour: str) -> str:
+    """Black or white, whichever reads better on the colour (WCAG relative luminance)."""
+
+    def channel(hex_pair: str) -> float:
+        c = int(hex_pair, 16) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "#000000" if luminance > 0.179 else "#ffffff"
+
+
+def _layout(chart: BarChart, width: float) -> _Layout:
+    layout = _Layout(width=width)
+    bar_left = _MARGIN
+    bar_width = max(width - 2 * _MARGIN - _TOTAL_ROOM, 10.0)
+    values = [v for s in chart.series for v in s.values]
+    top = max(chart.totals() if chart.stacked else values, default=0) or 1
+    unit = bar_width / top
+    y = _MARGIN
+    for index, category in enumerate(chart.categories):
+        layout.texts.append(_Text(bar_left, y + _FONT, category, bold=True))
+        y += _LABEL_HEIGHT
+        if chart.stacked:
+            x = bar_left
+            for s in chart.series:
+                value = s.values[index]
+                if value:
+                    _segment(layout, s, value, x, y, value * unit, _STACK_HEIGHT, category)
+                    x += value * unit
+            total = chart.totals()[index]
+            layout.texts.append(
+                _Text(
+                    x + 6, y + _STACK_HEIGHT / 2 + _SMALL * 0.35, str(total), size=_SMALL, bold=True
+                )
+            )
+            y += _STACK_HEIGHT
+        else:
+            for s in chart.series:
+                value = s.values[index]
+                length = value * unit
+                if value:
+                    _segment(
+                        layout,
+                        s,
+                        value,
+                        bar_left,
+                        y,
+                        length,
+                        _GROUP_BAR_HEIGHT,
+                        category,
+                        numbered=False,
+                    )
+                layout.texts.append(
+                    _Text(
+                        bar_left + length + 4,
+                        y + _GROUP_BAR_HEIGHT - 2.5,
+                        f"{s.mark} {value}".strip(),
+                        size=_SMALL - 1,
+                    )
+                )
+                y += _GROUP_BAR_HEIGHT + 1
+        y += _CATEGORY_GAP
+    layout.height = _legend(layout, chart, y) + _MARGIN
+    return layout
+
+
+def _segment(
+    layout: _Layout,
+    s: Series,
+    value: int,
+    x: float,
+    y: float,
+    length: float,
+    height: float,
+    category: str,
+    numbered: bool = True,
+) -> None:
+    layout.rects.append(_Rect(x, y, length, height, s.colour, f"{category} – {s.label}: {value}"))
+    label = f"{s.mark} {value}".strip()
+    if numbered and _text_width(label, _SMALL) + 6 <= length:
+        layout.texts.append(
+            _Text(
+                x + length / 2,
+                y + height / 2 + _SMALL * 0.35,
+                label,
+                size=_SMALL,
+                colour=_ink_for(s.colour),
+                anchor="middle",
+                bold=True,
+            )
+        )
+
+
+def _legend(layout: _Layout, chart: BarChart, y: float) -> float:
+    """Lay the legend out in lines as wide as the chart; return the y below it."""
+    x, line_top = _MARGIN, y
+    for s, total in zip(chart.series, chart.series_totals(), strict=True):
+        text = f"{s.name} ({total})"
+        item = _SWATCH + 6 + _text_width(text, _SMALL) + 16
+        if x > _MARGIN and x + item > layout.width - _MARGIN:
+            x, line_top = _MARGIN, line_top + _LEGEND_LINE
+        layout.rects.append(_Rect(x, line_top + 2, _SWATCH, _SWATCH, s.colour))
+        layout.texts.append(_Text(x + _SWATCH + 6, line_top + _SWATCH - 1, text, size=_SMALL))
+        x += item
+    return line_top + _LEGEND_LINE if chart.series else y
+
+
+# --- SVG ------------------------------------------------------------------------------------
+
+
+def _fmt(number: float) -> str:
+    return f"{number:.1f}".rstrip("0").rstrip(".")
+
+
+def to_svg(chart: BarChart, *, width: int = 640, id_prefix: str = "chart") -> str:
+    """The chart as an inline SVG element, titled and described for screen readers."""
+    layout = _layout(chart, float(width))
+    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'viewBox="0 0 {_fmt(layout.width)} {_fmt(layout.height)}" '
+        f'width="{_fmt(layout.width)}" height="{_fmt(layout.height)}" '
+        f'aria-labelledby="{escape(title_id)} {escape(desc_id)}" '
+        f'font-family="{FONT_FAMILY}">',
+        f'<title id="{escape(title_id)}">{escape(chart.title)}</title>',
+        f'<desc id="{escape(desc_id)}">{escape(describe(chart))}</desc>',
+    ]
+    for r in layout.rects:
+        tooltip = f"<title>{escape(r.tooltip)}</title>" if r.tooltip else ""
+        parts.append(
+            f'<rect x="{_fmt(r.x)}" y="{_fmt(r.y)}" width="{_fmt(r.width)}" '
+            f'height="{_fmt(r.height)}" fill="{r.colour}" stroke="#ffffff" '
+            f'stroke-width="1">{tooltip}</rect>'
+        )
+    for t in layout.texts:
+        weight = ' font-weight="bold"' if t.bold else ""
+        parts.append(
+            f'<text x="{_fmt(t.x)}" y="{_fmt(t.y)}" font-size="{_fmt(t.size)}" '
+            f'fill="{t.colour}" text-anchor="{t.anchor}"{weight}>{escape(t.text)}</text>'
+        )
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def describe(chart: BarChart) -> str:
+    """The chart in one sentence per category, for <desc> and image alt texts."""
+    lines = [chart.description] if chart.description else []
+    for category, total, values in _rows(chart):
+        counts = ", ".join(f"{s.label} {v}" for s, v in zip(chart.series, values, strict=True))
+        lines.append(f"{category}: {counts} ({chart.total_label.lower()} {total}).")
+    return " ".join(lines)
+
+
+def _rows(chart: BarChart) -> Iterator[tuple[str, int, tuple[int, ...]]]:
+    for index, category in enumerate(chart.categories):
+        values = tuple(s.values[index] for s in chart.series)
+        yield category, sum(values), values
+
+
+# --- The table alternative ------------------------------------------------------------------
+
+
+def table_rows(chart: BarChart) -> list[list[str]]:
+    """Header, one row per category and a row of totals, as text."""
+    rows = [["", *(s.name for s in chart.series), chart.total_label]]
+    for category, total, values in _rows(chart):
+        rows.append([category, *(str(v) for v in values), str(total)])
+    totals = chart.series_totals()
+    rows.append([chart.total_label, *(str(v) for v in totals), str(sum(totals))])
+    return rows
+
+
+def to_table_html(chart: BarChart, *, caption: str = "", css_class: str = "chart-table") -> str:
+    """The chart's numbers as an HTML table: the text alternative to the picture."""
+    header, *body = table_rows(chart)
+    out = [f'<table class="{escape(css_class)}">']
+    if caption:
+        out.append(f"<caption>{escape(caption)}</caption>")
+    cells = "".join(f'<th scope="col">{escape(h)}</th>' for h in header)
+    out.append(f"<thead><tr>{cells}</tr></thead><tbody>")
+    for index, row in enumerate(body):
+        tag = ' class="chart-table__total"' if index == len(body) - 1 else ""
+        numbers = "".join(f"<td>{escape(v)}</td>" for v in row[1:])
+        out.append(f'<tr{tag}><th scope="row">{escape(row[0])}</th>{numbers}</tr>')
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+# --- PNG ------------------------------------------------------------------------------------
+
+
+@cache
+def _font(pixels: int, bold: bool) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    names = [n.replace("Sans.ttf", "Sans-Bold.ttf") for n in _FONT_FILES] if bold else []
+    for name in [*names, *_FONT_FILES]:
+        try:
+            return ImageFont.truetype(name, pixels)
+        except OSError:
+            continue
+    # Pillow's own font, when DejaVu (Debian's fonts-dejavu-core) is missing; it lacks the
+    # status symbols, but numbers and labels still come out.
+    return ImageFont.load_default(pixels)
+
+
+def to_png(chart: BarChart, *, width: int = 640, scale: float = 2.5) -> bytes:
+    """The chart as PNG bytes, `width × scale` pixels wide, for documents that take images."""
+    layout = _layout(chart, float(width))
+    size = (round(layout.width * scale), round(layout.height * scale))
+    image = Image.new("RGB", size, "#ffffff")
+    draw = ImageDraw.Draw(image)
+    for r in layout.rects:
+        box = (r.x * scale, r.y * scale, (r.x + r.width) * scale - 1, (r.y + r.height) * scale - 1)
+        draw.rectangle(box, fill=r.colour, outline="#ffffff", width=max(1, round(scale / 2)))
+    anchors = {"start": "ls", "middle": "ms", "end": "rs"}
+    for t in layout.texts:
+        font = _font(round(t.size * scale), t.bold)
+        draw.text(
+            (t.x * scale, t.y * scale), t.text, fill=t.colour, font=font, anchor=anchors[t.anchor]
+        )
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def png_size(chart: BarChart, *, width: int = 640) -> tuple[float, float]:
+    """The chart's size in layout units (points in print), to place the PNG at."""
+    layout = _layout(chart, float(width))
+    return layout.width, layout.height

@@ -1,0 +1,102 @@
+"""`planstatus report`: the status case from the command line."""
+
+from __future__ import annotations
+
+import io
+from io import StringIO
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+import docx
+from django.core.management import CommandError, call_command
+
+from planstatus.cases.models import CaseDocument, CaseSettings
+from planstatus.cases.services import remember_case_details
+from planstatus.plans.models import Status
+from planstatus.plans.services import record_status
+from planstatus.reporting.models import ReportingRound
+from tests.base import BaseTestCase
+from tests.cases import DETAILS, closed_round
+
+
+class ReportCommandTests(BaseTestCase):
+    def setUp(self) -> None:
+        self.folder = TemporaryDirectory()
+        self.addCleanup(self.folder.cleanup)
+        self.out = Path(self.folder.name)
+        remember_case_details(plan=self.plan, details=DETAILS, user=self.owner)
+
+    def report(self, *args: str) -> str:
+        stdout = StringIO()
+        call_command("report", *args, stdout=stdout)
+        return stdout.getvalue()
+
+    def test_writes_each_format_with_the_remembered_fields(self) -> None:
+        record_status(measure=self.measure, status=Status.STARTED)
+        for fmt, magic in (("docx", b"PK"), ("pdf", b"%PDF"), ("html", b"<!DOCTYPE html>")):
+            target = self.out / f"sak.{fmt}"
+            output = self.report("testdal/regionplan", "--format", fmt, "-o", str(target))
+            self.assertEqual(output.strip(), f"Skreiv sak 16-25 til {target}.")
+            self.assertTrue(target.read_bytes().startswith(magic))
+        html = (self.out / "sak.html").read_text()
+        self.assertIn("Sak 16-25", html)
+        self.assertIn("◐ Påstarta", html)
+        self.assertFalse(CaseDocument.objects.exists())  # not archived unless asked
+
+    def test_a_closed_round_and_archiving_with_the_command_as_maker(self) -> None:
+        record_status(measure=self.measure, status=Status.DONE)
+        round = closed_round(self.plan, "Vår 2025")
+        record_status(measure=self.measure, status=Status.NOT_STARTED)
+        target = self.out / "sak.docx"
+        output = self.report(
+            "testdal/regionplan",
+            "--round",
+            str(round.pk),
+            "--format",
+            "docx",
+            "-o",
+            str(target),
+            "--archive",
+            "--case-number",
+            "20-25",
+        )
+        self.assertIn("og arkivert", output)
+        document = CaseDocument.objects.get()
+        self.assertEqual(bytes(document.data), target.read_bytes())
+        self.assertEqual((document.round, document.case_number), (round, "20-25"))
+        self.assertEqual((document.created_by, document.created_by_name), (None, "kommandolinja"))
+        self.assertEqual(document.created_via, CaseDocument.Via.COMMAND)
+        cells = [
+            c.text
+            for t in docx.Document(io.BytesIO(target.read_bytes())).tables
+            for row in t.rows
+            for c in row.cells
+        ]
+        self.assertIn("✓ Gjennomført", cells)  # the round's status, not today's
+        # --case-number is for this document; the remembered fields stay as they were.
+        self.assertEqual(CaseSettings.objects.get().case_number, "16-25")
+
+    def test_errors_are_clear_and_in_nynorsk(self) -> None:
+        open_round = ReportingRound.objects.create(
+            plan=self.plan, title="Open", deadline=DETAILS.date
+        )
+        other = closed_round(self.draft, "Anna")
+        target = str(self.out / "sak.pdf")
+        cases = [
+            (["regionplan"], "Skriv planen som region/plan"),
+            (["testdal/finst-ikkje"], "Fann ingen plan «finst-ikkje» i regionen «testdal»"),
+            (["testdal/regionplan", "--round", "x"], "--round må vere nummeret"),
+            (
+                ["testdal/regionplan", "--round", str(other.pk)],
+                "ingen rapporteringsrunde med nummer",
+            ),
+            (["testdal/regionplan", "--round", str(open_round.pk)], "er framleis open"),
+            (["testdal/utkast"], "Saka manglar saksnummer"),
+        ]
+        for args, message in cases:
+            with self.assertRaisesMessage(CommandError, message):
+                self.report(*args, "--format", "pdf", "-o", target)
+        with self.assertRaisesMessage(CommandError, "finst ikkje"):
+            self.report("testdal/regionplan", "--format", "pdf", "-o", "/finst/ikkje/sak.pdf")
+        self.assertFalse(Path(target).exists())
+        self.assertFalse(CaseDocument.objects.exists())

@@ -1,0 +1,141 @@
+"""planstatus.lib.charts: pure, no database."""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from PIL import Image
+
+from planstatus.lib.charts import (
+    BarChart,
+    Series,
+    describe,
+    table_rows,
+    to_png,
+    to_svg,
+    to_table_html,
+)
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def chart(**kwargs: object) -> BarChart:
+    options: dict = {
+        "title": "Tiltak per status",
+        "description": "Ein stolpe per område.",
+        "categories": ("Næring", "Klima"),
+        "series": (
+            Series("gjennomført", "#1a7f3c", (3, 0), "✓"),
+            Series("påstarta", "#b38600", (2, 4), "◐"),
+            Series("ikkje påstarta", "#c4261d", (0, 1), "○"),
+        ),
+        "total_label": "Totalt",
+    }
+    options.update(kwargs)
+    return BarChart(**options)
+
+
+def test_totals_per_category_and_per_series() -> None:
+    c = chart()
+    assert c.totals() == (5, 5)
+    assert c.series_totals() == (3, 6, 1)
+
+
+def test_svg_is_well_formed_titled_and_described() -> None:
+    svg = to_svg(chart(), id_prefix="x")
+    root = ET.fromstring(svg)
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == "x-title x-desc"
+    assert root.findtext(f"{SVG}title") == "Tiltak per status"
+    desc = root.findtext(f"{SVG}desc") or ""
+    assert "Ein stolpe per område." in desc
+    assert "Næring: gjennomført 3, påstarta 2, ikkje påstarta 0 (totalt 5)." in desc
+
+
+def test_stacked_segments_are_proportional_and_numbered() -> None:
+    root = ET.fromstring(to_svg(chart(), width=600))
+    bars = [r for r in root.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
+    # Næring: 3 + 2 (a zero draws nothing); Klima: 4 + 1.
+    assert [r.findtext(f"{SVG}title") for r in bars] == [
+        "Næring – gjennomført: 3",
+        "Næring – påstarta: 2",
+        "Klima – påstarta: 4",
+        "Klima – ikkje påstarta: 1",
+    ]
+    widths = [float(r.get("width", 0)) for r in bars]
+    assert widths[0] / widths[1] == pytest.approx(3 / 2)
+    assert widths[0] + widths[1] == pytest.approx(widths[2] + widths[3])
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    # Each segment says its symbol and number, so the colour is not needed to read it.
+    assert "✓ 3" in texts and "◐ 4" in texts
+    assert "✓ gjennomført (3)" in texts  # the legend, with totals
+
+
+def test_grouped_chart_draws_one_bar_per_series() -> None:
+    root = ET.fromstring(to_svg(chart(stacked=False)))
+    bars = [r for r in root.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
+    assert len(bars) == 4  # the non-zero values
+    assert len({r.get("x") for r in bars}) == 1  # all from the same baseline
+
+
+def test_text_is_escaped_everywhere() -> None:
+    hostile = "<script>alert('x')</script> & «sitat»"
+    c = chart(title=hostile, categories=(hostile, "Klima"))
+    svg = to_svg(c)
+    ET.fromstring(svg)  # still well-formed
+    assert "<script>" not in svg
+    assert "&lt;script&gt;" in svg
+    table = to_table_html(c, caption=hostile)
+    assert "<script>" not in table and "&lt;script&gt;" in table
+
+
+def test_table_alternative_has_every_number_and_totals() -> None:
+    assert table_rows(chart()) == [
+        ["", "✓ gjennomført", "◐ påstarta", "○ ikkje påstarta", "Totalt"],
+        ["Næring", "3", "2", "0", "5"],
+        ["Klima", "0", "4", "1", "5"],
+        ["Totalt", "3", "6", "1", "10"],
+    ]
+    html = to_table_html(chart(), caption="Tal")
+    assert html.startswith('<table class="chart-table"><caption>Tal</caption>')
+    assert '<th scope="row">Klima</th><td>0</td><td>4</td><td>1</td><td>5</td>' in html
+
+
+def test_png_has_the_layout_size_and_the_series_colours() -> None:
+    data = to_png(chart(), width=400, scale=2)
+    image = Image.open(io.BytesIO(data))
+    assert image.format == "PNG"
+    assert image.width == 800
+    colours = {c for _, c in image.convert("RGB").getcolors(maxcolors=1_000_000) or []}
+    for hex_colour in ("#1a7f3c", "#b38600", "#c4261d"):
+        rgb = tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+        assert rgb in colours, hex_colour
+
+
+def test_describe_lists_each_category() -> None:
+    assert describe(chart(description="")) == (
+        "Næring: gjennomført 3, påstarta 2, ikkje påstarta 0 (totalt 5). "
+        "Klima: gjennomført 0, påstarta 4, ikkje påstarta 1 (totalt 5)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("series", "message"),
+    [
+        ((Series("a", "#000000", (1,)),), "expected 2"),
+        ((Series("a", "#000000", (1, -1)),), "negative"),
+        ((Series("a", "red", (1, 1)),), "#rrggbb"),
+    ],
+)
+def test_bad_specs_are_refused(series: tuple[Series, ...], message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        chart(series=series)
+
+
+def test_empty_chart_still_renders() -> None:
+    c = chart(categories=(), series=())
+    ET.fromstring(to_svg(c))
+    assert Image.open(io.BytesIO(to_png(c))).width > 0
