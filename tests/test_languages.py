@@ -29,6 +29,13 @@ class LanguageTests(BaseTestCase):
         self.assertContains(page, "Log in")
         self.assertContains(page, "Eit tiltak i Regionplan for Testdal")  # content as written
 
+    def test_bokmal_reads_bokmal(self) -> None:
+        self.client.post(reverse("set_language"), {"language": "nb", "next": "/"})
+        page = self.client.get(self.plan.get_absolute_url())
+        self.assertContains(page, '<html lang="nb"')
+        self.assertContains(page, "ikke vurdert")
+        self.assertNotContains(page, "ikkje")
+
     def test_bad_choices_and_foreign_targets_change_nothing(self) -> None:
         response = self.client.post(
             reverse("set_language"), {"language": "xx", "next": "https://evil.example/"}
