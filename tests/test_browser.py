@@ -238,7 +238,9 @@ class PublicVisitorInBrowserTests(BrowserTestCase):
         page.goto(f"{self.live_server_url}/hallingdal/regionplan/")
         page.get_by_role("link", name="Oversikt og filter").click()
         self.assertIn("Viser 68 av 68 tiltak", page.get_by_test_id("shown-count").inner_text())
-        page.get_by_label("Innsatsområde").select_option(label="3. Kommunikasjon og infrastruktur")
+        page.get_by_role("combobox", name="Innsatsområde").select_option(
+            label="3. Kommunikasjon og infrastruktur"
+        )
         page.get_by_label("Søk").fill("breiband")
         page.get_by_role("button", name="Vis", exact=True).click()
         shown = page.get_by_test_id("shown-count").inner_text()
@@ -248,6 +250,9 @@ class PublicVisitorInBrowserTests(BrowserTestCase):
         for row in page.locator("[data-testid=measure-row]").all():
             self.assertIn("breiband", row.inner_text().casefold())
         self.screenshot("dashboard-filtered", full_page=False)
+        page.get_by_role("link", name="Fjern filtera").click()
+        page.get_by_test_id("area-chart").scroll_into_view_if_needed()
+        self.screenshot("dashboard-chart", full_page=False)
 
         page.set_viewport_size({"width": 375, "height": 812})
         overflow = page.evaluate(

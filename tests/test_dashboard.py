@@ -87,6 +87,18 @@ class DashboardTests(DashboardTestCase):
         cells = [c.split("<")[0] for c in total.split('<td class="num">')[1:]]
         self.assertEqual(cells, ["1", "0", "1", "1", "0", "2", "3"])  # 1.1.1 was due last year
 
+    def test_chart_is_drawn_on_the_server_with_a_title_and_escaped_labels(self) -> None:
+        self.second_area.name = "<script>alert(1)</script>"
+        self.second_area.save()
+        page = self.client.get(self.url).content.decode()
+        chart = page.split('data-testid="area-chart"')[1].split("</figure>")[0]
+        self.assertIn('role="img"', chart)
+        self.assertIn("<title", chart)
+        self.assertNotIn("<script>", page)
+        self.assertIn("&lt;script&gt;", chart)
+        # The numbers behind it are in the table too.
+        self.assertIn('data-testid="area-counts"', page)
+
     def test_bad_filter_values_get_a_message_and_the_whole_plan(self) -> None:
         response = self.client.get(self.url, {"omrade": "999999", "frist": "tull", "q": "<b>x"})
         self.assertEqual(response.status_code, 400)

@@ -52,16 +52,7 @@ STYLESHEET = "cases/case.css"
 
 # The order of the council's own legend (grøn, gul, raud), then stopped and not assessed.
 STATUS_ORDER = (Status.DONE, Status.STARTED, Status.NOT_STARTED, Status.CANCELLED, Status.UNKNOWN)
-# (fill, ink, strong) per status: the same colours as the --ps-status-* variables in
-# planstatus/core/static/planstatus/planstatus.css (tests/test_cases_content.py holds them
-# together). Pale fills with dark text print legibly in black and white.
-PALETTE: dict[Status, tuple[str, str, str]] = {
-    Status.DONE: ("#d3f1dc", "#0b4d23", "#1a7f3c"),
-    Status.STARTED: ("#fff1b8", "#4d3b00", "#b38600"),
-    Status.NOT_STARTED: ("#fbd9d7", "#7a1410", "#c4261d"),
-    Status.CANCELLED: ("#3a3f47", "#ffffff", "#1d2026"),
-    Status.UNKNOWN: ("#eceef1", "#30343b", "#6b717c"),
-}
+PALETTE: dict[Status, tuple[str, str, str]] = {status: status.palette for status in Status}
 
 AnyUser = User | AnonymousUser | None
 

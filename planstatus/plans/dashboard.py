@@ -13,7 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Min
+from django.utils.translation import gettext as _
 
+from planstatus.lib.charts import BarChart, Series
 from planstatus.plans.models import FocusArea, Measure, MeasureActor, Plan, Status
 from planstatus.plans.outline import StatusCount, count_statuses
 from planstatus.regions.models import Actor
@@ -254,3 +256,51 @@ def actor_matrix(plan: Plan, areas: list[FocusArea]) -> list[MatrixRow]:
         )
         for actor in actors.values()
     ]
+
+
+# --- Charts (the pipeline the status case uses too) ---------------------------------------
+
+
+def _status_series(statuses: list[Status], values: dict[Status, list[int]]) -> tuple[Series, ...]:
+    return tuple(
+        Series(
+            label=str(status.label),
+            colour=status.palette[2],
+            mark=status.symbol,
+            values=tuple(values[status]),
+        )
+        for status in statuses
+        if any(values[status])
+    )
+
+
+def area_chart(board: Dashboard) -> BarChart:
+    """Measures per status in each focus area of what the filters show."""
+    values = {s: [count_of(a.measures, s) for a in board.areas] for s in Status}
+    return BarChart(
+        title=str(_("Measures per status in each focus area")),
+        description=str(
+            _("One bar per focus area, split by status; the table below has the numbers.")
+        ),
+        categories=tuple(
+            f"{a.area.code}. {a.area.name}" if a.area.code else a.area.name for a in board.areas
+        ),
+        series=_status_series(list(Status), values),
+        total_label=str(_("Total")),
+    )
+
+
+def timeline_chart(points: list[RoundShare]) -> BarChart:
+    """The whole plan per status at each closed round and now."""
+    values = {s: [p.counts.get(s, 0) for p in points] for s in Status}
+    return BarChart(
+        title=str(_("Progress over time")),
+        description=str(_("One bar per closed round and one for now, split by status.")),
+        categories=tuple(p.label or str(_("Now")) for p in points),
+        series=_status_series(list(Status), values),
+        total_label=str(_("Total")),
+    )
+
+
+def count_of(measures: list[Measure], status: Status) -> int:
+    return sum(1 for m in measures if m.current_status == status)

@@ -36,6 +36,11 @@ class Status(models.TextChoices):
     def colour_name(self) -> str:
         return str(_STATUS_COLOUR_NAMES[self])
 
+    @property
+    def palette(self) -> tuple[str, str, str]:
+        """(fill, ink, strong) hex colours for documents and charts; see _STATUS_PALETTE."""
+        return _STATUS_PALETTE[self]
+
 
 _STATUS_SYMBOLS = {
     Status.UNKNOWN: "?",
@@ -50,6 +55,16 @@ _STATUS_COLOURS = {
     Status.STARTED: "yellow",
     Status.DONE: "green",
     Status.CANCELLED: "dark",
+}
+# (fill, ink, strong): the same colours as the --ps-status-* variables in planstatus.css
+# (tests/test_case_content.py holds them together). Pale fills with dark ink stay legible in
+# black-and-white print; the strong colour is for chart bars.
+_STATUS_PALETTE = {
+    Status.DONE: ("#d3f1dc", "#0b4d23", "#1a7f3c"),
+    Status.STARTED: ("#fff1b8", "#4d3b00", "#b38600"),
+    Status.NOT_STARTED: ("#fbd9d7", "#7a1410", "#c4261d"),
+    Status.CANCELLED: ("#3a3f47", "#ffffff", "#1d2026"),
+    Status.UNKNOWN: ("#eceef1", "#30343b", "#6b717c"),
 }
 # The words the plan documents use for the traffic-light colours (GRØN / GUL / RAUD).
 _STATUS_COLOUR_NAMES = {

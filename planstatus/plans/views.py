@@ -27,11 +27,13 @@ from planstatus.plans.access import (
 from planstatus.plans.audit import measure_audit_log, region_audit_log
 from planstatus.plans.dashboard import (
     Filters,
+    area_chart,
     build_dashboard,
     due_years,
     plan_actors,
     plan_measures,
     progress_over_time,
+    timeline_chart,
 )
 from planstatus.plans.dashboard import (
     actor_matrix as build_actor_matrix,
@@ -297,6 +299,7 @@ def dashboard(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRes
             text=data["q"].strip(),
         )
     board = build_dashboard(plan=plan, filters=filters, areas=areas, today=timezone.localdate())
+    timeline = progress_over_time(plan, board.everything)
     return render(
         request,
         "plans/dashboard.html",
@@ -304,7 +307,9 @@ def dashboard(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRes
             "plan": plan,
             "form": form,
             "board": board,
-            "timeline": progress_over_time(plan, board.everything),
+            "timeline": timeline,
+            "area_chart": area_chart(board),
+            "timeline_chart": timeline_chart(timeline) if len(timeline) > 1 else None,
         },
         status=400 if form.errors else 200,
     )
