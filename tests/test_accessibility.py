@@ -1,0 +1,217 @@
+"""WCAG 2.1 AA, checked by axe-core in real Chromium on every main page.
+
+axe-core comes from npm (package.json) and is injected by Playwright into each page; the
+pages' Content-Security-Policy would refuse the injected script, so only this browser
+context bypasses it. Serious and critical violations fail the test."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+from django.urls import reverse
+
+from planstatus.plans.models import Measure, Plan
+from planstatus.regions.models import Actor
+from planstatus.reporting.rounds import open_round
+from tests.browser import BrowserTestCase
+from tests.test_browser import seed_with_secretariat
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.mark.browser
+@override_settings(BASE_URL="")
+class AccessibilityTests(BrowserTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.context.close()
+        self.context = self.browser.new_context(locale="nn-NO", bypass_csp=True)
+        self.page = self.context.new_page()
+        seed_with_secretariat()
+        self.plan = Plan.objects.get(region__slug="hallingdal", slug="regionplan")
+
+    def violations(self, url: str) -> list[dict[str, object]]:
+        self.page.goto(self.live_server_url + url)
+        self.page.add_script_tag(path=str(AXE))
+        result = self.page.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+            WCAG_AA,
+        )
+        return [
+            {
+                "rule": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [n["target"] for n in v["nodes"]][:5],
+            }
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    def assert_accessible(self, *urls: str) -> None:
+        found = {url: self.violations(url) for url in urls}
+        found = {url: v for url, v in found.items() if v}
+        self.assertEqual(found, {}, json.dumps(found, indent=2, ensure_ascii=False))
+
+    def log_in(self) -> None:
+        self.page.goto(f"{self.live_server_url}/konto/login/")
+        self.page.get_by_label("Brukarnamn").fill("sekretariat")
+        self.page.get_by_label("Passord").fill("eit-langt-passord")
+        self.page.get_by_role("button", name="Logg inn").click()
+        self.page.wait_for_url(f"{self.live_server_url}/")
+
+    def test_public_pages(self) -> None:
+        measure = Measure.objects.filter(focus_area__plan=self.plan).first()
+        actor = Actor.objects.filter(region=self.plan.region).first()
+        assert measure is not None and actor is not None
+        self.assert_accessible(
+            "/",
+            "/hallingdal/",
+            "/hallingdal/regionplan/",
+            measure.get_absolute_url(),
+            "/hallingdal/regionplan/oversikt/",
+            "/hallingdal/regionplan/oversikt/?status=unknown&q=breiband",
+            "/hallingdal/regionplan/aktorar/",
+            f"/hallingdal/regionplan/aktorar/{actor.pk}/",
+            "/konto/login/",
+        )
+
+    def test_secretariat_pages(self) -> None:
+        opened = open_round(
+            plan=self.plan,
+            title="Status desember",
+            deadline=datetime.date.today() + datetime.timedelta(days=14),
+            user=None,
+            base_url=self.live_server_url,
+        )
+        token = opened.links[0].token
+        self.log_in()
+        measure = Measure.objects.filter(focus_area__plan=self.plan).first()
+        assert measure is not None
+        self.assert_accessible(
+            "/hallingdal/regionplan/",
+            measure.get_absolute_url(),
+            "/hallingdal/regionplan/rundar/",
+            f"/hallingdal/regionplan/rundar/{opened.round.pk}/",
+            f"/hallingdal/regionplan/rundar/{opened.round.pk}/lukk/",
+            "/hallingdal/regionplan/sak/",
+            "/hallingdal/regionplan/sak/utskrift/?round=now",
+            "/hallingdal/logg/",
+            "/hallingdal/aktorar/",
+            "/hallingdal/import/",
+            reverse("actor_page", args=[token]),
+        )
+
+    def test_actor_reporting_page_on_a_phone(self) -> None:
+        opened = open_round(
+            plan=self.plan,
+            title="Status desember",
+            deadline=datetime.date.today() + datetime.timedelta(days=14),
+            user=None,
+            base_url=self.live_server_url,
+        )
+        self.page.set_viewport_size({"width": 375, "height": 812})
+        self.assert_accessible(reverse("actor_page", args=[opened.links[0].token]))
+        del mail.outbox[:]
+
+    def test_import_review(self) -> None:
+        self.log_in()
+        page = self.page
+        page.goto(f"{self.live_server_url}/hallingdal/import/")
+        seed = Path(__file__).parent / "fixtures" / "text" / "hallingdal-sak-16-25.txt"
+        page.get_by_label("Plandokument").set_input_files(str(seed))
+        page.get_by_role("button", name="Les dokumentet").click()
+        page.wait_for_url(re.compile(r".*/import/\d+/$"))
+        self.assert_accessible(page.url.removeprefix(self.live_server_url))
+
+
+@pytest.mark.browser
+@override_settings(BASE_URL="")
+class KeyboardAndZoomTests(BrowserTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        seed_with_secretariat()
+        self.plan = Plan.objects.get(region__slug="hallingdal", slug="regionplan")
+
+    def test_an_actor_reports_with_the_keyboard_alone(self) -> None:
+        opened = open_round(
+            plan=self.plan,
+            title="Status desember",
+            deadline=datetime.date.today() + datetime.timedelta(days=14),
+            user=None,
+            base_url=self.live_server_url,
+        )
+        entry = opened.links[0]
+        page = self.page
+        page.goto(self.live_server_url + reverse("actor_page", args=[entry.token]))
+        first = page.locator("[data-testid=report-item]").first
+        code = first.get_attribute("data-code")
+        # Tab from the top of the page to the first status choice, as a keyboard user would.
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            focused = page.evaluate("document.activeElement.name || ''")
+            if focused.endswith("-status"):
+                break
+        else:
+            self.fail("The status choices cannot be reached with Tab")
+        outline = page.evaluate(
+            "(() => { const s = getComputedStyle(document.activeElement);"
+            " return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0; })()"
+        )
+        self.assertTrue(outline, "the focused radio button shows no focus ring")
+        page.keyboard.press("ArrowRight")  # the next status in the group: påstarta
+        page.keyboard.press("Tab")
+        page.keyboard.type("Skrive med tastaturet")
+        # On to the save button, past the link field and the public checkbox.
+        for _ in range(6):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.tagName") == "BUTTON":
+                break
+        page.keyboard.press("Enter")
+        saved = page.locator(f'[data-testid=report-item][data-code="{code}"]')
+        saved.get_by_role("status").wait_for()
+        self.assertIn("Rapportert", saved.locator("[data-testid=in-round]").inner_text())
+        measure = Measure.objects.get(focus_area__plan=self.plan, code=code)
+        self.assertEqual(measure.current_status.value, "started")
+        self.screenshot("keyboard-report")
+
+    def test_plan_page_at_200_percent_zoom_has_no_horizontal_scroll(self) -> None:
+        # 200 % zoom of a 1280 px wide window leaves 640 CSS pixels.
+        self.page.set_viewport_size({"width": 640, "height": 400})
+        for url in ["/hallingdal/regionplan/", "/hallingdal/regionplan/oversikt/"]:
+            self.page.goto(self.live_server_url + url)
+            overflow = self.page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            self.assertLessEqual(overflow, 0, url)
+        self.screenshot("plan-page-200-percent")
+
+    def test_phone_tap_targets_are_at_least_24_pixels(self) -> None:
+        opened = open_round(
+            plan=self.plan,
+            title="Status desember",
+            deadline=datetime.date.today() + datetime.timedelta(days=14),
+            user=None,
+            base_url=self.live_server_url,
+        )
+        self.page.set_viewport_size({"width": 375, "height": 812})
+        for url in ["/hallingdal/regionplan/", reverse("actor_page", args=[opened.links[0].token])]:
+            self.page.goto(self.live_server_url + url)
+            small = self.page.evaluate(
+                """() => [...document.querySelectorAll(
+                      'main a, main button, main input, main select, main textarea, main label')]
+                    .filter(el => el.offsetParent !== null)
+                    .map(el => [el.tagName, el.textContent.trim().slice(0, 30),
+                                el.getBoundingClientRect()])
+                    .filter(([, , r]) => r.width > 0 && (r.width < 24 || r.height < 24))
+                    .filter(([tag]) => tag !== 'A' && tag !== 'LABEL')
+                    .map(([tag, text, r]) => `${tag} ${text} ${r.width}x${r.height}`)"""
+            )
+            self.assertEqual(small, [], url)
