@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from pathlib import Path
 
@@ -259,3 +260,70 @@ class PublicVisitorInBrowserTests(BrowserTestCase):
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         self.assertLessEqual(overflow, 0)
+
+
+@pytest.mark.browser
+class CaseInBrowserTests(BrowserTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        seed_with_secretariat()
+
+    def test_the_secretariat_makes_the_case_and_downloads_word_and_pdf(self) -> None:
+        page = self.page
+        page.goto(f"{self.live_server_url}/konto/login/?next=/hallingdal/regionplan/sak/")
+        page.get_by_label("Brukarnamn").fill("sekretariat")
+        page.get_by_label("Passord").fill("eit-langt-passord")
+        page.get_by_role("button", name="Logg inn").click()
+        folder = Path(os.environ.get("PLANSTATUS_TEST_ARTEFACTS", "test-artefacts"))
+        folder.mkdir(parents=True, exist_ok=True)
+        for fmt, magic in [("docx", b"PK"), ("pdf", b"%PDF")]:
+            page.locator(f"input[name=format][value={fmt}]").check()
+            page.get_by_label("Saksnummer").fill("16-25")
+            page.get_by_label("Stad").fill("Gol")
+            page.get_by_label("Underskriven av").fill("Kari Nordmann")
+            page.get_by_role("button", name="Lag og arkiver saka").click()
+            page.wait_for_load_state()
+            self.assertEqual(page.locator(".ds-validation-message").all_inner_texts(), [])
+            self.assertIn("er laga og arkivert", page.locator(".messages").inner_text())
+            with page.expect_download() as download_info:
+                page.get_by_test_id("case-archive").get_by_role("link").first.click()
+            download = download_info.value
+            self.assertTrue(download.suggested_filename.endswith(f".{fmt}"))
+            saved = folder / f"journey-case.{fmt}"
+            download.save_as(saved)
+            self.assertEqual(saved.read_bytes()[: len(magic)], magic)
+        self.screenshot("case-archive", full_page=False)
+
+
+@pytest.mark.browser
+class LanguageInBrowserTests(BrowserTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        seed_with_secretariat()
+
+    def test_the_secretariat_switches_language_and_it_is_remembered(self) -> None:
+        page = self.page
+        page.goto(f"{self.live_server_url}/konto/login/?next=/hallingdal/regionplan/")
+        page.get_by_label("Brukarnamn").fill("sekretariat")
+        page.get_by_label("Passord").fill("eit-langt-passord")
+        page.get_by_role("button", name="Logg inn").click()
+        page.get_by_label("Språk").select_option("nb")
+        page.get_by_role("button", name="Byt språk").click()
+        self.assertEqual(page.locator("html").get_attribute("lang"), "nb")
+        self.assertIn("/hallingdal/regionplan/", page.url)
+        self.assertIn("ikke vurdert", page.locator("[data-testid=measure-row]").first.inner_text())
+        page.get_by_label("Språk").select_option("en")
+        page.get_by_role("button", name="Bytt språk").click()
+        self.assertIn("not assessed", page.locator("[data-testid=measure-row]").first.inner_text())
+        self.screenshot("language-english", full_page=False)
+        # A new browser: the choice comes back when the person logs in.
+        other = self.browser.new_context()
+        fresh = other.new_page()
+        fresh.goto(f"{self.live_server_url}/konto/login/")
+        self.assertEqual(fresh.locator("html").get_attribute("lang"), "nn")
+        fresh.get_by_label("Brukarnamn").fill("sekretariat")
+        fresh.get_by_label("Passord").fill("eit-langt-passord")
+        fresh.get_by_role("button", name="Logg inn").click()
+        fresh.wait_for_url(f"{self.live_server_url}/")
+        self.assertEqual(fresh.locator("html").get_attribute("lang"), "en")
+        other.close()
