@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "planstatus.plans",
     "planstatus.reporting",
     "planstatus.imports",
+    "planstatus.api",
+    # Its templates and static files give the API docs page without a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
