@@ -1,9 +1,12 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from planstatus.api import views
 from planstatus.api.api import api
 
 urlpatterns = [
+    # People who type the API's address get its documentation (ninja's own root is a 404).
+    path("api/v1/", RedirectView.as_view(pattern_name="api:openapi-view"), name="api_root"),
     path("api/v1/", api.urls),
     path("konto/api-nokkel/", views.api_tokens, name="api_tokens"),
     path(
