@@ -293,3 +293,14 @@ class QueryCountTests(OpenDataTestCase):
             self.build_all(internal)
         updates = StatusUpdate.objects.filter(measure__focus_area__plan=self.plan)
         self.assertGreater(updates.count(), 25)
+
+
+class PlanPageLinkTests(OpenDataTestCase):
+    def test_plan_page_links_to_the_files(self) -> None:
+        page = self.client.get(self.plan.get_absolute_url())
+        self.assertContains(page, 'href="/testdal/regionplan/data.xlsx"')
+        self.assertContains(page, 'href="/api/v1/docs"')
+        self.assertNotContains(page, "?offentleg=1")
+        self.client.force_login(self.colleague)
+        page = self.client.get(self.plan.get_absolute_url())
+        self.assertContains(page, 'href="/testdal/regionplan/data.csv?offentleg=1"')
