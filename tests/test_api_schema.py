@@ -9,10 +9,13 @@ the same on SQLite and PostgreSQL in a few seconds per operation.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -45,7 +48,19 @@ known_schema.config.generation.update(modes=[GenerationMode.POSITIVE])
 
 
 @pytest.fixture
-def api_data(db: None, settings: Any) -> type[OpenDataTestCase]:
+def keep_test_connection() -> Iterator[None]:
+    """Schemathesis calls the WSGI app directly, which closes the database connection after
+    each request; the test's transaction (PostgreSQL) would go with it. Django's test client
+    disconnects the same handler for the same reason."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_data(db: None, settings: Any, keep_test_connection: None) -> type[OpenDataTestCase]:
     # The fixture is made for every operation; the real password hasher would take most of
     # the time making its users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -56,7 +56,6 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     secret = None
     if form.is_valid():
         _token, secret = issue_api_token(user=request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
-        messages.success(request, _("The API key is made. Copy it now: it is not shown again."))
         form = ApiTokenForm()
     response = render(
         request,
