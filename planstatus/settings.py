@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "planstatus.reporting",
     "planstatus.imports",
     "planstatus.cases",
+    "planstatus.api",
+    # Its templates and static files give the API docs page without a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Ours first: the login that also restores the person's language.
     path("konto/login/", core_views.LoginView.as_view(), name="login"),
+    # Before /konto/: the API key page lives there too.
+    path("", include("planstatus.api.urls")),
     path("konto/", include("django.contrib.auth.urls")),
     path("sprak/", core_views.set_language, name="set_language"),
     path("", include("planstatus.imports.urls")),

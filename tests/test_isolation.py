@@ -12,6 +12,8 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from planstatus.api.models import ApiToken
+from planstatus.api.services import issue_api_token
 from planstatus.cases.models import CaseDocument, CaseSettings
 from planstatus.imports.models import PlanImport
 from planstatus.plans.models import Measure, Plan, StatusUpdate
@@ -30,9 +32,18 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # The API's index, schema, docs and region-level answers: public data only.
+    "api_root",
+    "api:openapi-json",
+    "api:openapi-view",
+    "api:api-root",
+    "api:list_regions",
+    "api:get_region",
+    "api:list_plans",
+    "api:list_statuses",
 }
 # The visitor's own account: a login is required, and no region's data is shown.
-OWN_ACCOUNT = {"password_change", "password_change_done"}
+OWN_ACCOUNT = {"password_change", "password_change_done", "api_tokens"}
 # Pages of one region's internal or unpublished content.
 PRIVATE = {
     "region_log",
@@ -65,6 +76,16 @@ PRIVATE = {
     "case_page",
     "case_print",
     "case_download",
+    # Downloads and API answers of the draft plan.
+    "plan_data",
+    "api:get_plan",
+    "api:list_focus_areas",
+    "api:list_goals",
+    "api:list_measures",
+    "api:get_measure",
+    "api:list_measure_history",
+    # Someone else's API key: the owner's, which nobody else may revoke.
+    "api_token_revoke",
 }
 # URL parameters that name something other than the draft plan's measure.
 OVERRIDES: dict[str, dict[str, Any]] = {
@@ -78,6 +99,7 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "round_close": {"pk": "round"},
     "round_link": {"pk": "round"},
     "case_download": {"pk": "case"},
+    "api_token_revoke": {"pk": "api_token"},
 }
 
 REFUSED = {403, 404, 405}
@@ -112,6 +134,7 @@ class IsolationTests(BaseTestCase):
         self.draft_round = ReportingRound.objects.create(
             plan=self.draft, title="Hemmeleg runde", deadline=datetime.date(2099, 1, 1)
         )
+        self.owner_token, _ = issue_api_token(user=self.owner, name="Eigaren sin nøkkel")
         self.draft_import = PlanImport.objects.create(
             region=self.region,
             filename="hemmeleg.docx",
@@ -152,6 +175,8 @@ class IsolationTests(BaseTestCase):
                     kwargs[key] = self.draft_round.pk
                 if OVERRIDES.get(name, {}).get(key) == "case":
                     kwargs[key] = self.draft_case.pk
+                if OVERRIDES.get(name, {}).get(key) == "api_token":
+                    kwargs[key] = self.owner_token.pk
             yield name, reverse(name, kwargs=kwargs)
 
     def check(self, who: str, name: str, url: str, method: str) -> None:
@@ -182,6 +207,8 @@ class IsolationTests(BaseTestCase):
             list(CaseDocument.objects.values_list("pk", flat=True)), [self.draft_case.pk]
         )
         self.assertFalse(CaseSettings.objects.exists())
+        self.assertFalse(ApiToken.objects.filter(revoked_at__isnull=False).exists())
+        self.assertEqual(ApiToken.objects.count(), 1)
 
     def test_anonymous_visitor(self) -> None:
         for name, url in self.urls():

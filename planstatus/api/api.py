@@ -1,0 +1,390 @@
+"""The read-only REST API, /api/v1/, with its OpenAPI schema at /api/v1/openapi.json.
+
+Every answer goes through the same visibility rules as the web pages (`plans/access.py` and
+`accounts/roles.py`): anonymous callers see published plans and public comments; a token's
+user sees what that user may see on the web. Anything the caller may not see answers 404,
+as on the web. List endpoints are paginated with `limit` and `offset`, and each costs a fixed
+number of queries whatever the page size.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import NinjaAPI, Path, Query
+from ninja.errors import ValidationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
+from ninja.renderers import JSONRenderer
+
+from planstatus.accounts.roles import can_read_internal
+from planstatus.api.auth import ApiTokenAuth, InvalidApiToken, caller
+from planstatus.api.schemas import (
+    ErrorOut,
+    FocusAreaPage,
+    GoalPage,
+    HistoryEntryOut,
+    HistoryPage,
+    MeasureOut,
+    MeasurePage,
+    PageParams,
+    PlanDetailOut,
+    PlanPage,
+    RegionOut,
+    RegionPage,
+    StatusCode,
+    StatusOut,
+)
+from planstatus.plans.access import (
+    get_measure_for_user,
+    get_plan_for_user,
+    get_region_for_user,
+    visible_plans,
+    visible_regions,
+)
+from planstatus.plans.models import Measure, MeasureActor, Plan, Status, StatusUpdate
+from planstatus.plans.opendata import history_entry, status_value
+from planstatus.regions.models import Region
+
+API_VERSION = "1"
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+# Both databases store ids as 64-bit integers; a larger number can name nothing.
+MAX_ID = 2**63 - 1
+
+T = TypeVar("T")
+
+DESCRIPTION = """
+Read-only access to the plans that Planstatus follows up: regions → plans → focus areas →
+goals → measures, each measure with its actors, its current traffic-light status and its
+status history.
+
+**Who sees what.** Without a token you get published plans and the comments marked public.
+With a personal API token (`Authorization: Bearer <token>`) you get what its user may see on
+the web: for members of a region also its unpublished plans, internal comments, evidence links
+and who reported. A token that is not valid is refused with 401, never read as anonymous.
+Anything you may not see answers 404.
+
+**Lists** are paginated: `limit` (at most 500) and `offset`; `count` is the total.
+
+**Files.** Every plan can also be downloaded as CSV, Excel and JSON (see `downloads`).
+"""
+
+
+class SafeJSONRenderer(JSONRenderer):
+    """JSON with «<», «>» and «&» escaped, so that text from the plans stays inert even if a
+    browser is talked into reading an answer as HTML."""
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
+        text = super().render(request, data, response_status=response_status)
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class PlanstatusAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        return operation.view_func.__name__
+
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
+        schema = super().get_openapi_schema(**kwargs)
+        # The token is optional: an operation may be called with it or without it.
+        for methods in schema.get("paths", {}).values():
+            for operation in methods.values():
+                if "security" in operation:
+                    operation["security"] = [*operation["security"], {}]
+        return schema
+
+
+api = PlanstatusAPI(
+    title="Planstatus API",
+    version=API_VERSION,
+    description=DESCRIPTION,
+    urls_namespace="api",
+    auth=ApiTokenAuth(),
+    renderer=SafeJSONRenderer(),
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+# Every operation may answer these; each carries {"detail": "..."}.
+ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+@api.exception_handler(InvalidApiToken)
+def invalid_token(request: HttpRequest, exc: InvalidApiToken) -> HttpResponse:
+    response = api.create_response(request, {"detail": exc.message}, status=401)
+    response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    return response
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # The same answer for what does not exist and what the caller may not see.
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": _validation_message(exc)}, status=422)
+
+
+def _validation_message(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors:
+        where = ".".join(str(p) for p in error.get("loc", ()))
+        parts.append(f"{where}: {error.get('msg', 'invalid')}")
+    return "Invalid input. " + "; ".join(parts)
+
+
+Slug = Path(..., pattern=SLUG_PATTERN, max_length=50)
+Id = Path(..., ge=1, le=MAX_ID)
+
+
+def _page(queryset: QuerySet[Any], page: PageParams, convert: Callable[[Any], T]) -> dict[str, Any]:
+    """One page of a list: the total, then the page's items (two queries, plus any prefetch)."""
+    items: Iterable[Any] = queryset[page.offset : page.offset + page.limit]
+    return {
+        "count": queryset.count(),
+        "limit": page.limit,
+        "offset": page.offset,
+        "items": [convert(item) for item in items],
+    }
+
+
+def _status(value: str) -> StatusOut:
+    return StatusOut.model_validate(status_value(value), from_attributes=True)
+
+
+def _region(request: HttpRequest, region: Region) -> dict[str, Any]:
+    return {
+        "slug": region.slug,
+        "name": region.name,
+        "council_name": region.council_name,
+        "description": region.description,
+        "url": request.build_absolute_uri(reverse("region", args=[region.slug])),
+    }
+
+
+def _plan(request: HttpRequest, plan: Plan) -> dict[str, Any]:
+    def download(fmt: str) -> str:
+        return request.build_absolute_uri(
+            reverse("plan_data", args=[plan.region.slug, plan.slug, fmt])
+        )
+
+    return {
+        "region": plan.region.slug,
+        "slug": plan.slug,
+        "title": plan.title,
+        "kind": plan.kind,
+        "state": plan.state,
+        "description": plan.description,
+        "period_start": plan.period_start,
+        "period_end": plan.period_end,
+        "adopted_by": plan.adopted_by,
+        "adopted_on": plan.adopted_on,
+        "published": plan.published,
+        "url": request.build_absolute_uri(plan.get_absolute_url()),
+        "downloads": {"csv": download("csv"), "xlsx": download("xlsx"), "json_": download("json")},
+    }
+
+
+def _actors(links: list[MeasureActor]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": link.actor_id,
+            "name": link.actor.name,
+            "short_name": link.actor.short_name,
+            "written_as": link.written_as,
+        }
+        for link in links
+    ]
+
+
+def _measure(request: HttpRequest, plan: Plan, m: Measure) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "code": m.code,
+        "written_code": m.written_code or m.code,
+        "text": m.text,
+        "timing": {
+            "text": m.timing_text,
+            "start_year": m.start_year,
+            "end_year": m.end_year,
+            "yearly": m.yearly,
+            "continuous": m.continuous,
+        },
+        "note": m.note,
+        "focus_area_id": m.focus_area_id,
+        "goal_id": m.goal_id,
+        "responsible": _actors(m.responsible_links),
+        "involved": _actors(m.involved_links),
+        "status": _status(m.current_status),
+        "status_at": getattr(m, "status_at", None),
+        "archived_at": m.archived_at,
+        "url": request.build_absolute_uri(
+            reverse("measure", args=[plan.region.slug, plan.slug, m.pk])
+        ),
+    }
+
+
+def _measures(plan: Plan) -> QuerySet[Measure]:
+    """The plan's current measures in plan order, with status and actors (one query each)."""
+    links = MeasureActor.objects.select_related("actor").order_by("role", "position", "pk")
+    return (
+        plan.measures()
+        .with_status()
+        .prefetch_related(Prefetch("actor_links", queryset=links))
+        .order_by("focus_area__order", "order", "pk")
+    )
+
+
+# Regions and plans
+
+
+@api.get("/regions", response={200: RegionPage, **ERRORS}, tags=["regions"])
+def list_regions(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+    """Regions with at least one plan the caller may see."""
+    regions = visible_regions(caller(request)).order_by("name", "pk")
+    return _page(regions, page, lambda r: _region(request, r))
+
+
+@api.get("/regions/{region_slug}", response={200: RegionOut, **ERRORS}, tags=["regions"])
+def get_region(request: HttpRequest, region_slug: str = Slug) -> dict[str, Any]:
+    return _region(request, get_region_for_user(caller(request), region_slug))
+
+
+@api.get(
+    "/regions/{region_slug}/plans",
+    response={200: PlanPage, **ERRORS},
+    tags=["plans"],
+    by_alias=True,
+)
+def list_plans(
+    request: HttpRequest, page: Query[PageParams], region_slug: str = Slug
+) -> dict[str, Any]:
+    """The region's plans the caller may see, newest period first."""
+    user = caller(request)
+    region = get_region_for_user(user, region_slug)
+    plans = visible_plans(user).filter(region=region).order_by("-period_start", "title", "pk")
+    return _page(plans, page, lambda p: _plan(request, p))
+
+
+@api.get(
+    "/regions/{region_slug}/plans/{plan_slug}",
+    response={200: PlanDetailOut, **ERRORS},
+    tags=["plans"],
+    by_alias=True,
+)
+def get_plan(request: HttpRequest, region_slug: str = Slug, plan_slug: str = Slug) -> Any:
+    """A plan with how many of its measures have each status."""
+    user = caller(request)
+    plan = get_plan_for_user(user, region_slug, plan_slug)
+    statuses = plan.measures().with_status().values_list("status", flat=True)  # type: ignore[misc]
+    counts = Counter(statuses)
+    return {
+        **_plan(request, plan),
+        "internal": can_read_internal(user, plan.region),
+        "measure_count": sum(counts.values()),
+        "status_counts": [{"status": _status(s), "count": counts.get(s.value, 0)} for s in Status],
+    }
+
+
+# Inside a plan
+
+
+@api.get(
+    "/regions/{region_slug}/plans/{plan_slug}/focus-areas",
+    response={200: FocusAreaPage, **ERRORS},
+    tags=["plan content"],
+)
+def list_focus_areas(
+    request: HttpRequest, page: Query[PageParams], region_slug: str = Slug, plan_slug: str = Slug
+) -> dict[str, Any]:
+    plan = get_plan_for_user(caller(request), region_slug, plan_slug)
+    areas = plan.focus_areas.order_by("order", "pk")
+    return _page(areas, page, lambda a: a)
+
+
+@api.get(
+    "/regions/{region_slug}/plans/{plan_slug}/goals",
+    response={200: GoalPage, **ERRORS},
+    tags=["plan content"],
+)
+def list_goals(
+    request: HttpRequest, page: Query[PageParams], region_slug: str = Slug, plan_slug: str = Slug
+) -> dict[str, Any]:
+    plan = get_plan_for_user(caller(request), region_slug, plan_slug)
+    goals = plan.goals.order_by("order", "pk")
+    return _page(goals, page, lambda g: g)
+
+
+@api.get(
+    "/regions/{region_slug}/plans/{plan_slug}/measures",
+    response={200: MeasurePage, **ERRORS},
+    tags=["plan content"],
+)
+def list_measures(
+    request: HttpRequest,
+    page: Query[PageParams],
+    region_slug: str = Slug,
+    plan_slug: str = Slug,
+    status: StatusCode | None = None,
+) -> dict[str, Any]:
+    """The plan's current measures in plan order, each with its status and actors. Measures a
+    revised plan dropped are left out (their own URL still answers). Filter with `status`."""
+    plan = get_plan_for_user(caller(request), region_slug, plan_slug)
+    measures = _measures(plan)
+    if status is not None:
+        # `status` is the with_status() annotation, which the Django plugin cannot see.
+        measures = measures.filter(status=status)  # type: ignore[misc]
+    return _page(measures, page, lambda m: _measure(request, plan, m))
+
+
+@api.get(
+    "/regions/{region_slug}/plans/{plan_slug}/measures/{pk}",
+    response={200: MeasureOut, **ERRORS},
+    tags=["plan content"],
+)
+def get_measure(
+    request: HttpRequest, region_slug: str = Slug, plan_slug: str = Slug, pk: int = Id
+) -> dict[str, Any]:
+    measure = get_measure_for_user(caller(request), region_slug, plan_slug, pk)
+    return _measure(request, measure.focus_area.plan, measure)
+
+
+@api.get(
+    "/regions/{region_slug}/plans/{plan_slug}/measures/{pk}/history",
+    response={200: HistoryPage, **ERRORS},
+    tags=["plan content"],
+)
+def list_measure_history(
+    request: HttpRequest,
+    page: Query[PageParams],
+    region_slug: str = Slug,
+    plan_slug: str = Slug,
+    pk: int = Id,
+) -> dict[str, Any]:
+    """The measure's status updates, newest first. Comments not marked public, evidence links
+    and reporting details only for callers who may read the region's internal data."""
+    user = caller(request)
+    measure = get_measure_for_user(user, region_slug, plan_slug, pk)
+    internal = can_read_internal(user, measure.focus_area.plan.region)
+    updates = StatusUpdate.objects.filter(measure=measure).order_by("-created_at", "-pk")
+    if internal:
+        updates = updates.select_related("created_by", "round_report__actor", "round_report__round")
+    return _page(
+        updates,
+        page,
+        lambda u: HistoryEntryOut.model_validate(
+            history_entry(u, internal=internal), from_attributes=True
+        ),
+    )
+
+
+@api.get("/statuses", response={200: list[StatusOut], **ERRORS}, tags=["statuses"])
+def list_statuses(request: HttpRequest) -> list[StatusOut]:
+    """The status scale, from not assessed to stopped: code, word, colour and symbol."""
+    return [_status(s) for s in Status]

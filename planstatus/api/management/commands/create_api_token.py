@@ -1,0 +1,31 @@
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from planstatus.api.services import issue_api_token
+
+
+class Command(BaseCommand):
+    help = (
+        "Make an API key for a user and print it once. The key reads what the user may read "
+        "on the web. Send it as «Authorization: Bearer <key>»."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username")
+        parser.add_argument("--name", default="", help="what the key is for")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user = User.objects.filter(username=options["username"]).first()
+        if user is None:
+            raise CommandError(f"Fann ingen brukar «{options['username']}».")
+        if not user.is_active:
+            raise CommandError(f"Brukaren «{user.username}» er ikkje aktiv.")
+        token, secret = issue_api_token(user=user, name=options["name"] or "kommandolinja")
+        # The key alone on standard output, so that a script can take it; the advice beside it.
+        self.stdout.write(secret)
+        self.stderr.write(
+            f"API-nøkkel {token.prefix}… for «{user.username}». Han blir ikkje vist att: "
+            "ta vare på han no."
+        )
