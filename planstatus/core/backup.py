@@ -29,6 +29,7 @@ from typing import Any
 from django.apps import apps
 from django.core import serializers
 from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Model
@@ -74,6 +75,16 @@ def _applied_migrations() -> dict[str, list[str]]:
     return {app: sorted(names) for app, names in sorted(applied.items())}
 
 
+class _LosslessEncoder(DjangoJSONEncoder):
+    """Django's encoder cuts times to milliseconds (as JavaScript does); a backup keeps every
+    microsecond, or a restored row would differ from the one backed up."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
 def _serialise(models: list[type[Model]]) -> tuple[bytes, Counter[str]]:
     counts: Counter[str] = Counter()
 
@@ -84,7 +95,14 @@ def _serialise(models: list[type[Model]]) -> tuple[bytes, Counter[str]]:
                 yield obj
 
     stream = io.StringIO()
-    serializers.serialize("json", rows(), stream=stream, use_natural_foreign_keys=True, indent=None)
+    serializers.serialize(
+        "json",
+        rows(),
+        stream=stream,
+        use_natural_foreign_keys=True,
+        indent=None,
+        cls=_LosslessEncoder,
+    )
     return stream.getvalue().encode(), counts
 
 
