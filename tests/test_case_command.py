@@ -100,3 +100,20 @@ class ReportCommandTests(BaseTestCase):
             self.report("testdal/regionplan", "--format", "pdf", "-o", "/finst/ikkje/sak.pdf")
         self.assertFalse(Path(target).exists())
         self.assertFalse(CaseDocument.objects.exists())
+
+
+class FullDiskTests(BaseTestCase):
+    """/dev/full answers every write with ENOSPC, as a full disk does."""
+
+    def setUp(self) -> None:
+        remember_case_details(plan=self.plan, details=DETAILS, user=self.owner)
+
+    def test_a_full_disk_gives_a_clear_error_and_no_archive_entry(self) -> None:
+        if not Path("/dev/full").exists():
+            self.skipTest("this machine has no /dev/full")
+        with self.assertRaises(CommandError) as raised:
+            call_command(
+                "report", "testdal/regionplan", "--format", "pdf", "-o", "/dev/full", "--archive"
+            )
+        self.assertIn("Kan ikkje skrive fila /dev/full", str(raised.exception))
+        self.assertFalse(CaseDocument.objects.exists())

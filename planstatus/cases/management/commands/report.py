@@ -3,6 +3,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from planstatus.cases.models import CaseDocument
 from planstatus.cases.services import (
@@ -48,26 +49,26 @@ class Command(BaseCommand):
         if not output.parent.is_dir():
             raise CommandError(f"Mappa {output.parent} finst ikkje.")
         try:
-            if options["archive"]:
-                document = generate_case(
-                    plan=plan,
-                    round=round,
-                    details=details,
-                    fmt=options["format"],
-                    user=None,
-                    via=CaseDocument.Via.COMMAND,
-                    remember=False,
-                )
-                data = bytes(document.data)
-            else:
-                content = build_case_content(plan=plan, round=round, details=details)
-                data = render_case(content, options["format"])
+            # The archive entry and the file stand or fall together: if the file cannot be
+            # written (a full disk), the archive entry is rolled back with it.
+            with transaction.atomic():
+                if options["archive"]:
+                    document = generate_case(
+                        plan=plan,
+                        round=round,
+                        details=details,
+                        fmt=options["format"],
+                        user=None,
+                        via=CaseDocument.Via.COMMAND,
+                        remember=False,
+                    )
+                    data = bytes(document.data)
+                else:
+                    content = build_case_content(plan=plan, round=round, details=details)
+                    data = render_case(content, options["format"])
+                _write(output, data)
         except CaseError as e:
             raise CommandError(str(e)) from None
-        try:
-            output.write_bytes(data)
-        except OSError as e:
-            raise CommandError(f"Kan ikkje skrive fila {output}: {e.strerror}.") from None
         archived = " og arkivert" if options["archive"] else ""
         self.stdout.write(f"Skreiv sak {details.case_number} til {output}{archived}.")
 
@@ -105,3 +106,14 @@ def _round(plan: Plan, value: str) -> ReportingRound | None:
             f"Runden «{round.title}» er framleis open. Lukk han først, eller bruk --round now."
         )
     return round
+
+
+def _write(output: Path, data: bytes) -> None:
+    existed = output.exists()
+    try:
+        output.write_bytes(data)
+    except OSError as e:
+        # A half-written new file is worse than none; an existing one is left to its owner.
+        if not existed and output.is_file():
+            output.unlink(missing_ok=True)
+        raise CommandError(f"Kan ikkje skrive fila {output}: {e.strerror}.") from None
