@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight after security, before sessions: they need neither.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "planstatus.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -162,6 +164,16 @@ STATICFILES_DIRS = [
     ("vendor/designsystemet", _NODE_MODULES / "@digdir" / "designsystemet-css" / "dist"),
     ("vendor/htmx", _NODE_MODULES / "htmx.org" / "dist"),
 ]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # In production, collectstatic writes compressed files with a content hash in their
+    # names, so browsers may keep them for a year; in development, files are served as they are.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 

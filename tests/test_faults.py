@@ -63,16 +63,22 @@ def counts(folder: str, url: str) -> list[str]:
 
 
 @contextmanager
-def installation() -> Iterator[tuple[str, str]]:
-    """An installation with Hallingdal on the suite's database engine: (data dir, URL)."""
+def empty_installation_database() -> Iterator[tuple[str, str]]:
+    """A data folder and an empty database on the suite's engine: (data dir, URL or "")."""
     with tempfile.TemporaryDirectory() as folder:
         if PG_URL.startswith("postgres"):
             with empty_postgres_database() as url:
-                ok(planstatus("init", data_dir=folder, database_url=url))
                 yield folder, url
         else:
-            ok(planstatus("init", data_dir=folder))
             yield folder, ""
+
+
+@contextmanager
+def installation() -> Iterator[tuple[str, str]]:
+    """An installation with Hallingdal on the suite's database engine: (data dir, URL)."""
+    with empty_installation_database() as (folder, url):
+        ok(planstatus("init", data_dir=folder, database_url=url))
+        yield folder, url
 
 
 def test_killed_import_leaves_no_half_written_plan() -> None:
