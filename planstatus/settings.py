@@ -127,7 +127,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # queue on the busy timeout instead of one failing half-way with "database is locked".
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": int(os.environ.get("PLANSTATUS_SQLITE_TIMEOUT", "20")),
+        "timeout": int(os.environ.get("PLANSTATUS_SQLITE_TIMEOUT") or "20"),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -11,7 +11,7 @@ from planstatus.core.services import initialise_installation, working_demo_login
 
 def default_workers() -> int:
     # Gunicorn's rule of thumb; each worker is one process with its own database connection.
-    return int(os.environ.get("PLANSTATUS_WORKERS", 2 * (os.cpu_count() or 1) + 1))
+    return int(os.environ.get("PLANSTATUS_WORKERS") or 2 * (os.cpu_count() or 1) + 1)
 
 
 class Command(BaseCommand):
