@@ -80,8 +80,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Static files straight after security, before sessions: they need neither.
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "planstatus.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -164,6 +162,10 @@ STATICFILES_DIRS = [
     ("vendor/designsystemet", _NODE_MODULES / "@digdir" / "designsystemet-css" / "dist"),
     ("vendor/htmx", _NODE_MODULES / "htmx.org" / "dist"),
 ]
+if not DEBUG:
+    # Production serves its collected static files itself, straight after the security
+    # middleware: they need no session. Development serves them through runserver.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # In production, collectstatic writes compressed files with a content hash in their

@@ -1,5 +1,5 @@
-"""Nothing half-written when the process dies: a plan import killed with SIGKILL half-way
-through leaves the database exactly as before, on SQLite and on PostgreSQL."""
+"""Nothing half-written when the process dies: a plan import or a status case killed with
+SIGKILL half-way through leaves the database exactly as before, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -81,34 +81,77 @@ def installation() -> Iterator[tuple[str, str]]:
         yield folder, url
 
 
+def start(script: str, folder: str, url: str, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PLANSTATUS_DATA_DIR": folder, "PYTHONPATH": str(ROOT)}
+    env["DJANGO_SETTINGS_MODULE"] = "planstatus.settings"
+    env.pop("DATABASE_URL", None)
+    if url:
+        env["DATABASE_URL"] = url
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def kill_when_halfway(child: subprocess.Popen[str]) -> None:
+    """Wait for the child to say it is half-way through, then SIGKILL it."""
+    try:
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        assert line.strip() == "HALVVEGS", child.stderr.read() if child.stderr else ""
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.kill()
+        child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+
+
 def test_killed_import_leaves_no_half_written_plan() -> None:
     with installation() as (folder, url):
         before = counts(folder, url)
-        env = {**os.environ, "PLANSTATUS_DATA_DIR": folder, "PYTHONPATH": str(ROOT)}
-        env["DJANGO_SETTINGS_MODULE"] = "planstatus.settings"
-        env.pop("DATABASE_URL", None)
-        if url:
-            env["DATABASE_URL"] = url
-        child = subprocess.Popen(
-            [sys.executable, "-c", IMPORT_AND_WAIT, str(SEED_TEXT)],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            assert child.stdout is not None
-            line = child.stdout.readline()
-            assert line.strip() == "HALVVEGS", child.stderr.read() if child.stderr else ""
-            child.send_signal(signal.SIGKILL)
-        finally:
-            child.kill()
-            child.wait(timeout=30)
-        assert child.returncode == -signal.SIGKILL
+        kill_when_halfway(start(IMPORT_AND_WAIT, folder, url, str(SEED_TEXT)))
         after = counts(folder, url)
         # The draft row was committed before the import began; the plan never was.
         assert after[:6] == before[:6]
         assert int(before[0]) >= 2 and int(before[3]) >= 68  # Hallingdal was there all along
         assert after[6:] == ["draft"]
-        assert Path(folder).exists()
+
+
+REPORT_AND_WAIT = """
+import sys, time
+import django
+django.setup()
+from django.core.management import call_command
+from planstatus.cases import models
+
+original = models.CaseDocument.save
+
+def save_and_wait(self, *args, **kwargs):
+    original(self, *args, **kwargs)
+    # The archive row is written; its transaction is not committed yet.
+    print("HALVVEGS", flush=True)
+    time.sleep(120)
+
+models.CaseDocument.save = save_and_wait
+call_command(
+    "report", "hallingdal/regionplan", "--format", "pdf", "-o", sys.argv[1],
+    "--archive", "--case-number", "16-25",
+)
+"""
+
+ARCHIVE = "from planstatus.cases.models import CaseDocument\nprint(CaseDocument.objects.count())"
+
+
+def test_killed_report_generation_leaves_no_archive_entry() -> None:
+    with installation() as (folder, url):
+        target = Path(folder) / "sak.pdf"
+        kill_when_halfway(start(REPORT_AND_WAIT, folder, url, str(target)))
+        out = ok(
+            planstatus("shell", "--no-imports", "-c", ARCHIVE, data_dir=folder, database_url=url)
+        )
+        assert out.strip().splitlines()[-1] == "0"
+        assert not target.exists()
