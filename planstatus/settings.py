@@ -150,6 +150,8 @@ TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 # 20 566, not 20566: numbers are grouped as each language writes them.
 USE_THOUSAND_SEPARATOR = True
+# Our own English date formats (planstatus/formats/en); Django's cover Nynorsk and Bokmål.
+FORMAT_MODULE_PATH = ["planstatus.formats"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 USE_TZ = True
 

@@ -7,8 +7,11 @@ import datetime
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from planstatus.accounts.models import Preferences
+from planstatus.plans.models import Status
+from planstatus.plans.services import record_status
 from planstatus.regions.models import Municipality, MunicipalityPopulation
 from tests.base import BaseTestCase
 
@@ -55,6 +58,28 @@ class LanguageTests(BaseTestCase):
             reverse("login"), {"username": "owner", "password": "owner-pass-123"}, follow=True
         )
         self.assertContains(other.get("/"), '<html lang="en"')
+
+    def test_dates_are_written_as_each_language_writes_them(self) -> None:
+        record_status(measure=self.measure, status=Status.STARTED)
+        today = timezone.localdate()
+        months_nn = [
+            "januar",
+            "februar",
+            "mars",
+            "april",
+            "mai",
+            "juni",
+            "juli",
+            "august",
+            "september",
+            "oktober",
+            "november",
+            "desember",
+        ]
+        url = self.measure.get_absolute_url()
+        self.assertContains(self.client.get(url), f"{today.day}. {months_nn[today.month - 1]} ")
+        self.client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        self.assertContains(self.client.get(url), f"{today.day} {today:%B %Y}")
 
     def test_numbers_are_grouped(self) -> None:
         municipality = Municipality.objects.create(
