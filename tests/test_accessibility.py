@@ -215,3 +215,51 @@ class KeyboardAndZoomTests(BrowserTestCase):
                     .map(([tag, text, r]) => `${tag} ${text} ${r.width}x${r.height}`)"""
             )
             self.assertEqual(small, [], url)
+
+
+@pytest.mark.browser
+class ImportReviewKeyboardTests(BrowserTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        seed_with_secretariat()
+
+    def test_fix_a_warning_and_save_with_the_keyboard_alone(self) -> None:
+        page = self.page
+
+        def tab_to(predicate: str, limit: int = 1200) -> None:
+            check = f"(() => {{ const el = document.activeElement; return {predicate}; }})()"
+            for _ in range(limit):
+                page.keyboard.press("Tab")
+                if page.evaluate(check):
+                    return
+            self.fail(f"never reached: {predicate}")
+
+        page.goto(f"{self.live_server_url}/konto/login/?next=/hallingdal/import/")
+        page.get_by_label("Brukarnamn").fill("sekretariat")
+        page.get_by_label("Passord").fill("eit-langt-passord")
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r".*/import/$"))
+        seed = Path(__file__).parent / "fixtures" / "text" / "hallingdal-sak-16-25.txt"
+        # The file chooser is the browser's own dialog; the file is handed to it directly.
+        page.get_by_label("Plandokument").set_input_files(str(seed))
+        page.get_by_label("Plandokument").focus()
+        tab_to("el.tagName === 'BUTTON'", limit=10)
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r".*/import/\d+/$"))
+
+        # The warning about the second 5.4.1 links to its row; from there Tab reaches its code.
+        tab_to("el.tagName === 'A' && el.textContent.includes('5.4.1')")
+        page.keyboard.press("Enter")
+        tab_to("el.tagName === 'INPUT' && el.name.endsWith('-code')", limit=10)
+        self.assertEqual(page.evaluate("document.activeElement.value"), "5.4.1")
+        page.keyboard.press("ControlOrMeta+a")
+        page.keyboard.type("5.4.2")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")  # implicit submission: «Ta vare på endringane»
+        warnings = " ".join(page.locator("#warnings-heading + ul li").all_inner_texts())
+        self.assertNotIn("5.4.1", warnings)
+        tab_to("el.tagName === 'BUTTON' && el.name === 'confirm'")
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r".*/hallingdal/[a-z0-9-]+/(#.*)?$"))
+        self.assertEqual(page.locator("[data-testid=measure-row]").count(), 68)
+        self.screenshot("import-by-keyboard")
