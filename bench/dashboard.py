@@ -34,6 +34,11 @@ def main() -> None:
         os.environ["DATABASE_URL"] = args.database_url
     else:
         os.environ.pop("DATABASE_URL", None)
+    # Production settings, as served: cached templates, no debug bookkeeping.
+    os.environ["PLANSTATUS_DEBUG"] = "false"
+    os.environ["PLANSTATUS_SSL_REDIRECT"] = "false"
+    os.environ["PLANSTATUS_ALLOWED_HOSTS"] = "testserver"
+    os.environ.setdefault("PLANSTATUS_SECRET_KEY", "bench-" + "x" * 50)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "planstatus.settings")
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -41,6 +46,7 @@ def main() -> None:
 
     django.setup()
     from django.conf import settings
+    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
@@ -58,8 +64,8 @@ def main() -> None:
     from planstatus.regions.models import Actor, Region
 
     setup_test_environment()
-    settings.ALLOWED_HOSTS = ["testserver"]
     initialise_installation(load_demo=True, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
 
     region = Region.objects.get(slug="hallingdal")
     rng = random.Random(7)
@@ -120,7 +126,8 @@ def main() -> None:
         f"Dashboard benchmark — {platform.node()}, {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}, {connection.vendor}, synthetic plan: {count} measures, "
         f"{StatusUpdate.objects.filter(measure__focus_area__plan=big).count()} status updates; "
-        f"{args.runs} runs after one warm-up, server time through the test client."
+        f"{args.runs} runs after one warm-up, server time through the test client, "
+        f"DEBUG={settings.DEBUG} (cached templates), load average {os.getloadavg()[0]:.2f}."
     )
     print()
     print("| case | p50 ms | p95 ms | queries |")

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from planstatus.lib.charts import BarChart, to_svg
@@ -9,10 +10,22 @@ from planstatus.plans.models import Status
 register = template.Library()
 
 
-@register.inclusion_tag("core/status_badge.html")
-def status_badge(status: Any) -> dict[str, Status]:
-    """Colour, symbol and word together: status is never carried by colour alone."""
-    return {"status": Status(status)}
+@register.simple_tag
+def status_badge(status: Any) -> str:
+    """Colour, symbol and word together: status is never carried by colour alone.
+
+    The same markup as core/status_badge.html, built here because a plan page shows
+    hundreds of badges and a template include per badge is what its rendering time was.
+    """
+    s = Status(status)
+    return format_html(
+        '<span class="status status--{}" data-status="{}">'
+        '<span class="status__symbol" aria-hidden="true">{}</span> {}</span>',
+        s.colour,
+        s.value,
+        s.symbol,
+        s.label,
+    )
 
 
 @register.filter
