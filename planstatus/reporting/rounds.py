@@ -58,7 +58,7 @@ MAIL_LANGUAGE = "nn"
 
 REMINDER_KIND_TEXT: dict[str, Promise] = {
     ReminderSent.Kind.BEFORE_DEADLINE: gettext_lazy("before the deadline"),
-    ReminderSent.Kind.ON_DEADLINE: gettext_lazy("on the deadline"),
+    ReminderSent.Kind.ON_DEADLINE: gettext_lazy("on the deadline day"),
     ReminderSent.Kind.MANUAL: gettext_lazy("sent by hand"),
 }
 
