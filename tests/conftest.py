@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,3 +13,17 @@ def artefact_dir() -> Path:
     path = Path(os.environ.get("PLANSTATUS_TEST_ARTEFACTS", "test-artefacts"))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture(autouse=True)
+def installation_language() -> Iterator[None]:
+    """Every test starts in the installation's language (Nynorsk). The language middleware
+    activates the person's language for the thread and leaves it active after the response,
+    so without this a test that asserts a Nynorsk message from a service or command would
+    depend on the language of the last request an earlier test made."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

@@ -5,15 +5,20 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core import mail
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from planstatus.accounts.models import Preferences
 from planstatus.plans.models import Status
 from planstatus.plans.services import record_status
 from planstatus.regions.models import Municipality, MunicipalityPopulation
+from planstatus.reporting.rounds import close_round
 from tests.base import BaseTestCase
+from tests.test_round_pages import RoundPageTestCase
 
 
 class LanguageTests(BaseTestCase):
@@ -90,3 +95,86 @@ class LanguageTests(BaseTestCase):
         )
         page = self.client.get(reverse("region", args=["testdal"])).content.decode()
         self.assertIn("20\xa0566", page)
+
+
+class PythonMessageTests(RoundPageTestCase):
+    """Messages written in Python (services, commands) follow the person's language too;
+    the mails to actors stay Nynorsk whatever language the secretariat uses."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.round = self.open_via_web()
+        self.token = self.actor_token()
+
+    def in_language(self, code: str) -> None:
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = code
+
+    def test_report_to_a_closed_round_in_each_language(self) -> None:
+        close_round(round=self.round, user=self.owner)
+        self.client.force_login(self.owner)
+        url = self.plan_url("round_report", self.round.pk, self.measure.pk)
+        form = {f"m{self.measure.pk}-status": "done", f"m{self.measure.pk}-expected_previous": ""}
+        expected = {
+            "nn": "Runden er lukka, så det går ikkje an å rapportere i han lenger.",
+            "nb": "Runden er lukket, så det går ikke an å rapportere i den lenger.",
+            "en": "The round is closed, so reporting in it is no longer possible.",
+        }
+        for code, message in expected.items():
+            with self.subTest(language=code):
+                self.in_language(code)
+                page = self.client.post(url, form).content.decode()
+                self.assertIn(message, page)
+                for other in set(expected.values()) - {message}:
+                    self.assertNotIn(other, page)
+
+    def test_reminders_for_a_closed_round_in_bokmal_and_english(self) -> None:
+        close_round(round=self.round, user=self.owner)
+        self.client.force_login(self.owner)
+        url = self.plan_url("round_remind", self.round.pk)
+        self.in_language("nb")
+        self.assertContains(
+            self.client.post(url, follow=True),
+            "Runden er lukket, så det går ikke an å sende påminnelser.",
+        )
+        self.in_language("en")
+        self.assertContains(
+            self.client.post(url, follow=True),
+            "The round is closed, so reminders can no longer be sent.",
+        )
+
+    def test_conflict_message_in_english_with_an_english_time(self) -> None:
+        self.report(self.token, self.measure.pk, "started", None)
+        self.client.force_login(self.owner)
+        self.in_language("en")
+        url = self.plan_url("round_report", self.round.pk, self.measure.pk)
+        response = self.client.post(
+            url, {f"m{self.measure.pk}-status": "done", f"m{self.measure.pk}-expected_previous": ""}
+        )
+        page = response.content.decode()
+        self.assertIn("Someone reported on measure 1.1.1 after you opened the form", page)
+        self.assertIn("set by Testdal regionråd", page)
+        self.assertNotIn("Nokon har rapportert", page)
+
+    def test_mails_to_actors_stay_nynorsk_when_the_secretariat_reads_english(self) -> None:
+        self.client.force_login(self.owner)
+        self.in_language("en")
+        mail.outbox.clear()
+        response = self.client.post(self.plan_url("round_remind", self.round.pk), follow=True)
+        self.assertContains(response, "Sent 1 reminder.")
+        [reminder] = mail.outbox
+        self.assertIn("påminning", f"{reminder.subject} {reminder.body}".lower())
+
+
+class CommandLanguageTests(BaseTestCase):
+    def test_command_errors_are_nynorsk_by_default(self) -> None:
+        with self.assertRaisesMessage(CommandError, "Brukaren «owner» finst allereie."):
+            call_command("createuser", "owner", "--admin", "--password", "x")
+
+    def test_command_errors_are_nynorsk_after_an_english_request(self) -> None:
+        """A request leaves its language active in the thread; commands speak Nynorsk still."""
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        self.assertContains(self.client.get("/"), '<html lang="en"')
+        self.assertEqual(translation.get_language(), "en")
+        with self.assertRaisesMessage(CommandError, "Fann ingen plan «finst-ikkje» i regionen"):
+            call_command("report", "testdal/finst-ikkje", "--format", "html", "-o", "/tmp/sak.html")
+        self.assertEqual(translation.get_language(), "en")  # the command put it back

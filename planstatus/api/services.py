@@ -8,6 +8,7 @@ import secrets
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from planstatus.api.models import ApiToken
 from planstatus.reporting.services import hash_token
@@ -24,7 +25,7 @@ def issue_api_token(
 ) -> tuple[ApiToken, str]:
     """Make a token for the user and return it with its secret, which is kept nowhere."""
     if not user.is_active:
-        raise ValueError("Brukaren er ikkje aktiv.")
+        raise ValueError(_("The user is not active."))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
     token = ApiToken.objects.create(
         user=user,

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -119,12 +120,15 @@ class CaseDocument(models.Model):
         verbose_name_plural = _("archived cases")
 
     def __str__(self) -> str:
-        return f"Sak {self.case_number} ({self.get_format_display()})"
+        return gettext("Case %(number)s (%(format)s)") % {
+            "number": self.case_number,
+            "format": self.get_format_display(),
+        }
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # What went to the politicians is a record; a corrected case is a new document.
         if not self._state.adding:
-            raise ValueError("Ei arkivert sak kan ikkje endrast.")
+            raise ValueError(gettext("An archived case cannot be changed."))
         super().save(*args, **kwargs)
 
     @property

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from planstatus.cases.models import DEFAULT_RESOLUTION, CaseDocument, CaseSettings
 from planstatus.lib import charts
@@ -58,7 +59,8 @@ AnyUser = User | AnonymousUser | None
 
 
 class CaseError(ValueError):
-    """The case cannot be made as asked. The message is for the person, in Nynorsk."""
+    """The case cannot be made as asked. The message is for the person, already translated
+    into the active language (the document itself is always Nynorsk)."""
 
 
 # --- The case's fields ----------------------------------------------------------------------
@@ -214,9 +216,11 @@ def _check_round(plan: Plan, round: ReportingRound | None) -> None:
     if round is None:
         return
     if round.plan_id != plan.pk:
-        raise CaseError("Rapporteringsrunden høyrer til ein annan plan.")
+        raise CaseError(_("The reporting round belongs to another plan."))
     if round.is_open:
-        raise CaseError("Runden er framleis open. Lukk han først, eller lag saka med status no.")
+        raise CaseError(
+            _("The round is still open. Close it first, or make the case with the status now.")
+        )
 
 
 def _measures(plan: Plan, round: ReportingRound | None) -> list[Measure]:
@@ -336,7 +340,7 @@ def render_case(content: CaseContent, fmt: str) -> bytes:
         return render_pdf(render_html(content))
     if fmt == "html":
         return render_html(content).encode("utf-8")
-    raise CaseError(f"Ukjent format «{fmt}». Vel docx, pdf eller html.")
+    raise CaseError(_("Unknown format «%(format)s». Choose docx, pdf or html.") % {"format": fmt})
 
 
 def case_filename(content: CaseContent, fmt: str) -> str:
@@ -364,7 +368,9 @@ def generate_case(
     change.
     """
     if fmt not in FORMATS:
-        raise CaseError(f"Ukjent format «{fmt}». Vel docx, pdf eller html.")
+        raise CaseError(
+            _("Unknown format «%(format)s». Choose docx, pdf or html.") % {"format": fmt}
+        )
     if remember:
         remember_case_details(plan=plan, details=details, user=user)
     content = build_case_content(plan=plan, round=round, details=details)

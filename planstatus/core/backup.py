@@ -33,6 +33,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Model
+from django.utils.translation import gettext as _
 
 FORMAT = "planstatus-backup"
 FORMAT_VERSION = 1
@@ -45,7 +46,7 @@ DJANGO_MODELS = ("auth.User", "auth.Group")
 
 
 class BackupError(Exception):
-    """A backup could not be made or read. The message is for the person, in Nynorsk."""
+    """A backup could not be made or read. The message is for the person, translated."""
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,10 @@ def make_backup(*, path: Path) -> BackupSummary:
         partial.replace(path)
     except OSError as e:
         partial.unlink(missing_ok=True)
-        raise BackupError(f"Kunne ikkje skrive tryggingskopien til {path}: {e.strerror}.") from e
+        raise BackupError(
+            _("Could not write the backup to %(path)s: %(error)s.")
+            % {"path": path, "error": e.strerror}
+        ) from e
     return BackupSummary(
         path=path, rows=sum(counts.values()), models=len(counts), created_at=created_at
     )
@@ -152,43 +156,83 @@ class CheckedBackup:
 
 def read_backup(path: Path) -> CheckedBackup:
     """Read and check a backup file completely, writing nothing."""
-    damaged = f"Fila {path.name} er skadd eller ikkje ein tryggingskopi frå Planstatus"
+    name = {"name": path.name}
+    damaged = _("The file %(name)s is damaged or not a Planstatus backup.") % name
     try:
         with zipfile.ZipFile(path) as archive:
             if archive.testzip() is not None:
-                raise BackupError(f"{damaged} (kontrollsummen stemmer ikkje).")
+                raise BackupError(
+                    _(
+                        "The file %(name)s is damaged or not a Planstatus backup "
+                        "(the checksum does not match)."
+                    )
+                    % name
+                )
             names = set(archive.namelist())
             if names != {MANIFEST, DATA}:
-                raise BackupError(f"{damaged} (innhaldet manglar eller er ukjent).")
+                raise BackupError(
+                    _(
+                        "The file %(name)s is damaged or not a Planstatus backup "
+                        "(the contents are missing or unknown)."
+                    )
+                    % name
+                )
             manifest = json.loads(archive.read(MANIFEST))
             data = archive.read(DATA)
     except FileNotFoundError:
-        raise BackupError(f"Fila {path} finst ikkje.") from None
+        raise BackupError(_("The file %(path)s does not exist.") % {"path": path}) from None
     except (zipfile.BadZipFile, EOFError, ValueError, OSError) as e:
-        raise BackupError(f"{damaged}.") from e
+        raise BackupError(damaged) from e
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BackupError(f"{damaged}.")
+        raise BackupError(damaged)
     if manifest.get("version") != FORMAT_VERSION:
         raise BackupError(
-            f"Tryggingskopien har format {manifest.get('version')}, men denne versjonen av "
-            f"Planstatus les format {FORMAT_VERSION}."
+            _(
+                "The backup has format %(found)s, but this version of Planstatus reads "
+                "format %(expected)s."
+            )
+            % {"found": manifest.get("version"), "expected": FORMAT_VERSION}
         )
     if len(data) != manifest.get("data_size") or hashlib.sha256(data).hexdigest() != manifest.get(
         "data_sha256"
     ):
-        raise BackupError(f"{damaged} (dataa stemmer ikkje med innhaldslista).")
+        raise BackupError(
+            _(
+                "The file %(name)s is damaged or not a Planstatus backup "
+                "(the data do not match the contents list)."
+            )
+            % name
+        )
     try:
         rows = json.loads(data)
     except ValueError as e:
-        raise BackupError(f"{damaged} (dataa er ikkje gyldig JSON).") from e
+        raise BackupError(
+            _(
+                "The file %(name)s is damaged or not a Planstatus backup "
+                "(the data are not valid JSON)."
+            )
+            % name
+        ) from e
     if not isinstance(rows, list) or not all(
         isinstance(r, dict) and isinstance(r.get("model"), str) and "fields" in r for r in rows
     ):
-        raise BackupError(f"{damaged} (dataa har feil form).")
+        raise BackupError(
+            _(
+                "The file %(name)s is damaged or not a Planstatus backup "
+                "(the data have the wrong shape)."
+            )
+            % name
+        )
     counted = Counter(r["model"] for r in rows)
     expected = {label.lower(): n for label, n in manifest.get("counts", {}).items()}
     if dict(counted) != expected:
-        raise BackupError(f"{damaged} (talet på rader stemmer ikkje).")
+        raise BackupError(
+            _(
+                "The file %(name)s is damaged or not a Planstatus backup "
+                "(the number of rows does not match)."
+            )
+            % name
+        )
     return CheckedBackup(manifest=manifest, data=data, rows=rows)
 
 
@@ -199,14 +243,19 @@ def restore_backup(*, path: Path) -> int:
     ours = _applied_migrations()
     if ours != backup.manifest.get("migrations"):
         raise BackupError(
-            "Tryggingskopien er frå ein annan versjon av Planstatus enn denne (migreringane "
-            "er ulike). Gjenopprett han med same versjon, og oppgrader etterpå."
+            _(
+                "The backup is from another version of Planstatus than this one (the "
+                "migrations differ). Restore it with the same version, and upgrade afterwards."
+            )
         )
     occupied = [m._meta.label for m in backed_up_models() if m._base_manager.exists()]
     if occupied:
         raise BackupError(
-            "Databasen er ikkje tom, så tryggingskopien blir ikkje lagd inn. "
-            f"Desse tabellane har innhald: {', '.join(occupied[:5])}."
+            _(
+                "The database is not empty, so the backup is not loaded. "
+                "These tables have contents: %(tables)s."
+            )
+            % {"tables": ", ".join(occupied[:5])}
         )
     with tempfile.TemporaryDirectory() as folder:
         fixture = Path(folder) / "planstatus-restore.json"

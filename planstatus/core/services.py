@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from planstatus.accounts.models import Membership
 from planstatus.plans.services import load_seed_file
@@ -39,7 +40,7 @@ def create_user(
 ) -> User:
     """A user with a role in one region, or an installation administrator."""
     if role is not None and region is None:
-        raise ValueError("Ei rolle må høyre til ein region.")
+        raise ValueError(_("A role must belong to a region."))
     if installation_admin:
         user = User.objects.create_superuser(username=username, email=email, password=password)
     else:
@@ -78,6 +79,6 @@ def working_demo_logins() -> list[tuple[str, str]]:
     for username, role in DEMO_USERS:
         user = User.objects.filter(username=username, is_active=True).first()
         if user and user.check_password(settings.DEMO_PASSWORD):
-            label = str(Membership.Role(role).label) if role else "installasjonsadministrator"
+            label = str(Membership.Role(role).label) if role else _("installation administrator")
             logins.append((f"{username} / {settings.DEMO_PASSWORD}", label))
     return logins

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from planstatus.imports.matching import match_actors
@@ -72,7 +73,7 @@ def _resolve_actors(
         elif choice in existing:
             actor = existing[choice]
         else:
-            raise ValueError(f"Ukjend aktørval for «{written}».")
+            raise ValueError(_("Unknown actor choice for «%(written)s».") % {"written": written})
         if written not in actor.written_forms():
             actor.aliases = [*actor.aliases, written]
             actor.save(update_fields=["aliases"])

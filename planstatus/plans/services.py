@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from planstatus.lib.timing import parse_timing
@@ -97,7 +98,7 @@ def _date(value: Any) -> datetime.date | None:
 def _required_date(value: Any) -> datetime.date:
     date = _date(value)
     if date is None:
-        raise SeedError("Ein dato manglar.")
+        raise SeedError(_("A date is missing."))
     return date
 
 
@@ -116,7 +117,7 @@ def load_region_data(*, data: Mapping[str, Any]) -> Region:
     """
     region_data = data["region"]
     if Region.objects.filter(slug=region_data["slug"]).exists():
-        raise SeedError(f"Region «{region_data['slug']}» finst allereie.")
+        raise SeedError(_("Region «%(slug)s» already exists.") % {"slug": region_data["slug"]})
     region = Region.objects.create(
         slug=region_data["slug"],
         name=region_data["name"],
@@ -154,7 +155,10 @@ def load_region_data(*, data: Mapping[str, Any]) -> Region:
         for form in actor.written_forms():
             other = actors_by_form.setdefault(form, actor)
             if other != actor:
-                raise SeedError(f"«{form}» er skrive for både {other.name} og {actor.name}.")
+                raise SeedError(
+                    _("«%(form)s» is written for both %(first)s and %(second)s.")
+                    % {"form": form, "first": other.name, "second": actor.name}
+                )
 
     for plan_data in data.get("plans", []):
         _load_plan(region=region, data=plan_data, actors_by_form=actors_by_form)
@@ -230,7 +234,8 @@ def _load_plan(
                             actor = actors_by_form[written]
                         except KeyError:
                             raise SeedError(
-                                f"Tiltak {measure.code}: ukjend aktør «{written}»."
+                                _("Measure %(code)s: unknown actor «%(written)s».")
+                                % {"code": measure.code, "written": written}
                             ) from None
                         links.append(
                             MeasureActor(

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -20,7 +21,7 @@ from planstatus.plans.models import Measure, Plan, Status, StatusUpdate
 from planstatus.regions.models import Actor
 
 # Shared by the model's clean() and the service, so the admin and the code say the same.
-CROSS_REGION_MESSAGE = "Aktøren og planen høyrer til ulike regionar."
+CROSS_REGION_MESSAGE = _("The actor and the plan belong to different regions.")
 
 USER_AGENT_MAX_LENGTH = 200
 DETAIL_MAX_LENGTH = 200
@@ -231,7 +232,7 @@ class RoundSnapshot(models.Model):
         # A frozen snapshot is the record of what was known at closing; corrections belong
         # in new status updates, never here.
         if not self._state.adding:
-            raise ValueError("Ei frosen status frå ein lukka runde kan ikkje endrast.")
+            raise ValueError(gettext("A frozen status from a closed round cannot be changed."))
         super().save(*args, **kwargs)
 
 

@@ -4,7 +4,9 @@ Opening a round gives every responsible actor a personal link by e-mail; what is
 in the round is tied to it (RoundReport); reminders go to the actors who are behind; and
 closing freezes every measure's status in a snapshot that later corrections never touch.
 
-Messages meant for people are in Nynorsk, as are the mails.
+Messages meant for people go through gettext with English msgids, so they come out in the
+person's language (Nynorsk unless they chose otherwise); the mails to actors are always
+rendered in Nynorsk (MAIL_LANGUAGE).
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from planstatus.plans.models import Measure, MeasureActor, Plan, Status, StatusUpdate
 from planstatus.plans.services import record_status
@@ -51,19 +56,22 @@ LINK_EXPIRY_TIME = datetime.time(23, 59)
 # The actors are written to in Nynorsk whatever language the person opening the round uses.
 MAIL_LANGUAGE = "nn"
 
-REMINDER_KIND_TEXT: dict[str, str] = {
-    ReminderSent.Kind.BEFORE_DEADLINE: "før fristen",
-    ReminderSent.Kind.ON_DEADLINE: "på fristdagen",
-    ReminderSent.Kind.MANUAL: "sendt manuelt",
+REMINDER_KIND_TEXT: dict[str, Promise] = {
+    ReminderSent.Kind.BEFORE_DEADLINE: gettext_lazy("before the deadline"),
+    ReminderSent.Kind.ON_DEADLINE: gettext_lazy("on the deadline day"),
+    ReminderSent.Kind.MANUAL: gettext_lazy("sent by hand"),
 }
 
-ROUND_CLOSED_MESSAGE = "Runden er lukka, så det går ikkje an å rapportere i han lenger."
+ROUND_CLOSED_MESSAGE = gettext_lazy(
+    "The round is closed, so reporting in it is no longer possible."
+)
 
 AnyUser = User | AnonymousUser | None
 
 
 class RoundError(ValueError):
-    """A round action was refused. The message is for the person, in Nynorsk."""
+    """A round action was refused. The message is for the person, already translated into
+    the active language."""
 
 
 class StatusConflict(RoundError):
@@ -96,17 +104,17 @@ def reporting_url(*, base_url: str, token: str) -> str:
 def _check_base_url(base_url: str) -> None:
     # A link without scheme and host would reach the actor as dead text.
     if not base_url.startswith(("https://", "http://")):
-        raise RoundError("Adressa til nettstaden må byrje med https:// eller http://.")
+        raise RoundError(_("The site's address must start with https:// or http://."))
 
 
-def _nn_date(value: datetime.date) -> str:
-    with translation.override(MAIL_LANGUAGE):
-        return date_format(value, "j. F Y")
-
-
-def _nn_time(moment: datetime.datetime) -> str:
+def _local_time(moment: datetime.datetime) -> str:
+    """A moment in Oslo time, in the active language: «3. juni 2025 kl. 14.05»."""
     local = moment.astimezone(OSLO)
-    return f"{_nn_date(local.date())} kl. {local:%H.%M}"
+    return _("%(date)s at %(hour)s:%(minute)s") % {
+        "date": date_format(local.date(), "j. F Y"),
+        "hour": f"{local:%H}",
+        "minute": f"{local:%M}",
+    }
 
 
 def _render_mail(name: str, context: dict[str, Any]) -> tuple[str, str]:
@@ -136,26 +144,29 @@ def _set_by(update: StatusUpdate) -> str:
     if update.created_by is not None:
         return _user_name(update.created_by)
     if update.source == StatusUpdate.Source.SEED:
-        return "innlesinga av plandokumentet"
+        return _("the reading of the plan document")
     if update.source == StatusUpdate.Source.IMPORT:
-        return "ein import"
-    return "ukjend"
+        return _("an import")
+    return _("unknown")
 
 
 def _conflict_message(*, measure: Measure, latest: StatusUpdate | None, set_by: str) -> str:
-    name = f"tiltak {measure.code}" if measure.code else "tiltaket"
+    name = _("measure %(code)s") % {"code": measure.code} if measure.code else _("the measure")
     if latest is None:
-        return (
-            f"Statusen for {name} er ikkje lenger den du såg. "
-            "Last sida på nytt og sjå over før du lagrar."
-        )
-    with translation.override(MAIL_LANGUAGE):
-        label = str(Status(latest.status).label)
-    return (
-        f"Nokon har rapportert på {name} etter at du opna skjemaet: no står det «{label}», "
-        f"sett av {set_by} {_nn_time(latest.created_at)}. Sjå over og lagre på nytt om du "
-        "framleis vil endre statusen."
-    )
+        return _(
+            "The status of %(measure)s is no longer the one you saw. "
+            "Reload the page and look it over before you save."
+        ) % {"measure": name}
+    return _(
+        "Someone reported on %(measure)s after you opened the form: it now says «%(status)s», "
+        "set by %(who)s %(when)s. Look it over and save again if you still want to change "
+        "the status."
+    ) % {
+        "measure": name,
+        "status": Status(latest.status).label,
+        "who": set_by,
+        "when": _local_time(latest.created_at),
+    }
 
 
 def _locked_round(round: ReportingRound) -> ReportingRound:
@@ -300,12 +311,14 @@ def _create_round(
     now: datetime.datetime,
 ) -> ReportingRound:
     if not title.strip():
-        raise RoundError("Runden må ha ein tittel.")
+        raise RoundError(_("The round must have a title."))
     if deadline < oslo_date(now):
-        raise RoundError("Fristen kan ikkje vere passert.")
+        raise RoundError(_("The deadline cannot be in the past."))
     if reminder_days_before < 0:
-        raise RoundError("Talet på dagar før fristen kan ikkje vere negativt.")
-    already_open = f"Planen «{plan.title}» har allereie ein open rapporteringsrunde."
+        raise RoundError(_("The number of days before the deadline cannot be negative."))
+    already_open = _("The plan «%(plan)s» already has an open reporting round.") % {
+        "plan": plan.title
+    }
     if ReportingRound.objects.filter(plan=plan, state=ReportingRound.State.OPEN).exists():
         raise RoundError(already_open)
     round = ReportingRound(
@@ -391,15 +404,18 @@ def record_round_status(
     """
     round = _locked_round(round)
     if not round.is_open:
-        raise RoundError(ROUND_CLOSED_MESSAGE)
+        raise RoundError(str(ROUND_CLOSED_MESSAGE))
     try:
         status = Status(status)
     except ValueError:
-        raise RoundError("Ukjend status.") from None
+        raise RoundError(_("Unknown status.")) from None
     actor = _reporting_actor(round=round, actor=actor, link=link)
     measure = _locked_measure(round=round, measure=measure)
     if actor is not None and not _is_responsible(actor=actor, measure=measure):
-        raise RoundError(f"{actor.name} er ikkje ansvarleg for tiltak {measure.code}.")
+        raise RoundError(
+            _("%(actor)s is not responsible for measure %(code)s.")
+            % {"actor": actor.name, "code": measure.code}
+        )
     _check_latest(measure=measure, expected_previous=expected_previous)
     update = record_status(
         measure=measure,
@@ -479,9 +495,9 @@ def _reporting_actor(
     if link is None:
         return actor
     if link.plan_id != round.plan_id or not link.is_usable():
-        raise RoundError("Lenka gjeld ikkje for denne runden.")
+        raise RoundError(_("The link is not valid for this round."))
     if actor is not None and actor.pk != link.actor_id:
-        raise RoundError("Lenka høyrer til ein annan aktør.")
+        raise RoundError(_("The link belongs to another actor."))
     return link.actor
 
 
@@ -494,9 +510,13 @@ def _locked_measure(*, round: ReportingRound, measure: Measure) -> Measure:
         .first()
     )
     if locked is None:
-        raise RoundError(f"Tiltaket høyrer ikkje til planen «{round.plan.title}».")
+        raise RoundError(
+            _("The measure does not belong to the plan «%(plan)s».") % {"plan": round.plan.title}
+        )
     if locked.archived_at is not None:
-        raise RoundError(f"Tiltak {locked.code} er arkivert og kan ikkje rapporterast på.")
+        raise RoundError(
+            _("Measure %(code)s is archived and cannot be reported on.") % {"code": locked.code}
+        )
     return locked
 
 
@@ -635,13 +655,13 @@ class ReportState(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return _REPORT_STATE_LABELS[self]
+        return str(_REPORT_STATE_LABELS[self])
 
 
 _REPORT_STATE_LABELS = {
-    ReportState.ALL: "alt rapportert",
-    ReportState.SOME: "delvis rapportert",
-    ReportState.NONE: "ikkje rapportert",
+    ReportState.ALL: gettext_lazy("all reported"),
+    ReportState.SOME: gettext_lazy("partly reported"),
+    ReportState.NONE: gettext_lazy("not reported"),
 }
 
 
@@ -727,7 +747,7 @@ def close_round(*, round: ReportingRound, user: AnyUser) -> ReportingRound:
     """Freeze every current measure's latest status in the snapshot and close the round."""
     locked = _locked_round(round)
     if not locked.is_open:
-        raise RoundError("Runden er allereie lukka.")
+        raise RoundError(_("The round is already closed."))
     now = timezone.now()
     latest = (
         StatusUpdate.objects.filter(measure=OuterRef("pk")).order_by("-created_at", "-pk")
@@ -858,7 +878,7 @@ def send_manual_reminders(
     _check_base_url(base_url)
     round.refresh_from_db(fields=["state"])
     if not round.is_open:
-        raise RoundError("Runden er lukka, så det går ikkje an å sende påminningar.")
+        raise RoundError(_("The round is closed, so reminders can no longer be sent."))
     return _remind_behind(
         round=round, kind=ReminderSent.Kind.MANUAL, user=user, base_url=base_url, now=None
     )
@@ -902,7 +922,7 @@ def issue_round_link(
     with transaction.atomic():
         round = _locked_round(round)
         if not round.is_open:
-            raise RoundError(ROUND_CLOSED_MESSAGE)
+            raise RoundError(str(ROUND_CLOSED_MESSAGE))
         responsible = MeasureActor.objects.filter(
             actor=actor,
             role=MeasureActor.Role.RESPONSIBLE,
@@ -910,7 +930,10 @@ def issue_round_link(
             measure__archived_at__isnull=True,
         )
         if not responsible.exists():
-            raise RoundError(f"{actor.name} er ikkje ansvarleg for noko tiltak i planen.")
+            raise RoundError(
+                _("%(actor)s is not responsible for any measure in the plan.")
+                % {"actor": actor.name}
+            )
         expires_at = link_expiry(round.deadline)
         current = (
             ReportingLink.objects.filter(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from planstatus.plans.models import Plan
 from planstatus.regions.models import Actor
@@ -51,11 +52,11 @@ def issue_link(
     """Create a link and return it with its token. The token is not kept anywhere after this."""
     now = now or timezone.now()
     if actor.region_id != plan.region_id:
-        raise ValueError(CROSS_REGION_MESSAGE)
+        raise ValueError(str(CROSS_REGION_MESSAGE))
     if timezone.is_naive(expires_at):
-        raise ValueError("Utløpstida manglar tidssone.")
+        raise ValueError(_("The expiry time has no time zone."))
     if expires_at <= now:
-        raise ValueError("Utløpstida må vere fram i tid.")
+        raise ValueError(_("The expiry time must be in the future."))
     token = secrets.token_urlsafe(TOKEN_BYTES)
     link = ReportingLink.objects.create(
         actor=actor,

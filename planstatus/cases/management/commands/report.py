@@ -2,8 +2,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from planstatus.cases.models import CaseDocument
 from planstatus.cases.services import (
@@ -13,12 +14,13 @@ from planstatus.cases.services import (
     generate_case,
     render_case,
 )
+from planstatus.core.commands import PlanstatusCommand
 from planstatus.lib.reports import FORMATS
 from planstatus.plans.models import Plan
 from planstatus.reporting.models import ReportingRound
 
 
-class Command(BaseCommand):
+class Command(PlanstatusCommand):
     help = (
         "Write a plan's status case as Word, PDF or HTML, with the case fields saved last "
         "for the plan. PLAN is region/plan, e.g. hallingdal/regionplan; --round is a closed "
@@ -43,11 +45,13 @@ class Command(BaseCommand):
             details = replace(details, case_number=options["case_number"].strip())
         if not details.case_number:
             raise CommandError(
-                "Saka manglar saksnummer. Fyll det ut på sida for saka, eller bruk --case-number."
+                _("The case has no case number. Fill it in on the case page, or use --case-number.")
             )
         output = Path(options["output"])
         if not output.parent.is_dir():
-            raise CommandError(f"Mappa {output.parent} finst ikkje.")
+            raise CommandError(
+                _("The folder %(folder)s does not exist.") % {"folder": output.parent}
+            )
         try:
             # The archive entry and the file stand or fall together: if the file cannot be
             # written (a full disk), the archive entry is rolled back with it.
@@ -69,15 +73,19 @@ class Command(BaseCommand):
                 _write(output, data)
         except CaseError as e:
             raise CommandError(str(e)) from None
-        archived = " og arkivert" if options["archive"] else ""
-        self.stdout.write(f"Skreiv sak {details.case_number} til {output}{archived}.")
+        if options["archive"]:
+            done = _("Wrote case %(number)s to %(file)s and archived it.")
+        else:
+            done = _("Wrote case %(number)s to %(file)s.")
+        self.stdout.write(done % {"number": details.case_number, "file": output})
 
 
 def _plan(value: str) -> Plan:
-    region_slug, _, plan_slug = value.partition("/")
+    region_slug, __, plan_slug = value.partition("/")
     if not region_slug or not plan_slug:
         raise CommandError(
-            f"Skriv planen som region/plan, til dømes hallingdal/regionplan, ikkje «{value}»."
+            _("Write the plan as region/plan, for example hallingdal/regionplan, not «%(value)s».")
+            % {"value": value}
         )
     plan = (
         Plan.objects.select_related("region")
@@ -85,7 +93,10 @@ def _plan(value: str) -> Plan:
         .first()
     )
     if plan is None:
-        raise CommandError(f"Fann ingen plan «{plan_slug}» i regionen «{region_slug}».")
+        raise CommandError(
+            _("Found no plan «%(plan)s» in the region «%(region)s».")
+            % {"plan": plan_slug, "region": region_slug}
+        )
     return plan
 
 
@@ -94,16 +105,19 @@ def _round(plan: Plan, value: str) -> ReportingRound | None:
         return None
     if not value.isdigit():
         raise CommandError(
-            f"--round må vere nummeret på ein lukka runde eller «now», ikkje «{value}»."
+            _("--round must be the number of a closed round or «now», not «%(value)s».")
+            % {"value": value}
         )
     round = ReportingRound.objects.filter(plan=plan, pk=int(value)).first()
     if round is None:
         raise CommandError(
-            f"Planen «{plan.title}» har ingen rapporteringsrunde med nummer {value}."
+            _("The plan «%(plan)s» has no reporting round with number %(number)s.")
+            % {"plan": plan.title, "number": value}
         )
     if round.is_open:
         raise CommandError(
-            f"Runden «{round.title}» er framleis open. Lukk han først, eller bruk --round now."
+            _("The round «%(round)s» is still open. Close it first, or use --round now.")
+            % {"round": round.title}
         )
     return round
 
@@ -116,4 +130,6 @@ def _write(output: Path, data: bytes) -> None:
         # A half-written new file is worse than none; an existing one is left to its owner.
         if not existed and output.is_file():
             output.unlink(missing_ok=True)
-        raise CommandError(f"Kan ikkje skrive fila {output}: {e.strerror}.") from None
+        raise CommandError(
+            _("Cannot write the file %(file)s: %(error)s.") % {"file": output, "error": e.strerror}
+        ) from None

@@ -1,12 +1,14 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from planstatus.core.backup import BackupError, make_backup
+from planstatus.core.commands import PlanstatusCommand
 
 
-class Command(BaseCommand):
+class Command(PlanstatusCommand):
     help = (
         "Write a consistent backup of the whole installation (regions, users, actors, plans, "
         "history, rounds and everything else) to FILE, a zip that `planstatus restore` reads "
@@ -19,13 +21,17 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         if path.is_dir():
-            raise CommandError(f"{path} er ei mappe; oppgi eit filnamn, til dømes {path}/kopi.zip.")
+            raise CommandError(
+                _("%(path)s is a folder; give a file name, for example %(path)s/kopi.zip.")
+                % {"path": path}
+            )
         try:
             summary = make_backup(path=path)
         except BackupError as e:
             raise CommandError(str(e)) from None
         self.stdout.write(
             self.style.SUCCESS(
-                f"Skreiv {summary.rows} rader frå {summary.models} tabellar til {summary.path}."
+                _("Wrote %(rows)s rows from %(tables)s tables to %(path)s.")
+                % {"rows": summary.rows, "tables": summary.models, "path": summary.path}
             )
         )

@@ -5,14 +5,16 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from planstatus.accounts.models import Membership
+from planstatus.core.commands import PlanstatusCommand
 from planstatus.core.services import create_user
 from planstatus.regions.models import Region
 
 
-class Command(BaseCommand):
+class Command(PlanstatusCommand):
     help = (
         "Create a user with a role in a region (secretariat or reader), or an installation "
         "administrator. Without --password the password is asked for, or generated with "
@@ -33,23 +35,27 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         username = options["username"]
         if User.objects.filter(username=username).exists():
-            raise CommandError(f"Brukaren «{username}» finst allereie.")
+            raise CommandError(
+                _("The user «%(username)s» already exists.") % {"username": username}
+            )
         if not options["admin"] and not (options["region"] and options["role"]):
-            raise CommandError("Oppgi --region og --role, eller --admin.")
+            raise CommandError(_("Give --region and --role, or --admin."))
         region = None
         if options["region"]:
             region = Region.objects.filter(slug=options["region"]).first()
             if region is None:
-                raise CommandError(f"Fann ingen region «{options['region']}».")
+                raise CommandError(
+                    _("Found no region «%(region)s».") % {"region": options["region"]}
+                )
 
         generated = False
         password = options["password"]
         if options["generate_password"]:
             password, generated = secrets.token_urlsafe(12), True
         elif password is None:
-            password = getpass.getpass("Passord: ")
-            if password != getpass.getpass("Passord (ein gong til): "):
-                raise CommandError("Passorda er ikkje like.")
+            password = getpass.getpass(_("Password: "))
+            if password != getpass.getpass(_("Password (once more): ")):
+                raise CommandError(_("The passwords do not match."))
         try:
             validate_password(password, User(username=username, email=options["email"]))
         except ValidationError as e:
@@ -63,6 +69,8 @@ class Command(BaseCommand):
             role=options["role"],
             installation_admin=options["admin"],
         )
-        self.stdout.write(self.style.SUCCESS(f"Oppretta brukaren «{username}»."))
+        self.stdout.write(
+            self.style.SUCCESS(_("Created the user «%(username)s».") % {"username": username})
+        )
         if generated:
-            self.stdout.write(f"Passord: {password}")
+            self.stdout.write(_("Password: %(password)s") % {"password": password})

@@ -1,11 +1,13 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
 
+from planstatus.core.commands import PlanstatusCommand
 from planstatus.core.services import initialise_installation
 
 
-class Command(BaseCommand):
+class Command(PlanstatusCommand):
     help = "Migrate the database and, when it is empty, load Hallingdal's data and demo users."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -18,7 +20,9 @@ class Command(BaseCommand):
             load_demo=not options["no_demo"], verbosity=max(0, options["verbosity"] - 1)
         )
         if result.seeded:
-            self.stdout.write("Lasta inn Hallingdal sine data.")
+            self.stdout.write(_("Loaded Hallingdal's data."))
         if result.demo_users:
-            self.stdout.write(f"Oppretta demobrukarar: {', '.join(result.demo_users)}.")
-        self.stdout.write(self.style.SUCCESS("Databasen er klar."))
+            self.stdout.write(
+                _("Created demo users: %(users)s.") % {"users": ", ".join(result.demo_users)}
+            )
+        self.stdout.write(self.style.SUCCESS(_("The database is ready.")))

@@ -1,12 +1,14 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from planstatus.core.backup import BackupError, restore_backup
+from planstatus.core.commands import PlanstatusCommand
 
 
-class Command(BaseCommand):
+class Command(PlanstatusCommand):
     help = (
         "Bring a backup made by `planstatus backup` back into an empty database. The file is "
         "checked completely before anything is written."
@@ -20,4 +22,8 @@ class Command(BaseCommand):
             rows = restore_backup(path=options["file"])
         except BackupError as e:
             raise CommandError(str(e)) from None
-        self.stdout.write(self.style.SUCCESS(f"Gjenoppretta {rows} rader frå {options['file']}."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Restored %(rows)s rows from %(file)s.") % {"rows": rows, "file": options["file"]}
+            )
+        )

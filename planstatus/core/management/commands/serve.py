@@ -4,8 +4,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
+from planstatus.core.commands import PlanstatusCommand
 from planstatus.core.services import initialise_installation, working_demo_logins
 
 
@@ -14,7 +16,7 @@ def default_workers() -> int:
     return int(os.environ.get("PLANSTATUS_WORKERS") or 2 * (os.cpu_count() or 1) + 1)
 
 
-class Command(BaseCommand):
+class Command(PlanstatusCommand):
     help = (
         "Prepare the database (as `init`: migrations run automatically) and serve Planstatus. "
         "--production serves with gunicorn and several workers; otherwise Django's "
@@ -40,26 +42,31 @@ class Command(BaseCommand):
         initialise_installation(verbosity=0)
         self.stdout.write(self.style.SUCCESS(f"Planstatus: http://{shown_host}:{port}/"))
         for login, role in working_demo_logins():
-            self.stdout.write(f"Demo-innlogging: {login}  ({role})")
+            self.stdout.write(
+                _("Demo login: %(login)s  (%(role)s)") % {"login": login, "role": role}
+            )
         self.stdout.write(f"Data: {settings.DATA_DIR}")
         call_command("runserver", f"{shown_host}:{port}", use_reloader=False)
 
     def serve_production(self, host: str, port: int, workers: int) -> None:
         if settings.DEBUG:
             raise CommandError(
-                "--production krev PLANSTATUS_DEBUG=false (og PLANSTATUS_SECRET_KEY og "
-                "PLANSTATUS_ALLOWED_HOSTS). Sjå docs/operations.md."
+                _(
+                    "--production needs PLANSTATUS_DEBUG=false (and PLANSTATUS_SECRET_KEY and "
+                    "PLANSTATUS_ALLOWED_HOSTS). See docs/operations.md."
+                )
             )
         gunicorn = shutil.which("gunicorn")
         if gunicorn is None:
-            raise CommandError("Fann ikkje gunicorn. Installer med `make install`.")
+            raise CommandError(_("Found no gunicorn. Install it with `make install`."))
         # No demo users in production: an empty database gets Hallingdal's plan data only
         # when asked for with `planstatus init`.
         initialise_installation(load_demo=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Planstatus (gunicorn, {workers} arbeidarar): http://{host}:{port}/"
+                _("Planstatus (gunicorn, %(workers)s workers): http://%(host)s:%(port)s/")
+                % {"workers": workers, "host": host, "port": port}
             )
         )
         self.stdout.flush()

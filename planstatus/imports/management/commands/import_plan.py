@@ -2,8 +2,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
+from planstatus.core.commands import PlanstatusCommand
 from planstatus.imports.matching import known_actor_forms
 from planstatus.imports.services import import_plan
 from planstatus.lib.importers import detect_format, read_plan
@@ -12,7 +14,7 @@ from planstatus.plans.models import Plan
 from planstatus.regions.models import Region
 
 
-class Command(BaseCommand):
+class Command(PlanstatusCommand):
     help = (
         "Read a plan from a document (.txt, .docx, .pdf, .xlsx, .csv). With --dry-run nothing "
         "is written; with --json the parsed plan is printed as JSON."
@@ -33,14 +35,16 @@ class Command(BaseCommand):
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            raise CommandError(f"Fann ikkje fila {path}.") from None
+            raise CommandError(_("Found no file %(file)s.") % {"file": path}) from None
         except OSError:
-            raise CommandError(f"Kan ikkje lese fila {path}.") from None
+            raise CommandError(_("Cannot read the file %(file)s.") % {"file": path}) from None
         region = None
         if options["region"]:
             region = Region.objects.filter(slug=options["region"]).first()
             if region is None:
-                raise CommandError(f"Fann ingen region «{options['region']}».")
+                raise CommandError(
+                    _("Found no region «%(region)s».") % {"region": options["region"]}
+                )
         try:
             parsed = read_plan(
                 data,
@@ -57,16 +61,24 @@ class Command(BaseCommand):
         else:
             measures = parsed.measures()
             self.stdout.write(
-                f"{path.name}: {len(parsed.areas)} innsatsområde, "
-                f"{sum(len(a.goals) for a in parsed.areas)} mål, {len(measures)} tiltak, "
-                f"{len(parsed.warnings)} åtvaringar."
+                _(
+                    "%(file)s: %(areas)s focus areas, %(goals)s goals, %(measures)s measures, "
+                    "%(warnings)s warnings."
+                )
+                % {
+                    "file": path.name,
+                    "areas": len(parsed.areas),
+                    "goals": sum(len(a.goals) for a in parsed.areas),
+                    "measures": len(measures),
+                    "warnings": len(parsed.warnings),
+                }
             )
             for w in parsed.warnings:
                 self.stdout.write(f"  {w.where}: {w.message}")
         if options["dry_run"]:
             return
         if region is None:
-            raise CommandError("Oppgi --region for å lagre planen, eller bruk --dry-run.")
+            raise CommandError(_("Give --region to save the plan, or use --dry-run."))
         plan = import_plan(
             region=region,
             parsed=parsed,
@@ -74,4 +86,7 @@ class Command(BaseCommand):
             kind=options["kind"],
             source_name=path.name,
         )
-        self.stderr.write(f"Lagra som «{plan.title}» ({plan.get_absolute_url()}), ikkje publisert.")
+        self.stderr.write(
+            _("Saved as «%(title)s» (%(url)s), not published.")
+            % {"title": plan.title, "url": plan.get_absolute_url()}
+        )

@@ -1,12 +1,15 @@
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from planstatus.core.commands import PlanstatusCommand
 from planstatus.reporting.rounds import REMINDER_KIND_TEXT, RoundError, send_reminders
 
 
-class Command(BaseCommand):
+class Command(PlanstatusCommand):
     help = (
         "Send the reminders due today for open reporting rounds, to actors who have not "
         "reported all their measures. Meant to run daily from cron; running it again the "
@@ -25,8 +28,10 @@ class Command(BaseCommand):
         base_url = options["base_url"] or settings.BASE_URL
         if not base_url:
             raise CommandError(
-                "Oppgi adressa til nettstaden med --base-url eller PLANSTATUS_BASE_URL, "
-                "til dømes https://planstatus.example.no."
+                _(
+                    "Give the site's address with --base-url or PLANSTATUS_BASE_URL, "
+                    "for example https://planstatus.example.no."
+                )
             )
         try:
             sent = send_reminders(base_url=base_url)
@@ -34,10 +39,24 @@ class Command(BaseCommand):
             raise CommandError(str(e)) from None
         for reminder in sent:
             self.stdout.write(
-                f"Sende påminning ({REMINDER_KIND_TEXT[reminder.kind]}) til {reminder.actor} "
-                f"<{reminder.email}> for «{reminder.round}» i «{reminder.round.plan}»."
+                _(
+                    "Sent a reminder (%(kind)s) to %(actor)s <%(email)s> "
+                    "for «%(round)s» in «%(plan)s»."
+                )
+                % {
+                    "kind": REMINDER_KIND_TEXT[reminder.kind],
+                    "actor": reminder.actor,
+                    "email": reminder.email,
+                    "round": reminder.round,
+                    "plan": reminder.round.plan,
+                }
             )
         if sent:
-            self.stdout.write(self.style.SUCCESS(f"Sende {len(sent)} påminning(ar)."))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    ngettext("Sent %(count)d reminder.", "Sent %(count)d reminders.", len(sent))
+                    % {"count": len(sent)}
+                )
+            )
         else:
-            self.stdout.write("Ingen påminningar å sende i dag.")
+            self.stdout.write(_("No reminders to send today."))
