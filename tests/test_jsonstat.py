@@ -91,7 +91,9 @@ def test_sparse_values_and_index_as_list() -> None:
 
 
 def test_filters_to_the_region_by_every_number_generation(tmp_path: Path) -> None:
-    extract = extract_region(read_dataset(ssb_file(tmp_path).read_bytes()), municipalities=HALLINGDAL)
+    extract = extract_region(
+        read_dataset(ssb_file(tmp_path).read_bytes()), municipalities=HALLINGDAL
+    )
     assert extract.periods == ["2019", "2020", "2024"]
     assert extract.values == {
         ("3320", "2019"): 1050,
@@ -182,7 +184,10 @@ def test_another_dimension_with_several_categories_is_refused() -> None:
         (b"{not json", "not_json"),
         (b"[1, 2, 3]", "not_dataset"),
         (b'{"class": "collection", "link": {}}', "not_dataset"),
-        (b'{"class": "dataset", "id": ["a"], "size": [1], "dimension": {}, "value": [1]}', "malformed"),
+        (
+            b'{"class": "dataset", "id": ["a"], "size": [1], "dimension": {}, "value": [1]}',
+            "malformed",
+        ),
         (
             b'{"class": "dataset", "id": ["a"], "size": [2], "value": [1],'
             b' "dimension": {"a": {"category": {"index": ["x", "y"]}}}}',

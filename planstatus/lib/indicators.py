@@ -16,7 +16,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
+from itertools import pairwise
 
 from planstatus.lib.jsonstat import Dataset, JsonStatError
 
@@ -52,7 +53,7 @@ class MunicipalityNumbers:
 
 
 def parse_period(text: str) -> tuple[int, datetime.date | None] | None:
-    """"2015" → (2015, None); "2015-01-01" → (2015, date); anything else → None."""
+    """ "2015" → (2015, None); "2015-01-01" → (2015, date); anything else → None."""
     text = text.strip()
     if _YEAR.fullmatch(text):
         return int(text), None
@@ -154,7 +155,7 @@ def extract_region(
 # --- From the municipalities to the region --------------------------------------------------
 
 
-class Method(str, Enum):
+class Method(StrEnum):
     SUM = "sum"
     WEIGHTED_MEAN = "weighted_mean"
 
@@ -196,7 +197,7 @@ def aggregate(
 # --- Status against the target path ---------------------------------------------------------
 
 
-class Assessment(str, Enum):
+class Assessment(StrEnum):
     REACHED = "reached"
     ON_TRACK = "on_track"
     BEHIND = "behind"
@@ -231,7 +232,7 @@ def path_value(path: Sequence[Point], x: float) -> Decimal | None:
         return None
     if x <= path[0].x:
         return path[0].value
-    for a, b in zip(path, path[1:], strict=False):
+    for a, b in pairwise(path):
         if x <= b.x:
             share = Decimal(str((x - a.x) / (b.x - a.x))) if b.x != a.x else Decimal(1)
             return a.value + (b.value - a.value) * share
