@@ -283,5 +283,6 @@ def test_target_path_and_status() -> None:
 
 
 def test_relative_difference() -> None:
-    assert relative_difference(Decimal(5406), Decimal("5829.65")) > Decimal("0.07")
+    difference = relative_difference(Decimal(5406), Decimal("5829.65"))
+    assert difference is not None and difference > Decimal("0.07")
     assert relative_difference(Decimal(0), Decimal(1)) is None

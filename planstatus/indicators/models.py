@@ -80,7 +80,7 @@ class Indicator(models.Model):
     history = HistoricalRecords(m2m_fields=[goals, measures])
 
     class Meta:
-        ordering = ["plan", "order", "name"]
+        ordering = ["order", "name"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(baseline_value__isnull=True)
@@ -119,7 +119,7 @@ class IndicatorTarget(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["indicator", "year"]
+        ordering = ["year"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "year"], name="one_target_per_year")
         ]
@@ -177,7 +177,7 @@ class IndicatorValue(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["indicator", "period", "municipality__number"]
+        ordering = ["period", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "period"],
@@ -194,7 +194,7 @@ class IndicatorValue(models.Model):
         verbose_name_plural = _("indicator values")
 
     def __str__(self) -> str:
-        where = self.municipality.name if self.municipality_id else _("region")
+        where = self.municipality.name if self.municipality else _("region")
         return f"{self.indicator}: {self.value} ({where}, {self.period})"
 
     def save(self, *args: object, **kwargs: object) -> None:

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from planstatus.indicators.models import Indicator, IndicatorTarget, IndicatorValue, StatedFact
@@ -135,11 +134,6 @@ def record_values(
         old._history_user = who  # type: ignore[attr-defined]
         old.save()
     return changes
-
-
-def value_history(value: IndicatorValue) -> list[Any]:
-    """Every version of a value, newest first, with who entered it."""
-    return list(value.history.select_related("history_user").order_by("-history_date"))
 
 
 # --- Reading files --------------------------------------------------------------------------
@@ -316,15 +310,15 @@ def _computed(
 def plan_indicator_summaries(plan: Plan) -> list[IndicatorSummary]:
     """Every indicator of the plan with its status, in four queries."""
     municipalities = region_municipalities(plan.region)
-    indicators = plan.indicators.prefetch_related(
-        "targets", Prefetch("values", IndicatorValue.objects.order_by("period")), "goals"
-    )
+    indicators = plan.indicators.prefetch_related("targets", "values")
     return [summarise(i, municipalities) for i in indicators]
 
 
 def goal_indicator_summaries(goal: Goal, plan: Plan) -> list[IndicatorSummary]:
     municipalities = region_municipalities(plan.region)
-    indicators = goal.indicators.prefetch_related("targets", "values", "goals")
+    indicators = list(goal.indicators.filter(plan=plan).prefetch_related("targets", "values"))
+    for i in indicators:
+        i.plan = plan
     return [summarise(i, municipalities) for i in indicators]
 
 
@@ -389,8 +383,8 @@ def indicator_chart(summary: IndicatorSummary, *, with_municipalities: bool) -> 
                 (_x(p), float(v.value))
                 for p, v in sorted(by_period.items(), key=lambda i: _period_key(i[0]))
             )
-            for p in by_period:
-                labels.setdefault(_x(p), p)
+            for period in by_period:
+                labels.setdefault(_x(period), period)
             series.append(
                 charts.LineSeries(
                     m.name,

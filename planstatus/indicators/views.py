@@ -12,6 +12,7 @@ from planstatus.core.forms import posted
 from planstatus.indicators.forms import ValueFileForm, ValueForm, file_error_message
 from planstatus.indicators.models import Indicator, IndicatorValue
 from planstatus.indicators.services import (
+    IndicatorSummary,
     ValueRow,
     ValuesWouldChange,
     assessment_label,
@@ -46,7 +47,7 @@ def get_indicator_for_editor(user: AnyUser, region_slug: str, plan_slug: str, pk
     return _indicator(get_plan_for_editor(user, region_slug, plan_slug), pk)
 
 
-def _summary_rows(summaries: list) -> list[dict]:  # type: ignore[type-arg]
+def _summary_rows(summaries: list[IndicatorSummary]) -> list[dict[str, object]]:
     return [
         {
             "summary": s,
@@ -105,7 +106,9 @@ def _detail_page(
             "internal": internal,
             "history": (
                 list(
-                    IndicatorValue.history.filter(indicator_id=indicator.pk)
+                    IndicatorValue.history.filter(  # type: ignore[attr-defined]
+                        indicator_id=indicator.pk
+                    )
                     .select_related("history_user", "municipality")
                     .order_by("-history_date")
                 )

@@ -137,10 +137,10 @@ def extract_region(
             order = (valid, *(n for n in m.all_numbers() if n != valid))
             for kind, target in wanted_kinds:
                 for code in order:
-                    value = by_code.get((kind if metric is not None else "", code, period))
-                    if value is None:
+                    found_value = by_code.get((kind if metric is not None else "", code, period))
+                    if found_value is None:
                         continue
-                    target[(m.number, period)] = value
+                    target[(m.number, period)] = found_value
                     found = True
                     if code != valid and target is extract.values:
                         extract.fallbacks.append((m.number, period, code))

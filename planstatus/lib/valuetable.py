@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-import openpyxl
+import openpyxl  # type: ignore[import-untyped]
 
 from planstatus.lib.importers.base import UnreadableDocument
 from planstatus.lib.importers.word import check_package
@@ -86,7 +86,7 @@ def _xlsx_cells(data: bytes) -> list[list[str]]:
         raise TableError(BAD_SPREADSHEET, str(error)[:200]) from None
     try:
         sheet = workbook.worksheets[0]
-        rows = []
+        rows: list[list[str]] = []
         for row in sheet.iter_rows(values_only=True):
             if len(rows) > MAX_ROWS:
                 raise TableError(TOO_MANY_ROWS)
@@ -113,7 +113,7 @@ def _csv_cells(data: bytes) -> list[list[str]]:
         raise TableError(BAD_SPREADSHEET, "binary data")
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
-    rows = []
+    rows: list[list[str]] = []
     try:
         for row in csv.reader(io.StringIO(text), delimiter=delimiter):
             if len(rows) > MAX_ROWS:
