@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 
 from planstatus.indicators.models import Indicator, IndicatorTarget, IndicatorValue, StatedFact
@@ -22,6 +23,8 @@ from planstatus.indicators.services import (
 )
 from planstatus.lib.indicators import Assessment
 from planstatus.lib.jsonstat import write_dataset
+from planstatus.plans.models import Goal
+from planstatus.plans.services import load_seed_file
 from planstatus.regions.models import Municipality, MunicipalityPopulation
 from tests.base import BaseTestCase
 
@@ -367,3 +370,30 @@ class UploadTests(IndicatorTestCase):
             self.assertContains(response, message, status_code=400, msg_prefix=name)
             self.assertNotContains(response, "<script>alert", status_code=400)
         self.assertFalse(IndicatorValue.objects.exists())
+
+
+class HallingdalIndicatorTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        load_seed_file()
+
+    def test_stated_area_is_flagged_and_population_is_not_compared(self) -> None:
+        response = self.client.get(reverse("region", args=["hallingdal"]))
+        # 5 406 km² stated, 5 829.65 km² from the six municipalities: 7.8 % apart.
+        self.assertContains(response, "5\xa0406")
+        self.assertContains(response, "5\xa0829,65")
+        self.assertContains(response, "7,8 %")
+        self.assertContains(response, 'data-testid="fact-flag"', count=1)
+        # 20 566 people in 2015: the municipalities' figures are from 2022–2024.
+        self.assertContains(response, "20\xa0566")
+
+    def test_the_plans_indicators_and_goal_pages(self) -> None:
+        response = self.client.get(reverse("indicator_list", args=["hallingdal", "regionplan"]))
+        self.assertContains(response, "Studieplassar på fagskule- og høgskulenivå")
+        self.assertContains(response, "Del kvinner blant nye gründarar")
+        goal = Goal.objects.get(plan__slug="regionplan", code="1.4")
+        response = self.client.get(reverse("goal", args=["hallingdal", "regionplan", goal.pk]))
+        self.assertContains(response, "Del kvinner i styre")
+        self.assertContains(response, "1.4.3")
+        plan_page = self.client.get(reverse("plan", args=["hallingdal", "regionplan"]))
+        self.assertContains(plan_page, reverse("goal", args=["hallingdal", "regionplan", goal.pk]))

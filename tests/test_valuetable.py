@@ -12,7 +12,10 @@ from planstatus.lib.valuetable import TableError, parse_number, read_table, temp
 
 
 def test_csv_with_comma_decimals_spaces_and_a_blank_row() -> None:
-    data = "\ufeffperiode;kommunenummer;verdi;vekt\r\n2024;3320;1 234,5;\r\n;;;\r\n2024-01-01;;40,25;3\r\n"
+    data = (
+        "\ufeffperiode;kommunenummer;verdi;vekt\r\n"
+        "2024;3320;1 234,5;\r\n;;;\r\n2024-01-01;;40,25;3\r\n"
+    )
     rows = read_table(data.encode())
     assert [(r.period, r.municipality_number, r.value, r.weight) for r in rows] == [
         ("2024", "3320", Decimal("1234.5"), None),
