@@ -1,7 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from planstatus.indicators.models import Indicator, IndicatorTarget, IndicatorValue, StatedFact
+from planstatus.indicators.models import (
+    Indicator,
+    IndicatorGoal,
+    IndicatorMeasure,
+    IndicatorTarget,
+    IndicatorValue,
+    StatedFact,
+)
 
 
 class TargetInline(admin.TabularInline):
@@ -9,13 +16,24 @@ class TargetInline(admin.TabularInline):
     extra = 1
 
 
+class GoalInline(admin.TabularInline):
+    model = IndicatorGoal
+    extra = 1
+    raw_id_fields = ["goal"]
+
+
+class MeasureInline(admin.TabularInline):
+    model = IndicatorMeasure
+    extra = 1
+    raw_id_fields = ["measure"]
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(SimpleHistoryAdmin):
     list_display = ["name", "plan", "unit", "aggregation"]
     list_filter = ["plan"]
     search_fields = ["name"]
-    filter_horizontal = ["goals", "measures"]
-    inlines = [TargetInline]
+    inlines = [TargetInline, GoalInline, MeasureInline]
 
 
 @admin.register(IndicatorValue)

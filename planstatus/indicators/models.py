@@ -68,16 +68,17 @@ class Indicator(models.Model):
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
     definition = models.TextField(_("definition"), blank=True)
-    goals: models.ManyToManyField[Goal, models.Model] = models.ManyToManyField(
-        Goal, related_name="indicators", blank=True, verbose_name=_("goals")
+    # Explicit link models, each with its own history (and backed up as rows of their own).
+    goals: models.ManyToManyField[Goal, IndicatorGoal] = models.ManyToManyField(
+        Goal, through="IndicatorGoal", related_name="indicators", blank=True
     )
-    measures: models.ManyToManyField[Measure, models.Model] = models.ManyToManyField(
-        Measure, related_name="indicators", blank=True, verbose_name=_("measures")
+    measures: models.ManyToManyField[Measure, IndicatorMeasure] = models.ManyToManyField(
+        Measure, through="IndicatorMeasure", related_name="indicators", blank=True
     )
     order = models.PositiveIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords(m2m_fields=[goals, measures])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -104,6 +105,51 @@ class Indicator(models.Model):
     @property
     def is_computed(self) -> bool:
         return self.aggregation != self.Aggregation.DIRECT
+
+
+class IndicatorGoal(models.Model):
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="goal_links", verbose_name=_("indicator")
+    )
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="indicator_links", verbose_name=_("goal")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "goal"], name="indicator_goal_once")
+        ]
+        verbose_name = _("indicator of a goal")
+        verbose_name_plural = _("indicators of goals")
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} → {self.goal_id}"
+
+
+class IndicatorMeasure(models.Model):
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="measure_links",
+        verbose_name=_("indicator"),
+    )
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="indicator_links", verbose_name=_("measure")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "measure"], name="indicator_measure_once")
+        ]
+        verbose_name = _("indicator of a measure")
+        verbose_name_plural = _("indicators of measures")
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} → {self.measure_id}"
 
 
 class IndicatorTarget(models.Model):
