@@ -357,6 +357,8 @@ class UploadTests(IndicatorTestCase):
                 "skadd eller ufullstendig",
             ),
             ("oslo.json", self.ssb_file([None] * 8 + [1, 2]), "ingen verdiar for kommunane"),
+            ("stort.json", self.ssb_file([10**20] + [None] * 9), "skadd eller ufullstendig"),
+            ("stort.csv", b"periode;kommunenummer;verdi\r\n2024;3320;1e20\r\n", "Rad 2"),
             ("feil.xlsx", b"PK\x03\x04 not a zip", "skadd eller ikkje ei Excel-fil"),
             ("utan.csv", b"a;b\r\n1;2\r\n", "Fann ikkje kolonnane"),
             ("rad.csv", b"periode;verdi\r\n2024;mykje\r\n", "Rad 2"),

@@ -13,7 +13,14 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from planstatus.indicators.models import Indicator, IndicatorTarget, IndicatorValue, StatedFact
+from planstatus.indicators.models import (
+    VALUE_DIGITS,
+    VALUE_PLACES,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    StatedFact,
+)
 from planstatus.lib import charts
 from planstatus.lib.indicators import (
     Aggregate,
@@ -30,8 +37,8 @@ from planstatus.lib.indicators import (
     relative_difference,
     target_path,
 )
-from planstatus.lib.jsonstat import read_dataset
-from planstatus.lib.valuetable import TableError, TableRow
+from planstatus.lib.jsonstat import MALFORMED, JsonStatError, read_dataset
+from planstatus.lib.valuetable import BAD_ROW, TableError, TableRow
 from planstatus.plans.models import Goal, Plan
 from planstatus.regions.models import Municipality, Region
 
@@ -138,6 +145,19 @@ def record_values(
 
 # --- Reading files --------------------------------------------------------------------------
 
+_PLACES = Decimal(1).scaleb(-VALUE_PLACES)
+_LIMIT = Decimal(10) ** (VALUE_DIGITS - VALUE_PLACES)
+
+
+def _stored(value: Decimal | None, line: int = 0) -> Decimal | None:
+    """The number as the database keeps it (four decimals), or TableError if it cannot."""
+    if value is None:
+        return None
+    rounded = value.quantize(_PLACES) if abs(value) < _LIMIT else None
+    if rounded is None or abs(rounded) >= _LIMIT:
+        raise TableError(BAD_ROW, f"{value:.6g}", line)
+    return rounded
+
 
 def region_municipalities(region: Region) -> list[Municipality]:
     return list(region.municipalities.order_by("number"))
@@ -159,7 +179,11 @@ def rows_from_table(
             municipality = by_number.get(t.municipality_number)
             if municipality is None:
                 raise TableError(UNKNOWN_MUNICIPALITY, t.municipality_number[:10], t.line)
-        rows.append(ValueRow(municipality, t.period, t.value, t.weight, t.source_note))
+        value = _stored(t.value, t.line)
+        assert value is not None
+        rows.append(
+            ValueRow(municipality, t.period, value, _stored(t.weight, t.line), t.source_note)
+        )
     return rows
 
 
@@ -192,16 +216,21 @@ def rows_from_jsonstat(
         weight_content=weight_content,
     )
     by_number = {m.number: m for m in municipalities}
+    try:
+        values = {key: _stored(v) or Decimal(0) for key, v in extract.values.items()}
+        weights = {key: _stored(v) for key, v in extract.weights.items()}
+    except TableError:
+        raise JsonStatError(MALFORMED, "a value is too large") from None
     note = source_note or " – ".join(t for t in (dataset.source, dataset.label) if t)
     rows = [
         ValueRow(
             municipality=by_number[number],
             period=period,
             value=value,
-            weight=extract.weights.get((number, period)),
+            weight=weights.get((number, period)),
             source_note=note[:500],
         )
-        for (number, period), value in sorted(extract.values.items(), key=lambda i: i[0][::-1])
+        for (number, period), value in sorted(values.items(), key=lambda i: i[0][::-1])
     ]
     return JsonStatImport(
         rows=rows,
