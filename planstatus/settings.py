@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "planstatus.imports",
     "planstatus.cases",
     "planstatus.api",
+    "planstatus.indicators",
     # Its templates and static files give the API docs page without a CDN.
     "ninja",
 ]

@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("planstatus.imports.urls")),
     path("", include("planstatus.reporting.urls")),
     path("", include("planstatus.cases.urls")),
+    path("", include("planstatus.indicators.urls")),
     path("", include("planstatus.plans.urls")),
 ]

@@ -139,3 +139,40 @@ def test_empty_chart_still_renders() -> None:
     c = chart(categories=(), series=())
     ET.fromstring(to_svg(c))
     assert Image.open(io.BytesIO(to_png(c))).width > 0
+
+
+def test_line_chart_draws_series_target_and_table() -> None:
+    from planstatus.lib.charts import (
+        LineChart,
+        LineSeries,
+        line_table_rows,
+        line_to_svg,
+        line_to_table_html,
+    )
+
+    chart = LineChart(
+        title="Studieplassar <i>",
+        unit="plassar",
+        series=(
+            LineSeries("Hallingdal", "#1e2b3c", ((2020.0, 300.0), (2024.0, 420.5)), mark="●"),
+            LineSeries("Målbane", "#1a7f3c", ((2020.0, 300.0), (2030.0, 600.0)), dashed=True),
+        ),
+    )
+    svg = line_to_svg(chart, id_prefix="ind-1")
+    assert '<title id="ind-1-title">Studieplassar &lt;i&gt;</title>' in svg
+    assert "Hallingdal (plassar): 2020: 300, 2024: 420,5." in svg
+    assert svg.count("<polyline") == 2 and 'stroke-dasharray="6 4"' in svg
+    assert line_table_rows(chart) == [
+        ["", "2020", "2024", "2030"],
+        ["Hallingdal", "300", "420,5", "–"],
+        ["Målbane", "300", "–", "600"],
+    ]
+    assert "<caption>Tal</caption>" in line_to_table_html(chart, caption="Tal")
+
+
+def test_line_chart_with_one_point_or_none() -> None:
+    from planstatus.lib.charts import LineChart, LineSeries, line_to_svg
+
+    assert "<svg" in line_to_svg(LineChart(title="x", series=()))
+    one = LineChart(title="x", series=(LineSeries("a", "#000000", ((2024.0, 5.0),)),))
+    assert "<polyline" in line_to_svg(one)

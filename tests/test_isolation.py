@@ -16,6 +16,7 @@ from planstatus.api.models import ApiToken
 from planstatus.api.services import issue_api_token
 from planstatus.cases.models import CaseDocument, CaseSettings
 from planstatus.imports.models import PlanImport
+from planstatus.indicators.models import Indicator, IndicatorValue
 from planstatus.plans.models import Measure, Plan, StatusUpdate
 from planstatus.regions.models import Actor
 from planstatus.reporting.models import ReminderSent, ReportingLink, ReportingRound
@@ -84,6 +85,13 @@ PRIVATE = {
     "api:list_measures",
     "api:get_measure",
     "api:list_measure_history",
+    # Indicators of the draft plan, and the secretariat's forms for them.
+    "indicator_list",
+    "indicator",
+    "indicator_value",
+    "indicator_upload",
+    "indicator_template",
+    "goal",
     # Someone else's API key: the owner's, which nobody else may revoke.
     "api_token_revoke",
 }
@@ -100,6 +108,11 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "round_link": {"pk": "round"},
     "case_download": {"pk": "case"},
     "api_token_revoke": {"pk": "api_token"},
+    "indicator": {"pk": "indicator"},
+    "indicator_value": {"pk": "indicator"},
+    "indicator_upload": {"pk": "indicator"},
+    "indicator_template": {"pk": "indicator"},
+    "goal": {"pk": "goal"},
 }
 
 REFUSED = {403, 404, 405}
@@ -135,6 +148,9 @@ class IsolationTests(BaseTestCase):
             plan=self.draft, title="Hemmeleg runde", deadline=datetime.date(2099, 1, 1)
         )
         self.owner_token, _ = issue_api_token(user=self.owner, name="Eigaren sin nøkkel")
+        self.draft_indicator = Indicator.objects.create(
+            plan=self.draft, name=self.private_text + " (indikator)", unit="%"
+        )
         self.draft_import = PlanImport.objects.create(
             region=self.region,
             filename="hemmeleg.docx",
@@ -177,6 +193,10 @@ class IsolationTests(BaseTestCase):
                     kwargs[key] = self.draft_case.pk
                 if OVERRIDES.get(name, {}).get(key) == "api_token":
                     kwargs[key] = self.owner_token.pk
+                if OVERRIDES.get(name, {}).get(key) == "indicator":
+                    kwargs[key] = self.draft_indicator.pk
+                if OVERRIDES.get(name, {}).get(key) == "goal":
+                    kwargs[key] = self.draft_measure.goal_id
             yield name, reverse(name, kwargs=kwargs)
 
     def check(self, who: str, name: str, url: str, method: str) -> None:
@@ -209,6 +229,7 @@ class IsolationTests(BaseTestCase):
         self.assertFalse(CaseSettings.objects.exists())
         self.assertFalse(ApiToken.objects.filter(revoked_at__isnull=False).exists())
         self.assertEqual(ApiToken.objects.count(), 1)
+        self.assertFalse(IndicatorValue.objects.exists())
 
     def test_anonymous_visitor(self) -> None:
         for name, url in self.urls():
@@ -253,6 +274,8 @@ class IsolationTests(BaseTestCase):
                 ["testdal", "utkast", self.draft_round.pk, self.draft_measure.pk],
             ),
             ("case_page", ["testdal", "utkast"]),
+            ("indicator_value", ["testdal", "utkast", self.draft_indicator.pk]),
+            ("indicator_upload", ["testdal", "utkast", self.draft_indicator.pk]),
         ]
         for name, args in cases:
             response = self.client.post(reverse(name, args=args), {"status": "done", "name": "X"})

@@ -13,6 +13,7 @@ Nothing here knows Django; every text that goes into markup is escaped here.
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -346,3 +347,177 @@ def png_size(chart: BarChart, *, width: int = 640) -> tuple[float, float]:
     """The chart's size in layout units (points in print), to place the PNG at."""
     layout = _layout(chart, float(width))
     return layout.width, layout.height
+
+
+# --- Line charts ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineSeries:
+    """One line: points (x, value) in order of x. x is a year, with the day as a fraction."""
+
+    label: str
+    colour: str  # "#rrggbb"
+    points: tuple[tuple[float, float], ...]
+    dashed: bool = False
+    mark: str = ""  # drawn at every point, so lines differ without their colour
+    width: float = 2.0
+
+
+@dataclass(frozen=True)
+class LineChart:
+    title: str
+    series: tuple[LineSeries, ...]
+    unit: str = ""
+    description: str = ""
+    x_labels: dict[float, str] = field(default_factory=dict)  # the table's column labels
+
+    def __post_init__(self) -> None:
+        for s in self.series:
+            if not _HEX_COLOUR.fullmatch(s.colour):
+                raise ValueError(f"Series «{s.label}» has colour {s.colour!r}; use #rrggbb.")
+
+    def xs(self) -> tuple[float, ...]:
+        return tuple(sorted({x for s in self.series for x, _ in s.points}))
+
+    def label_x(self, x: float) -> str:
+        return self.x_labels.get(x) or _fmt(x)
+
+
+_PLOT_LEFT = 64.0
+_PLOT_TOP = 12.0
+_PLOT_HEIGHT = 220.0
+_AXIS_ROOM = 28.0
+
+
+def format_number(value: float) -> str:
+    """Up to two decimals, Norwegian style: 20 566 and 40,5."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\u00a0").replace(".", ",")
+
+
+def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    if high <= low:
+        high = low + 1
+    raw = (high - low) / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    start = (low // step) * step
+    ticks = []
+    value = start
+    while value <= high + step * 0.001:
+        ticks.append(round(value, 10))
+        value += step
+    if ticks[-1] < high:
+        ticks.append(round(value, 10))
+    return ticks
+
+
+def line_to_svg(chart: LineChart, *, width: int = 640, id_prefix: str = "chart") -> str:
+    """The line chart as an inline SVG element with a <title> and a <desc>."""
+    xs = chart.xs()
+    values = [v for s in chart.series for _, v in s.points]
+    lows = [*values, 0.0] if values and min(values) >= 0 else values
+    ticks = _nice_ticks(min(lows, default=0.0), max(values, default=1.0))
+    low, high = ticks[0], ticks[-1]
+    plot_width = width - _PLOT_LEFT - 16
+    x_low, x_high = (xs[0], xs[-1]) if xs else (0.0, 1.0)
+    if x_high == x_low:
+        x_low, x_high = x_low - 1, x_high + 1
+
+    def px(x: float) -> float:
+        return _PLOT_LEFT + (x - x_low) / (x_high - x_low) * plot_width
+
+    def py(v: float) -> float:
+        return _PLOT_TOP + (high - v) / (high - low) * _PLOT_HEIGHT
+
+    legend_top = _PLOT_TOP + _PLOT_HEIGHT + _AXIS_ROOM
+    height = legend_top + _LEGEND_LINE * len(chart.series) + _MARGIN
+    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'viewBox="0 0 {width} {_fmt(height)}" width="{width}" height="{_fmt(height)}" '
+        f'aria-labelledby="{escape(title_id)} {escape(desc_id)}" font-family="{FONT_FAMILY}">',
+        f'<title id="{escape(title_id)}">{escape(chart.title)}</title>',
+        f'<desc id="{escape(desc_id)}">{escape(describe_lines(chart))}</desc>',
+    ]
+    for tick in ticks:
+        y = py(tick)
+        parts.append(
+            f'<line x1="{_fmt(_PLOT_LEFT)}" y1="{_fmt(y)}" x2="{_fmt(_PLOT_LEFT + plot_width)}" '
+            f'y2="{_fmt(y)}" stroke="#d0d4da" stroke-width="1"/>'
+            f'<text x="{_fmt(_PLOT_LEFT - 6)}" y="{_fmt(y + 4)}" font-size="{_fmt(_SMALL)}" '
+            f'fill="#1d2026" text-anchor="end">{escape(format_number(tick))}</text>'
+        )
+    step = max(1, len(xs) // 8)
+    for x in xs[::step]:
+        parts.append(
+            f'<text x="{_fmt(px(x))}" y="{_fmt(_PLOT_TOP + _PLOT_HEIGHT + 18)}" '
+            f'font-size="{_fmt(_SMALL)}" fill="#1d2026" text-anchor="middle">'
+            f"{escape(chart.label_x(x))}</text>"
+        )
+    for s in chart.series:
+        if not s.points:
+            continue
+        dash = ' stroke-dasharray="6 4"' if s.dashed else ""
+        coordinates = " ".join(f"{_fmt(px(x))},{_fmt(py(v))}" for x, v in s.points)
+        parts.append(
+            f'<polyline points="{coordinates}" fill="none" stroke="{s.colour}" '
+            f'stroke-width="{_fmt(s.width)}"{dash}><title>{escape(s.label)}</title></polyline>'
+        )
+        if s.mark:
+            for x, v in s.points:
+                tip = f"{s.label}, {chart.label_x(x)}: {format_number(v)} {chart.unit}".strip()
+                parts.append(
+                    f'<text x="{_fmt(px(x))}" y="{_fmt(py(v) + 4)}" font-size="{_fmt(_SMALL)}" '
+                    f'fill="{s.colour}" text-anchor="middle" font-weight="bold">'
+                    f"<title>{escape(tip)}</title>{escape(s.mark)}</text>"
+                )
+    for index, s in enumerate(chart.series):
+        y = legend_top + index * _LEGEND_LINE
+        dash = ' stroke-dasharray="6 4"' if s.dashed else ""
+        parts.append(
+            f'<line x1="{_fmt(_MARGIN)}" y1="{_fmt(y + 8)}" x2="{_fmt(_MARGIN + 28)}" '
+            f'y2="{_fmt(y + 8)}" stroke="{s.colour}" stroke-width="{_fmt(s.width)}"{dash}/>'
+            f'<text x="{_fmt(_MARGIN + 36)}" y="{_fmt(y + 12)}" font-size="{_fmt(_SMALL)}" '
+            f'fill="#1d2026">{escape(f"{s.mark} {s.label}".strip())}</text>'
+        )
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def describe_lines(chart: LineChart) -> str:
+    """Every line's values in words, for <desc> and alt texts."""
+    lines = [chart.description] if chart.description else []
+    for s in chart.series:
+        points = ", ".join(f"{chart.label_x(x)}: {format_number(v)}" for x, v in s.points)
+        lines.append(
+            f"{s.label} ({chart.unit}): {points}." if chart.unit else f"{s.label}: {points}."
+        )
+    return " ".join(lines)
+
+
+def line_table_rows(chart: LineChart) -> list[list[str]]:
+    """Header (the periods), then one row per line; "–" where a line has no value."""
+    xs = chart.xs()
+    rows = [["", *(chart.label_x(x) for x in xs)]]
+    for s in chart.series:
+        by_x = dict(s.points)
+        rows.append([s.label, *(format_number(by_x[x]) if x in by_x else "–" for x in xs)])
+    return rows
+
+
+def line_to_table_html(
+    chart: LineChart, *, caption: str = "", css_class: str = "chart-table"
+) -> str:
+    header, *body = line_table_rows(chart)
+    out = [f'<table class="{escape(css_class)}">']
+    if caption:
+        out.append(f"<caption>{escape(caption)}</caption>")
+    cells = "".join(f'<th scope="col">{escape(h)}</th>' for h in header)
+    out.append(f"<thead><tr>{cells}</tr></thead><tbody>")
+    for row in body:
+        numbers = "".join(f'<td class="num">{escape(v)}</td>' for v in row[1:])
+        out.append(f'<tr><th scope="row">{escape(row[0])}</th>{numbers}</tr>')
+    out.append("</tbody></table>")
+    return "".join(out)

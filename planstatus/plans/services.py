@@ -160,8 +160,13 @@ def load_region_data(*, data: Mapping[str, Any]) -> Region:
                     % {"form": form, "first": other.name, "second": actor.name}
                 )
 
+    # Indicators and stated facts live in their own app, which builds on this one.
+    from planstatus.indicators.services import load_indicators, load_stated_facts
+
+    load_stated_facts(region=region, facts=region_data.get("stated_facts") or [])
     for plan_data in data.get("plans", []):
-        _load_plan(region=region, data=plan_data, actors_by_form=actors_by_form)
+        plan = _load_plan(region=region, data=plan_data, actors_by_form=actors_by_form)
+        load_indicators(plan=plan, indicators=plan_data.get("indicators") or [])
     return region
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from planstatus.accounts.roles import can_edit, can_read_internal
 from planstatus.core.forms import posted
+from planstatus.indicators.services import check_region_facts
 from planstatus.plans.access import (
     get_measure_for_editor,
     get_measure_for_user,
@@ -68,7 +69,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def region_detail(request: HttpRequest, region_slug: str) -> HttpResponse:
     region = get_region_for_user(request.user, region_slug)
-    municipalities = region.municipalities.prefetch_related("populations")
+    municipalities = list(region.municipalities.prefetch_related("populations"))
     plans = visible_plans(request.user).filter(region=region)
     return render(
         request,
@@ -77,6 +78,7 @@ def region_detail(request: HttpRequest, region_slug: str) -> HttpResponse:
             "region": region,
             "municipalities": municipalities,
             "plans": plans,
+            "fact_checks": check_region_facts(region, municipalities),
             "is_member": can_read_internal(request.user, region),
             "can_edit": can_edit(request.user, region),
         },

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from planstatus.indicators.models import VALUE_DIGITS, VALUE_PLACES, Indicator, validate_period
+from planstatus.lib import jsonstat, valuetable
+from planstatus.lib.indicators import (
+    CHOOSE_CONTENT,
+    NO_MUNICIPALITY_DIMENSION,
+    NO_REGION_DATA,
+    NO_TIME_DIMENSION,
+    SEVERAL_CATEGORIES,
+    UNKNOWN_CONTENT,
+)
+from planstatus.regions.models import Municipality
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+ACCEPT = ".json,.csv,.xlsx"
+
+# One message per error code of the readers (planstatus/lib); %(detail)s is what was found.
+FILE_ERRORS: dict[str, Any] = {
+    jsonstat.EMPTY: _("The file is empty."),
+    jsonstat.TOO_LARGE: _("The file is too large. The limit is 10 MB."),
+    jsonstat.NOT_JSON: _("The file is not JSON. Save the table from SSB as JSON-stat 2.0."),
+    jsonstat.NOT_DATASET: _("The file is JSON, but not a JSON-stat 2.0 dataset."),
+    jsonstat.MALFORMED: _("The JSON-stat file is damaged or incomplete (%(detail)s)."),
+    jsonstat.NO_DIMENSION: _("The file has no dimension “%(detail)s”."),
+    NO_MUNICIPALITY_DIMENSION: _("The file has no dimension with municipalities (region)."),
+    NO_TIME_DIMENSION: _("The file has no time dimension."),
+    CHOOSE_CONTENT: _("The file holds several contents (%(detail)s). Write which one to read."),
+    UNKNOWN_CONTENT: _("The file has no content with the code “%(detail)s”."),
+    SEVERAL_CATEGORIES: _(
+        "The dimension “%(detail)s” has several categories. Choose one of them at SSB and "
+        "download the table again."
+    ),
+    NO_REGION_DATA: _("The file has no values for this region's municipalities."),
+    valuetable.BAD_SPREADSHEET: _("The spreadsheet is damaged or not an Excel file (.xlsx)."),
+    valuetable.NO_HEADER: _(
+        "The columns “periode” and “verdi” were not found. Start from the template."
+    ),
+    valuetable.BAD_ROW: _(
+        "Row %(row)s: write the period as a year or a date and the value as a number "
+        "(found “%(detail)s”)."
+    ),
+    valuetable.TOO_MANY_ROWS: _("The file has too many rows. The limit is 20 000."),
+    "unknown_municipality": _("Row %(row)s: “%(detail)s” is not a municipality of this region."),
+    "repeated_row": _("The same period and municipality occur more than once."),
+    "region_computed": _(
+        "The region's value of this indicator is computed from its municipalities; "
+        "enter the municipalities' values."
+    ),
+}
+
+
+def file_error_message(error: jsonstat.JsonStatError | valuetable.TableError) -> str:
+    row = getattr(error, "row", 0)
+    template = FILE_ERRORS.get(error.code, FILE_ERRORS[jsonstat.MALFORMED])
+    return str(template) % {"detail": error.detail[:80], "row": row}
+
+
+class ValueForm(forms.Form):
+    period = forms.CharField(
+        label=_("Period"),
+        max_length=10,
+        validators=[validate_period],
+        help_text=_("A year (2024) or a date (2024-01-01)."),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.none(),
+        required=False,
+        empty_label=_("The whole region"),
+    )
+    value = forms.DecimalField(
+        label=_("Value"), max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES
+    )
+    weight = forms.DecimalField(
+        label=_("Weight"),
+        max_digits=VALUE_DIGITS,
+        decimal_places=VALUE_PLACES,
+        required=False,
+        min_value=0,
+    )
+    source_note = forms.CharField(label=_("Source"), max_length=500, required=False)
+    replace = forms.BooleanField(
+        label=_("Replace the value already entered (the earlier one is kept in the history)"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        field = self.fields["municipality"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = indicator.plan.region.municipalities.order_by("number")
+        if indicator.aggregation == Indicator.Aggregation.WEIGHTED_MEAN:
+            self.fields["weight"].help_text = indicator.weight_label
+        else:
+            del self.fields["weight"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.indicator.is_computed and not data.get("municipality") and "value" in data:
+            self.add_error("municipality", str(FILE_ERRORS["region_computed"]))
+        weighted = self.indicator.aggregation == Indicator.Aggregation.WEIGHTED_MEAN
+        if weighted and data.get("municipality") and data.get("weight") is None:
+            self.add_error(
+                "weight",
+                _("A share needs its weight: %(weight)s.")
+                % {"weight": self.indicator.weight_label or _("weight")},
+            )
+        return data
+
+
+class ValueFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "JSON-stat 2.0 from SSB (.json), or the template filled in (.csv or .xlsx). "
+            "At most 10 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+    content = forms.CharField(
+        label=_("Content code (JSON-stat)"),
+        max_length=100,
+        required=False,
+        help_text=_("When the table has several contents (ContentsCode): the one to read."),
+    )
+    weight_content = forms.CharField(
+        label=_("Weight content code (JSON-stat)"),
+        max_length=100,
+        required=False,
+        help_text=_("For a share: the content that holds each municipality's weight."),
+    )
+    source_note = forms.CharField(label=_("Source"), max_length=500, required=False)
+    replace = forms.BooleanField(
+        label=_("Replace values already entered (the earlier ones are kept in the history)"),
+        required=False,
+    )
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        suffix = PurePath(f.name or "").suffix.lower()
+        if suffix not in {".json", ".csv", ".xlsx"}:
+            raise forms.ValidationError(
+                _("Upload a JSON-stat file (.json), a CSV file or an Excel file (.xlsx).")
+            )
+        if f.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(str(FILE_ERRORS[jsonstat.TOO_LARGE]))
+        if f.size == 0:
+            raise forms.ValidationError(str(FILE_ERRORS[jsonstat.EMPTY]))
+        return f

@@ -1,0 +1,529 @@
+"""Indicators: recording values (never overwriting silently), reading files, computing the
+region's series, judging it against the target path, and checking stated region facts."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from planstatus.indicators.models import (
+    VALUE_DIGITS,
+    VALUE_PLACES,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    StatedFact,
+)
+from planstatus.lib import charts
+from planstatus.lib.indicators import (
+    Aggregate,
+    Assessment,
+    Judgement,
+    Method,
+    MunicipalityNumbers,
+    Point,
+    aggregate,
+    assess,
+    extract_region,
+    parse_period,
+    position,
+    relative_difference,
+    target_path,
+)
+from planstatus.lib.jsonstat import MALFORMED, JsonStatError, read_dataset
+from planstatus.lib.valuetable import BAD_ROW, TableError, TableRow
+from planstatus.plans.models import Goal, Plan
+from planstatus.regions.models import Municipality, Region
+
+UNKNOWN_MUNICIPALITY = "unknown_municipality"
+REPEATED_ROW = "repeated_row"
+FACT_TOLERANCE = Decimal("0.02")
+
+REGION_COLOUR = "#1e2b3c"
+TARGET_COLOUR = "#1a7f3c"
+MUNICIPALITY_COLOURS = ("#0062ba", "#c4261d", "#b38600", "#6b3fa0", "#00838f", "#8a4b08")
+MUNICIPALITY_MARKS = ("■", "▲", "◆", "▼", "★", "✚")
+
+
+# --- Recording values -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValueRow:
+    municipality: Municipality | None
+    period: str
+    value: Decimal
+    weight: Decimal | None = None
+    source_note: str = ""
+
+    @property
+    def key(self) -> tuple[int | None, str]:
+        return (self.municipality.pk if self.municipality else None, self.period)
+
+
+@dataclass
+class ValueChanges:
+    new: list[ValueRow] = field(default_factory=list)
+    changed: list[tuple[IndicatorValue, ValueRow]] = field(default_factory=list)
+    unchanged: list[ValueRow] = field(default_factory=list)
+
+
+class ValuesWouldChange(Exception):
+    """Saving would change values already entered, and the person did not say so."""
+
+    def __init__(self, changes: ValueChanges) -> None:
+        super().__init__(f"{len(changes.changed)} values would change")
+        self.changes = changes
+
+
+def compare_values(*, indicator: Indicator, rows: Sequence[ValueRow]) -> ValueChanges:
+    """What saving the rows would do: new values, changed ones (with the old), unchanged."""
+    keys = {r.key for r in rows}
+    if len(keys) != len(rows):
+        raise TableError(REPEATED_ROW)
+    existing = {
+        (v.municipality_id, v.period): v
+        for v in indicator.values.filter(period__in={r.period for r in rows})
+    }
+    changes = ValueChanges()
+    for row in rows:
+        old = existing.get(row.key)
+        if old is None:
+            changes.new.append(row)
+        elif old.value != row.value or old.weight != row.weight:
+            changes.changed.append((old, row))
+        else:
+            changes.unchanged.append(row)
+    return changes
+
+
+@transaction.atomic
+def record_values(
+    *,
+    indicator: Indicator,
+    rows: Sequence[ValueRow],
+    user: User | AnonymousUser,
+    via: str,
+    replace: bool = False,
+) -> ValueChanges:
+    """Save the rows. Changing a value already entered needs `replace=True`; the earlier
+    value stays in the history either way. Raises ValuesWouldChange and saves nothing
+    otherwise."""
+    Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
+    changes = compare_values(indicator=indicator, rows=rows)
+    if changes.changed and not replace:
+        raise ValuesWouldChange(changes)
+    who = user if user.is_authenticated else None
+    for row in changes.new:
+        value = IndicatorValue(
+            indicator=indicator,
+            municipality=row.municipality,
+            period=row.period,
+            value=row.value,
+            weight=row.weight,
+            source_note=row.source_note,
+            entered_via=via,
+            entered_by=who,
+        )
+        value._history_user = who  # type: ignore[attr-defined]
+        value.save()
+    for old, row in changes.changed:
+        old.value, old.weight, old.source_note = row.value, row.weight, row.source_note
+        old.entered_via, old.entered_by = via, who
+        old.entered_at = datetime.datetime.now(tz=datetime.UTC)
+        old._history_user = who  # type: ignore[attr-defined]
+        old.save()
+    return changes
+
+
+# --- Reading files --------------------------------------------------------------------------
+
+_PLACES = Decimal(1).scaleb(-VALUE_PLACES)
+_LIMIT = Decimal(10) ** (VALUE_DIGITS - VALUE_PLACES)
+
+
+def _stored(value: Decimal | None, line: int = 0) -> Decimal | None:
+    """The number as the database keeps it (four decimals), or TableError if it cannot."""
+    if value is None:
+        return None
+    rounded = value.quantize(_PLACES) if abs(value) < _LIMIT else None
+    if rounded is None or abs(rounded) >= _LIMIT:
+        raise TableError(BAD_ROW, f"{value:.6g}", line)
+    return rounded
+
+
+def region_municipalities(region: Region) -> list[Municipality]:
+    return list(region.municipalities.order_by("number"))
+
+
+def _numbers(m: Municipality) -> MunicipalityNumbers:
+    return MunicipalityNumbers(m.number, m.number_2020_2023, m.number_before_2020)
+
+
+def rows_from_table(
+    *, table: Sequence[TableRow], municipalities: Sequence[Municipality]
+) -> list[ValueRow]:
+    """Spreadsheet rows → value rows; a municipality may be given by any of its numbers."""
+    by_number = {n: m for m in municipalities for n in _numbers(m).all_numbers()}
+    rows = []
+    for t in table:
+        municipality = None
+        if t.municipality_number:
+            municipality = by_number.get(t.municipality_number)
+            if municipality is None:
+                raise TableError(UNKNOWN_MUNICIPALITY, t.municipality_number[:10], t.line)
+        value = _stored(t.value, t.line)
+        assert value is not None
+        rows.append(
+            ValueRow(municipality, t.period, value, _stored(t.weight, t.line), t.source_note)
+        )
+    return rows
+
+
+@dataclass
+class JsonStatImport:
+    rows: list[ValueRow]
+    label: str
+    source: str
+    periods: list[str]
+    skipped_periods: list[str]
+    fallbacks: list[tuple[str, str, str]]
+
+
+def rows_from_jsonstat(
+    *,
+    data: bytes,
+    municipalities: Sequence[Municipality],
+    content: str = "",
+    weight_content: str = "",
+    source_note: str = "",
+) -> JsonStatImport:
+    """A JSON-stat dataset filtered to the region's municipalities, one row per value.
+
+    Raises JsonStatError (with a code) when the file cannot be used."""
+    dataset = read_dataset(data)
+    extract = extract_region(
+        dataset,
+        municipalities=[_numbers(m) for m in municipalities],
+        content=content,
+        weight_content=weight_content,
+    )
+    by_number = {m.number: m for m in municipalities}
+    try:
+        values = {key: _stored(v) or Decimal(0) for key, v in extract.values.items()}
+        weights = {key: _stored(v) for key, v in extract.weights.items()}
+    except TableError:
+        raise JsonStatError(MALFORMED, "a value is too large") from None
+    note = source_note or " – ".join(t for t in (dataset.source, dataset.label) if t)
+    rows = [
+        ValueRow(
+            municipality=by_number[number],
+            period=period,
+            value=value,
+            weight=weights.get((number, period)),
+            source_note=note[:500],
+        )
+        for (number, period), value in sorted(values.items(), key=lambda i: i[0][::-1])
+    ]
+    return JsonStatImport(
+        rows=rows,
+        label=dataset.label,
+        source=dataset.source,
+        periods=extract.periods,
+        skipped_periods=extract.skipped_periods,
+        fallbacks=extract.fallbacks,
+    )
+
+
+# --- The series and its status --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegionValue:
+    period: str
+    value: Decimal | None
+    missing: tuple[str, ...] = ()  # municipalities without a value when computed
+
+
+@dataclass
+class IndicatorSummary:
+    indicator: Indicator
+    targets: list[IndicatorTarget]
+    region: list[RegionValue]
+    municipalities: dict[Municipality, dict[str, IndicatorValue]]
+    judgement: Judgement
+    periods: list[str]
+
+    @property
+    def latest(self) -> RegionValue | None:
+        known = [r for r in self.region if r.value is not None]
+        return known[-1] if known else None
+
+
+def _period_key(period: str) -> tuple[int, str]:
+    parsed = parse_period(period)
+    return (parsed[0] if parsed else 0, period)
+
+
+def _x(period: str) -> float:
+    parsed = parse_period(period)
+    assert parsed is not None
+    return position(parsed[0], parsed[1])
+
+
+def summarise(indicator: Indicator, municipalities: Sequence[Municipality]) -> IndicatorSummary:
+    """The region's series (entered or computed), the municipalities' and the status.
+
+    Uses `indicator.values.all()` and `indicator.targets.all()`, so prefetch them."""
+    values = list(indicator.values.all())
+    targets = sorted(indicator.targets.all(), key=lambda t: t.year)
+    periods = sorted({v.period for v in values}, key=_period_key)
+    by_municipality: dict[Municipality, dict[str, IndicatorValue]] = {m: {} for m in municipalities}
+    by_pk = {m.pk: m for m in municipalities}
+    direct: dict[str, Decimal] = {}
+    for v in values:
+        if v.municipality_id is None:
+            direct[v.period] = v.value
+        elif v.municipality_id in by_pk:
+            by_municipality[by_pk[v.municipality_id]][v.period] = v
+    region: list[RegionValue] = []
+    for period in periods:
+        if not indicator.is_computed:
+            if period in direct:
+                region.append(RegionValue(period, direct[period]))
+            continue
+        result = _computed(indicator, period, municipalities, by_municipality)
+        region.append(RegionValue(period, result.value, result.missing))
+    baseline = (
+        Point(float(indicator.baseline_year), indicator.baseline_value)
+        if indicator.baseline_value is not None and indicator.baseline_year
+        else None
+    )
+    judgement = assess(
+        series=[Point(_x(r.period), r.value) for r in region if r.value is not None],
+        baseline=baseline,
+        targets=[Point(float(t.year), t.value) for t in targets],
+        higher_is_better=indicator.higher_is_better,
+    )
+    return IndicatorSummary(indicator, targets, region, by_municipality, judgement, periods)
+
+
+def _computed(
+    indicator: Indicator,
+    period: str,
+    municipalities: Sequence[Municipality],
+    by_municipality: dict[Municipality, dict[str, IndicatorValue]],
+) -> Aggregate:
+    values, weights = {}, {}
+    for m in municipalities:
+        v = by_municipality[m].get(period)
+        if v is not None:
+            values[m.name] = v.value
+            if v.weight is not None:
+                weights[m.name] = v.weight
+    method = (
+        Method.SUM if indicator.aggregation == Indicator.Aggregation.SUM else Method.WEIGHTED_MEAN
+    )
+    return aggregate(
+        values, members=[m.name for m in municipalities], method=method, weights=weights
+    )
+
+
+def plan_indicator_summaries(plan: Plan) -> list[IndicatorSummary]:
+    """Every indicator of the plan with its status, in four queries."""
+    municipalities = region_municipalities(plan.region)
+    indicators = plan.indicators.prefetch_related("targets", "values")
+    return [summarise(i, municipalities) for i in indicators]
+
+
+def goal_indicator_summaries(goal: Goal, plan: Plan) -> list[IndicatorSummary]:
+    municipalities = region_municipalities(plan.region)
+    indicators = list(goal.indicators.filter(plan=plan).prefetch_related("targets", "values"))
+    for i in indicators:
+        i.plan = plan
+    return [summarise(i, municipalities) for i in indicators]
+
+
+def assessment_label(assessment: Assessment) -> str:
+    return {
+        Assessment.REACHED: _("reached"),
+        Assessment.ON_TRACK: _("on track"),
+        Assessment.BEHIND: _("behind"),
+        Assessment.UNKNOWN: _("not enough data"),
+    }[assessment]
+
+
+def assessment_symbol(assessment: Assessment) -> str:
+    return {
+        Assessment.REACHED: "✓",
+        Assessment.ON_TRACK: "↗",
+        Assessment.BEHIND: "!",
+        Assessment.UNKNOWN: "?",
+    }[assessment]
+
+
+def indicator_chart(summary: IndicatorSummary, *, with_municipalities: bool) -> charts.LineChart:
+    """The region's series, the target path and, if asked for, every municipality."""
+    indicator = summary.indicator
+    labels: dict[float, str] = {}
+    region_points = []
+    for r in summary.region:
+        if r.value is not None:
+            labels[_x(r.period)] = r.period
+            region_points.append((_x(r.period), float(r.value)))
+    series = [
+        charts.LineSeries(
+            _("%(region)s (region)") % {"region": indicator.plan.region.name},
+            REGION_COLOUR,
+            tuple(region_points),
+            mark="●",
+            width=3.0,
+        )
+    ]
+    first = Point(region_points[0][0], Decimal(str(region_points[0][1]))) if region_points else None
+    baseline = (
+        Point(float(indicator.baseline_year), indicator.baseline_value)
+        if indicator.baseline_value is not None and indicator.baseline_year
+        else first
+    )
+    path = target_path(baseline, [Point(float(t.year), t.value) for t in summary.targets])
+    if summary.targets:
+        for p in path:
+            labels.setdefault(p.x, str(int(p.x)) if p.x.is_integer() else str(p.x))
+        series.append(
+            charts.LineSeries(
+                _("Target path"),
+                TARGET_COLOUR,
+                tuple((p.x, float(p.value)) for p in path),
+                dashed=True,
+                mark="◎",
+            )
+        )
+    if with_municipalities:
+        for index, (m, by_period) in enumerate(summary.municipalities.items()):
+            points = tuple(
+                (_x(p), float(v.value))
+                for p, v in sorted(by_period.items(), key=lambda i: _period_key(i[0]))
+            )
+            for period in by_period:
+                labels.setdefault(_x(period), period)
+            series.append(
+                charts.LineSeries(
+                    m.name,
+                    MUNICIPALITY_COLOURS[index % len(MUNICIPALITY_COLOURS)],
+                    points,
+                    mark=MUNICIPALITY_MARKS[index % len(MUNICIPALITY_MARKS)],
+                    width=1.5,
+                )
+            )
+    return charts.LineChart(
+        title=indicator.name,
+        series=tuple(series),
+        unit=indicator.unit,
+        description=str(indicator.definition)[:300],
+        x_labels=labels,
+    )
+
+
+# --- Stated facts against the municipalities ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FactCheck:
+    fact: StatedFact
+    computed: Decimal | None
+    computed_note: str
+    difference: Decimal | None  # relative, 0.078 = 7.8 %
+
+    @property
+    def flagged(self) -> bool:
+        return self.difference is not None and self.difference > FACT_TOLERANCE
+
+    @property
+    def difference_percent(self) -> Decimal | None:
+        return None if self.difference is None else (self.difference * 100).quantize(Decimal("0.1"))
+
+
+def check_region_facts(region: Region, municipalities: Iterable[Municipality]) -> list[FactCheck]:
+    """Each stated figure beside the sum of the municipalities, where that can be computed.
+
+    Area: the sum of the areas. Population: the sum for the stated date, only when every
+    municipality has a figure for that date; figures from other dates are not added up
+    as if they were one."""
+    municipalities = list(municipalities)  # with populations prefetched
+    checks = []
+    for fact in region.stated_facts.all():
+        computed: Decimal | None = None
+        note = ""
+        if fact.kind == StatedFact.Kind.AREA:
+            areas = [m.area_km2 for m in municipalities]
+            if areas and all(a is not None for a in areas):
+                computed = sum((a for a in areas if a is not None), Decimal(0))
+                note = _("sum of the municipalities' areas")
+            else:
+                note = _("some municipality has no area")
+        else:
+            counts = [
+                next((p.count for p in m.populations.all() if p.date == fact.date), None)
+                for m in municipalities
+            ]
+            if counts and all(c is not None for c in counts):
+                computed = Decimal(sum(c for c in counts if c is not None))
+                note = _("sum of the municipalities' populations on the same date")
+            else:
+                note = _(
+                    "the municipalities' populations for that date are not all known, "
+                    "so nothing is compared"
+                )
+        difference = relative_difference(fact.value, computed) if computed is not None else None
+        checks.append(FactCheck(fact, computed, note, difference))
+    return checks
+
+
+def load_stated_facts(*, region: Region, facts: Iterable[dict[str, Any]]) -> None:
+    for f in facts:
+        StatedFact.objects.create(
+            region=region,
+            kind=f["kind"],
+            value=Decimal(str(f["value"])),
+            date=datetime.date.fromisoformat(str(f["date"])) if f.get("date") else None,
+            source=f.get("source") or "",
+        )
+
+
+def load_indicators(*, plan: Plan, indicators: Iterable[dict[str, Any]]) -> None:
+    """Indicators from curated data, linked to goals and measures by code."""
+    goals = {g.code: g for g in plan.goals.all()}
+    measures = {m.code: m for m in plan.measures()}
+    for order, data in enumerate(indicators):
+        indicator = Indicator.objects.create(
+            plan=plan,
+            name=data["name"],
+            unit=data.get("unit", ""),
+            direction=data.get("direction", Indicator.Direction.HIGHER),
+            aggregation=data.get("aggregation", Indicator.Aggregation.DIRECT),
+            weight_label=data.get("weight_label", ""),
+            baseline_value=(
+                Decimal(str(data["baseline_value"])) if "baseline_value" in data else None
+            ),
+            baseline_year=data.get("baseline_year"),
+            source=data.get("source", ""),
+            definition=data.get("definition", ""),
+            order=order,
+        )
+        indicator.goals.set([goals[c] for c in data.get("goals", [])])
+        indicator.measures.set([measures[c] for c in data.get("measures", [])])
+        for target in data.get("targets", []):
+            IndicatorTarget.objects.create(
+                indicator=indicator,
+                year=int(target["year"]),
+                value=Decimal(str(target["value"])),
+                note=target.get("note", ""),
+            )
