@@ -18,12 +18,22 @@ from django.urls import reverse
 
 from planstatus.plans.models import Measure, Plan
 from planstatus.regions.models import Actor
-from planstatus.reporting.rounds import open_round
+from planstatus.reporting.rounds import OpenedRound, open_round
 from tests.browser import BrowserTestCase
 from tests.test_browser import seed_with_secretariat
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def open_december_round(plan: Plan, base_url: str) -> OpenedRound:
+    return open_round(
+        plan=plan,
+        title="Status desember",
+        deadline=datetime.date.today() + datetime.timedelta(days=14),
+        user=None,
+        base_url=base_url,
+    )
 
 
 @pytest.mark.browser
@@ -84,13 +94,7 @@ class AccessibilityTests(BrowserTestCase):
         )
 
     def test_secretariat_pages(self) -> None:
-        opened = open_round(
-            plan=self.plan,
-            title="Status desember",
-            deadline=datetime.date.today() + datetime.timedelta(days=14),
-            user=None,
-            base_url=self.live_server_url,
-        )
+        opened = open_december_round(self.plan, self.live_server_url)
         token = opened.links[0].token
         self.log_in()
         measure = Measure.objects.filter(focus_area__plan=self.plan).first()
@@ -110,13 +114,7 @@ class AccessibilityTests(BrowserTestCase):
         )
 
     def test_actor_reporting_page_on_a_phone(self) -> None:
-        opened = open_round(
-            plan=self.plan,
-            title="Status desember",
-            deadline=datetime.date.today() + datetime.timedelta(days=14),
-            user=None,
-            base_url=self.live_server_url,
-        )
+        opened = open_december_round(self.plan, self.live_server_url)
         self.page.set_viewport_size({"width": 375, "height": 812})
         self.assert_accessible(reverse("actor_page", args=[opened.links[0].token]))
         del mail.outbox[:]
@@ -141,13 +139,7 @@ class KeyboardAndZoomTests(BrowserTestCase):
         self.plan = Plan.objects.get(region__slug="hallingdal", slug="regionplan")
 
     def test_an_actor_reports_with_the_keyboard_alone(self) -> None:
-        opened = open_round(
-            plan=self.plan,
-            title="Status desember",
-            deadline=datetime.date.today() + datetime.timedelta(days=14),
-            user=None,
-            base_url=self.live_server_url,
-        )
+        opened = open_december_round(self.plan, self.live_server_url)
         entry = opened.links[0]
         page = self.page
         page.goto(self.live_server_url + reverse("actor_page", args=[entry.token]))
@@ -194,13 +186,7 @@ class KeyboardAndZoomTests(BrowserTestCase):
         self.screenshot("plan-page-200-percent")
 
     def test_phone_tap_targets_are_at_least_24_pixels(self) -> None:
-        opened = open_round(
-            plan=self.plan,
-            title="Status desember",
-            deadline=datetime.date.today() + datetime.timedelta(days=14),
-            user=None,
-            base_url=self.live_server_url,
-        )
+        opened = open_december_round(self.plan, self.live_server_url)
         self.page.set_viewport_size({"width": 375, "height": 812})
         for url in ["/hallingdal/regionplan/", reverse("actor_page", args=[opened.links[0].token])]:
             self.page.goto(self.live_server_url + url)
