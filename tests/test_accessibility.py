@@ -244,7 +244,10 @@ class ImportReviewKeyboardTests(BrowserTestCase):
             page.keyboard.press("Enter")  # implicit submission: «Ta vare på endringane»
         warnings = " ".join(page.locator("#warnings-heading + ul li").all_inner_texts())
         self.assertNotIn("5.4.1", warnings)
-        tab_to("el.tagName === 'BUTTON' && el.name === 'confirm'")
+        # The link at the top leads past the table to the save buttons.
+        tab_to("el.tagName === 'A' && el.getAttribute('href') === '#review-actions'")
+        page.keyboard.press("Enter")
+        tab_to("el.tagName === 'BUTTON' && el.name === 'confirm'", limit=3)
         page.keyboard.press("Enter")
         page.wait_for_url(re.compile(r".*/hallingdal/[a-z0-9-]+/(#.*)?$"))
         self.assertEqual(page.locator("[data-testid=measure-row]").count(), 68)
