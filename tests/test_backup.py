@@ -39,16 +39,23 @@ close_round(round=round, user=None)
 """
 
 
-def planstatus(
-    *args: str, data_dir: str, database_url: str = ""
-) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PLANSTATUS_DATA_DIR": data_dir, "PYTHONPATH": str(ROOT)}
+def installation_env(data_dir: str, database_url: str = "", **extra: str) -> dict[str, str]:
+    """The environment of a process that runs our code on its own installation: its data
+    folder, and the given database or else SQLite in that folder (never the suite's)."""
+    env = {**os.environ, "PLANSTATUS_DATA_DIR": data_dir, "PYTHONPATH": str(ROOT), **extra}
+    env["DJANGO_SETTINGS_MODULE"] = "planstatus.settings"
     env.pop("DATABASE_URL", None)
     if database_url:
         env["DATABASE_URL"] = database_url
+    return env
+
+
+def planstatus(
+    *args: str, data_dir: str, database_url: str = ""
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "planstatus.cli", *args],
-        env=env,
+        env=installation_env(data_dir, database_url),
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -3,7 +3,6 @@ SIGKILL half-way through leaves the database exactly as before, on SQLite and Po
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -12,7 +11,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.test_backup import PG_URL, ROOT, empty_postgres_database, ok, planstatus
+from tests.test_backup import (
+    PG_URL,
+    ROOT,
+    empty_postgres_database,
+    installation_env,
+    ok,
+    planstatus,
+)
 
 SEED_TEXT = ROOT / "tests" / "fixtures" / "text" / "hallingdal-sak-16-25.txt"
 
@@ -82,14 +88,10 @@ def installation() -> Iterator[tuple[str, str]]:
 
 
 def start(script: str, folder: str, url: str, *args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "PLANSTATUS_DATA_DIR": folder, "PYTHONPATH": str(ROOT)}
-    env["DJANGO_SETTINGS_MODULE"] = "planstatus.settings"
-    env.pop("DATABASE_URL", None)
-    if url:
-        env["DATABASE_URL"] = url
+    """Run a Python script on an installation of its own, in the background."""
     return subprocess.Popen(
         [sys.executable, "-c", script, *args],
-        env=env,
+        env=installation_env(folder, url),
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -13,7 +13,7 @@ import time
 import urllib.error
 import urllib.request
 
-from tests.test_backup import ROOT
+from tests.test_backup import ROOT, installation_env
 from tests.test_faults import empty_installation_database
 
 
@@ -34,19 +34,15 @@ def get(url: str) -> tuple[int, dict[str, str], bytes]:
 def test_production_server_serves_pages_and_cached_static_files() -> None:
     port = free_port()
     with empty_installation_database() as (folder, url):
-        env = {
-            **os.environ,
-            "PLANSTATUS_DATA_DIR": folder,
-            "PYTHONPATH": str(ROOT),
-            "PLANSTATUS_DEBUG": "false",
-            "PLANSTATUS_SECRET_KEY": "test-" + "x" * 60,
-            "PLANSTATUS_ALLOWED_HOSTS": "127.0.0.1",
-            "PLANSTATUS_SSL_REDIRECT": "false",
-            "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
-        }
-        env.pop("DATABASE_URL", None)
-        if url:
-            env["DATABASE_URL"] = url
+        env = installation_env(
+            folder,
+            url,
+            PLANSTATUS_DEBUG="false",
+            PLANSTATUS_SECRET_KEY="test-" + "x" * 60,
+            PLANSTATUS_ALLOWED_HOSTS="127.0.0.1",
+            PLANSTATUS_SSL_REDIRECT="false",
+            PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
+        )
         server = subprocess.Popen(
             [
                 sys.executable,

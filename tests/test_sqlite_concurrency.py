@@ -6,14 +6,14 @@ real SQLite file, at the same time. Every update must be there afterwards.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 from django.db import connection
+
+from tests.test_faults import start
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 4
@@ -50,18 +50,7 @@ for i in range(int(sys.argv[2])):
 
 
 def run(script: str, data_dir: str, *args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "PLANSTATUS_DATA_DIR": data_dir, "PYTHONPATH": str(ROOT)}
-    env.pop("DATABASE_URL", None)
-    code = "import django; django.setup()\n" + script
-    env["DJANGO_SETTINGS_MODULE"] = "planstatus.settings"
-    return subprocess.Popen(
-        [sys.executable, "-c", code, *args],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return start("import django; django.setup()\n" + script, data_dir, "", *args)
 
 
 def wait(process: subprocess.Popen[str]) -> None:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from planstatus.accounts.roles import AnyUser, can_edit, can_read_internal
+from planstatus.accounts.roles import can_edit
 from planstatus.cases.forms import NOW, CaseForm
 from planstatus.cases.models import CaseDocument
 from planstatus.cases.services import (
@@ -23,23 +23,15 @@ from planstatus.cases.services import (
     generate_case,
 )
 from planstatus.core.forms import posted
-from planstatus.plans.access import get_plan_for_user
+from planstatus.plans.access import get_plan_for_member
 from planstatus.plans.models import Plan
 from planstatus.reporting.models import ReportingRound
-
-
-def _plan_for_member(user: AnyUser, region_slug: str, plan_slug: str) -> Plan:
-    """The plan, for members of its region: cases are the secretariat's working papers."""
-    plan = get_plan_for_user(user, region_slug, plan_slug)
-    if not can_read_internal(user, plan.region):
-        raise Http404
-    return plan
 
 
 @login_required
 def case_page(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpResponse:
     """The archive of the plan's cases; for the secretariat also the form that makes one."""
-    plan = _plan_for_member(request.user, region_slug, plan_slug)
+    plan = get_plan_for_member(request.user, region_slug, plan_slug)
     editor = can_edit(request.user, plan.region)
     if request.method == "POST" and not editor:
         raise PermissionDenied
@@ -85,7 +77,7 @@ def case_page(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRes
 @login_required
 def case_print(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpResponse:
     """The case as a print-friendly page (`?round=<id>` or `now`), with the saved fields."""
-    plan = _plan_for_member(request.user, region_slug, plan_slug)
+    plan = get_plan_for_member(request.user, region_slug, plan_slug)
     round = _round_from(plan, request.GET.get("round", NOW))
     content = build_case_content(plan=plan, round=round, details=case_details_for(plan))
     context = case_context(content, standalone=False)
@@ -106,7 +98,7 @@ def _round_from(plan: Plan, value: str) -> ReportingRound | None:
 @login_required
 def case_download(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
     """An archived case, byte for byte as it was made."""
-    plan = _plan_for_member(request.user, region_slug, plan_slug)
+    plan = get_plan_for_member(request.user, region_slug, plan_slug)
     document = get_object_or_404(CaseDocument, plan=plan, pk=pk)
     response = HttpResponse(bytes(document.data), content_type=document.content_type)
     disposition = content_disposition_header(as_attachment=True, filename=document.filename)

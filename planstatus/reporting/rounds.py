@@ -446,9 +446,8 @@ def set_status(
     progress and reminders see it. Either way a newer update than the one the person saw
     raises StatusConflict, and nothing is saved.
     """
-    plan_id = Measure.objects.filter(pk=measure.pk).values_list("focus_area__plan_id", flat=True)
     open_round = ReportingRound.objects.filter(
-        plan_id__in=plan_id, state=ReportingRound.State.OPEN
+        plan__focus_areas__measures=measure, state=ReportingRound.State.OPEN
     ).first()
     if open_round is not None:
         return record_round_status(

@@ -180,8 +180,8 @@ def _save_report(
     detail: str = "",
 ) -> HttpResponse:
     """Validate and save one measure's report; answer with its fragment or a redirect."""
-    [report] = measure_reports(round=round, measure_ids=[measure.pk])
-    form = _report_form(report, request.POST)
+    # Bound to the post, the form needs no initial values, so nothing is read before saving.
+    form = ReportForm(request.POST, prefix=f"m{measure.pk}")
     conflict: StatusConflict | None = None
     error = ""
     saved = False
