@@ -176,3 +176,21 @@ def test_line_chart_with_one_point_or_none() -> None:
     assert "<svg" in line_to_svg(LineChart(title="x", series=()))
     one = LineChart(title="x", series=(LineSeries("a", "#000000", ((2024.0, 5.0),)),))
     assert "<polyline" in line_to_svg(one)
+
+
+def test_line_chart_as_png_has_the_svgs_size_and_draws_the_lines() -> None:
+    from planstatus.lib.charts import LineChart, LineSeries, line_png_size, line_to_png
+
+    chart = LineChart(
+        title="Folketal",
+        series=(
+            LineSeries("Hallingdal", "#1e2b3c", ((2015.0, 20566.0), (2024.0, 21000.0)), mark="●"),
+            LineSeries("Målbane", "#1a7f3c", ((2015.0, 20566.0), (2030.0, 22000.0)), dashed=True),
+        ),
+    )
+    image = Image.open(io.BytesIO(line_to_png(chart, width=640, scale=2)))
+    width, height = line_png_size(chart, width=640)
+    assert image.size == (round(width * 2), round(height * 2))
+    colours = {colour for _, colour in image.getcolors(maxcolors=100_000) or []}
+    # The region's line and the dashed target path are both drawn, not only the axes.
+    assert (0x1E, 0x2B, 0x3C) in colours and (0x1A, 0x7F, 0x3C) in colours

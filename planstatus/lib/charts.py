@@ -1,18 +1,21 @@
-"""Bar charts drawn on the server: SVG for web pages and PDFs, PNG for Word, a table for all.
+"""Charts drawn on the server: SVG for web pages and PDFs, PNG for Word, a table for all.
 
-A chart is categories × series of counts: one horizontal bar per category, split into one
-segment per series (stacked) or one thin bar per series (grouped). Every series has a
+A bar chart is categories × series of counts: one horizontal bar per category, split into one
+segment per series (stacked) or one thin bar per series (grouped). A line chart is series of
+(year, value) points, used for indicators with their target path. Every series has a
 colour, a label and optionally a mark (a symbol such as ✓), and every segment wide enough
 carries its number, so a chart printed in black and white can still be read; the table
 alternative says everything the picture says.
 
-SVG and PNG share one layout, computed here in abstract units, so both look the same.
+SVG and PNG share one layout per kind of chart, computed here in abstract units, so both
+look the same.
 Nothing here knows Django; every text that goes into markup is escaped here.
 """
 
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import re
 from collections.abc import Iterator
@@ -413,8 +416,32 @@ def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return ticks
 
 
-def line_to_svg(chart: LineChart, *, width: int = 640, id_prefix: str = "chart") -> str:
-    """The line chart as an inline SVG element with a <title> and a <desc>."""
+@dataclass(frozen=True)
+class _Polyline:
+    points: tuple[tuple[float, float], ...]
+    colour: str
+    width: float
+    dashed: bool = False
+    tooltip: str = ""
+
+
+@dataclass(frozen=True)
+class _Mark:
+    text: _Text
+    tooltip: str
+
+
+@dataclass
+class _LineLayout:
+    width: float
+    height: float
+    lines: list[_Polyline] = field(default_factory=list)  # grid, series and legend swatches
+    texts: list[_Text] = field(default_factory=list)
+    marks: list[_Mark] = field(default_factory=list)  # the symbol at each point of a series
+
+
+def _line_layout(chart: LineChart, width: float) -> _LineLayout:
+    """Where everything of a line chart goes, in the same units as the bar charts."""
     xs = chart.xs()
     values = [v for s in chart.series for _, v in s.points]
     lows = [*values, 0.0] if values and min(values) >= 0 else values
@@ -432,58 +459,132 @@ def line_to_svg(chart: LineChart, *, width: int = 640, id_prefix: str = "chart")
         return _PLOT_TOP + (high - v) / (high - low) * _PLOT_HEIGHT
 
     legend_top = _PLOT_TOP + _PLOT_HEIGHT + _AXIS_ROOM
-    height = legend_top + _LEGEND_LINE * len(chart.series) + _MARGIN
-    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="0 0 {width} {_fmt(height)}" width="{width}" height="{_fmt(height)}" '
-        f'aria-labelledby="{escape(title_id)} {escape(desc_id)}" font-family="{FONT_FAMILY}">',
-        f'<title id="{escape(title_id)}">{escape(chart.title)}</title>',
-        f'<desc id="{escape(desc_id)}">{escape(describe_lines(chart))}</desc>',
-    ]
+    layout = _LineLayout(width, legend_top + _LEGEND_LINE * len(chart.series) + _MARGIN)
     for tick in ticks:
         y = py(tick)
-        parts.append(
-            f'<line x1="{_fmt(_PLOT_LEFT)}" y1="{_fmt(y)}" x2="{_fmt(_PLOT_LEFT + plot_width)}" '
-            f'y2="{_fmt(y)}" stroke="#d0d4da" stroke-width="1"/>'
-            f'<text x="{_fmt(_PLOT_LEFT - 6)}" y="{_fmt(y + 4)}" font-size="{_fmt(_SMALL)}" '
-            f'fill="#1d2026" text-anchor="end">{escape(format_number(tick))}</text>'
+        layout.lines.append(
+            _Polyline(((_PLOT_LEFT, y), (_PLOT_LEFT + plot_width, y)), "#d0d4da", 1)
+        )
+        layout.texts.append(
+            _Text(_PLOT_LEFT - 6, y + 4, format_number(tick), size=_SMALL, anchor="end")
         )
     step = max(1, len(xs) // 8)
     for x in xs[::step]:
-        parts.append(
-            f'<text x="{_fmt(px(x))}" y="{_fmt(_PLOT_TOP + _PLOT_HEIGHT + 18)}" '
-            f'font-size="{_fmt(_SMALL)}" fill="#1d2026" text-anchor="middle">'
-            f"{escape(chart.label_x(x))}</text>"
+        layout.texts.append(
+            _Text(px(x), _PLOT_TOP + _PLOT_HEIGHT + 18, chart.label_x(x), _SMALL, anchor="middle")
         )
     for s in chart.series:
         if not s.points:
             continue
-        dash = ' stroke-dasharray="6 4"' if s.dashed else ""
-        coordinates = " ".join(f"{_fmt(px(x))},{_fmt(py(v))}" for x, v in s.points)
-        parts.append(
-            f'<polyline points="{coordinates}" fill="none" stroke="{s.colour}" '
-            f'stroke-width="{_fmt(s.width)}"{dash}><title>{escape(s.label)}</title></polyline>'
-        )
+        points = tuple((px(x), py(v)) for x, v in s.points)
+        layout.lines.append(_Polyline(points, s.colour, s.width, s.dashed, s.label))
         if s.mark:
             for x, v in s.points:
                 tip = f"{s.label}, {chart.label_x(x)}: {format_number(v)} {chart.unit}".strip()
-                parts.append(
-                    f'<text x="{_fmt(px(x))}" y="{_fmt(py(v) + 4)}" font-size="{_fmt(_SMALL)}" '
-                    f'fill="{s.colour}" text-anchor="middle" font-weight="bold">'
-                    f"<title>{escape(tip)}</title>{escape(s.mark)}</text>"
-                )
+                mark = _Text(px(x), py(v) + 4, s.mark, _SMALL, s.colour, "middle", bold=True)
+                layout.marks.append(_Mark(mark, tip))
     for index, s in enumerate(chart.series):
         y = legend_top + index * _LEGEND_LINE
-        dash = ' stroke-dasharray="6 4"' if s.dashed else ""
+        swatch = ((_MARGIN, y + 8), (_MARGIN + 28, y + 8))
+        layout.lines.append(_Polyline(swatch, s.colour, s.width, s.dashed))
+        layout.texts.append(_Text(_MARGIN + 36, y + 12, f"{s.mark} {s.label}".strip(), _SMALL))
+    return layout
+
+
+def line_to_svg(chart: LineChart, *, width: int = 640, id_prefix: str = "chart") -> str:
+    """The line chart as an inline SVG element with a <title> and a <desc>."""
+    layout = _line_layout(chart, float(width))
+    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'viewBox="0 0 {width} {_fmt(layout.height)}" width="{width}" '
+        f'height="{_fmt(layout.height)}" '
+        f'aria-labelledby="{escape(title_id)} {escape(desc_id)}" font-family="{FONT_FAMILY}">',
+        f'<title id="{escape(title_id)}">{escape(chart.title)}</title>',
+        f'<desc id="{escape(desc_id)}">{escape(describe_lines(chart))}</desc>',
+    ]
+    for line in layout.lines:
+        dash = ' stroke-dasharray="6 4"' if line.dashed else ""
+        if not line.tooltip:  # grid lines and legend swatches
+            (x1, y1), (x2, y2) = line.points
+            parts.append(
+                f'<line x1="{_fmt(x1)}" y1="{_fmt(y1)}" x2="{_fmt(x2)}" y2="{_fmt(y2)}" '
+                f'stroke="{line.colour}" stroke-width="{_fmt(line.width)}"{dash}/>'
+            )
+            continue
+        coordinates = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in line.points)
+        tooltip = f"<title>{escape(line.tooltip)}</title>" if line.tooltip else ""
         parts.append(
-            f'<line x1="{_fmt(_MARGIN)}" y1="{_fmt(y + 8)}" x2="{_fmt(_MARGIN + 28)}" '
-            f'y2="{_fmt(y + 8)}" stroke="{s.colour}" stroke-width="{_fmt(s.width)}"{dash}/>'
-            f'<text x="{_fmt(_MARGIN + 36)}" y="{_fmt(y + 12)}" font-size="{_fmt(_SMALL)}" '
-            f'fill="#1d2026">{escape(f"{s.mark} {s.label}".strip())}</text>'
+            f'<polyline points="{coordinates}" fill="none" stroke="{line.colour}" '
+            f'stroke-width="{_fmt(line.width)}"{dash}>{tooltip}</polyline>'
         )
+    for t in layout.texts:
+        parts.append(_svg_text(t))
+    for mark in layout.marks:
+        parts.append(_svg_text(mark.text, tooltip=mark.tooltip))
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def _svg_text(t: _Text, *, tooltip: str = "") -> str:
+    weight = ' font-weight="bold"' if t.bold else ""
+    title = f"<title>{escape(tooltip)}</title>" if tooltip else ""
+    return (
+        f'<text x="{_fmt(t.x)}" y="{_fmt(t.y)}" font-size="{_fmt(t.size)}" fill="{t.colour}" '
+        f'text-anchor="{t.anchor}"{weight}>{title}{escape(t.text)}</text>'
+    )
+
+
+def line_to_png(chart: LineChart, *, width: int = 640, scale: float = 2.5) -> bytes:
+    """The line chart as PNG bytes, for Word: the same layout as the SVG."""
+    layout = _line_layout(chart, float(width))
+    image = Image.new("RGB", (round(layout.width * scale), round(layout.height * scale)), "#fff")
+    draw = ImageDraw.Draw(image)
+    for line in layout.lines:
+        points = [(x * scale, y * scale) for x, y in line.points]
+        pixels = max(1, round(line.width * scale))
+        if line.dashed:
+            for dash in _dashes(points, on=6 * scale, off=4 * scale):
+                draw.line(dash, fill=line.colour, width=pixels)
+        else:
+            draw.line(points, fill=line.colour, width=pixels, joint="curve")
+    anchors = {"start": "ls", "middle": "ms", "end": "rs"}
+    for t in [*layout.texts, *(m.text for m in layout.marks)]:
+        font = _font(round(t.size * scale), t.bold)
+        draw.text(
+            (t.x * scale, t.y * scale), t.text, fill=t.colour, font=font, anchor=anchors[t.anchor]
+        )
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def line_png_size(chart: LineChart, *, width: int = 640) -> tuple[float, float]:
+    layout = _line_layout(chart, float(width))
+    return layout.width, layout.height
+
+
+def _dashes(
+    points: list[tuple[float, float]], *, on: float, off: float
+) -> Iterator[list[tuple[float, float]]]:
+    """The pieces of a dashed polyline, as PIL draws no dashes itself."""
+    drawing, left = True, on
+    for (x1, y1), (x2, y2) in itertools.pairwise(points):
+        length = math.hypot(x2 - x1, y2 - y1)
+        done = 0.0
+        while done < length:
+            step = min(left, length - done)
+            a, b = done / length, (done + step) / length
+            if drawing:
+                yield [
+                    (x1 + (x2 - x1) * a, y1 + (y2 - y1) * a),
+                    (x1 + (x2 - x1) * b, y1 + (y2 - y1) * b),
+                ]
+            done += step
+            left -= step
+            if left <= 1e-9:
+                drawing = not drawing
+                left = on if drawing else off
 
 
 def describe_lines(chart: LineChart) -> str:
