@@ -12,7 +12,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
 
-from planstatus.indicators.models import Indicator, IndicatorTarget, IndicatorValue, StatedFact
+from planstatus.indicators.models import (
+    Indicator,
+    IndicatorGoal,
+    IndicatorTarget,
+    IndicatorValue,
+    StatedFact,
+)
 from planstatus.indicators.services import (
     ValueRow,
     ValuesWouldChange,
@@ -399,3 +405,103 @@ class HallingdalIndicatorTests(TestCase):
         self.assertContains(response, "1.4.3")
         plan_page = self.client.get(reverse("plan", args=["hallingdal", "regionplan"]))
         self.assertContains(plan_page, reverse("goal", args=["hallingdal", "regionplan", goal.pk]))
+
+
+class IndicatorFormTests(IndicatorTestCase):
+    def form(self, **changes: object) -> dict[str, object]:
+        data: dict[str, object] = {
+            "name": "Studieplassar i Testdal",
+            "unit": "plassar",
+            "direction": "higher",
+            "aggregation": "sum",
+            "weight_label": "",
+            "baseline_value": "300",
+            "baseline_year": "2020",
+            "source": "Fagskulen",
+            "definition": "Plassar på fagskule- og høgskulenivå.",
+            "goals": [self.measure.goal_id],
+            "measure_codes": self.measure.code,
+            "targets_text": "2027; 450; halvvegs\n2030; 600",
+        }
+        data.update(changes)
+        return data
+
+    def test_secretariat_creates_an_indicator_with_targets_and_links(self) -> None:
+        self.client.force_login(self.owner)
+        create = reverse("indicator_create", args=["testdal", "regionplan"])
+        self.assertContains(self.client.get(create), 'name="targets_text"')
+        response = self.client.post(create, self.form(name="Nye studieplassar"))
+        indicator = Indicator.objects.get(name="Nye studieplassar")
+        self.assertRedirects(response, indicator.get_absolute_url())
+        self.assertEqual(
+            [(t.year, t.value, t.note) for t in indicator.targets.all()],
+            [(2027, 450, "halvvegs"), (2030, 600, "")],
+        )
+        self.assertEqual(list(indicator.goals.all()), [self.measure.goal])
+        self.assertEqual(list(indicator.measures.all()), [self.measure])
+        self.assertEqual(indicator.history.first().history_user, self.owner)  # type: ignore[attr-defined]
+
+    def test_editing_keeps_history_of_targets_and_links(self) -> None:
+        self.client.force_login(self.owner)
+        edit = reverse("indicator_edit", args=["testdal", "regionplan", self.places.pk])
+        page = self.client.get(edit)
+        self.assertContains(page, "2030; 600")  # the current target, as a line to edit
+        response = self.client.post(edit, self.form(targets_text="2030; 650", goals=[]))
+        self.assertRedirects(response, self.places.get_absolute_url())
+        self.assertEqual([(t.year, t.value) for t in self.places.targets.all()], [(2030, 650)])
+        self.assertFalse(self.places.goals.exists())
+        changed = IndicatorTarget.history.filter(year=2030).order_by("history_date")  # type: ignore[attr-defined]
+        self.assertEqual([h.value for h in changed], [600, 650])
+        self.assertEqual(changed.last().history_user, self.owner)
+        removed = IndicatorGoal.history.filter(history_type="-")  # type: ignore[attr-defined]
+        self.assertEqual(removed.count(), 1)
+        self.assertEqual(removed.get().history_user, self.owner)
+
+    def test_bad_input_is_explained_in_nynorsk_and_nothing_changes(self) -> None:
+        self.client.force_login(self.owner)
+        record_values(
+            indicator=self.places,
+            rows=[ValueRow(self.fla, "2024", Decimal(120))],
+            user=self.owner,
+            via="web",
+        )
+        edit = reverse("indicator_edit", args=["testdal", "regionplan", self.places.pk])
+        before = (
+            list(Indicator.objects.values()),
+            list(IndicatorTarget.objects.values()),
+            list(IndicatorGoal.objects.values()),
+        )
+        cases = [
+            ({"targets_text": "i 2030 skal vi ha 600"}, "Linje 1: skriv eit årstal"),
+            ({"targets_text": "2030; seks hundre"}, "Linje 1: skriv eit årstal"),
+            ({"targets_text": "2030; 600\n2030; 700"}, "Det er to mål for 2030"),
+            ({"measure_codes": "9.9.9"}, "Planen har ikkje tiltak 9.9.9"),
+            ({"unit": "studentar"}, "Indikatoren har verdiar i «plassar»"),
+            ({"aggregation": "weighted_mean"}, "Sei kva delen til kvar kommune er vega med"),
+            ({"name": "<script>alert(1)</script>", "baseline_value": "mykje"}, "Oppgje eit tal"),
+        ]
+        for changes, message in cases:
+            response = self.client.post(edit, self.form(**changes))
+            self.assertContains(response, message, status_code=400, msg_prefix=str(changes))
+            self.assertNotContains(response, "<script>alert", status_code=400)
+        after = (
+            list(Indicator.objects.values()),
+            list(IndicatorTarget.objects.values()),
+            list(IndicatorGoal.objects.values()),
+        )
+        self.assertEqual(before, after)
+
+    def test_readers_and_outsiders_cannot_create_or_edit(self) -> None:
+        urls = [
+            reverse("indicator_create", args=["testdal", "regionplan"]),
+            reverse("indicator_edit", args=["testdal", "regionplan", self.places.pk]),
+        ]
+        for user in [self.colleague, self.outsider]:
+            self.client.force_login(user)
+            for url in urls:
+                self.assertIn(self.client.post(url, self.form()).status_code, {403, 404}, url)
+        self.client.logout()
+        for url in urls:
+            self.assertEqual(self.client.get(url).status_code, 302)
+        self.assertEqual(Indicator.objects.count(), 2)
+        self.assertEqual(Indicator.objects.get(pk=self.places.pk).name, "Studieplassar")

@@ -88,6 +88,8 @@ PRIVATE = {
     # Indicators of the draft plan, and the secretariat's forms for them.
     "indicator_list",
     "indicator",
+    "indicator_create",
+    "indicator_edit",
     "indicator_value",
     "indicator_upload",
     "indicator_template",
@@ -109,6 +111,7 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "case_download": {"pk": "case"},
     "api_token_revoke": {"pk": "api_token"},
     "indicator": {"pk": "indicator"},
+    "indicator_edit": {"pk": "indicator"},
     "indicator_value": {"pk": "indicator"},
     "indicator_upload": {"pk": "indicator"},
     "indicator_template": {"pk": "indicator"},
@@ -276,6 +279,8 @@ class IsolationTests(BaseTestCase):
             ("case_page", ["testdal", "utkast"]),
             ("indicator_value", ["testdal", "utkast", self.draft_indicator.pk]),
             ("indicator_upload", ["testdal", "utkast", self.draft_indicator.pk]),
+            ("indicator_create", ["testdal", "utkast"]),
+            ("indicator_edit", ["testdal", "utkast", self.draft_indicator.pk]),
         ]
         for name, args in cases:
             response = self.client.post(reverse(name, args=args), {"status": "done", "name": "X"})

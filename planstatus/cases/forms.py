@@ -15,10 +15,22 @@ from planstatus.plans.models import Plan
 from planstatus.reporting.models import ReportingRound
 
 NOW = "now"
+STATUS_CASE = "status"
+ANNUAL_REPORT = "annual"
 TEXT_MAX = 5000
 
 
 class CaseForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Document"),
+        choices=[
+            (STATUS_CASE, _("Status case")),
+            (ANNUAL_REPORT, _("Annual report: the status case with each goal's indicators")),
+        ],
+        initial=STATUS_CASE,
+        widget=forms.RadioSelect,
+        required=False,  # a form from before the annual report makes a status case
+    )
     round = forms.ChoiceField(label=_("Statuses from"))
     format = forms.ChoiceField(
         label=_("Format"),
@@ -71,6 +83,9 @@ class CaseForm(forms.Form):
         field.choices = [(NOW, _("Statuses now"))] + [
             (pk, _round_label(r)) for pk, r in self.rounds.items()
         ]
+
+    def annual(self) -> bool:
+        return bool(self.cleaned_data["kind"] == ANNUAL_REPORT)
 
     def chosen_round(self) -> ReportingRound | None:
         return self.rounds.get(self.cleaned_data["round"])

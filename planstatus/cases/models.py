@@ -78,6 +78,8 @@ class CaseDocument(models.Model):
         verbose_name=_("reporting round"),
     )
     format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    # The annual report to the assembly: the status case with each goal's indicators.
+    annual = models.BooleanField(_("annual report"), default=False)
     content_type = models.CharField(_("content type"), max_length=100)
     filename = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size in bytes"))

@@ -26,6 +26,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from planstatus.cases.models import DEFAULT_RESOLUTION, CaseDocument, CaseSettings
+from planstatus.indicators.models import Indicator
+from planstatus.indicators.services import (
+    IndicatorSummary,
+    assessment_label,
+    assessment_symbol,
+    indicator_chart,
+    region_municipalities,
+    status_rule,
+    summarise,
+)
 from planstatus.lib import charts
 from planstatus.lib.reports import FORMATS
 from planstatus.lib.reports.content import (
@@ -35,6 +45,8 @@ from planstatus.lib.reports.content import (
     Change,
     Comparison,
     GoalGroup,
+    GoalIndicators,
+    IndicatorFigures,
     Row,
     StatusCount,
     StatusStyle,
@@ -140,12 +152,14 @@ def build_case_content(
     round: ReportingRound | None,
     details: CaseDetails,
     today: datetime.date | None = None,
+    annual: bool = False,
 ) -> CaseContent:
     """The case at a closed round (its frozen snapshot) or now (`round=None`).
 
     Seven queries at most, however many measures the plan has: focus areas, goals, measures
     with their statuses, their actor links and actors, the round compared with, and its
-    snapshot.
+    snapshot. The `annual` report adds each goal's indicators (a fixed number more).
+    Indicator values are shown as they are now: they have no rounds.
     """
     _check_round(plan, round)
     today = today or timezone.localdate()
@@ -209,6 +223,78 @@ def build_case_content(
             ),
             overdue=tuple(overdue),
             overdue_as_of=str(as_of_day.year),
+            annual=annual,
+            indicators=_indicator_sections(plan, goals) if annual else (),
+            indicator_rule=status_rule() if annual else "",
+        )
+
+
+def _indicator_sections(plan: Plan, goals: dict[int, Goal]) -> tuple[GoalIndicators, ...]:
+    """Each goal with its indicators, in the plan's order; an indicator tied only to measures
+    goes under their goal, and one tied to nothing under a heading of its own."""
+    municipalities = region_municipalities(plan.region)
+    indicators = list(
+        Indicator.objects.filter(plan=plan).prefetch_related(
+            "targets", "values", "goal_links", "measure_links__measure"
+        )
+    )
+    by_goal: dict[int | None, list[IndicatorFigures]] = {}
+    for indicator in indicators:
+        indicator.plan = plan
+        figures = _figures(summarise(indicator, municipalities))
+        goal_ids: set[int | None] = {link.goal_id for link in indicator.goal_links.all()}
+        goal_ids = goal_ids or {link.measure.goal_id for link in indicator.measure_links.all()}
+        for goal_id in {pk if pk in goals else None for pk in goal_ids} or {None}:
+            by_goal.setdefault(goal_id, []).append(figures)
+    sections = [
+        GoalIndicators(goal.code, goal.text, tuple(by_goal[pk]))
+        for pk, goal in goals.items()
+        if pk in by_goal
+    ]
+    if None in by_goal:
+        sections.append(GoalIndicators("", "", tuple(by_goal[None])))
+    return tuple(sections)
+
+
+def _figures(summary: IndicatorSummary) -> IndicatorFigures:
+    indicator = summary.indicator
+
+    def amount(value: Any) -> str:
+        unit = indicator.unit
+        number = charts.format_number(float(value))
+        return f"{number} {unit}".strip() if unit != "%" else f"{number} %"
+
+    with translation.override(DOCUMENT_LANGUAGE):
+        chart = indicator_chart(summary, with_municipalities=False)
+        latest = summary.latest
+        latest_text = ""
+        if latest is not None and latest.value is not None:
+            latest_text = f"{amount(latest.value)} ({latest.period})"
+            if latest.missing:
+                latest_text += f"; manglar tal frå {', '.join(latest.missing)}"
+        region_value = str(indicator.get_aggregation_display())
+        if indicator.aggregation == Indicator.Aggregation.WEIGHTED_MEAN and indicator.weight_label:
+            region_value += f", vege med {indicator.weight_label}"
+        return IndicatorFigures(
+            name=indicator.name,
+            unit=indicator.unit,
+            definition=indicator.definition,
+            source=indicator.source,
+            baseline=(
+                f"{amount(indicator.baseline_value)} ({indicator.baseline_year})"
+                if indicator.baseline_value is not None
+                else ""
+            ),
+            targets=tuple(
+                f"{amount(t.value)} innan {t.year}" + (f" ({t.note})" if t.note else "")
+                for t in summary.targets
+            ),
+            latest=latest_text,
+            assessment=assessment_label(summary.judgement.assessment),
+            symbol=assessment_symbol(summary.judgement.assessment),
+            region_value=region_value[:1].upper() + region_value[1:],
+            # A target path alone says nothing about progress: a chart needs values.
+            chart=chart if chart.series[0].points else None,
         )
 
 
@@ -312,17 +398,35 @@ def case_context(content: CaseContent, *, standalone: bool) -> dict[str, Any]:
     `standalone` documents (PDF, archived HTML) carry their stylesheet inside them; the
     print page links it, as the Content-Security-Policy forbids inline styles there.
     """
+    w = content.wording
     chart = content.summary.chart()
     svg: SafeString | str = ""
     if chart.series and chart.categories:
         # planstatus.lib.charts escapes every text it puts into the SVG.
         svg = mark_safe(charts.to_svg(chart, id_prefix="status-chart"))
+    indicator_charts = [
+        [
+            (
+                figures,
+                # lib.charts escapes every text it puts into the SVG and the table.
+                mark_safe(charts.line_to_svg(figures.chart, id_prefix=f"indicator-{g}-{i}"))
+                if figures.chart
+                else "",
+                mark_safe(charts.line_to_table_html(figures.chart, caption=w.indicator_figures))
+                if figures.chart
+                else "",
+            )
+            for i, figures in enumerate(group.indicators)
+        ]
+        for g, group in enumerate(content.indicators)
+    ]
     return {
         "case": content,
-        "w": content.wording,
+        "w": w,
         "standalone": standalone,
         "stylesheet": mark_safe(_stylesheet()) if standalone else "",  # our own file
         "chart_svg": svg,
+        "indicator_groups": list(zip(content.indicators, indicator_charts, strict=True)),
     }
 
 
@@ -345,7 +449,8 @@ def render_case(content: CaseContent, fmt: str) -> bytes:
 
 def case_filename(content: CaseContent, fmt: str) -> str:
     number = slugify(content.details.case_number.replace("/", "-")) or "utan-nummer"
-    return f"sak-{number}-{slugify(content.plan_title)[:60]}.{FORMATS[fmt].extension}"
+    kind = "arsrapport" if content.annual else "sak"
+    return f"{kind}-{number}-{slugify(content.plan_title)[:60]}.{FORMATS[fmt].extension}"
 
 
 # --- Archiving ------------------------------------------------------------------------------
@@ -361,6 +466,7 @@ def generate_case(
     user: AnyUser,
     via: str = CaseDocument.Via.WEB,
     remember: bool = True,
+    annual: bool = False,
 ) -> CaseDocument:
     """Make the case document and archive it; the fields are remembered for the next one.
 
@@ -373,13 +479,14 @@ def generate_case(
         )
     if remember:
         remember_case_details(plan=plan, details=details, user=user)
-    content = build_case_content(plan=plan, round=round, details=details)
+    content = build_case_content(plan=plan, round=round, details=details, annual=annual)
     data = render_case(content, fmt)
     known = _known_user(user)
     return CaseDocument.objects.create(
         plan=plan,
         round=round,
         format=fmt,
+        annual=annual,
         content_type=FORMATS[fmt].content_type,
         filename=case_filename(content, fmt),
         size=len(data),

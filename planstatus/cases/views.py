@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from planstatus.accounts.roles import can_edit
-from planstatus.cases.forms import NOW, CaseForm
+from planstatus.cases.forms import ANNUAL_REPORT, NOW, STATUS_CASE, CaseForm
 from planstatus.cases.models import CaseDocument
 from planstatus.cases.services import (
     CaseError,
@@ -38,7 +38,8 @@ def case_page(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRes
     form = None
     if editor:
         details = case_details_for(plan)
-        form = CaseForm(posted(request), plan=plan, initial={"round": NOW, **asdict(details)})
+        initial = {"round": NOW, "kind": STATUS_CASE, **asdict(details)}
+        form = CaseForm(posted(request), plan=plan, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
                 document = generate_case(
@@ -47,6 +48,7 @@ def case_page(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRes
                     details=form.details(),
                     fmt=form.cleaned_data["format"],
                     user=request.user,
+                    annual=form.annual(),
                 )
             except CaseError as e:
                 form.add_error(None, str(e))
@@ -76,10 +78,16 @@ def case_page(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRes
 
 @login_required
 def case_print(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpResponse:
-    """The case as a print-friendly page (`?round=<id>` or `now`), with the saved fields."""
+    """The case as a print-friendly page (`?round=<id>` or `now`, `&kind=annual` for the
+    annual report), with the saved fields."""
     plan = get_plan_for_member(request.user, region_slug, plan_slug)
     round = _round_from(plan, request.GET.get("round", NOW))
-    content = build_case_content(plan=plan, round=round, details=case_details_for(plan))
+    content = build_case_content(
+        plan=plan,
+        round=round,
+        details=case_details_for(plan),
+        annual=request.GET.get("kind") == ANNUAL_REPORT,
+    )
     context = case_context(content, standalone=False)
     context["back_url"] = reverse("case_page", args=[region_slug, plan_slug])
     return render(request, "cases/case_document.html", context)

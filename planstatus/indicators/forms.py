@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
@@ -7,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from planstatus.indicators.models import VALUE_DIGITS, VALUE_PLACES, Indicator, validate_period
+from planstatus.indicators.services import TargetRow
 from planstatus.lib import jsonstat, valuetable
 from planstatus.lib.indicators import (
     CHOOSE_CONTENT,
@@ -16,6 +19,7 @@ from planstatus.lib.indicators import (
     SEVERAL_CATEGORIES,
     UNKNOWN_CONTENT,
 )
+from planstatus.plans.models import Goal, Measure, Plan
 from planstatus.regions.models import Municipality
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -155,3 +159,128 @@ class ValueFileForm(forms.Form):
         if f.size == 0:
             raise forms.ValidationError(str(FILE_ERRORS[jsonstat.EMPTY]))
         return f
+
+
+TARGET_LINE = re.compile(r"^\s*(\d{4})\s*[;:]\s*([^;]+?)\s*(?:;\s*(.*?))?\s*$")
+
+
+class IndicatorForm(forms.ModelForm):
+    """An indicator's definition. Targets are written one per line («2027; 600; note»),
+    which is quick on a phone and reads like the plan's own wording."""
+
+    goals = forms.ModelMultipleChoiceField(
+        label=_("Goals"),
+        queryset=Goal.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    measure_codes = forms.CharField(
+        label=_("Measures"),
+        required=False,
+        max_length=500,
+        help_text=_("The measures' codes, separated by commas, such as 1.4.1, 1.4.3."),
+    )
+    targets_text = forms.CharField(
+        label=_("Targets"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One target per line: year; value; a note if you like. For example: "
+            "2027; 600; Goal 2.1."
+        ),
+    )
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "name",
+            "unit",
+            "direction",
+            "aggregation",
+            "weight_label",
+            "baseline_value",
+            "baseline_year",
+            "source",
+            "definition",
+        ]
+        widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        goals = self.fields["goals"]
+        assert isinstance(goals, forms.ModelMultipleChoiceField)
+        goals.queryset = Goal.objects.filter(plan=plan).order_by("focus_area__order", "order")
+        goals.label_from_instance = _goal_label  # type: ignore[method-assign,assignment]
+        if self.instance.pk:
+            self.initial.setdefault("goals", list(self.instance.goals.all()))
+            self.initial.setdefault(
+                "measure_codes",
+                ", ".join(m.code for m in self.instance.measures.order_by("order")),
+            )
+            self.initial.setdefault(
+                "targets_text",
+                "\n".join(
+                    "; ".join(part for part in (str(t.year), _number(t.value), t.note) if part)
+                    for t in self.instance.targets.all()
+                ),
+            )
+
+    def clean_measure_codes(self) -> list[Measure]:
+        codes = [c.strip() for c in self.cleaned_data["measure_codes"].split(",") if c.strip()]
+        by_code = {m.code: m for m in self.plan.measures().filter(code__in=codes)}
+        unknown = [c for c in codes if c not in by_code]
+        if unknown:
+            raise forms.ValidationError(
+                _("The plan has no measure %(codes)s.") % {"codes": ", ".join(unknown)}
+            )
+        return list(dict.fromkeys(by_code[c] for c in codes))
+
+    def clean_targets_text(self) -> list[TargetRow]:
+        targets: list[TargetRow] = []
+        for number, line in enumerate(self.cleaned_data["targets_text"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            match = TARGET_LINE.match(line)
+            try:
+                value = valuetable.parse_number(match.group(2)) if match else None
+            except ValueError:
+                value = None
+            if match is None or value is None or not 1900 <= int(match.group(1)) <= 2200:
+                raise forms.ValidationError(
+                    _(
+                        "Line %(line)s: write a year, a semicolon and a number, such as "
+                        "“2027; 600”. Found “%(text)s”."
+                    )
+                    % {"line": number, "text": line.strip()[:60]}
+                )
+            year = int(match.group(1))
+            if any(t.year == year for t in targets):
+                raise forms.ValidationError(
+                    _("There are two targets for %(year)s. Keep one.") % {"year": year}
+                )
+            targets.append(TargetRow(year, value, (match.group(3) or "")[:300]))
+        return targets
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("aggregation") == Indicator.Aggregation.WEIGHTED_MEAN and not data.get(
+            "weight_label"
+        ):
+            self.add_error("weight_label", _("Say what each municipality's share is weighted by."))
+        if "unit" in data and "aggregation" in data:
+            refused = self.instance.refused_change(
+                unit=data["unit"], aggregation=data["aggregation"]
+            )
+            if refused:
+                self.add_error(None, refused)
+        return data
+
+
+def _number(value: Decimal) -> str:
+    return format(value.normalize(), "f").replace(".", ",")
+
+
+def _goal_label(goal: Goal) -> str:
+    return f"{goal.code} {goal.text}"

@@ -106,6 +106,30 @@ class Indicator(models.Model):
     def is_computed(self) -> bool:
         return self.aggregation != self.Aggregation.DIRECT
 
+    def refused_change(self, *, unit: str, aggregation: str) -> str | None:
+        """Why a change of unit or of how the region's value is found would misread the
+        values already entered, or None when it is safe."""
+        if self._state.adding:
+            return None
+        if unit.strip() != self.unit.strip() and self.values.exists():
+            return str(
+                _(
+                    "The indicator has values in “%(unit)s”. A new unit would misread them; "
+                    "make a new indicator instead."
+                )
+                % {"unit": self.unit}
+            )
+        computed = aggregation != self.Aggregation.DIRECT
+        if computed and self.values.filter(municipality__isnull=True).exists():
+            return str(
+                _(
+                    "The region's values are entered directly. To compute them from the "
+                    "municipalities, the region's values would be set aside; make a new "
+                    "indicator instead."
+                )
+            )
+        return None
+
 
 class IndicatorGoal(models.Model):
     indicator = models.ForeignKey(

@@ -17,6 +17,8 @@ from planstatus.indicators.models import (
     VALUE_DIGITS,
     VALUE_PLACES,
     Indicator,
+    IndicatorGoal,
+    IndicatorMeasure,
     IndicatorTarget,
     IndicatorValue,
     StatedFact,
@@ -39,7 +41,7 @@ from planstatus.lib.indicators import (
 )
 from planstatus.lib.jsonstat import MALFORMED, JsonStatError, read_dataset
 from planstatus.lib.valuetable import BAD_ROW, TableError, TableRow
-from planstatus.plans.models import Goal, Plan
+from planstatus.plans.models import Goal, Measure, Plan
 from planstatus.regions.models import Municipality, Region
 
 UNKNOWN_MUNICIPALITY = "unknown_municipality"
@@ -147,6 +149,75 @@ def record_values(
 
 _PLACES = Decimal(1).scaleb(-VALUE_PLACES)
 _LIMIT = Decimal(10) ** (VALUE_DIGITS - VALUE_PLACES)
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    year: int
+    value: Decimal
+    note: str = ""
+
+
+@transaction.atomic
+def save_indicator(
+    *,
+    plan: Plan,
+    indicator: Indicator | None,
+    fields: dict[str, Any],
+    goals: Sequence[Goal],
+    measures: Sequence[Measure],
+    targets: Sequence[TargetRow],
+    user: User | AnonymousUser,
+) -> Indicator:
+    """Create or change an indicator with its links and targets, in one transaction.
+
+    Links and targets are saved and deleted one row at a time, so that each change is in
+    the history with who made it (a bulk delete would leave no trace)."""
+    who = user if isinstance(user, User) and user.is_authenticated else None
+    if indicator is None:
+        indicator = Indicator(plan=plan, order=plan.indicators.count())
+    for name, value in fields.items():
+        setattr(indicator, name, value)
+    indicator._history_user = who  # type: ignore[attr-defined]
+    indicator.save()
+
+    def sync(links: Iterable[Any], wanted: set[int], key: str, make: Any) -> None:
+        have = {getattr(link, key): link for link in links}
+        for pk, link in have.items():
+            if pk not in wanted:
+                link._history_user = who
+                link.delete()
+        for pk in wanted - set(have):
+            link = make(pk)
+            link._history_user = who
+            link.save()
+
+    sync(
+        indicator.goal_links.all(),
+        {g.pk for g in goals},
+        "goal_id",
+        lambda pk: IndicatorGoal(indicator=indicator, goal_id=pk),
+    )
+    sync(
+        indicator.measure_links.all(),
+        {m.pk for m in measures},
+        "measure_id",
+        lambda pk: IndicatorMeasure(indicator=indicator, measure_id=pk),
+    )
+    existing = {t.year: t for t in indicator.targets.all()}
+    wanted = {t.year: t for t in targets}
+    for year, target in existing.items():
+        if year not in wanted:
+            target._history_user = who  # type: ignore[attr-defined]
+            target.delete()
+    for year, row in wanted.items():
+        target = existing.get(year) or IndicatorTarget(indicator=indicator, year=year)
+        if target.pk and target.value == row.value and target.note == row.note:
+            continue
+        target.value, target.note = row.value, row.note
+        target._history_user = who  # type: ignore[attr-defined]
+        target.save()
+    return indicator
 
 
 def _stored(value: Decimal | None, line: int = 0) -> Decimal | None:
@@ -349,6 +420,16 @@ def goal_indicator_summaries(goal: Goal, plan: Plan) -> list[IndicatorSummary]:
     for i in indicators:
         i.plan = plan
     return [summarise(i, municipalities) for i in indicators]
+
+
+def status_rule() -> str:
+    """How an indicator's status is set, in the active language (the pages say the same)."""
+    return _(
+        "How the status is set: Reached – the latest value meets the last target. On track – "
+        "it meets the target path at its time; the path runs in a straight line from the "
+        "baseline (or the first value when there is no baseline) to each target in turn. "
+        "Behind – it does not. Not enough data – no value or no target yet."
+    )
 
 
 def assessment_label(assessment: Assessment) -> str:

@@ -4,12 +4,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planstatus.accounts.roles import AnyUser, can_edit, can_read_internal
 from planstatus.core.forms import posted
-from planstatus.indicators.forms import ValueFileForm, ValueForm, file_error_message
+from planstatus.indicators.forms import (
+    IndicatorForm,
+    ValueFileForm,
+    ValueForm,
+    file_error_message,
+)
 from planstatus.indicators.models import Indicator, IndicatorValue
 from planstatus.indicators.services import (
     IndicatorSummary,
@@ -24,6 +30,7 @@ from planstatus.indicators.services import (
     region_municipalities,
     rows_from_jsonstat,
     rows_from_table,
+    save_indicator,
     summarise,
 )
 from planstatus.lib import charts
@@ -118,6 +125,51 @@ def _detail_page(
             "value_form": value_form,
         },
         status=400 if value_form is not None and value_form.errors else 200,
+    )
+
+
+@login_required
+def indicator_create(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpResponse:
+    plan = get_plan_for_editor(request.user, region_slug, plan_slug)
+    return _indicator_form(request, plan, None)
+
+
+@login_required
+def indicator_edit(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
+    indicator = get_indicator_for_editor(request.user, region_slug, plan_slug, pk)
+    return _indicator_form(request, indicator.plan, indicator)
+
+
+def _indicator_form(request: HttpRequest, plan: Plan, indicator: Indicator | None) -> HttpResponse:
+    form = IndicatorForm(posted(request), instance=indicator, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        saved = save_indicator(
+            plan=plan,
+            indicator=indicator,
+            fields={name: data[name] for name in IndicatorForm.Meta.fields},
+            goals=list(data["goals"]),
+            measures=data["measure_codes"],
+            targets=data["targets_text"],
+            user=request.user,
+        )
+        messages.success(request, _("The indicator is saved. The earlier version is in the log."))
+        return redirect(saved)
+    back = (
+        indicator.get_absolute_url()
+        if indicator
+        else reverse("indicator_list", args=[plan.region.slug, plan.slug])
+    )
+    title = (
+        _("Edit the indicator %(name)s") % {"name": indicator.name}
+        if indicator
+        else _("New indicator")
+    )
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": title, "back": back, "region": plan.region},
+        status=400 if form.errors else 200,
     )
 
 

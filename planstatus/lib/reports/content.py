@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from planstatus.lib.charts import BarChart, Series
+from planstatus.lib.charts import BarChart, LineChart, Series
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,24 @@ class Wording:
         "eller avslutta:"
     )
     proposed_resolution: str = "Forslag til vedtak"
+    # The annual report («årsrapport»): the status case with each goal's indicators.
+    annual_title: str = "Årsrapport {year} – {plan}"
+    indicators: str = "Indikatorar"
+    indicators_intro: str = (
+        "Måla som er talfesta, med indikatorane sine: utgangspunkt, mål, siste verdi og "
+        "status mot målbana."
+    )
+    no_indicators: str = "Planen har ingen indikatorar enno."
+    other_indicators: str = "Indikatorar knytte til tiltak"
+    unit: str = "Eining"
+    baseline: str = "Utgangspunkt"
+    target: str = "Mål"
+    latest: str = "Siste verdi"
+    region_value: str = "Verdien for regionen"
+    source: str = "Kjelde"
+    no_values: str = "Ingen verdiar er registrerte enno."
+    indicator_figures: str = "Tala i figuren"
+    period: str = "Periode"
     page: str = "Side"
     page_of: str = "av"
 
@@ -213,6 +231,40 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class IndicatorFigures:
+    """One indicator as the annual report shows it; the texts are ready-made Nynorsk."""
+
+    name: str
+    unit: str
+    definition: str
+    source: str
+    baseline: str  # «20 566 (2015)», or ""
+    targets: tuple[str, ...]  # «600 innan 2025 (note)»
+    latest: str  # «21 000 (2024)», or ""
+    assessment: str  # «i rute»
+    symbol: str  # «↗»: the status is never carried by colour alone
+    region_value: str  # «summen av kommunane»
+    chart: LineChart | None  # None when there is nothing to draw
+
+    @property
+    def status_text(self) -> str:
+        return f"{self.symbol} {self.assessment[:1].upper()}{self.assessment[1:]}"
+
+
+@dataclass(frozen=True)
+class GoalIndicators:
+    code: str  # "" for the indicators tied only to measures
+    text: str
+    indicators: tuple[IndicatorFigures, ...]
+
+    @property
+    def heading(self) -> str:
+        if not self.code:
+            return self.text or WORDING.other_indicators
+        return f"Mål {self.code}: {self.text}"
+
+
+@dataclass(frozen=True)
 class CaseContent:
     details: CaseDetails
     date_text: str  # «15. mars 2025»
@@ -225,6 +277,10 @@ class CaseContent:
     comparison: Comparison
     overdue: tuple[Row, ...]
     overdue_as_of: str  # «2025»: the year the timing is compared with
+    # The annual report variant: the same case, with each goal's indicators added.
+    annual: bool = False
+    indicators: tuple[GoalIndicators, ...] = ()
+    indicator_rule: str = ""  # how an indicator's status is set, as the web pages say it
 
     @property
     def wording(self) -> Wording:
@@ -233,6 +289,10 @@ class CaseContent:
     @property
     def heading(self) -> str:
         return f"Sak {self.details.case_number} {self.details.title}".strip()
+
+    @property
+    def indicator_count(self) -> int:
+        return sum(len(group.indicators) for group in self.indicators)
 
     @property
     def running_head(self) -> str:

@@ -27,7 +27,13 @@ from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
 from planstatus.lib import charts
-from planstatus.lib.reports.content import CaseContent, GoalGroup, Row, StatusStyle
+from planstatus.lib.reports.content import (
+    CaseContent,
+    GoalGroup,
+    IndicatorFigures,
+    Row,
+    StatusStyle,
+)
 
 LANGUAGE = "nn-NO"
 
@@ -69,6 +75,8 @@ def render_docx(content: CaseContent, *, now: datetime.datetime | None = None) -
         _measure_table(document, content, area.groups)
 
     _summary(document, content)
+    if content.annual:
+        _indicators(document, content)
     _comparison(document, content)
     _overdue(document, content)
 
@@ -150,15 +158,67 @@ def _summary(document: DocxDocument, content: CaseContent) -> None:
         _chart(document, chart)
 
 
-def _chart(document: DocxDocument, chart: charts.BarChart) -> None:
-    width, _height = charts.png_size(chart)
+def _chart(document: DocxDocument, chart: charts.BarChart | charts.LineChart) -> None:
     paragraph = document.add_paragraph()
     run = paragraph.add_run()
-    run.add_picture(io.BytesIO(charts.to_png(chart, width=round(width))), width=Cm(16))
+    if isinstance(chart, charts.LineChart):
+        png, description = charts.line_to_png(chart), charts.describe_lines(chart)
+    else:
+        width, _height = charts.png_size(chart)
+        png, description = charts.to_png(chart, width=round(width)), charts.describe(chart)
+    run.add_picture(io.BytesIO(png), width=Cm(16))
     # Alt text for screen readers, where Word and LibreOffice look for it.
     for doc_pr in run._r.xpath(".//wp:docPr"):
         doc_pr.set("title", chart.title)
-        doc_pr.set("descr", charts.describe(chart))
+        doc_pr.set("descr", description)
+
+
+def _indicators(document: DocxDocument, content: CaseContent) -> None:
+    words = content.wording
+    document.add_heading(words.indicators, level=1)
+    if not content.indicators:
+        document.add_paragraph(words.no_indicators)
+        return
+    document.add_paragraph(words.indicators_intro)
+    _muted(document.add_paragraph(content.indicator_rule))
+    for group in content.indicators:
+        document.add_heading(group.heading, level=2)
+        for figures in group.indicators:
+            _indicator(document, content, figures)
+
+
+def _indicator(document: DocxDocument, content: CaseContent, figures: IndicatorFigures) -> None:
+    words = content.wording
+    document.add_heading(figures.name, level=3)
+    if figures.definition:
+        document.add_paragraph(figures.definition)
+    facts = [
+        (words.baseline, figures.baseline or "–"),
+        (words.target, "; ".join(figures.targets) or "–"),
+        (words.latest, figures.latest or words.no_values),
+        (words.status, figures.status_text),
+        (words.region_value, figures.region_value),
+    ]
+    if figures.source:
+        facts.append((words.source, figures.source))
+    for label, text in facts:
+        paragraph = document.add_paragraph()
+        paragraph.paragraph_format.space_after = Pt(2)
+        paragraph.add_run(f"{label}: ").bold = True
+        paragraph.add_run(text).bold = label == words.status or None
+    if figures.chart is None:
+        return
+    _chart(document, figures.chart)
+    # The figures behind the chart, one row per period: the table alternative.
+    header, *lines = charts.line_table_rows(figures.chart)
+    columns = [words.period, *(line[0] for line in lines)]
+    width = Emu((_TEXT_WIDTH - Cm(3)) // max(1, len(lines)))
+    table = _table(document, columns, [Cm(3), *([width] * len(lines))])
+    for index, period in enumerate(header[1:], start=1):
+        row = _add_row(table)
+        _write(row.cells[0], [period])
+        for column, line in enumerate(lines, start=1):
+            _write(row.cells[column], [line[index]], align=WD_ALIGN_PARAGRAPH.RIGHT)
 
 
 def _comparison(document: DocxDocument, content: CaseContent) -> None:

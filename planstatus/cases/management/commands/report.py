@@ -24,7 +24,8 @@ class Command(PlanstatusCommand):
     help = (
         "Write a plan's status case as Word, PDF or HTML, with the case fields saved last "
         "for the plan. PLAN is region/plan, e.g. hallingdal/regionplan; --round is a closed "
-        "round's id or 'now'. With --archive the document is also kept in the plan's archive."
+        "round's id or 'now'. With --archive the document is also kept in the plan's archive; "
+        "--annual makes the annual report, with each goal's indicators."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -35,6 +36,11 @@ class Command(PlanstatusCommand):
         parser.add_argument("--case-number", help="use this case number, e.g. 16-25")
         parser.add_argument(
             "--archive", action="store_true", help="also keep it in the plan's archive"
+        )
+        parser.add_argument(
+            "--annual",
+            action="store_true",
+            help="the annual report: the case with each goal's indicators",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -65,10 +71,13 @@ class Command(PlanstatusCommand):
                         user=None,
                         via=CaseDocument.Via.COMMAND,
                         remember=False,
+                        annual=options["annual"],
                     )
                     data = bytes(document.data)
                 else:
-                    content = build_case_content(plan=plan, round=round, details=details)
+                    content = build_case_content(
+                        plan=plan, round=round, details=details, annual=options["annual"]
+                    )
                     data = render_case(content, options["format"])
                 _write(output, data)
         except CaseError as e:
