@@ -15,6 +15,7 @@ from pathlib import Path
 import docx
 import pdfplumber
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import TestCase
@@ -80,6 +81,7 @@ class AnnualReportTests(TestCase):
     region: Region
     plan: Plan
     population: Indicator
+    secretariat: User
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -137,7 +139,9 @@ class AnnualReportTests(TestCase):
         self.assertEqual(places.status_text, "? Ikkje nok data")
 
         document = docx.Document(io.BytesIO(render_case(content, "docx")))
-        headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+        headings = [
+            p.text for p in document.paragraphs if p.style and p.style.name.startswith("Heading")
+        ]
         self.assertIn("Indikatorar", headings)
         self.assertIn("Mål 5.3: " + content.indicators[-1].text, headings)
         for name in QUANTIFIED_GOALS:
