@@ -379,6 +379,45 @@ class UploadTests(IndicatorTestCase):
             self.assertNotContains(response, "<script>alert", status_code=400)
         self.assertFalse(IndicatorValue.objects.exists())
 
+    def test_values_of_the_wrong_unit_are_refused_and_nothing_changes(self) -> None:
+        percent = write_dataset(
+            label="Del av busetnaden",
+            dimensions=[
+                ("Region", ["3320", "3324"], {}),
+                ("ContentsCode", ["Andel"], {"Andel": "Del"}),
+                ("Tid", ["2024"], {}),
+            ],
+            values=[12, 14],
+            roles={"geo": ["Region"], "metric": ["ContentsCode"], "time": ["Tid"]},
+            units={"ContentsCode": {"Andel": "prosent"}},
+        )
+        response = self.upload("andel.json", percent)  # study places are a count
+        self.assertContains(response, "Fila gjev verdiane i «prosent»", status_code=400)
+        people = write_dataset(
+            label="Folkemengd",
+            dimensions=[
+                ("Region", ["3320", "3324"], {}),
+                ("ContentsCode", ["Personer1"], {}),
+                ("Tid", ["2024"], {}),
+            ],
+            values=[1070, 4986],
+            roles={"geo": ["Region"], "metric": ["ContentsCode"], "time": ["Tid"]},
+            units={"ContentsCode": {"Personer1": "personer"}},
+        )
+        response = self.upload("folk.json", people, self.women, weight_content="Personer1")
+        self.assertContains(response, "Fila gjev verdiane i «personer»", status_code=400)
+        # A share of 4 500: a count typed into the share's column.
+        csv = b"periode;kommunenummer;verdi;vekt\r\n2024;3320;40;10\r\n2024;3324;4500;30\r\n"
+        response = self.upload("del.csv", csv, self.women)
+        self.assertContains(
+            response, "Ein del er mellom 0 og 100 %, men fila har 4500 (Gol, 2024)", status_code=400
+        )
+        self.client.force_login(self.owner)
+        form = {"period": "2024", "municipality": self.gol.pk, "value": "140", "weight": "3"}
+        response = self.client.post(self.url("indicator_value", self.women), form)
+        self.assertContains(response, "Ein del er mellom 0 og 100", status_code=400)
+        self.assertFalse(IndicatorValue.objects.exists())
+
 
 class HallingdalIndicatorTests(TestCase):
     @classmethod

@@ -286,3 +286,37 @@ def test_relative_difference() -> None:
     difference = relative_difference(Decimal(5406), Decimal("5829.65"))
     assert difference is not None and difference > Decimal("0.07")
     assert relative_difference(Decimal(0), Decimal(1)) is None
+
+
+def test_units_of_a_content_are_read_and_compared() -> None:
+    from planstatus.lib.indicators import unit_kind, units_conflict
+
+    data = write_dataset(
+        label="Folkemengd",
+        dimensions=[
+            ("Region", ["3320"], {}),
+            ("ContentsCode", ["Personer1", "Andel"], {}),
+            ("Tid", ["2024"], {}),
+        ],
+        values=[1070, 12],
+        roles={"geo": ["Region"], "metric": ["ContentsCode"], "time": ["Tid"]},
+        units={"ContentsCode": {"Personer1": "personer", "Andel": "prosent"}},
+    )
+    dataset = read_dataset(data)
+    extract = extract_region(dataset, municipalities=[FLA], content="Andel")
+    assert extract.content_unit == "prosent"
+    assert extract_region(dataset, municipalities=[FLA], content="Personer1").content_unit == (
+        "personer"
+    )
+    assert [unit_kind(u) for u in ("%", "Prosent", "kr", "km²", "innbyggjarar", "")] == [
+        "share",
+        "share",
+        "money",
+        "area",
+        "count",
+        "count",
+    ]
+    assert units_conflict("%", "personer")
+    assert units_conflict("studieplassar", "prosent")
+    assert not units_conflict("innbyggjarar", "personer")
+    assert not units_conflict("%", "")  # a file without units is not refused for it

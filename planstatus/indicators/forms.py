@@ -18,6 +18,7 @@ from planstatus.lib.indicators import (
     NO_TIME_DIMENSION,
     SEVERAL_CATEGORIES,
     UNKNOWN_CONTENT,
+    unit_kind,
 )
 from planstatus.plans.models import Goal, Measure, Plan
 from planstatus.regions.models import Municipality
@@ -53,6 +54,14 @@ FILE_ERRORS: dict[str, Any] = {
     valuetable.TOO_MANY_ROWS: _("The file has too many rows. The limit is 20 000."),
     "unknown_municipality": _("Row %(row)s: “%(detail)s” is not a municipality of this region."),
     "repeated_row": _("The same period and municipality occur more than once."),
+    "wrong_unit": _(
+        "The file gives the values in “%(detail)s”, but the indicator is measured in "
+        "another kind of unit. Check that you downloaded the right table or content."
+    ),
+    "share_out_of_range": _(
+        "A share is between 0 and 100 %%, but the file has %(detail)s. Write shares in per "
+        "cent, such as 42.5."
+    ),
     "region_computed": _(
         "The region's value of this indicator is computed from its municipalities; "
         "enter the municipalities' values."
@@ -110,6 +119,13 @@ class ValueForm(forms.Form):
         data = super().clean() or {}
         if self.indicator.is_computed and not data.get("municipality") and "value" in data:
             self.add_error("municipality", str(FILE_ERRORS["region_computed"]))
+        value = data.get("value")
+        if (
+            value is not None
+            and unit_kind(self.indicator.unit) == "share"
+            and not 0 <= value <= 100
+        ):
+            self.add_error("value", _("A share is between 0 and 100 %. Write it in per cent."))
         weighted = self.indicator.aggregation == Indicator.Aggregation.WEIGHTED_MEAN
         if weighted and data.get("municipality") and data.get("weight") is None:
             self.add_error(

@@ -38,6 +38,8 @@ from planstatus.lib.indicators import (
     position,
     relative_difference,
     target_path,
+    unit_kind,
+    units_conflict,
 )
 from planstatus.lib.jsonstat import MALFORMED, JsonStatError, read_dataset
 from planstatus.lib.valuetable import BAD_ROW, TableError, TableRow
@@ -149,6 +151,26 @@ def record_values(
 
 _PLACES = Decimal(1).scaleb(-VALUE_PLACES)
 _LIMIT = Decimal(10) ** (VALUE_DIGITS - VALUE_PLACES)
+
+
+WRONG_UNIT = "wrong_unit"
+SHARE_OUT_OF_RANGE = "share_out_of_range"
+
+
+def check_units(*, indicator: Indicator, rows: Sequence[ValueRow], stated_unit: str = "") -> None:
+    """Refuse values that cannot be in the indicator's unit: a file that states another kind
+    of unit (people for a share), or a share outside 0–100 (a count or a fraction by mistake).
+    Raises TableError with WRONG_UNIT or SHARE_OUT_OF_RANGE."""
+    if units_conflict(indicator.unit, stated_unit):
+        raise TableError(WRONG_UNIT, stated_unit[:40])
+    if unit_kind(indicator.unit) != "share":
+        return
+    for row in rows:
+        if not Decimal(0) <= row.value <= Decimal(100):
+            where = row.municipality.name if row.municipality else indicator.plan.region.name
+            raise TableError(
+                SHARE_OUT_OF_RANGE, f"{row.value.normalize():f} ({where}, {row.period})"
+            )
 
 
 @dataclass(frozen=True)
@@ -266,6 +288,7 @@ class JsonStatImport:
     periods: list[str]
     skipped_periods: list[str]
     fallbacks: list[tuple[str, str, str]]
+    unit: str = ""  # the content's unit as the file states it
 
 
 def rows_from_jsonstat(
@@ -310,6 +333,7 @@ def rows_from_jsonstat(
         periods=extract.periods,
         skipped_periods=extract.skipped_periods,
         fallbacks=extract.fallbacks,
+        unit=extract.content_unit,
     )
 
 

@@ -23,6 +23,7 @@ from planstatus.indicators.services import (
     ValuesWouldChange,
     assessment_label,
     assessment_symbol,
+    check_units,
     goal_indicator_summaries,
     indicator_chart,
     plan_indicator_summaries,
@@ -259,6 +260,7 @@ def indicator_upload(
                 via = IndicatorValue.Source.FILE
             if indicator.is_computed and any(r.municipality is None for r in rows):
                 raise TableError("region_computed")
+            check_units(indicator=indicator, rows=rows, stated_unit=details.unit if details else "")
             changes = record_values(
                 indicator=indicator,
                 rows=rows,

@@ -80,6 +80,7 @@ class Extract:
     periods: list[str] = field(default_factory=list)
     skipped_periods: list[str] = field(default_factory=list)
     content_label: str = ""
+    content_unit: str = ""  # as the dataset states it, "" when it does not
     # (municipality number, period, the code the value was found under) when it was not the
     # number valid in that year: shown, so nobody wonders.
     fallbacks: list[tuple[str, str, str]] = field(default_factory=list)
@@ -121,7 +122,10 @@ def extract_region(
         kind = coordinates[metric.id] if metric is not None else ""
         by_code[(kind, _municipality_code(coordinates[geo.id]), coordinates[time.id])] = value
 
-    extract = Extract(content_label=metric.label_of(content) if metric is not None else "")
+    extract = Extract(
+        content_label=metric.label_of(content) if metric is not None else "",
+        content_unit=metric.units.get(content, "") if metric is not None else "",
+    )
     for period in time.codes:
         parsed = parse_period(period)
         if parsed is None:
@@ -150,6 +154,34 @@ def extract_region(
     if not extract.values:
         raise JsonStatError(NO_REGION_DATA)
     return extract
+
+
+# --- Units ---------------------------------------------------------------------------------
+
+# Words for units that cannot be mixed with each other or with counts. Anything else (people,
+# study places, dwellings) is a count. SSB writes units in Norwegian ("prosent", "kr").
+_UNIT_KINDS = {
+    "share": ("%", "prosent", "percent", "per cent", "andel", "del"),
+    "money": ("kr", "kroner", "nok", "1000 kr", "1 000 kr", "kroner (1000)"),
+    "area": ("km²", "km2", "kvadratkilometer", "dekar", "daa", "hektar"),
+    "rate": ("promille", "‰", "per 1000", "per 1 000", "per 100 000"),
+}
+
+
+def unit_kind(unit: str) -> str:
+    """ "share", "money", "area", "rate", or "count" for anything else."""
+    text = " ".join(unit.lower().split())
+    for kind, words in _UNIT_KINDS.items():
+        if text in words or any(text.startswith(f"{w} ") for w in words if len(w) > 2):
+            return kind
+    return "count"
+
+
+def units_conflict(indicator_unit: str, stated_unit: str) -> bool:
+    """Whether values stated in one unit cannot be an indicator's values in the other."""
+    if not stated_unit.strip() or not indicator_unit.strip():
+        return False
+    return unit_kind(indicator_unit) != unit_kind(stated_unit)
 
 
 # --- From the municipalities to the region --------------------------------------------------

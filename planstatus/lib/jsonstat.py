@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -46,6 +46,8 @@ class Dimension:
     label: str
     codes: tuple[str, ...]
     labels: dict[str, str]
+    # The unit of a content category ("personer", "prosent"), from `category.unit.<code>.base`.
+    units: dict[str, str] = field(default_factory=dict)
 
     def label_of(self, code: str) -> str:
         return self.labels.get(code, code)
@@ -180,11 +182,19 @@ def _dimension(dimension_id: str, data: Any) -> Dimension:
         raise JsonStatError(MALFORMED, f"index of {dimension_id}")
     if not all(isinstance(c, str) for c in codes) or len(set(codes)) != len(codes):
         raise JsonStatError(MALFORMED, f"codes of {dimension_id}")
+    units = category.get("unit") or {}
+    if not isinstance(units, dict):
+        raise JsonStatError(MALFORMED, f"units of {dimension_id}")
     return Dimension(
         id=dimension_id,
         label=_text(data.get("label"), f"label of {dimension_id}"),
         codes=tuple(codes),
         labels={str(k): v for k, v in labels.items() if isinstance(v, str)},
+        units={
+            str(code): unit["base"]
+            for code, unit in units.items()
+            if isinstance(unit, dict) and isinstance(unit.get("base"), str)
+        },
     )
 
 
@@ -247,6 +257,7 @@ def write_dataset(
     values: list[float | int | None],
     roles: dict[str, list[str]] | None = None,
     source: str = "",
+    units: dict[str, dict[str, str]] | None = None,
 ) -> bytes:
     """A JSON-stat 2.0 dataset as bytes: for tests and for templates people can fill in."""
     document: dict[str, Any] = {
@@ -267,4 +278,8 @@ def write_dataset(
     }
     if roles:
         document["role"] = roles
+    for dimension_id, by_code in (units or {}).items():
+        document["dimension"][dimension_id]["category"]["unit"] = {
+            code: {"base": base, "decimals": 0} for code, base in by_code.items()
+        }
     return json.dumps(document, ensure_ascii=False).encode()
