@@ -16,7 +16,8 @@ from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
-from planstatus.plans.models import Measure, Plan
+from planstatus.indicators.models import Indicator
+from planstatus.plans.models import Goal, Measure, Plan
 from planstatus.regions.models import Actor
 from planstatus.reporting.rounds import OpenedRound, open_round
 from tests.browser import BrowserTestCase
@@ -80,7 +81,10 @@ class AccessibilityTests(BrowserTestCase):
     def test_public_pages(self) -> None:
         measure = Measure.objects.filter(focus_area__plan=self.plan).first()
         actor = Actor.objects.filter(region=self.plan.region).first()
+        indicator = Indicator.objects.filter(plan=self.plan).first()
+        goal = Goal.objects.filter(plan=self.plan, code="1.4").first()
         assert measure is not None and actor is not None
+        assert indicator is not None and goal is not None
         self.assert_accessible(
             "/",
             "/hallingdal/",
@@ -90,6 +94,10 @@ class AccessibilityTests(BrowserTestCase):
             "/hallingdal/regionplan/oversikt/?status=unknown&q=breiband",
             "/hallingdal/regionplan/aktorar/",
             f"/hallingdal/regionplan/aktorar/{actor.pk}/",
+            "/hallingdal/regionplan/indikatorar/",
+            indicator.get_absolute_url(),
+            indicator.get_absolute_url() + "?kommunar=1",
+            reverse("goal", args=["hallingdal", "regionplan", goal.pk]),
             "/konto/login/",
         )
 
@@ -98,7 +106,8 @@ class AccessibilityTests(BrowserTestCase):
         token = opened.links[0].token
         self.log_in()
         measure = Measure.objects.filter(focus_area__plan=self.plan).first()
-        assert measure is not None
+        indicator = Indicator.objects.filter(plan=self.plan).first()
+        assert measure is not None and indicator is not None
         self.assert_accessible(
             "/hallingdal/regionplan/",
             measure.get_absolute_url(),
@@ -107,6 +116,9 @@ class AccessibilityTests(BrowserTestCase):
             f"/hallingdal/regionplan/rundar/{opened.round.pk}/lukk/",
             "/hallingdal/regionplan/sak/",
             "/hallingdal/regionplan/sak/utskrift/?round=now",
+            "/hallingdal/regionplan/sak/utskrift/?round=now&kind=annual",
+            "/hallingdal/regionplan/indikatorar/ny/",
+            reverse("indicator_edit", args=["hallingdal", "regionplan", indicator.pk]),
             "/hallingdal/logg/",
             "/hallingdal/aktorar/",
             "/hallingdal/import/",
