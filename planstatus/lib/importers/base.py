@@ -5,7 +5,8 @@ matching actors, reviewing and saving happen afterwards (see planstatus/imports/
 
 Readers word nothing themselves: a warning or a refusal carries a `Code` and its parameters
 (the text it is about, a code, a row number), and planstatus/imports/messages.py words it in
-the person's language. The `str()` of an `UnreadableDocument` is the code, for logs.
+the person's language. The `str()` of an `UnreadableDocument` (code and parameters) is for
+logs.
 """
 
 from __future__ import annotations
@@ -204,7 +205,7 @@ class ParsedPlan:
         self.warnings.append(ImportWarning.at(where, code, kind=kind, **params))
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON shape of `planstatus import-plan --dry-run --json`."""
+        """The JSON kept for a review; `import-plan --json` prints it with each warning worded."""
         return {
             "title": self.title,
             "areas": [a.as_dict() for a in self.areas],
