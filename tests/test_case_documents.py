@@ -16,6 +16,7 @@ from django.test import TestCase
 
 from planstatus.cases.services import PALETTE, build_case_content, render_case, render_html
 from planstatus.imports.matching import known_actor_forms
+from planstatus.imports.messages import warning_text
 from planstatus.lib.importers import read_plan
 from planstatus.lib.reports.content import CaseContent
 from planstatus.plans.models import Measure, Plan, Status
@@ -74,7 +75,7 @@ class HallingdalCaseTests(TestCase):
         # Only the plan's own slips are warned about (two codes used twice); the legend,
         # summary, change and overdue tables are not mistaken for plan tables.
         self.assertEqual(
-            [w.message for w in parsed.warnings],
+            [warning_text(w) for w in parsed.warnings],
             [
                 "Koden 5.4.1 er brukt på 2 tiltak. Alle er tekne med.",
                 "Koden 6.4.1 er brukt på 2 tiltak. Alle er tekne med.",

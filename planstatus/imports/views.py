@@ -16,6 +16,7 @@ from planstatus.imports.forms import (
     UploadForm,
 )
 from planstatus.imports.matching import known_actor_forms
+from planstatus.imports.messages import refusal_text, warning_text, where_text
 from planstatus.imports.models import PlanImport
 from planstatus.imports.review import ActorChoicesForm, apply_edits, heading_initial, row_initial
 from planstatus.imports.services import (
@@ -44,7 +45,7 @@ def upload(request: HttpRequest, region_slug: str) -> HttpResponse:
         try:
             parsed = read_plan(data, filename=f.name, known_actors=known_actor_forms(region))
         except UnreadableDocument as e:
-            form.add_error("file", str(e))
+            form.add_error("file", refusal_text(e))
         else:
             draft = PlanImport.objects.create(
                 region=region,
@@ -138,7 +139,7 @@ def review(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
     measures = parsed.measures()
     warnings_by_code: dict[str, list[str]] = {}
     for w in parsed.warnings:
-        warnings_by_code.setdefault(w.where, []).append(w.message)
+        warnings_by_code.setdefault(w.where, []).append(warning_text(w))
     # Codes repeat in real plans, so rows are anchored by form; a warning links to the first.
     anchors: dict[str, str] = {}
     for row_form, m in zip(rows.forms, measures, strict=False):
@@ -146,7 +147,9 @@ def review(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
     all_goals = [g for a in parsed.areas for g in a.goals]
     for goal_form, g in zip(goals.forms, all_goals, strict=False):
         anchors.setdefault(g.code, str(goal_form.prefix))
-    warning_links = [(anchors.get(w.where, ""), w) for w in parsed.warnings]
+    warning_links = [
+        (anchors.get(w.where, ""), where_text(w.where), warning_text(w)) for w in parsed.warnings
+    ]
     row_data = list(zip(rows.forms, measures, strict=False))
     sections = []
     i = 0

@@ -80,7 +80,7 @@ def read_table(data: bytes) -> list[TableRow]:
 
 def _xlsx_cells(data: bytes) -> list[list[str]]:
     try:
-        check_package(data, "xl/", "ei Excel-fil (.xlsx)", ".xlsx")
+        check_package(data, "xlsx")
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (UnreadableDocument, OSError, KeyError, ValueError) as error:
         raise TableError(BAD_SPREADSHEET, str(error)[:200]) from None

@@ -1,7 +1,8 @@
 """The Word, PDF and spreadsheet readers: round trips of the curated Hallingdal plan, status
 colours and words, and documents that must be refused with a clear message.
 
-Plain functions, no database: the readers are pure Python.
+Plain functions, no database: the readers are pure Python, and give warnings and refusals as
+codes with parameters (their wording is tested through planstatus.imports.messages).
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ import pdfplumber
 import pytest
 
 from planstatus.lib.importers import pdf, spreadsheet, word
-from planstatus.lib.importers.base import MAX_UPLOAD_BYTES, ParsedPlan, UnreadableDocument
+from planstatus.lib.importers.base import (
+    DOCUMENT,
+    MAX_UPLOAD_BYTES,
+    Code,
+    Params,
+    ParsedPlan,
+    UnreadableDocument,
+)
 from planstatus.lib.importers.status import status_from_colour, status_from_words
 from planstatus.lib.importers.templates import build_csv_template, build_xlsx_template
 from planstatus.lib.timing import parse_timing
@@ -184,15 +192,19 @@ def assert_same_as_seed(
         assert read == expected, read["code"]
 
 
-def _warned(plan: ParsedPlan, where: str, words: str) -> bool:
-    return any(w.where == where and words in w.message for w in plan.warnings)
+def _warned(plan: ParsedPlan, where: str, code: Code, /, **params: str | int) -> bool:
+    """Whether `plan` has a warning at `where` with `code` and (at least) `params`."""
+    return any(
+        w.where == where and w.code == code and params.items() <= w.params.items()
+        for w in plan.warnings
+    )
 
 
 def _numbering_warnings(plan: ParsedPlan) -> None:
     # The curated plan writes 4.5.2 as «.5.2.» and uses 5.4.1 and 6.4.1 twice.
-    assert _warned(plan, "4.5.2", "«.5.2.»")
-    assert _warned(plan, "5.4.1", "brukt på 2 tiltak")
-    assert _warned(plan, "6.4.1", "brukt på 2 tiltak")
+    assert _warned(plan, "4.5.2", Code.CODE_COMPLETED, written=".5.2.", code="4.5.2")
+    assert _warned(plan, "5.4.1", Code.DUPLICATE_CODE, count=2)
+    assert _warned(plan, "6.4.1", Code.DUPLICATE_CODE, count=2)
 
 
 @pytest.fixture(scope="module")
@@ -215,7 +227,7 @@ def test_docx_round_trip(files: dict[str, bytes]) -> None:
     assert_same_as_seed(plan)
     assert plan.title == "Regionplan for Hallingdal – status"
     _numbering_warnings(plan)
-    assert _warned(plan, "1", "«NÆRINGSUTVIKLING OG ARBEIDSPLASSAR»")
+    assert _warned(plan, "1", Code.HEADING_RECASED, heading="NÆRINGSUTVIKLING OG ARBEIDSPLASSAR")
 
 
 def test_pdf_round_trip(files: dict[str, bytes]) -> None:
@@ -230,7 +242,7 @@ def test_pdf_round_trip_with_rows_split_over_pages() -> None:
     data = builders.build_pdf(split_rows=True)
     plan = pdf.read(data, known_actors=builders.known_actors())
     assert_same_as_seed(plan)
-    assert any("framhald av tiltak" in w.message for w in plan.warnings)
+    assert any(w.code == Code.ROW_CONTINUES_MEASURE for w in plan.warnings)
 
 
 def test_xlsx_round_trip(files: dict[str, bytes]) -> None:
@@ -250,7 +262,7 @@ def test_csv_with_commas_in_windows_1252() -> None:
     data = builders.build_csv(delimiter=",", encoding="cp1252")
     plan = spreadsheet.read(data, known_actors=builders.known_actors())
     assert_same_as_seed(plan, lambda m: m.status if m.mode == "words" else "unknown")
-    assert _warned(plan, "dokument", "Windows-1252")
+    assert _warned(plan, DOCUMENT, Code.READ_AS_WINDOWS_1252)
 
 
 def test_spreadsheet_read_tells_xlsx_from_csv(files: dict[str, bytes]) -> None:
@@ -355,9 +367,10 @@ def test_docx_status_words_win_over_colour_with_a_warning() -> None:
 
     plan = word.read(_small_docx(build), known_actors=[])
     assert plan.measures()[0].status == "done"
-    assert _warned(plan, "1.1.1", "seier ulikt")
-    assert _warned(plan, "1", "ingen nummer") is False  # the area took its code from the goal
-    assert _warned(plan, "1", "namnet")  # but had no heading to take a name from
+    assert _warned(plan, "1.1.1", Code.STATUS_WORDS_AND_COLOUR_DIFFER, words="Gjennomført")
+    # The area took its code from the goal, but had no heading to take a name from.
+    assert not _warned(plan, "1", Code.AREA_WITHOUT_NUMBER)
+    assert _warned(plan, "1", Code.AREA_WITHOUT_NAME, code="1")
 
 
 def test_docx_goal_codes_in_the_code_column_and_a_measure_without_code() -> None:
@@ -385,8 +398,8 @@ def test_docx_goal_codes_in_the_code_column_and_a_measure_without_code() -> None
         ("2.2.1", "unknown"),
     ]
     assert plan.measures()[1].timing.yearly and plan.measures()[2].timing.continuous
-    assert _warned(plan, "2.1.2", "ingen kode")
-    assert _warned(plan, "2.2.1", "Forstod ikkje statusen «ok?»")
+    assert _warned(plan, "2.1.2", Code.MEASURE_WITHOUT_CODE, text="Tiltak utan kode")
+    assert _warned(plan, "2.2.1", Code.STATUS_NOT_UNDERSTOOD, words="ok?")
 
 
 def test_docx_merged_responsible_highlight_and_coloured_dot() -> None:
@@ -463,10 +476,10 @@ def test_split_actors(cell: str, expected: list[str]) -> None:
 # ---------------------------------------------------------------------------------------
 
 
-def _refused(reader: Reader, data: bytes) -> str:
+def _refused(reader: Reader, data: bytes) -> tuple[str, Params]:
     with pytest.raises(UnreadableDocument) as caught:
         reader(data, known_actors=[])
-    return str(caught.value)
+    return caught.value.code, caught.value.params
 
 
 def _truncated(data: bytes) -> bytes:
@@ -474,44 +487,61 @@ def _truncated(data: bytes) -> bytes:
 
 
 @pytest.mark.parametrize(
-    ("reader", "data", "words"),
+    ("reader", "data", "code", "params"),
     [
-        (word.read, b"", "tom"),
-        (word.read, builders.png(), "ikkje eit Word-dokument"),
-        (word.read, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "gammalt format"),
-        (pdf.read, b"", "tom"),
-        (pdf.read, builders.png(), "ikkje ein PDF"),
-        (pdf.read, b"%PDF-1.7\n" + b"\x00garbage\xff" * 200, "skadd"),
-        (spreadsheet.read_xlsx, b"", "tom"),
-        (spreadsheet.read_xlsx, builders.png(), "ikkje ei Excel-fil"),
-        (spreadsheet.read_csv, b"", "tom"),
-        (spreadsheet.read_csv, builders.png(), "ikkje ei CSV-fil"),
+        (word.read, b"", Code.EMPTY_FILE, {}),
+        (word.read, builders.png(), Code.NOT_EXPECTED_FORMAT, {"expected": "docx"}),
+        (
+            word.read,
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512,
+            Code.OLD_FORMAT_OR_PASSWORD,
+            {"save_as": ".docx"},
+        ),
+        (pdf.read, b"", Code.EMPTY_FILE, {}),
+        (pdf.read, builders.png(), Code.NOT_EXPECTED_FORMAT, {"expected": "pdf"}),
+        (pdf.read, b"%PDF-1.7\n" + b"\x00garbage\xff" * 200, Code.DAMAGED_PDF, {}),
+        (spreadsheet.read_xlsx, b"", Code.EMPTY_FILE, {}),
+        (spreadsheet.read_xlsx, builders.png(), Code.NOT_EXPECTED_FORMAT, {"expected": "xlsx"}),
+        (spreadsheet.read_csv, b"", Code.EMPTY_FILE, {}),
+        (spreadsheet.read_csv, builders.png(), Code.NOT_CSV, {}),
     ],
 )
-def test_wrong_or_empty_files_are_refused(reader: Reader, data: bytes, words: str) -> None:
-    assert words in _refused(reader, data)
+def test_wrong_or_empty_files_are_refused(
+    reader: Reader, data: bytes, code: Code, params: Params
+) -> None:
+    assert _refused(reader, data) == (code, params)
 
 
 def test_truncated_docx_and_xlsx_are_refused(files: dict[str, bytes]) -> None:
-    assert "skadd" in _refused(word.read, _truncated(files["plan.docx"]))
-    assert "skadd" in _refused(spreadsheet.read_xlsx, _truncated(files["plan.xlsx"]))
+    damaged = {Code.PACKAGE_DAMAGED, Code.CONTENT_DAMAGED}
+    code, params = _refused(word.read, _truncated(files["plan.docx"]))
+    assert code in damaged and params == {"expected": "docx"}
+    code, params = _refused(spreadsheet.read_xlsx, _truncated(files["plan.xlsx"]))
+    assert code in damaged and params == {"expected": "xlsx"}
 
 
 def test_an_xlsx_given_to_the_word_reader_is_named(files: dict[str, bytes]) -> None:
-    assert "Excel-fil" in _refused(word.read, files["plan.xlsx"])
-    assert "Word-dokument" in _refused(spreadsheet.read_xlsx, files["plan.docx"])
+    assert _refused(word.read, files["plan.xlsx"]) == (
+        Code.WRONG_PACKAGE,
+        {"found": "xlsx", "expected": "docx"},
+    )
+    assert _refused(spreadsheet.read_xlsx, files["plan.docx"]) == (
+        Code.WRONG_PACKAGE,
+        {"found": "docx", "expected": "xlsx"},
+    )
 
 
 def test_zip_bomb_is_refused() -> None:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("word/document.xml", b"\x00" * (word.MAX_UNPACKED_BYTES + 1))
-    assert "altfor mykje" in _refused(word.read, out.getvalue())
+    assert _refused(word.read, out.getvalue()) == (Code.UNPACKS_TOO_LARGE, {})
 
 
 def test_too_large_file_is_refused() -> None:
     data = b"%PDF-1.7\n" + b"0" * MAX_UPLOAD_BYTES
-    assert "større enn" in _refused(pdf.read, data)
+    code, params = _refused(pdf.read, data)
+    assert code == Code.TOO_LARGE and params["limit_mb"] == 10
 
 
 def test_encrypted_pdf_is_refused() -> None:
@@ -520,12 +550,11 @@ def test_encrypted_pdf_is_refused() -> None:
     with pdfplumber.open(io.BytesIO(data), password="hemmeleg") as document:
         assert "Hemmeleg plan" in (document.pages[0].extract_text() or "")
     # … and the reader, which has none, says why it cannot read it.
-    assert _refused(pdf.read, data).startswith("Dokumentet er kryptert")
+    assert _refused(pdf.read, data) == (Code.ENCRYPTED_PDF, {})
 
 
 def test_scanned_pdf_is_refused() -> None:
-    message = _refused(pdf.read, builders.image_only_pdf())
-    assert message.startswith("Dokumentet har ingen tekst, berre bilete – truleg skanna")
+    assert _refused(pdf.read, builders.image_only_pdf()) == (Code.SCANNED_PDF, {})
 
 
 def test_documents_without_a_plan_are_refused() -> None:
@@ -535,9 +564,10 @@ def test_documents_without_a_plan_are_refused() -> None:
         table.rows[0].cells[0].text = "Namn"
         table.rows[0].cells[1].text = "Rolle"
 
-    assert "Fann ingen tiltakstabell" in _refused(word.read, _small_docx(minutes))
+    assert _refused(word.read, _small_docx(minutes)) == (Code.NO_PLAN_TABLE, {})
     text_only = builders.render_pdf("<h1>Referat</h1><p>Ingen tabellar her.</p>")
-    assert "Fann ingen tiltakstabell" in _refused(pdf.read, text_only)
-    assert "Fann inga overskriftsrad" in _refused(spreadsheet.read_csv, b"Namn;Rolle\nKari;Leiar\n")
+    assert _refused(pdf.read, text_only) == (Code.NO_PLAN_TABLE, {})
+    no_header = b"Namn;Rolle\nKari;Leiar\n"
+    assert _refused(spreadsheet.read_csv, no_header) == (Code.NO_HEADER_ROW, {})
     # A plan table with a header but not one measure is no plan either.
-    assert "Fann ingen tiltak" in _refused(spreadsheet.read_csv, b"Tiltak;Status\n;\n")
+    assert _refused(spreadsheet.read_csv, b"Tiltak;Status\n;\n") == (Code.NO_MEASURES, {})

@@ -5,26 +5,22 @@ from __future__ import annotations
 import io
 import zipfile
 
-from planstatus.lib.importers.base import MAX_UPLOAD_BYTES, ParsedPlan, UnreadableDocument
+from planstatus.lib.importers.base import MAX_UPLOAD_BYTES, Code, ParsedPlan, UnreadableDocument
 
 # Formats that are not plans, recognised so that the message can say what the file is.
-_OTHER_SIGNATURES = {
-    b"\x89PNG": "eit PNG-bilete",
-    b"\xff\xd8\xff": "eit JPEG-bilete",
-    b"GIF8": "eit GIF-bilete",
-    b"\xd0\xcf\x11\xe0": "ei gamal Office-fil (.doc eller .xls); lagre ho som .docx eller .xlsx",
-    b"{\\rtf": "ei RTF-fil; lagre ho som .docx",
-}
+_IMAGES = {b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF8": "GIF"}
+_OTHER_SIGNATURES = {b"\xd0\xcf\x11\xe0": Code.OLD_OFFICE_FILE, b"{\\rtf": Code.RTF_FILE}
 
 
 def detect_format(data: bytes, filename: str = "") -> str:
     """One of "pdf", "docx", "xlsx", "csv", "text"; raises UnreadableDocument otherwise."""
     if not data.strip():
-        raise UnreadableDocument("Fila er tom.")
+        raise UnreadableDocument(Code.EMPTY_FILE)
     if len(data) > MAX_UPLOAD_BYTES:
         raise UnreadableDocument(
-            f"Fila er for stor ({len(data) / 1_000_000:.1f} MB). "
-            f"Grensa er {MAX_UPLOAD_BYTES // 1_000_000} MB."
+            Code.TOO_LARGE,
+            size_mb=round(len(data) / 1_000_000, 1),
+            limit_mb=MAX_UPLOAD_BYTES // 1_000_000,
         )
     if data.startswith(b"%PDF"):
         return "pdf"
@@ -32,22 +28,20 @@ def detect_format(data: bytes, filename: str = "") -> str:
         try:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
         except zipfile.BadZipFile:
-            raise UnreadableDocument(
-                "Fila ser ut som eit Word- eller Excel-dokument, men er skadd."
-            ) from None
+            raise UnreadableDocument(Code.DAMAGED_OFFICE_FILE) from None
         if "word/document.xml" in names:
             return "docx"
         if "xl/workbook.xml" in names:
             return "xlsx"
-        raise UnreadableDocument("Fila er eit ZIP-arkiv, men ikkje eit Word- eller Excel-dokument.")
-    for signature, what in _OTHER_SIGNATURES.items():
+        raise UnreadableDocument(Code.ZIP_NOT_OFFICE)
+    for signature, image in _IMAGES.items():
         if data.startswith(signature):
-            raise UnreadableDocument(f"Fila er {what}, ikkje ein plan.")
+            raise UnreadableDocument(Code.IMAGE_FILE, format=image)
+    for signature, code in _OTHER_SIGNATURES.items():
+        if data.startswith(signature):
+            raise UnreadableDocument(code)
     if b"\x00" in data[:4096]:
-        raise UnreadableDocument(
-            "Fila er ikkje tekst, Word, PDF eller rekneark. Vel ei .docx-, .pdf-, .xlsx-, "
-            ".csv- eller .txt-fil."
-        )
+        raise UnreadableDocument(Code.UNKNOWN_FORMAT)
     if filename.lower().endswith(".csv"):
         return "csv"
     return "text"

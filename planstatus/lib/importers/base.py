@@ -1,8 +1,12 @@
 """What every plan reader produces, and the checks shared by all formats.
 
 A reader turns the bytes of one document into a `ParsedPlan`. It never touches the database:
-matching actors, reviewing and saving happen afterwards (see planstatus/plans/imports.py).
-Messages meant for users are in Nynorsk.
+matching actors, reviewing and saving happen afterwards (see planstatus/imports/).
+
+Readers word nothing themselves: a warning or a refusal carries a `Code` and its parameters
+(the text it is about, a code, a row number), and planstatus/imports/messages.py words it in
+the person's language. The `str()` of an `UnreadableDocument` (code and parameters) is for
+logs.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Protocol
 
 from planstatus.lib.timing import Timing, parse_timing
@@ -18,19 +23,123 @@ STATUSES = ("unknown", "not_started", "started", "done", "cancelled")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
+# `where` of a warning about the whole document rather than one code.
+DOCUMENT = "document"
+
+Params = dict[str, str | int | float]
+
+
+class Code(StrEnum):
+    """Every warning and refusal a reader can give. Each has one message per language in
+    planstatus/imports/messages.py; the comments give each code's parameters."""
+
+    # Refusals (UnreadableDocument)
+    EMPTY_FILE = "empty_file"
+    TOO_LARGE = "too_large"  # size_mb, limit_mb
+    UNKNOWN_FORMAT = "unknown_format"
+    IMAGE_FILE = "image_file"  # format: PNG, JPEG, GIF
+    OLD_OFFICE_FILE = "old_office_file"
+    RTF_FILE = "rtf_file"
+    DAMAGED_OFFICE_FILE = "damaged_office_file"
+    ZIP_NOT_OFFICE = "zip_not_office"
+    # expected, found: a format key ("docx", "xlsx", "pptx", "pdf") the message names
+    NOT_EXPECTED_FORMAT = "not_expected_format"  # expected
+    WRONG_PACKAGE = "wrong_package"  # found, expected
+    OPENDOCUMENT = "opendocument"  # save_as: ".docx", ".xlsx"
+    OLD_FORMAT_OR_PASSWORD = "old_format_or_password"  # save_as
+    PACKAGE_DAMAGED = "package_damaged"  # expected
+    CONTENT_DAMAGED = "content_damaged"  # expected
+    UNPACKS_TOO_LARGE = "unpacks_too_large"
+    NOT_TEXT = "not_text"
+    NOT_CSV = "not_csv"
+    ENCRYPTED_PDF = "encrypted_pdf"
+    SCANNED_PDF = "scanned_pdf"
+    NO_TEXT = "no_text"
+    DAMAGED_PDF = "damaged_pdf"
+    NO_PLAN_TABLE = "no_plan_table"
+    NO_HEADER_ROW = "no_header_row"
+    NO_MEASURES = "no_measures"
+    NO_MEASURES_IN_TEXT = "no_measures_in_text"
+    # Warnings about the whole document
+    PAGES_TRUNCATED = "pages_truncated"  # pages
+    ROWS_TRUNCATED = "rows_truncated"  # rows
+    READ_AS_WINDOWS_1252 = "read_as_windows_1252"
+    TEXT_OUTSIDE_MEASURES = "text_outside_measures"  # text
+    # Numbering (check_numbering)
+    DUPLICATE_CODE = "duplicate_code"  # code, count
+    MEASURE_UNDER_OTHER_GOAL = "measure_under_other_goal"  # code, goal
+    NUMBERING_GAP = "numbering_gap"  # missing: codes, comma-separated
+    # Focus areas and goals
+    AREA_HEADING_MISSING = "area_heading_missing"  # area
+    AREA_WITHOUT_NUMBER = "area_without_number"  # name, code
+    AREA_ON_ROW_WITHOUT_NUMBER = "area_on_row_without_number"  # row, code
+    AREA_WITHOUT_NAME = "area_without_name"  # code
+    HEADING_RECASED = "heading_recased"  # heading, name
+    AREA_NAME_RECASED = "area_name_recased"  # text, name
+    GOAL_WITHOUT_CODE = "goal_without_code"  # text, code
+    GOAL_WITHOUT_TEXT = "goal_without_text"  # code
+    MEASURES_WITHOUT_GOAL = "measures_without_goal"
+    # Measures
+    CODE_COMPLETED = "code_completed"  # written, code
+    CODE_COMPLETED_FROM_GOAL = "code_completed_from_goal"  # written, code, goal
+    CODE_COMPLETED_FROM_AREA = "code_completed_from_area"  # written, code, area
+    CODE_INCOMPLETE = "code_incomplete"  # written, code
+    MEASURE_WITHOUT_CODE = "measure_without_code"  # text, code
+    MEASURE_ON_ROW_WITHOUT_CODE = "measure_on_row_without_code"  # row, code
+    ROW_CONTINUES_MEASURE = "row_continues_measure"  # code
+    EXTRA_TIMING = "extra_timing"  # timing
+    AMBIGUOUS_ACTORS = "ambiguous_actors"
+    STATUS_WORDS_AND_COLOUR_DIFFER = "status_words_and_colour_differ"  # words
+    STATUS_NOT_UNDERSTOOD = "status_not_understood"  # words
+
+
 class UnreadableDocument(ValueError):
-    """The document cannot be read as a plan. The message is shown to the user as it is."""
+    """The document cannot be read as a plan: a `Code` and its parameters, which the
+    imports layer words for the person."""
+
+    def __init__(self, code: Code, /, **params: str | int | float) -> None:
+        super().__init__(f"{code} {params}" if params else str(code))
+        self.code = code
+        self.params: Params = params
 
 
 @dataclass
 class ImportWarning:
-    where: str  # a code such as "4.5.2", or "dokument"
-    message: str
+    where: str  # a code such as "4.5.2", or DOCUMENT
+    code: str  # a Code; a plain string when read back from stored JSON
+    params: Params = field(default_factory=dict)
     # "numbering" warnings are recomputed after every edit in the review; others stay.
     kind: str = "reader"
+    # Only in reviews stored before warnings had codes: the Nynorsk text, shown as it is.
+    message: str = ""
 
-    def as_dict(self) -> dict[str, str]:
-        return {"where": self.where, "message": self.message, "kind": self.kind}
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "where": self.where,
+            "code": str(self.code),
+            "params": dict(self.params),
+            "kind": self.kind,
+        }
+        if self.message:
+            data["message"] = self.message
+        return data
+
+    @classmethod
+    def at(
+        cls, where: str, code: Code, /, *, kind: str = "reader", **params: str | int | float
+    ) -> ImportWarning:
+        """`ImportWarning.at("4.5.2", Code.CODE_COMPLETED, written=".5.2.", code="4.5.2")`"""
+        return cls(where, code, params, kind)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ImportWarning:
+        return cls(
+            where=str(data.get("where", "")),
+            code=str(data.get("code", "")),
+            params=dict(data.get("params") or {}),
+            kind=data.get("kind", "reader"),
+            message=str(data.get("message", "")),
+        )
 
 
 @dataclass
@@ -90,11 +199,13 @@ class ParsedPlan:
     def measures(self) -> list[ParsedMeasure]:
         return [m for a in self.areas for g in a.goals for m in g.measures]
 
-    def warn(self, where: str, message: str, kind: str = "reader") -> None:
-        self.warnings.append(ImportWarning(where, message, kind))
+    def warn(
+        self, where: str, code: Code, /, *, kind: str = "reader", **params: str | int | float
+    ) -> None:
+        self.warnings.append(ImportWarning.at(where, code, kind=kind, **params))
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON shape of `planstatus import-plan --dry-run --json`."""
+        """The JSON kept for a review; `import-plan --json` prints it with each warning worded."""
         return {
             "title": self.title,
             "areas": [a.as_dict() for a in self.areas],
@@ -121,10 +232,7 @@ class ParsedPlan:
                 )
                 for a in data.get("areas", [])
             ],
-            warnings=[
-                ImportWarning(w["where"], w["message"], w.get("kind", "reader"))
-                for w in data.get("warnings", [])
-            ],
+            warnings=[ImportWarning.from_dict(w) for w in data.get("warnings", [])],
         )
 
 
@@ -169,19 +277,25 @@ def check_numbering(plan: ParsedPlan) -> None:
     `written_code` and its own warning from the reader.
     """
     if not plan.measures():
-        raise UnreadableDocument("Fann ingen tiltak i dokumentet. Er dette ein plan?")
+        raise UnreadableDocument(Code.NO_MEASURES)
     plan.warnings = [w for w in plan.warnings if w.kind != "numbering"]
     counts = Counter(m.code for m in plan.measures() if m.code)
     for code, n in counts.items():
         if n > 1:
-            plan.warn(code, f"Koden {code} er brukt på {n} tiltak. Alle er tekne med.", "numbering")
+            plan.warn(code, Code.DUPLICATE_CODE, kind="numbering", code=code, count=n)
     for area in plan.areas:
         for goal in area.goals:
             numbers = []
             for m in goal.measures:
                 parts = _code_parts(m.code)
                 if goal.code and parts and not m.code.startswith(goal.code + "."):
-                    plan.warn(m.code, f"Tiltak {m.code} står under mål {goal.code}.", "numbering")
+                    plan.warn(
+                        m.code,
+                        Code.MEASURE_UNDER_OTHER_GOAL,
+                        kind="numbering",
+                        code=m.code,
+                        goal=goal.code,
+                    )
                 if parts:
                     numbers.append(parts[-1])
             expected = 1
@@ -189,7 +303,10 @@ def check_numbering(plan: ParsedPlan) -> None:
                 if number > expected:
                     missing = ", ".join(f"{goal.code}.{n}" for n in range(expected, number))
                     plan.warn(
-                        goal.code or area.code, f"Ingen tiltak med kode {missing}.", "numbering"
+                        goal.code or area.code,
+                        Code.NUMBERING_GAP,
+                        kind="numbering",
+                        missing=missing,
                     )
                 expected = number + 1
 

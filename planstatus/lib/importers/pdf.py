@@ -23,22 +23,16 @@ from pdfplumber.page import Page
 from pdfplumber.table import Table as PlumberTable
 from pdfplumber.utils import extract_text
 
-from planstatus.lib.importers.base import ParsedPlan, UnreadableDocument, check_numbering
+from planstatus.lib.importers.base import (
+    DOCUMENT,
+    Code,
+    ParsedPlan,
+    UnreadableDocument,
+    check_numbering,
+)
 from planstatus.lib.importers.word import Cell, Colour, Table, check_size, interpret_tables
 
 MAX_PAGES = 300
-
-NOT_PDF = "Fila er ikkje ein PDF-fil."
-ENCRYPTED = (
-    "Dokumentet er kryptert og krev passord. Lagre eller eksporter det på nytt utan passord, "
-    "og prøv igjen."
-)
-SCANNED = (
-    "Dokumentet har ingen tekst, berre bilete – truleg skanna. Last opp originalfila (Word, "
-    "Excel eller PDF med tekst), eller køyr tekstattkjenning (OCR) på PDF-en først."
-)
-NO_TEXT = "Dokumentet har ingen tekst som kan lesast."
-CORRUPT = "PDF-fila er skadd og kan ikkje lesast."
 
 # A shape covering at least this share of a cell is the cell's background; a smaller one
 # inside it (a coloured dot) is a status symbol.
@@ -79,14 +73,14 @@ def read(data: bytes, *, known_actors: list[str]) -> ParsedPlan:
     """A plan from the tables of a PDF with a text layer."""
     check_size(data)
     if b"%PDF" not in data[:1024]:
-        raise UnreadableDocument(NOT_PDF)
+        raise UnreadableDocument(Code.NOT_EXPECTED_FORMAT, expected="pdf")
     extracted = _extract(data)
     if not extracted.chars:
-        raise UnreadableDocument(SCANNED if extracted.images else NO_TEXT)
+        raise UnreadableDocument(Code.SCANNED_PDF if extracted.images else Code.NO_TEXT)
     plan = interpret_tables(_tables(extracted), known_actors=known_actors)
     plan.title = extracted.title
     if extracted.pages > MAX_PAGES:
-        plan.warn("dokument", f"Berre dei første {MAX_PAGES} sidene er lesne.")
+        plan.warn(DOCUMENT, Code.PAGES_TRUNCATED, pages=MAX_PAGES)
     check_numbering(plan)
     return plan
 
@@ -109,8 +103,8 @@ def _extract(data: bytes) -> _Extracted:
             return result
     except Exception as exc:  # pdfminer raises many kinds of error on broken or hostile files
         if _is_encrypted(exc):
-            raise UnreadableDocument(ENCRYPTED) from exc
-        raise UnreadableDocument(CORRUPT) from exc
+            raise UnreadableDocument(Code.ENCRYPTED_PDF) from exc
+        raise UnreadableDocument(Code.DAMAGED_PDF) from exc
 
 
 def _is_encrypted(exc: BaseException) -> bool:

@@ -22,6 +22,8 @@ import openpyxl  # type: ignore[import-untyped]
 from openpyxl.styles.colors import COLOR_INDEX  # type: ignore[import-untyped]
 
 from planstatus.lib.importers.base import (
+    DOCUMENT,
+    Code,
     ParsedArea,
     ParsedGoal,
     ParsedMeasure,
@@ -51,13 +53,6 @@ MAX_ROWS = 5000
 MAX_COLUMNS = 40
 _HEADER_ROWS = 20  # the header may stand under a title and a blank line or two
 
-EXCEL = "ei Excel-fil (.xlsx)"
-NO_HEADER = (
-    "Fann inga overskriftsrad med «Tiltak» i reknearket. Første rad i tabellen må ha "
-    "kolonnar som «Innsatsområde», «Mål», «Tiltak-kode», «Tiltak», «Tid», «Ansvar», "
-    "«Involvering» og «Status». Last ned malen for å sjå korleis."
-)
-NOT_CSV = "Fila er ikkje ei CSV-fil (tekst med semikolon eller komma mellom kolonnane)."
 _ROW_FIELDS = {"code", "timing", "responsible", "involved", "status", "area", "goal", "goal_code"}
 
 
@@ -78,27 +73,27 @@ def read(data: bytes, *, known_actors: list[str]) -> ParsedPlan:
 
 
 def read_xlsx(data: bytes, *, known_actors: list[str]) -> ParsedPlan:
-    check_package(data, "xl/", EXCEL, ".xlsx")
+    check_package(data, "xlsx")
     try:
         sheets = _xlsx_sheets(data)
     except UnreadableDocument:
         raise
     except Exception as exc:  # openpyxl and its XML parser raise many kinds on broken parts
-        raise UnreadableDocument(f"Fila er skadd og kan ikkje lesast som {EXCEL}.") from exc
+        raise UnreadableDocument(Code.CONTENT_DAMAGED, expected="xlsx") from exc
     # The first sheet with a header row holds the plan; the template's second sheet is help.
     for rows, truncated in sheets:
         if _find_columns(rows):
             return _read_rows(rows, truncated, known_actors)
-    raise UnreadableDocument(NO_HEADER)
+    raise UnreadableDocument(Code.NO_HEADER_ROW)
 
 
 def read_csv(data: bytes, *, known_actors: list[str]) -> ParsedPlan:
     check_size(data)
-    text, warning = _decode(data)
+    text, guessed = _decode(data)
     rows, truncated = _csv_rows(text)
     plan = _read_rows(rows, truncated, known_actors)
-    if warning:
-        plan.warn("dokument", warning)
+    if guessed:
+        plan.warn(DOCUMENT, Code.READ_AS_WINDOWS_1252)
     return plan
 
 
@@ -192,19 +187,17 @@ def _tinted(hex_colour: str, tint: float) -> str:
 # .csv
 
 
-def _decode(data: bytes) -> tuple[str, str | None]:
-    """The text of a CSV file and a warning if its encoding had to be guessed."""
+def _decode(data: bytes) -> tuple[str, bool]:
+    """The text of a CSV file, and whether its encoding had to be guessed."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), None  # Excel's «Unicode text»
+        return data.decode("utf-16"), False  # Excel's «Unicode text»
     if b"\x00" in data[:4096]:
-        raise UnreadableDocument(NOT_CSV)
+        raise UnreadableDocument(Code.NOT_CSV)
     try:
-        return data.decode("utf-8-sig"), None
+        return data.decode("utf-8-sig"), False
     except UnicodeDecodeError:
         # Norwegian Excel saves «CSV (semikolonseparert)» as Windows-1252.
-        return data.decode("cp1252", errors="replace"), (
-            "Fila var ikkje UTF-8 og er lesen som Windows-1252. Sjekk at æ, ø og å er rette."
-        )
+        return data.decode("cp1252", errors="replace"), True
 
 
 def _csv_rows(text: str) -> tuple[list[Row], bool]:
@@ -221,7 +214,7 @@ def _csv_rows(text: str) -> tuple[list[Row], bool]:
             [_Value(v) for v in row[:MAX_COLUMNS]] for row in itertools.islice(reader, MAX_ROWS + 1)
         ]
     except csv.Error as exc:
-        raise UnreadableDocument(NOT_CSV) from exc
+        raise UnreadableDocument(Code.NOT_CSV) from exc
     return rows[:MAX_ROWS], len(rows) > MAX_ROWS
 
 
@@ -243,14 +236,14 @@ def _find_columns(rows: Sequence[Row]) -> tuple[int, dict[str, int]] | None:
 def _read_rows(rows: list[Row], truncated: bool, known_actors: Sequence[str]) -> ParsedPlan:
     found = _find_columns(rows)
     if found is None:
-        raise UnreadableDocument(NO_HEADER)
+        raise UnreadableDocument(Code.NO_HEADER_ROW)
     header, columns = found
     builder = _SheetBuilder(known_actors)
     for number, row in enumerate(rows[header + 1 :], start=header + 2):
         builder.add(_SheetRow(row, columns, number))
     plan = builder.finish()
     if truncated:
-        plan.warn("dokument", f"Berre dei første {MAX_ROWS} radene er lesne.")
+        plan.warn(DOCUMENT, Code.ROWS_TRUNCATED, rows=MAX_ROWS)
     check_numbering(plan)
     return plan
 
@@ -328,10 +321,10 @@ class _SheetBuilder:
         if key not in self.goals:
             if not code:
                 code = f"{area.code}.{len(area.goals) + 1}"
-                self.plan.warn(code, f"Målet «{text[:50]}» har ingen kode; sett til {code}.")
+                self.plan.warn(code, Code.GOAL_WITHOUT_CODE, text=text[:50], code=code)
             goal = ParsedGoal(code=code, text=tidy_text(text))
             if not goal.text:
-                self.plan.warn(code, f"Målet {code} har ingen tekst.")
+                self.plan.warn(code, Code.GOAL_WITHOUT_TEXT, code=code)
             self.goals[key] = goal
             area.goals.append(goal)
         return self.goals[key]
@@ -348,14 +341,12 @@ class _SheetBuilder:
         if key not in self.areas:
             if not code:
                 code = str(len(self.areas) + 1)
-                self.plan.warn(
-                    f"rad {row.number}", f"Innsatsområdet har ingen nummer; sett til {code}."
-                )
+                self.plan.warn(code, Code.AREA_ON_ROW_WITHOUT_NUMBER, row=row.number, code=code)
             if not name:
-                name = f"Innsatsområde {code}"
-                self.plan.warn(code, f"Fann ikkje namnet på innsatsområde {code}.")
+                name = f"Innsatsområde {code}"  # plan content, in the plan's language
+                self.plan.warn(code, Code.AREA_WITHOUT_NAME, code=code)
             if recased:
-                self.plan.warn(code, f"Innsatsområdet «{text}» er lese som «{name}».")
+                self.plan.warn(code, Code.AREA_NAME_RECASED, text=text, name=name)
             self.areas[key] = ParsedArea(code=code, name=name)
             self.plan.areas.append(self.areas[key])
         return self.areas[key]
@@ -363,14 +354,15 @@ class _SheetBuilder:
     def _add_measure(self, goal: ParsedGoal, written: str, text: str, row: _SheetRow) -> None:
         if written:
             code, written_code, warning = read_code(written, goal.code)
+            if warning:
+                self.plan.warnings.append(warning)
         else:
             code, written_code = next_code(goal, goal.code), ""
-            warning = f"Tiltaket på rad {row.number} har ingen kode; sett til {code}."
+            self.plan.warn(code, Code.MEASURE_ON_ROW_WITHOUT_CODE, row=row.number, code=code)
         colours = row.fills(("status", "code", "measure"))
-        status, status_warning = pick_status(row.text("status"), colours)
-        for message in (warning, status_warning):
-            if message:
-                self.plan.warn(code, message)
+        status, status_warning = pick_status(row.text("status"), colours, where=code)
+        if status_warning:
+            self.plan.warnings.append(status_warning)
         goal.measures.append(
             ParsedMeasure(
                 code=code,

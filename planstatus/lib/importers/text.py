@@ -10,7 +10,8 @@ measure text or a measure's actors.
 
 Nothing is silently corrected: a code read differently from how it is written keeps
 `written_code`, a note and a warning, and a responsible/involved split the layout cannot
-tell gets a warning too. Messages are in Nynorsk. No Django here: the reader is pure Python.
+tell gets a warning too. Warnings are codes (base.Code) that the imports layer words in the
+person's language. No Django here: the reader is pure Python.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from dataclasses import dataclass, field
 from enum import Enum, auto
 
 from planstatus.lib.importers.base import (
+    DOCUMENT,
+    Code,
+    ImportWarning,
     ParsedArea,
     ParsedGoal,
     ParsedMeasure,
@@ -32,23 +36,12 @@ from planstatus.lib.importers.base import (
 from planstatus.lib.importers.status import status_from_words
 from planstatus.lib.timing import parse_timing
 
-EMPTY = "Fila er tom."
-NOT_TEXT = (
-    "Fila er ikkje lesbar tekst. Lagre teksten som UTF-8, eller last opp planen som PDF, "
-    "Word-dokument eller rekneark."
-)
-NO_MEASURES = (
-    "Fann ingen tiltak i teksten. Tiltaka må ha ein kode som «1.1.1» først på linja, under "
-    "ei overskrift for innsatsområdet eller målet."
-)
-AMBIGUOUS_SPLIT = "Kan ikkje skilje ansvar frå involvering; første aktør er sett som ansvarleg."
-
 
 def read(data: bytes, *, known_actors: list[str]) -> ParsedPlan:
     """A plan from the text of a plan document. Raises UnreadableDocument if there is none."""
     lines = split_lines(decode(data))
     if not any(line.strip() for line in lines):
-        raise UnreadableDocument(EMPTY)
+        raise UnreadableDocument(Code.EMPTY_FILE)
     known = _KnownActors(known_actors)
     names = _NameSplitter(known, _place_words(lines, known))
     classified = _mark_page_furniture([_classify(line, known) for line in lines])
@@ -57,7 +50,7 @@ def read(data: bytes, *, known_actors: list[str]) -> ParsedPlan:
         # A bare list of coded measures, with no heading, goal or table header before it.
         plan = _Reader(classified, names, codes_anywhere=True).read()
     if not plan.measures():
-        raise UnreadableDocument(NO_MEASURES)
+        raise UnreadableDocument(Code.NO_MEASURES_IN_TEXT)
     check_numbering(plan)
     return plan
 
@@ -75,7 +68,7 @@ def decode(data: bytes) -> str:
     """The text of `data`: UTF-8 (with or without BOM, or UTF-16 with BOM), or else
     Windows-1252/Latin-1 when that gives plausible Norwegian rather than noise."""
     if not data.strip():
-        raise UnreadableDocument(EMPTY)
+        raise UnreadableDocument(Code.EMPTY_FILE)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         candidates = ["utf-16"]
     else:
@@ -89,9 +82,9 @@ def decode(data: bytes) -> str:
         # single-byte encodings decode anything, so they must also look like Norwegian.
         if _looks_like_text(text, single_byte=encoding in ("cp1252", "latin-1")):
             if not text.strip():
-                raise UnreadableDocument(EMPTY)
+                raise UnreadableDocument(Code.EMPTY_FILE)
             return text
-    raise UnreadableDocument(NOT_TEXT)
+    raise UnreadableDocument(Code.NOT_TEXT)
 
 
 def _looks_like_text(text: str, *, single_byte: bool) -> bool:
@@ -653,7 +646,7 @@ class _MeasureDraft:
     labelled: dict[str, list[str]] = field(default_factory=dict)  # from «Ansvar: …» labels
     status: str = "unknown"
     note: str = ""
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ImportWarning] = field(default_factory=list)
 
     @property
     def bare(self) -> bool:
@@ -683,7 +676,7 @@ class _Reader:
         self.names = names
         self.known = names.known
         self.title: str | None = None
-        self.warnings: list[tuple[str, str]] = []
+        self.warnings: list[ImportWarning] = []
         self.areas: list[_AreaDraft] = []
         self.goal: _GoalDraft | None = None
         self.measure: _MeasureDraft | None = None
@@ -746,8 +739,8 @@ class _Reader:
         if self.ignored:
             text = " ".join(self.ignored)
             text = text if len(text) <= 80 else text[:77] + "…"
-            where = self.areas[-1].code if self.areas and self.areas[-1].code else "dokument"
-            self.warn(where, f"Teksten «{text}» står utanfor tiltaka og er ikkje teken med.")
+            where = self.areas[-1].code if self.areas and self.areas[-1].code else DOCUMENT
+            self.warn(where, Code.TEXT_OUTSIDE_MEASURES, text=text)
             self.ignored = []
 
     def next_line(self, i: int) -> tuple[int, Line | None]:
@@ -826,10 +819,7 @@ class _Reader:
         if area is None or (not area.named and top and area.code != top):
             area = _AreaDraft(top, f"Innsatsområde {top}".strip(), named=False)
             self.areas.append(area)
-            self.warn(
-                top or "dokument",
-                f"Fann inga overskrift for innsatsområde {top}; skriv inn namnet.",
-            )
+            self.warn(top or DOCUMENT, Code.AREA_HEADING_MISSING, area=top)
         return area
 
     def start_goal(self, code: str, text: str) -> None:
@@ -865,6 +855,7 @@ class _Reader:
         code, warning = read_code(written, parent)
         draft = _MeasureDraft(written, code)
         if warning:
+            # The note is saved with the measure, in the plan's own language.
             draft.note = f"Skrive som «{written}» i dokumentet; lese som {code}."
             draft.warnings.append(warning)
         area = self.area_for(code)
@@ -959,8 +950,7 @@ class _Reader:
         assert self.measure is not None
         if self.measure.groups:
             self.measure.warnings.append(
-                f"Fann ei ekstra tidsangiving («{line.timing}») etter aktørane; "
-                "ho er lagd til tida."
+                ImportWarning.at(self.measure.code, Code.EXTRA_TIMING, timing=line.timing or "")
             )
         self.measure.timing.append(line.timing or "")
         if line.tail:
@@ -981,14 +971,12 @@ class _Reader:
 
     # -- the result -----------------------------------------------------------------------
 
-    def warn(self, where: str, message: str) -> None:
-        self.warnings.append((where, message))
+    def warn(self, where: str, code: Code, /, **params: str | int | float) -> None:
+        self.warnings.append(ImportWarning(where, code, params))
 
     def finish(self) -> ParsedPlan:
         self.flush_ignored()
-        plan = ParsedPlan(title=self.title)
-        for where, message in self.warnings:
-            plan.warn(where, message)
+        plan = ParsedPlan(title=self.title, warnings=list(self.warnings))
         previous_code = ""
         for area in self.areas:
             goals = [g for g in area.goals if g.code or g.text or g.measures]
@@ -1007,10 +995,9 @@ class _Reader:
 
     def finish_measure(self, draft: _MeasureDraft, plan: ParsedPlan) -> ParsedMeasure:
         responsible, involved, certain = self.split_actors(draft)
-        for message in draft.warnings:
-            plan.warn(draft.code, message)
+        plan.warnings.extend(draft.warnings)
         if not certain:
-            plan.warn(draft.code, AMBIGUOUS_SPLIT)
+            plan.warn(draft.code, Code.AMBIGUOUS_ACTORS)
         return ParsedMeasure(
             code=draft.code,
             text=join_lines(draft.text),
@@ -1072,7 +1059,7 @@ def _unique(names: list[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def read_code(written: str, parent: str) -> tuple[str, str]:
+def read_code(written: str, parent: str) -> tuple[str, ImportWarning | None]:
     """(code, warning) for a measure code as written under the goal or area `parent`.
 
     «1.1.1.» is 1.1.1 with a trailing dot, nothing to warn about. «.5.2.» under goal 4.5
@@ -1081,14 +1068,18 @@ def read_code(written: str, parent: str) -> tuple[str, str]:
     core = written.strip(". ")
     parts = core.split(".")
     if not written.startswith("."):
-        return core, ""
+        return core, None
     parent_parts = parent.split(".") if parent else []
     missing = len(parent_parts) + 1 - len(parts)
     if parent_parts and missing > 0 and parts[:-1] == parent_parts[missing:]:
         code = ".".join(parent_parts[:missing] + parts)
-        where = f"mål {parent}" if "." in parent else f"innsatsområde {parent}"
-        return code, (
-            f"Koden «{written}» er ufullstendig og er lesen som {code} fordi tiltaket står "
-            f"under {where}. Sjekk at det stemmer."
-        )
-    return core, f"Koden «{written}» er ufullstendig; han er teken med som {core}. Sjekk han."
+        if "." in parent:
+            warning = ImportWarning.at(
+                code, Code.CODE_COMPLETED_FROM_GOAL, written=written, code=code, goal=parent
+            )
+        else:
+            warning = ImportWarning.at(
+                code, Code.CODE_COMPLETED_FROM_AREA, written=written, code=code, area=parent
+            )
+        return code, warning
+    return core, ImportWarning.at(core, Code.CODE_INCOMPLETE, written=written, code=core)

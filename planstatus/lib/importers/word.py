@@ -24,7 +24,10 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from planstatus.lib.importers.base import (
+    DOCUMENT,
     MAX_UPLOAD_BYTES,
+    Code,
+    ImportWarning,
     ParsedArea,
     ParsedGoal,
     ParsedMeasure,
@@ -37,13 +40,6 @@ from planstatus.lib.importers.status import status_from_colour, status_from_word
 from planstatus.lib.timing import parse_timing
 
 Colour = str | tuple[float, ...] | None
-
-NO_PLAN_TABLE = (
-    "Fann ingen tiltakstabell i dokumentet. Tabellen må ha ei overskriftsrad med «Tiltak» "
-    "og minst ein av kolonnane «Tid», «Ansvar», «Involvering» eller «Status»."
-)
-EMPTY_FILE = "Fila er tom."
-TOO_LARGE = f"Fila er større enn {MAX_UPLOAD_BYTES // (1024 * 1024)} MB og kan ikkje lesast."
 
 
 # ---------------------------------------------------------------------------------------
@@ -204,7 +200,7 @@ def is_code(text: str) -> bool:
     return bool(_ANY_CODE.match(text.strip()))
 
 
-def read_code(written: str, parent: str) -> tuple[str, str, str | None]:
+def read_code(written: str, parent: str) -> tuple[str, str, ImportWarning | None]:
     """(code, written_code, warning) for a code as written under the goal or area `parent`.
 
     «1.1.1.» is 1.1.1 written with a trailing dot: no guess, no warning. «.5.2.» under goal
@@ -217,11 +213,13 @@ def read_code(written: str, parent: str) -> tuple[str, str, str | None]:
         return written, "", None  # odd codes are kept as written; check_numbering reports them
     parent_parts = parent.split(".") if parent else []
     missing = len(parent_parts) + 1 - len(parts)
-    warning = None
-    if parent_parts and missing > 0 and parts[:-1] == parent_parts[missing:]:
+    guessed = parent_parts and missing > 0 and parts[:-1] == parent_parts[missing:]
+    if guessed:
         parts = parent_parts[:missing] + parts
-        warning = f"Koden «{written}» er ufullstendig og er lesen som {'.'.join(parts)}."
     code = ".".join(parts)
+    warning = (
+        ImportWarning.at(code, Code.CODE_COMPLETED, written=written, code=code) if guessed else None
+    )
     return code, (written if written != code else ""), warning
 
 
@@ -389,7 +387,7 @@ def interpret_tables(tables: Iterable[Table], *, known_actors: Sequence[str]) ->
     for table in tables:
         builder.add_table(table)
     if not builder.found_table:
-        raise UnreadableDocument(NO_PLAN_TABLE)
+        raise UnreadableDocument(Code.NO_PLAN_TABLE)
     return builder.finish()
 
 
@@ -540,7 +538,7 @@ class _PlanBuilder:
         code = code.strip(".")
         if not code:
             code = f"{area.code or len(self.plan.areas)}.{len(area.goals) + 1}"
-            self.plan.warn(code, f"Målet «{_short(text)}» har ingen kode; sett til {code}.")
+            self.plan.warn(code, Code.GOAL_WITHOUT_CODE, text=_short(text), code=code)
         if not area.code:
             area.code = code.split(".")[0]
         self.goal = ParsedGoal(code=code, text=text)
@@ -552,10 +550,7 @@ class _PlanBuilder:
             area = self._ensure_area()
             self.goal = ParsedGoal(code="", text="")
             area.goals.append(self.goal)
-            self.plan.warn(
-                area.code or "dokument",
-                "Tiltak står utan mål over seg; dei er samla under eit mål utan kode og tekst.",
-            )
+            self.plan.warn(area.code or DOCUMENT, Code.MEASURES_WITHOUT_GOAL)
         return self.goal
 
     def _add_measure(
@@ -565,11 +560,11 @@ class _PlanBuilder:
         parent = goal.code or self._ensure_area().code
         if written:
             code, written_code, warning = read_code(written, parent)
+            if warning:
+                self.plan.warnings.append(warning)
         else:
             code, written_code = next_code(goal, parent), ""
-            warning = f"Tiltaket «{_short(text)}» har ingen kode; sett til {code}."
-        if warning:
-            self.plan.warn(code, warning)
+            self.plan.warn(code, Code.MEASURE_WITHOUT_CODE, text=_short(text), code=code)
         self.measure = ParsedMeasure(
             code=code,
             text=tidy_text(text),
@@ -597,17 +592,15 @@ class _PlanBuilder:
             measure.timing = parse_timing(timing)
         if measure.status == "unknown":
             measure.status = self._row_status(measure.code, fields, row)
-        self.plan.warn(
-            measure.code, f"Ei rad utan kode er lesen som framhald av tiltak {measure.code}."
-        )
+        self.plan.warn(measure.code, Code.ROW_CONTINUES_MEASURE, code=measure.code)
 
     def _row_status(self, code: str, fields: dict[str, list[Cell]], row: list[Cell]) -> str:
         status_cells = fields.get("status", [])
         status, warning = pick_status(
-            _text(status_cells), _status_colours(status_cells, fields, row)
+            _text(status_cells), _status_colours(status_cells, fields, row), where=code
         )
         if warning:
-            self.plan.warn(code, warning)
+            self.plan.warnings.append(warning)
         return status
 
     def finish(self) -> ParsedPlan:
@@ -617,15 +610,13 @@ class _PlanBuilder:
         for number, area in enumerate(plan.areas, start=1):
             if not area.code:
                 area.code = str(number) if str(number) not in used else f"{number}?"
-                plan.warn(
-                    area.code,
-                    f"Innsatsområdet «{area.name}» har ingen nummer; sett til {area.code}.",
-                )
+                plan.warn(area.code, Code.AREA_WITHOUT_NUMBER, name=area.name, code=area.code)
             if not area.name:
+                # A name to save if the review leaves it: plan content, in the plan's language.
                 area.name = f"Innsatsområde {area.code}"
-                plan.warn(area.code, f"Fann ikkje namnet på innsatsområde {area.code}.")
+                plan.warn(area.code, Code.AREA_WITHOUT_NAME, code=area.code)
         for area, heading in self.recased:
-            plan.warn(area.code, f"Overskrifta «{heading}» er lesen som «{area.name}».")
+            plan.warn(area.code, Code.HEADING_RECASED, heading=heading, name=area.name)
         return plan
 
 
@@ -640,18 +631,21 @@ def _status_colours(
     return colours + [c.fill for c in measure_cells + others]
 
 
-def pick_status(words: str, colours: Iterable[Colour]) -> tuple[str, str | None]:
-    """(status, warning): the status cell's words decide; failing them, the first colour
-    that means a status. Disagreement and words not understood are warned about."""
+def pick_status(
+    words: str, colours: Iterable[Colour], *, where: str
+) -> tuple[str, ImportWarning | None]:
+    """(status, warning at `where`): the status cell's words decide; failing them, the first
+    colour that means a status. Disagreement and words not understood are warned about."""
     words = words.strip()
     said = status_from_words(words) if words else None
     shown = next((s for c in colours if (s := status_from_colour(c))), None)
     if said and shown and said != shown:
-        return said, f"Statusteksten «{_short(words)}» og fargen seier ulikt; teksten er brukt."
+        warning = ImportWarning.at(where, Code.STATUS_WORDS_AND_COLOUR_DIFFER, words=_short(words))
+        return said, warning
     if said or shown:
         return said or shown or "unknown", None
     if words:
-        return "unknown", f"Forstod ikkje statusen «{_short(words)}»; sett til ukjend."
+        return "unknown", ImportWarning.at(where, Code.STATUS_NOT_UNDERSTOOD, words=_short(words))
     return "unknown", None
 
 
@@ -673,73 +667,70 @@ def _short(text: str, length: int = 50) -> str:
 # A 10 MB upload may not unpack to more than this; beyond it the file is a zip bomb.
 MAX_UNPACKED_BYTES = 10 * MAX_UPLOAD_BYTES
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_KINDS = {
-    "word/": "eit Word-dokument (.docx)",
-    "xl/": "ei Excel-fil (.xlsx)",
-    "ppt/": "ein PowerPoint-presentasjon",
-}
+# The folder each kind of Office package keeps its parts in.
+_ZIP_FOLDERS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
 
 
 def check_size(data: bytes) -> None:
     if not data:
-        raise UnreadableDocument(EMPTY_FILE)
+        raise UnreadableDocument(Code.EMPTY_FILE)
     if len(data) > MAX_UPLOAD_BYTES:
-        raise UnreadableDocument(TOO_LARGE)
+        raise UnreadableDocument(
+            Code.TOO_LARGE,
+            size_mb=round(len(data) / 1_000_000, 1),
+            limit_mb=MAX_UPLOAD_BYTES // 1_000_000,
+        )
 
 
-def check_package(data: bytes, folder: str, kind: str, save_as: str) -> None:
-    """Refuse anything but an intact Office zip package whose parts live under `folder`."""
+def check_package(data: bytes, expected: str) -> None:
+    """Refuse anything but an intact Office zip package of the `expected` kind ("docx",
+    "xlsx")."""
     check_size(data)
+    folder, save_as = _ZIP_FOLDERS[expected], f".{expected}"
     if data.startswith(_OLE2):
         # Old .doc/.xls files and password-protected Office files are both OLE2 containers.
-        raise UnreadableDocument(
-            f"Fila er i eit gammalt format eller verna med passord. Opne ho og lagre ho som "
-            f"{save_as} utan passord, og prøv igjen."
-        )
+        raise UnreadableDocument(Code.OLD_FORMAT_OR_PASSWORD, save_as=save_as)
     if not data.startswith(b"PK"):
-        raise UnreadableDocument(f"Fila er ikkje {kind}.")
+        raise UnreadableDocument(Code.NOT_EXPECTED_FORMAT, expected=expected)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             infos = package.infolist()
             if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-                raise UnreadableDocument("Fila pakkar seg ut til altfor mykje data.")
+                raise UnreadableDocument(Code.UNPACKS_TOO_LARGE)
             names = [i.filename for i in infos]
             if not any(n.startswith(folder) for n in names):
-                raise UnreadableDocument(_wrong_package(names, kind, save_as))
+                raise _wrong_package(names, expected)
             if package.testzip() is not None:
                 raise zipfile.BadZipFile("CRC")
     except UnreadableDocument:
         raise  # a ValueError too, so it must pass before the next clause
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
-        raise UnreadableDocument(
-            f"Fila er skadd eller ufullstendig og kan ikkje lesast som {kind}."
-        ) from exc
+        raise UnreadableDocument(Code.PACKAGE_DAMAGED, expected=expected) from exc
 
 
-def _wrong_package(names: list[str], kind: str, save_as: str) -> str:
-    for folder, other in _ZIP_KINDS.items():
+def _wrong_package(names: list[str], expected: str) -> UnreadableDocument:
+    for found, folder in _ZIP_FOLDERS.items():
         if any(n.startswith(folder) for n in names):
-            return f"Fila er {other}, ikkje {kind}."
+            return UnreadableDocument(Code.WRONG_PACKAGE, found=found, expected=expected)
     if "content.xml" in names:
-        return f"Fila er eit OpenDocument-dokument. Lagre det som {save_as} og prøv igjen."
-    return f"Fila er ikkje {kind}."
+        return UnreadableDocument(Code.OPENDOCUMENT, save_as=f".{expected}")
+    return UnreadableDocument(Code.NOT_EXPECTED_FORMAT, expected=expected)
 
 
 # ---------------------------------------------------------------------------------------
 # Word
 # ---------------------------------------------------------------------------------------
 
-WORD = "eit Word-dokument (.docx)"
 _HEADING_STYLES = ("heading", "overskrift", "title", "tittel")
 
 
 def read(data: bytes, *, known_actors: list[str]) -> ParsedPlan:
     """A plan from the tables of a .docx file."""
-    check_package(data, "word/", WORD, ".docx")
+    check_package(data, "docx")
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx and lxml raise many kinds on broken parts
-        raise UnreadableDocument(f"Fila er skadd og kan ikkje lesast som {WORD}.") from exc
+        raise UnreadableDocument(Code.CONTENT_DAMAGED, expected="docx") from exc
     plan = interpret_tables(_docx_tables(document), known_actors=known_actors)
     plan.title = (document.core_properties.title or "").strip() or None
     check_numbering(plan)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from planstatus.core.commands import PlanstatusCommand
 from planstatus.imports.matching import known_actor_forms
+from planstatus.imports.messages import refusal_text, warning_dict, warning_text, where_text
 from planstatus.imports.services import import_plan
 from planstatus.lib.importers import detect_format, read_plan
 from planstatus.lib.importers.base import UnreadableDocument
@@ -52,11 +53,13 @@ class Command(PlanstatusCommand):
                 known_actors=known_actor_forms(region) if region else [],
             )
         except UnreadableDocument as e:
-            raise CommandError(str(e).replace("\n", " ")) from None
+            raise CommandError(refusal_text(e).replace("\n", " ")) from None
 
         if options["json"]:
             result = parsed.as_dict()
             result["format"] = detect_format(data, path.name)
+            # Each warning's message in the command's language, beside its code and parameters.
+            result["warnings"] = [warning_dict(w) for w in parsed.warnings]
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
         else:
             measures = parsed.measures()
@@ -74,7 +77,7 @@ class Command(PlanstatusCommand):
                 }
             )
             for w in parsed.warnings:
-                self.stdout.write(f"  {w.where}: {w.message}")
+                self.stdout.write(f"  {where_text(w.where)}: {warning_text(w)}")
         if options["dry_run"]:
             return
         if region is None:
