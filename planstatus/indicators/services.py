@@ -360,6 +360,17 @@ def assessment_label(assessment: Assessment) -> str:
     }[assessment]
 
 
+def assessment_rule() -> str:
+    """The rule behind the assessment, in words. The same msgid as the pages'
+    indicators/_rule.html, so both say it from one catalogue entry."""
+    return _(
+        "How the status is set: Reached – the latest value meets the last target. On track – "
+        "it meets the target path at its time; the path runs in a straight line from the "
+        "baseline (or the first value when there is no baseline) to each target in turn. "
+        "Behind – it does not. Not enough data – no value or no target yet."
+    )
+
+
 def assessment_symbol(assessment: Assessment) -> str:
     return {
         Assessment.REACHED: "✓",
