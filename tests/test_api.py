@@ -19,6 +19,7 @@ from planstatus.api.models import ApiToken
 from planstatus.api.services import issue_api_token, revoke_api_token
 from planstatus.plans.models import Measure, MeasureActor, Status
 from tests.opendata_base import (
+    API_SECRETS,
     EVIDENCE_URL,
     HOSTILE_COMMENT,
     HOSTILE_TEXT,
@@ -26,7 +27,6 @@ from tests.opendata_base import (
     PUBLIC_COMMENT,
     REPORTER,
     ROUND_TITLE,
-    SECRETS,
     OpenDataTestCase,
     add_update,
 )
@@ -173,12 +173,14 @@ class NoLeakTests(ApiTestCase):
                 continue
             assert isinstance(pattern, URLPattern)
             kwargs = {k: values[k] for k in pattern.pattern.converters}
+            if "indicator" in name and "pk" in kwargs:
+                kwargs["pk"] = self.indicator.pk
             urls.append(reverse(name, kwargs=kwargs))
         return urls
 
     def test_nothing_internal_in_any_public_answer(self) -> None:
         urls = self.api_urls()
-        self.assertGreaterEqual(len(urls), 12)
+        self.assertGreaterEqual(len(urls), 14)
         urls += [f"/testdal/regionplan/data.{fmt}" for fmt in ["csv", "json"]]
         seen_public_comment = False
         for url in urls:
@@ -186,14 +188,15 @@ class NoLeakTests(ApiTestCase):
                 response = self.get(url, token)
                 self.assertIn(response.status_code, {200, 302}, url)
                 text = response.content.decode()
-                for secret in SECRETS:
+                for secret in API_SECRETS:
                     self.assertNotIn(secret, text, (url, token))
                 seen_public_comment |= PUBLIC_COMMENT in text
         self.assertTrue(seen_public_comment)  # the walk reached the history
 
     def test_the_owners_token_sees_them(self) -> None:
         text = self.get(f"{PLAN}/measures/{self.measure.pk}/history", self.owner_token).content
-        for secret in SECRETS:
+        text += self.get(f"{PLAN}/indicators/{self.indicator.pk}", self.owner_token).content
+        for secret in API_SECRETS:
             self.assertIn(secret, text.decode())
 
 

@@ -2,9 +2,10 @@
 
 Two passes: one where everything is generated (so nearly every request names something that
 does not exist, and negative data tests the validation), and one with the path pinned to the
-published plan and its measure with history, with and without the owner's token, so that the
-full answers (200) are checked against the schema too. Deterministic and bounded, so it runs
-the same on SQLite and PostgreSQL in a few seconds per operation.
+published plan and its measure with history (or its indicator with values), with and without
+the owner's token, so that the full answers (200) are checked against the schema too.
+Deterministic and bounded, so it runs the same on SQLite and PostgreSQL in a few seconds per
+operation.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
 
 from planstatus.api.services import issue_api_token
 from planstatus.wsgi import application
-from tests.opendata_base import SECRETS, OpenDataTestCase
+from tests.opendata_base import API_SECRETS, OpenDataTestCase
 
 SCHEMA_URL = "/api/v1/openapi.json"
 FUZZ = hypothesis_settings(
@@ -95,7 +96,7 @@ def test_every_operation_on_the_published_plan(
         known = {
             "region_slug": "testdal",
             "plan_slug": "regionplan",
-            "pk": api_data.measure.pk,
+            "pk": (api_data.indicator if "/indicators/" in case.path else api_data.measure).pk,
         }
         case.path_parameters = {k: known[k] for k in case.path_parameters}
     headers = {}
@@ -116,5 +117,5 @@ def test_every_operation_on_the_published_plan(
     # Valid input on existing objects: a full answer, unless the generated query is refused.
     assert response.status_code in {200, 422}, (response.status_code, response.text[:200])
     if who == "anonymous":
-        for secret in SECRETS:
+        for secret in API_SECRETS:
             assert secret not in response.text

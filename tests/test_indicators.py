@@ -5,12 +5,15 @@ and the region's stated facts checked against its municipalities."""
 from __future__ import annotations
 
 import datetime
+import io
 from decimal import Decimal
 from typing import Any
 
+import openpyxl  # type: ignore[import-untyped]
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from planstatus.indicators.models import (
     Indicator,
@@ -264,7 +267,8 @@ class IndicatorPageTests(IndicatorTestCase):
             self.client.force_login(user)
             for name in ("indicator_value", "indicator_upload"):
                 self.assertEqual(self.client.post(self.url(name), data).status_code, expected)
-            self.assertEqual(self.client.get(self.url("indicator_template")).status_code, expected)
+            for name in ("indicator_template", "indicator_template_xlsx"):
+                self.assertEqual(self.client.get(self.url(name)).status_code, expected, name)
         self.client.logout()
         response = self.client.post(self.url("indicator_value"), data)
         self.assertEqual(response.status_code, 302)
@@ -346,6 +350,57 @@ class UploadTests(IndicatorTestCase):
             "periode;kommunenummer;verdi;vekt;kjelde", response.content.decode("utf-8-sig")
         )
         self.assertIn(";3324;", response.content.decode("utf-8-sig"))
+
+    def test_xlsx_template_filled_in_and_uploaded(self) -> None:
+        self.client.force_login(self.owner)
+        upload_page = self.client.get(self.url("indicator_upload", self.women))
+        self.assertContains(upload_page, self.url("indicator_template", self.women))
+        self.assertContains(upload_page, self.url("indicator_template_xlsx", self.women))
+        response = self.client.get(self.url("indicator_template_xlsx", self.women))
+        self.assertEqual(
+            response["Content-Type"],
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        self.assertIn(f"indikator-{self.women.pk}.xlsx", response["Content-Disposition"])
+        workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+        sheet = workbook["Verdiar"]
+        year = str(timezone.localdate().year - 1)
+        # A weighted mean is computed: no row for the region, one per municipality.
+        self.assertEqual(
+            [r[:2] for r in sheet.iter_rows(min_row=2, values_only=True)],
+            [(year, "3320"), (year, "3324")],
+        )
+        guide = [c for r in workbook["Rettleiing"].iter_rows(values_only=True) for c in r if c]
+        self.assertIn("Del kvinner blant gründarar", guide)
+        self.assertIn("Flå", guide)
+        for row, (value, weight) in enumerate([(50, 10), (30, 30)], start=2):
+            sheet.cell(row=row, column=3, value=value)
+            sheet.cell(row=row, column=4, value=weight)
+        sheet.cell(row=2, column=5, value="SSB")
+        filled = io.BytesIO()
+        workbook.save(filled)
+        response = self.upload("mal.xlsx", filled.getvalue(), self.women)
+        self.assertRedirects(response, self.url("indicator", self.women))
+        saved = IndicatorValue.objects.order_by("municipality__number")
+        self.assertEqual(
+            [(v.municipality, v.period, v.value, v.weight, v.entered_via) for v in saved],
+            [
+                (self.fla, year, 50, 10, "file"),
+                (self.gol, year, 30, 30, "file"),
+            ],
+        )
+        self.assertEqual(saved[0].source_note, "SSB")
+        summary = summarise(self.women, region_municipalities(self.region))
+        self.assertEqual(summary.region[0].value, Decimal(35))
+
+    def test_xlsx_template_of_a_region_value_starts_with_the_regions_row(self) -> None:
+        direct = Indicator.objects.create(plan=self.plan, name="Direkte", unit="%")
+        self.client.force_login(self.owner)
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(self.client.get(self.url("indicator_template_xlsx", direct)).content)
+        )
+        numbers = [r[1] for r in workbook["Verdiar"].iter_rows(min_row=2, values_only=True)]
+        self.assertEqual(numbers, [None, "3320", "3324"])
 
     def test_wrong_files_are_refused_in_nynorsk_and_nothing_changes(self) -> None:
         deep = b"[" * 50_000 + b"]" * 50_000

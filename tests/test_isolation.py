@@ -85,6 +85,8 @@ PRIVATE = {
     "api:list_measures",
     "api:get_measure",
     "api:list_measure_history",
+    "api:list_indicators",
+    "api:get_indicator",
     # Indicators of the draft plan, and the secretariat's forms for them.
     "indicator_list",
     "indicator",
@@ -93,6 +95,7 @@ PRIVATE = {
     "indicator_value",
     "indicator_upload",
     "indicator_template",
+    "indicator_template_xlsx",
     "goal",
     # Someone else's API key: the owner's, which nobody else may revoke.
     "api_token_revoke",
@@ -115,6 +118,8 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "indicator_value": {"pk": "indicator"},
     "indicator_upload": {"pk": "indicator"},
     "indicator_template": {"pk": "indicator"},
+    "indicator_template_xlsx": {"pk": "indicator"},
+    "api:get_indicator": {"pk": "indicator"},
     "goal": {"pk": "goal"},
 }
 

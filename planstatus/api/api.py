@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db.models import Prefetch, QuerySet
@@ -30,6 +31,8 @@ from planstatus.api.schemas import (
     GoalPage,
     HistoryEntryOut,
     HistoryPage,
+    IndicatorDetailOut,
+    IndicatorPage,
     MeasureOut,
     MeasurePage,
     PageParams,
@@ -40,6 +43,15 @@ from planstatus.api.schemas import (
     StatusCode,
     StatusOut,
 )
+from planstatus.indicators.models import VALUE_PLACES, Indicator, IndicatorValue
+from planstatus.indicators.services import (
+    IndicatorSummary,
+    assessment_label,
+    assessment_symbol,
+    region_municipalities,
+    status_rule,
+    summarise,
+)
 from planstatus.plans.access import (
     get_measure_for_user,
     get_plan_for_user,
@@ -47,7 +59,7 @@ from planstatus.plans.access import (
     visible_plans,
     visible_regions,
 )
-from planstatus.plans.models import Measure, MeasureActor, Plan, Status, StatusUpdate
+from planstatus.plans.models import Goal, Measure, MeasureActor, Plan, Status, StatusUpdate
 from planstatus.plans.opendata import history_entry, status_value
 from planstatus.regions.models import Region
 
@@ -70,6 +82,10 @@ and who reported. A token that is not valid is refused with 401, never read as a
 Anything you may not see answers 404.
 
 **Lists** are paginated: `limit` (at most 500) and `offset`; `count` is the total.
+
+**Numbers.** Indicator values, weights, baselines and targets are JSON numbers. They are kept
+with at most four decimals, and a region value computed as a weighted mean is rounded to four.
+Periods are strings: a year («2024») or a date («2024-01-01»).
 
 **Files.** Every plan can also be downloaded as CSV, Excel and JSON (see `downloads`).
 """
@@ -382,6 +398,156 @@ def list_measure_history(
             history_entry(u, internal=internal), from_attributes=True
         ),
     )
+
+
+# Indicators
+
+
+def _number(value: Decimal) -> float:
+    # Kept with four decimals; a weighted mean is rounded to the same before it leaves.
+    return float(value.quantize(Decimal(1).scaleb(-VALUE_PLACES)))
+
+
+def _optional_number(value: Decimal | None) -> float | None:
+    return None if value is None else _number(value)
+
+
+def _indicators(plan: Plan, *, internal: bool) -> QuerySet[Indicator]:
+    """The plan's indicators in plan order, with what summarise() and the answer read (one
+    query each: targets, values, goals, measures)."""
+    values = IndicatorValue.objects.order_by("period", "pk")
+    if internal:
+        values = values.select_related("entered_by")
+    return plan.indicators.order_by("order", "name", "pk").prefetch_related(
+        "targets",
+        Prefetch("values", queryset=values),
+        Prefetch("goals", queryset=Goal.objects.order_by("order", "code", "pk")),
+        Prefetch(
+            "measures",
+            queryset=Measure.objects.order_by("focus_area__order", "order", "code", "pk"),
+        ),
+    )
+
+
+def _indicator(request: HttpRequest, plan: Plan, summary: IndicatorSummary) -> dict[str, Any]:
+    indicator, judgement = summary.indicator, summary.judgement
+    latest = summary.latest
+    return {
+        "id": indicator.pk,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "direction": indicator.direction,
+        "aggregation": indicator.aggregation,
+        "weight_label": indicator.weight_label,
+        "baseline": (
+            {"value": _number(indicator.baseline_value), "year": indicator.baseline_year}
+            if indicator.baseline_value is not None and indicator.baseline_year is not None
+            else None
+        ),
+        "targets": [
+            {"year": t.year, "value": _number(t.value), "note": t.note} for t in summary.targets
+        ],
+        "source": indicator.source,
+        "definition": indicator.definition,
+        "goals": [{"id": g.pk, "code": g.code} for g in indicator.goals.all()],
+        "measures": [{"id": m.pk, "code": m.code} for m in indicator.measures.all()],
+        "assessment": {
+            "code": judgement.assessment.value,
+            "label": assessment_label(judgement.assessment),
+            "symbol": assessment_symbol(judgement.assessment),
+            "expected": _optional_number(judgement.expected),
+        },
+        "latest": (
+            {"period": latest.period, "value": _number(latest.value)}
+            if latest is not None and latest.value is not None
+            else None
+        ),
+        "url": request.build_absolute_uri(
+            reverse("indicator", args=[plan.region.slug, plan.slug, indicator.pk])
+        ),
+    }
+
+
+def _entered(value: IndicatorValue | None, *, internal: bool) -> dict[str, str | None]:
+    """Who entered a value and the note on its source: for internal readers only, and not
+    even read from the value otherwise."""
+    if not internal or value is None:
+        return {"source_note": None, "entered_by": None}
+    return {
+        "source_note": value.source_note,
+        "entered_by": value.entered_by.get_username() if value.entered_by else None,
+    }
+
+
+@api.get(
+    "/regions/{region_slug}/plans/{plan_slug}/indicators",
+    response={200: IndicatorPage, **ERRORS},
+    tags=["indicators"],
+)
+def list_indicators(
+    request: HttpRequest, page: Query[PageParams], region_slug: str = Slug, plan_slug: str = Slug
+) -> dict[str, Any]:
+    """The plan's indicators in plan order, each with its targets, the region's latest value
+    and how it stands against the target path."""
+    plan = get_plan_for_user(caller(request), region_slug, plan_slug)
+    municipalities = region_municipalities(plan.region)
+
+    def convert(indicator: Indicator) -> dict[str, Any]:
+        indicator.plan = plan
+        return _indicator(request, plan, summarise(indicator, municipalities))
+
+    return _page(_indicators(plan, internal=False), page, convert)
+
+
+@api.get(
+    "/regions/{region_slug}/plans/{plan_slug}/indicators/{pk}",
+    response={200: IndicatorDetailOut, **ERRORS},
+    tags=["indicators"],
+)
+def get_indicator(
+    request: HttpRequest, region_slug: str = Slug, plan_slug: str = Slug, pk: int = Id
+) -> dict[str, Any]:
+    """An indicator with the region's series (entered or computed, with the municipalities
+    missing from a computed period) and every municipality's values. Source notes and who
+    entered a value only for callers who may read the region's internal data."""
+    user = caller(request)
+    plan = get_plan_for_user(user, region_slug, plan_slug)
+    internal = can_read_internal(user, plan.region)
+    indicator = _indicators(plan, internal=internal).filter(pk=pk).first()
+    if indicator is None:
+        raise Http404
+    indicator.plan = plan
+    municipalities = region_municipalities(plan.region)
+    summary = summarise(indicator, municipalities)
+    entered_for_region = {v.period: v for v in indicator.values.all() if v.municipality_id is None}
+    return {
+        **_indicator(request, plan, summary),
+        "internal": internal,
+        "assessment_rule": status_rule(),
+        "region_values": [
+            {
+                "period": r.period,
+                "value": _optional_number(r.value),
+                "missing": list(r.missing),
+                **_entered(
+                    None if indicator.is_computed else entered_for_region.get(r.period),
+                    internal=internal,
+                ),
+            }
+            for r in summary.region
+        ],
+        "municipality_values": [
+            {
+                "municipality": {"name": m.name, "number": m.number},
+                "period": v.period,
+                "value": _number(v.value),
+                "weight": _optional_number(v.weight),
+                **_entered(v, internal=internal),
+            }
+            for m, by_period in summary.municipalities.items()
+            for v in sorted(by_period.values(), key=lambda v: (v.year, v.period))
+        ],
+    }
 
 
 @api.get("/statuses", response={200: list[StatusOut], **ERRORS}, tags=["statuses"])

@@ -183,3 +183,112 @@ class HistoryEntryOut(Schema):
 
 class HistoryPage(PageOut):
     items: list[HistoryEntryOut]
+
+
+# Indicators
+
+IndicatorDirection = Literal["higher", "lower"]
+IndicatorAggregation = Literal["direct", "sum", "weighted_mean"]
+AssessmentCode = Literal["reached", "on_track", "behind", "unknown"]
+
+PERIOD = "The period: a year («2024») or a date («2024-01-01»)."
+
+
+class CodeLinkOut(Schema):
+    id: int
+    code: str = Field(description="The code as read; measure codes may repeat in a plan.")
+
+
+class BaselineOut(Schema):
+    value: float
+    year: int
+
+
+class TargetOut(Schema):
+    year: int
+    value: float
+    note: str
+
+
+class PeriodValueOut(Schema):
+    period: str = Field(description=PERIOD)
+    value: float
+
+
+class AssessmentOut(Schema):
+    code: AssessmentCode = Field(description="Stable machine value of the assessment.")
+    label: str = Field(description="The assessment as the interface words it (Nynorsk).")
+    symbol: str
+    expected: float | None = Field(
+        description="Where the target path is at the time of the latest value; null when "
+        "there is no value or no target."
+    )
+
+
+class IndicatorOut(Schema):
+    id: int
+    name: str
+    unit: str
+    direction: IndicatorDirection = Field(description="Whether higher or lower is better.")
+    aggregation: IndicatorAggregation = Field(
+        description="How the region's value comes about: entered for the region (`direct`), "
+        "the sum of the municipalities, or their mean weighted by `weight_label`. A computed "
+        "period has a region value only when every municipality has a value."
+    )
+    weight_label: str = Field(description="What a weighted mean weights each municipality by.")
+    baseline: BaselineOut | None = Field(description="Null when the indicator has none.")
+    targets: list[TargetOut] = Field(description="By year, earliest first.")
+    source: str
+    definition: str
+    goals: list[CodeLinkOut] = Field(description="The plan's goals the indicator measures.")
+    measures: list[CodeLinkOut] = Field(description="The plan's measures it follows.")
+    assessment: AssessmentOut = Field(
+        description="The region's latest value against the targets; the detail gives the rule."
+    )
+    latest: PeriodValueOut | None = Field(description="The region's latest known value.")
+    url: str = Field(description="The indicator's web page.")
+
+
+class IndicatorPage(PageOut):
+    items: list[IndicatorOut]
+
+
+class RegionValueOut(Schema):
+    period: str = Field(description=PERIOD)
+    value: float | None = Field(
+        description="Null for a computed period where some municipality has no value."
+    )
+    missing: list[str] = Field(
+        description="For a computed value: the municipalities without a value (or weight)."
+    )
+    source_note: str | None = Field(
+        description="Where an entered region value came from." + INTERNAL_ONLY
+    )
+    entered_by: str | None = Field(
+        description="User name of who entered the region value." + INTERNAL_ONLY
+    )
+
+
+class MunicipalityOut(Schema):
+    name: str
+    number: str = Field(description="The municipality number in use now (from 2024).")
+
+
+class MunicipalityValueOut(Schema):
+    municipality: MunicipalityOut
+    period: str = Field(description=PERIOD)
+    value: float
+    weight: float | None = Field(description="The weight in a weighted mean, if given.")
+    source_note: str | None = Field(description="Where the value came from." + INTERNAL_ONLY)
+    entered_by: str | None = Field(description="User name of who entered it." + INTERNAL_ONLY)
+
+
+class IndicatorDetailOut(IndicatorOut):
+    internal: bool = Field(description="Whether this caller sees source notes and who entered.")
+    assessment_rule: str = Field(
+        description="How the assessment is set, in words, as the web page states it."
+    )
+    region_values: list[RegionValueOut] = Field(description="The region's series, by period.")
+    municipality_values: list[MunicipalityValueOut] = Field(
+        description="Every municipality's values, by municipality number, then period."
+    )

@@ -447,7 +447,8 @@ def goal_indicator_summaries(goal: Goal, plan: Plan) -> list[IndicatorSummary]:
 
 
 def status_rule() -> str:
-    """How an indicator's status is set, in the active language (the pages say the same)."""
+    """How an indicator's status is set, in the active language. The same msgid as the
+    pages' indicators/_rule.html, so all say it from one catalogue entry."""
     return _(
         "How the status is set: Reached – the latest value meets the last target. On track – "
         "it meets the target path at its time; the path runs in a straight line from the "

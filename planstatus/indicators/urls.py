@@ -12,5 +12,10 @@ urlpatterns = [
     path(f"{P}indikatorar/<int:pk>/verdi/", views.indicator_value, name="indicator_value"),
     path(f"{P}indikatorar/<int:pk>/last-opp/", views.indicator_upload, name="indicator_upload"),
     path(f"{P}indikatorar/<int:pk>/mal.csv", views.indicator_template, name="indicator_template"),
+    path(
+        f"{P}indikatorar/<int:pk>/mal.xlsx",
+        views.indicator_template_xlsx,
+        name="indicator_template_xlsx",
+    ),
     path(f"{P}mal/<int:pk>/", views.goal_detail, name="goal"),
 ]

@@ -35,8 +35,9 @@ from planstatus.indicators.services import (
     summarise,
 )
 from planstatus.lib import charts
+from planstatus.lib.indicators import Method
 from planstatus.lib.jsonstat import JsonStatError
-from planstatus.lib.valuetable import TableError, read_table, template_csv
+from planstatus.lib.valuetable import TableError, read_table, template_csv, template_xlsx
 from planstatus.plans.access import get_plan_for_editor, get_plan_for_user
 from planstatus.plans.models import Goal, Plan
 
@@ -308,6 +309,28 @@ def indicator_template(
     year = timezone.localdate().year - 1
     response = HttpResponse(template_csv(numbers, year), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="indikator-{indicator.pk}.csv"'
+    return response
+
+
+@login_required
+def indicator_template_xlsx(
+    request: HttpRequest, region_slug: str, plan_slug: str, pk: int
+) -> HttpResponse:
+    indicator = get_indicator_for_editor(request.user, region_slug, plan_slug, pk)
+    municipalities = region_municipalities(indicator.plan.region)
+    data = template_xlsx(
+        [m.number for m in municipalities],
+        timezone.localdate().year - 1,
+        method=Method(indicator.aggregation) if indicator.is_computed else None,
+        names={m.number: m.name for m in municipalities},
+        indicator=indicator.name,
+        unit=indicator.unit,
+        weight_label=indicator.weight_label,
+    )
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="indikator-{indicator.pk}.xlsx"'
     return response
 
 
