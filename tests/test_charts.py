@@ -160,7 +160,7 @@ def test_line_chart_draws_series_target_and_table() -> None:
     )
     svg = line_to_svg(chart, id_prefix="ind-1")
     assert '<title id="ind-1-title">Studieplassar &lt;i&gt;</title>' in svg
-    assert "Hallingdal (plassar): 2020: 300, 2024: 420,5." in svg
+    assert "Hallingdal (plassar): 2020: 300; 2024: 420,5." in svg
     assert svg.count("<polyline") == 2 and 'stroke-dasharray="6 4"' in svg
     assert line_table_rows(chart) == [
         ["", "2020", "2024", "2030"],

@@ -232,6 +232,17 @@ class IndicatorPageTests(IndicatorTestCase):
         self.assertEqual(with_m.count("<polyline"), 4)  # region, target path, Flå, Gol
         self.assertEqual(content.count("<polyline"), 2)
 
+    def test_chart_numbers_follow_the_language(self) -> None:
+        record_values(
+            indicator=self.places,
+            rows=[ValueRow(self.fla, "2024", Decimal("1250.5")), ValueRow(self.gol, "2024", 0)],
+            user=self.owner,
+            via="web",
+        )
+        self.assertContains(self.client.get(self.url("indicator")), "2024: 1\xa0250,5")
+        self.client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        self.assertContains(self.client.get(self.url("indicator")), "2024: 1,250.5")
+
     def test_goal_page_shows_its_indicators(self) -> None:
         url = reverse("goal", args=["testdal", "regionplan", self.measure.goal_id])
         response = self.client.get(url)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from planstatus.indicators.models import (
@@ -535,6 +536,8 @@ def indicator_chart(summary: IndicatorSummary, *, with_municipalities: bool) -> 
         unit=indicator.unit,
         description=str(indicator.definition)[:300],
         x_labels=labels,
+        decimal_mark=str(get_format("DECIMAL_SEPARATOR")),
+        group_mark=str(get_format("THOUSAND_SEPARATOR")),
     )
 
 

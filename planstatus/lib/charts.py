@@ -374,6 +374,12 @@ class LineChart:
     unit: str = ""
     description: str = ""
     x_labels: dict[float, str] = field(default_factory=dict)  # the table's column labels
+    # Norwegian by default (20 566 and 40,5); English pages pass "." and ",".
+    decimal_mark: str = ","
+    group_mark: str = "\u00a0"
+
+    def number(self, value: float) -> str:
+        return format_number(value, decimal_mark=self.decimal_mark, group_mark=self.group_mark)
 
     def __post_init__(self) -> None:
         for s in self.series:
@@ -393,10 +399,10 @@ _PLOT_HEIGHT = 220.0
 _AXIS_ROOM = 28.0
 
 
-def format_number(value: float) -> str:
-    """Up to two decimals, Norwegian style: 20 566 and 40,5."""
+def format_number(value: float, *, decimal_mark: str = ",", group_mark: str = "\u00a0") -> str:
+    """Up to two decimals, Norwegian style by default: 20 566 and 40,5."""
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\u00a0").replace(".", ",")
+    return text.replace(",", "\0").replace(".", decimal_mark).replace("\0", group_mark)
 
 
 def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -466,7 +472,7 @@ def _line_layout(chart: LineChart, width: float) -> _LineLayout:
             _Polyline(((_PLOT_LEFT, y), (_PLOT_LEFT + plot_width, y)), "#d0d4da", 1)
         )
         layout.texts.append(
-            _Text(_PLOT_LEFT - 6, y + 4, format_number(tick), size=_SMALL, anchor="end")
+            _Text(_PLOT_LEFT - 6, y + 4, chart.number(tick), size=_SMALL, anchor="end")
         )
     step = max(1, len(xs) // 8)
     for x in xs[::step]:
@@ -480,7 +486,7 @@ def _line_layout(chart: LineChart, width: float) -> _LineLayout:
         layout.lines.append(_Polyline(points, s.colour, s.width, s.dashed, s.label))
         if s.mark:
             for x, v in s.points:
-                tip = f"{s.label}, {chart.label_x(x)}: {format_number(v)} {chart.unit}".strip()
+                tip = f"{s.label}, {chart.label_x(x)}: {chart.number(v)} {chart.unit}".strip()
                 mark = _Text(px(x), py(v) + 4, s.mark, _SMALL, s.colour, "middle", bold=True)
                 layout.marks.append(_Mark(mark, tip))
     for index, s in enumerate(chart.series):
@@ -591,7 +597,7 @@ def describe_lines(chart: LineChart) -> str:
     """Every line's values in words, for <desc> and alt texts."""
     lines = [chart.description] if chart.description else []
     for s in chart.series:
-        points = ", ".join(f"{chart.label_x(x)}: {format_number(v)}" for x, v in s.points)
+        points = "; ".join(f"{chart.label_x(x)}: {chart.number(v)}" for x, v in s.points)
         lines.append(
             f"{s.label} ({chart.unit}): {points}." if chart.unit else f"{s.label}: {points}."
         )
@@ -604,7 +610,7 @@ def line_table_rows(chart: LineChart) -> list[list[str]]:
     rows = [["", *(chart.label_x(x) for x in xs)]]
     for s in chart.series:
         by_x = dict(s.points)
-        rows.append([s.label, *(format_number(by_x[x]) if x in by_x else "–" for x in xs)])
+        rows.append([s.label, *(chart.number(by_x[x]) if x in by_x else "–" for x in xs)])
     return rows
 
 
