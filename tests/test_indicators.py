@@ -235,7 +235,10 @@ class IndicatorPageTests(IndicatorTestCase):
     def test_chart_numbers_follow_the_language(self) -> None:
         record_values(
             indicator=self.places,
-            rows=[ValueRow(self.fla, "2024", Decimal("1250.5")), ValueRow(self.gol, "2024", 0)],
+            rows=[
+                ValueRow(self.fla, "2024", Decimal("1250.5")),
+                ValueRow(self.gol, "2024", Decimal(0)),
+            ],
             user=self.owner,
             via="web",
         )
