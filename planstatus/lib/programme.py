@@ -339,6 +339,10 @@ _BULLET = re.compile(
 )
 
 
+# A bullet with nothing after it (a list copied with an empty item, or a page cut off).
+_BARE_BULLET = re.compile(r"[•●·◦○▪■▫□➢►▶→‣✓✔*\-–—]+|\(?\d{1,2}[.)]|\(?[a-z]\)")
+
+
 @dataclass
 class _Line:
     number: int  # 1-based, for warnings
@@ -483,7 +487,7 @@ def _classify(lines: list[str]) -> list[_Line]:
     in_facts = False
     for number, line in enumerate(lines, start=1):
         text = line.strip()
-        if not text:
+        if not text or _BARE_BULLET.fullmatch(text):
             out.append(_Line(number, "blank"))
             continue
         bullet = _bullet(line)

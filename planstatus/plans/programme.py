@@ -134,7 +134,7 @@ class FactComparison:
         values = {
             "stated": _number(self.stated),
             "stored": _number(self.stored) if self.stored is not None else "",
-            "date": self.date.isoformat() if self.date else "",
+            "date": self.date.isoformat() if self.date else _("no date"),
         }
         if self.kind == "population":
             messages = {
@@ -330,31 +330,39 @@ def _save_programme_details(plan: Plan, page: ProgrammePage) -> None:
     save it. For now they go into the plan's note as readable text; when the programme
     details model is merged, the lead points this function at it, so that nothing else in
     the import changes."""
+
+    def section(title: str, body: str) -> str:
+        return f"{title}:\n{body}"
+
+    def fact(label: str, value: str) -> str:
+        return f"{label}: {value}"
+
     sections: list[str] = []
     if page.advice:
         advice = "\n".join(f"{n}. {text}" for n, text in enumerate(page.advice, start=1))
-        sections.append(f"{_('Advice for cooperation')}:\n{advice}")
+        sections.append(section(_("Advice for cooperation"), advice))
     if page.follow_up:
-        sections.append(f"{_('What the region works on after the programme')}:\n{page.follow_up}")
+        title = _("What the region works on after the programme")
+        sections.append(section(title, page.follow_up))
     if page.application_excerpt:
-        sections.append(f"{_('Excerpt from the application')}:\n{page.application_excerpt}")
+        sections.append(section(_("Excerpt from the application"), page.application_excerpt))
     facts = page.facts
     lines = []
     if facts.applicant_municipality:
-        lines.append(f"{_('Applicant municipality')}: {facts.applicant_municipality}")
+        lines.append(fact(_("Applicant municipality"), facts.applicant_municipality))
     if facts.partner_municipalities:
         partners = ", ".join(facts.partner_municipalities)
-        lines.append(f"{_('Partner municipalities')}: {partners}")
+        lines.append(fact(_("Partner municipalities"), partners))
     if facts.population is not None:
         date = f" ({facts.population_date.isoformat()})" if facts.population_date else ""
-        lines.append(f"{_('Population')}: {_number(facts.population)}{date}")
+        lines.append(fact(_("Population"), _number(facts.population) + date))
     if facts.area_km2 is not None:
-        lines.append(f"{_('Area')}: {_number(facts.area_km2)} km²")
+        lines.append(fact(_("Area"), _number(facts.area_km2) + " km²"))
     if lines:
-        sections.append(f"{_('Facts as the page states them')}:\n" + "\n".join(lines))
+        sections.append(section(_("Facts as the page states them"), "\n".join(lines)))
     long_areas = [name for name in page.focus_areas if len(name) > 300]
     if long_areas:
-        sections.append(f"{_('Focus areas in full')}:\n" + "\n".join(long_areas))
+        sections.append(section(_("Focus areas in full"), "\n".join(long_areas)))
     plan.note = "\n\n".join([plan.note, *sections]).strip()
     plan.save()
 
