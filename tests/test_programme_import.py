@@ -312,3 +312,23 @@ def test_the_command_prints_json_for_a_page(tmp_path: Path, name: str) -> None:
     assert result.returncode == 0, result.stderr
     page = json.loads(result.stdout)
     assert page["results"] and all(r["status"] in reader.STATUSES for r in page["results"])
+
+
+class ResultsUnderFocusAreasTests(TestCase):
+    def test_results_listed_under_a_focus_area_title_are_placed_under_it(self) -> None:
+        Region.objects.create(slug="namdal", name="Region Namdal")
+        run(str(FIXTURES / "namdal-grupperte-resultat.txt"), "--region", "namdal")
+        plan = Plan.objects.get(region__slug="namdal", slug="byregionprogrammet")
+        placed = {
+            area.name: [m.code for m in area.measures.order_by("order")]
+            for area in plan.focus_areas.order_by("order")
+        }
+        self.assertEqual(
+            placed,
+            {
+                "Havbruk": ["1.1", "1.2"],
+                "Landbruk og matproduksjon": ["2.1"],
+                "Kompetanse": ["3.1", "3.2"],
+                "Resultat som ikkje er knytte til eit innsatsområde": ["R.1"],
+            },
+        )

@@ -85,6 +85,75 @@ def check_shape(page: dict[str, Any]) -> None:
 
 # Every key of what each written page gives, as a reader of the page would write it down.
 EXPECTED: dict[str, dict[str, Any]] = {
+    "namdal-grupperte-resultat.txt": {
+        "region": "Region Namdal",
+        "intro": "Region Namdal har i Byregionprogrammet jobbet med hvordan Namsos og de tolv "
+        "omlandskommunene sammen kan skape flere arbeidsplasser innen havbruk og "
+        "landbruk.",
+        "goals": [
+            {"text": "Namdalen skal ha 3000 nye arbeidsplasser innen 2030.", "level": "goal"}
+        ],
+        "focus_areas": ["Havbruk", "Landbruk og matproduksjon", "Kompetanse"],
+        "results": [
+            {"text": "Havbruk: Felles kystsoneplan for Namdalen vedtatt", "status": "done"},
+            {"text": "Havbruk: Leverandørnettverk for havbruk etablert", "status": "done"},
+            {
+                "text": "Landbruk og matproduksjon: Matnettverk Namdal, i prosess",
+                "status": "started",
+            },
+            {"text": "Kompetanse: Fagskoletilbud i akvakultur gjennomført", "status": "done"},
+            {
+                "text": "Kompetanse: Kompetansemegler for hele regionen, ikke avsluttet",
+                "status": "started",
+            },
+            {"text": "Annet: Felles næringsportal for Namdalen", "status": "unknown"},
+        ],
+        "advice": [
+            "Bruk tid på forankring i alle kommunestyrene",
+            "Fordel oppgavene mellom kommunene",
+        ],
+        "follow_up": "",
+        "application_excerpt": "",
+        "facts": {
+            "applicant_municipality": "Namsos",
+            "partner_municipalities": [
+                "Flatanger",
+                "Fosnes",
+                "Grong",
+                "Høylandet",
+                "Leka",
+                "Lierne",
+                "Namdalseid",
+                "Namsskogan",
+                "Nærøy",
+                "Overhalla",
+                "Røyrvik",
+                "Vikna",
+            ],
+            "population": 38700,
+            "population_date": "2015-01-01",
+            "area_km2": 13900,
+        },
+        "warnings": [
+            {"code": "missing_part", "where": "follow_up", "params": {}},
+            {"code": "missing_part", "where": "application_excerpt", "params": {}},
+            {
+                "code": "skipped_text",
+                "where": "document",
+                "params": {"text": "Kontaktperson: Kari Nordmann, prosjektleder", "line": "3"},
+            },
+            {
+                "code": "skipped_text",
+                "where": "document",
+                "params": {"text": "E-post: kari.nordmann@example.no", "line": "4"},
+            },
+            {
+                "code": "ignored_section",
+                "where": "document",
+                "params": {"heading": "Rapporter og dokumentasjon", "lines": "2", "line": "36"},
+            },
+        ],
+    },
     "kongsbergregionen-bokmal.txt": {
         "region": "Kongsbergregionen",
         "intro": "Kongsbergregionen har gjennom Byregionprogrammet styrket samarbeidet mellom "
@@ -565,6 +634,7 @@ def test_a_cut_page_keeps_what_it_has() -> None:
         (b"\xef\xbb\xbf\n\n", EMPTY),
         ((FIXTURES / "tom.txt").read_bytes(), EMPTY),
         ((FIXTURES / "nyhende.txt").read_bytes(), NOT_PROGRAMME_PAGE),
+        ((FIXTURES / "oversikt-byregionprogrammet.txt").read_bytes(), NOT_PROGRAMME_PAGE),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", NOT_TEXT),
         (b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)), NOT_TEXT),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", NOT_TEXT),
@@ -863,3 +933,17 @@ def test_the_html_of_a_saved_page_is_read_as_its_text() -> None:
     page = read("fosen-lagra-som-html.html")
     assert "Forside" not in page["intro"]  # the site's menu is left out
     assert page["advice"] == EXPECTED["fosen-lagra-som-html.html"]["advice"]
+
+
+def test_a_date_in_the_name_of_a_fact_and_a_line_indented_under_a_bullet() -> None:
+    page = parse_programme(
+        "Byregionprogrammet\nResultat\n • Felles plan\n   Status: vedtatt\n • Neste\nFakta\n"
+        "Folketal (1.1.2015): 20 566\nAreal (2016): 5 406 km2"
+    ).as_json()
+    assert page["results"] == [
+        {"text": "Felles plan Status: vedtatt", "status": "done"},
+        {"text": "Neste", "status": "unknown"},
+    ]
+    assert page["facts"]["population"] == 20566
+    assert page["facts"]["population_date"] == "2015-01-01"
+    assert page["facts"]["area_km2"] == 5406

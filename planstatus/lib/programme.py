@@ -346,7 +346,7 @@ _BARE_BULLET = re.compile(r"[•●·◦○▪■▫□➢►▶→‣✓✔*\-�
 @dataclass
 class _Line:
     number: int  # 1-based, for warnings
-    kind: str  # "blank", "heading", "fact", "bullet", "text"
+    kind: str  # "blank", "heading", "fact", "bullet", "text", "skipped"
     text: str = ""
     indent: int = 0
     marker: str = ""  # bullet: its kind ("dot", "num", …)
@@ -393,6 +393,7 @@ _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
                     r"(?: (?:og|av|frå|fra|i|etter|for|til) .{0,60})?"),
         ("results", r"(?:kva|hva|dette) har (?:regionen|vi) (?:oppnådd|fått til)\??"),
         ("advice", r"(?:regionens |regionen sine |(?P<hint>\S.{0,50}?)s |.{1,50} sine )?"
+                   r"(?:gode |beste |våre |våre beste )?"
                    r"(?:råd|tips|erfaringar og råd|erfaringer og råd)"
                    r"(?: (?:for|til|om|frå|fra) .{0,80})?"),
         ("follow_up", r".{0,60}\better (?:programslutt|programperioden|avslutta program\w*"
@@ -408,7 +409,8 @@ _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
         # Sections of the website around the page's content: left out, with a warning.
         ("ignored", r"dokument(?:er|a|ane|ene)?|vedlegg|lenk(?:j)?er|(?:relevante|nyttige) lenk\w*"
                     r"|kontakt(?:person\w*|informasjon)?|les (?:meir|mer)\b.{0,60}"
-                    r"|relatert\w*\b.{0,60}"),
+                    r"|relatert\w*\b.{0,60}|dokumentasjon|rapport(?:ar|er)?(?: og \w+)?"
+                    r"|prosjektleiar|prosjektleder|e-post|telefon"),
         # Single lines of the website (buttons, dates of the page): dropped.
         ("furniture", r"del (?:denne )?(?:sida|siden|artikkelen)|skriv ut|tilbake\b.{0,40}"
                       r"|meny|hovudmeny|hovedmeny|søk|til toppen"
@@ -463,6 +465,11 @@ def _match_fact(text: str, *, in_facts: bool) -> tuple[str, str] | None:
             continue
         rest = text[m.end() :]
         label, colon, value = rest.partition(":")
+        # «Folketal (1.1.2015): 20 566»: the date in the name belongs to the value.
+        dated = re.search(r"\(([^()]*\d[^()]*)\)", label)
+        if colon and dated:
+            label = label.replace(dated.group(0), "")
+            value = f"{value} ({dated.group(1)})"
         if colon and len(label) <= 40 and not re.search(r"\d", label):
             value = value.strip()
             if not in_facts and fact in _NUMERIC_FACTS and not re.search(r"\d", value):
@@ -507,6 +514,10 @@ def _classify(lines: list[str]) -> list[_Line]:
         found = found or _match_heading(text)
         if found and found[0] == "furniture":
             out.append(_Line(number, "blank"))
+            continue
+        if found and found[0] == "ignored" and inline:
+            # «Kontaktperson: Kari Nordmann» is one line of the website, not a section.
+            out.append(_Line(number, "skipped", text))
             continue
         if found:
             in_facts = found[0] == "facts"
@@ -553,8 +564,11 @@ def parse_programme(text: str) -> ProgrammePage:
         raise ProgrammePageError(EMPTY)
 
     sections = [_Section("intro")]
+    skipped: list[_Line] = []
     for line in lines:
-        if line.kind == "heading":
+        if line.kind == "skipped":
+            skipped.append(line)
+        elif line.kind == "heading":
             section = _Section(
                 line.part, line.heading, line.number, inline=bool(line.text), hint=line.hint
             )
@@ -574,6 +588,8 @@ def parse_programme(text: str) -> ProgrammePage:
         raise ProgrammePageError(NOT_PROGRAMME_PAGE)
 
     page = ProgrammePage()
+    for line in skipped:
+        page.warn(SKIPPED_TEXT, "document", text=line.text, line=line.number)
     by_part: dict[str, list[_Section]] = {}
     for section in sections:
         by_part.setdefault(section.part, []).append(section)
@@ -673,13 +689,11 @@ def _read_title(page: ProgrammePage, lines: list[_Line], sections: list[_Section
 
 def _is_continuation(line: _Line, previous: _Line | None) -> bool:
     """A line that goes on with the one above: no blank line between and a lowercase start
-    (text wrapped by a PDF reader or a narrow window)."""
-    return (
-        previous is not None
-        and previous.kind in ("bullet", "text")
-        and line.kind == "text"
-        and line.text[:1].islower()
-    )
+    (text wrapped by a PDF reader or a narrow window), or indented under a bullet."""
+    if previous is None or previous.kind not in ("bullet", "text") or line.kind != "text":
+        return False
+    # Under a bullet, a line indented deeper than the bullet goes on with it too.
+    return line.text[:1].islower() or (previous.kind == "bullet" and line.indent > previous.indent)
 
 
 def _prose(lines: list[_Line]) -> str:
@@ -708,11 +722,24 @@ class _Item:
     children: list[_Item] = field(default_factory=list)
 
 
-def _items(page: ProgrammePage, part: str, lines: list[_Line]) -> list[_Item]:
-    """Bullets and paragraphs as items; a bullet indented deeper than its list, or of
-    another kind, belongs to the item above it. A line ending with a colon just before a
-    list introduces it and is no item: it is reported, not lost."""
+def _is_group_title(text: str) -> bool:
+    """A short line over a list, naming what the list is about («Kompetanse», «Utdanning:»);
+    a sentence that ends with a colon («Regionen har fått til dette:») only introduces it."""
+    words = text.rstrip(":").split()
+    if text.endswith(":") and len(words) > 3:
+        return False
+    return 0 < len(words) <= 8 and len(text) <= 80 and not text.endswith((".", "!", "?", ";", ","))
+
+
+def _items(
+    page: ProgrammePage, part: str, lines: list[_Line], *, groups: bool = True
+) -> list[_Item]:
+    """Bullets and paragraphs as items. A bullet indented deeper than its list, or of
+    another kind, belongs to the bullet above it; with `groups`, a short line right over a
+    list is the title the list's bullets belong to. A longer line ending with a colon over
+    a list only introduces it and is no item: it is reported, not lost."""
     items: list[_Item] = []
+    group: _Item | None = None  # the title the bullets now belong to
     top_kind = ""
     top_indent = 0
     previous: _Line | None = None
@@ -720,7 +747,8 @@ def _items(page: ProgrammePage, part: str, lines: list[_Line]) -> list[_Item]:
         if line.kind == "blank":
             previous = None
             continue
-        current = items[-1] if items else None
+        siblings = group.children if group is not None else items
+        current = siblings[-1] if siblings else None
         if current is not None and _is_continuation(line, previous):
             target = current.children[-1] if current.children else current
             target.text = f"{target.text} {line.text}"
@@ -736,10 +764,15 @@ def _items(page: ProgrammePage, part: str, lines: list[_Line]) -> list[_Item]:
             else:
                 if not top_kind:
                     top_kind, top_indent = line.marker, line.indent
-                items.append(item)
+                siblings.append(item)
         else:
             following = next((n for n in lines[index + 1 :] if n.kind != "blank"), None)
-            if line.text.endswith(":") and following is not None and following.kind == "bullet":
+            before_list = following is not None and following.kind == "bullet"
+            group = None
+            if groups and before_list and _is_group_title(line.text):
+                group = _Item(line.text.rstrip(": "), "")
+                items.append(group)
+            elif before_list and line.text.endswith(":"):
                 page.warn(SKIPPED_TEXT, part, text=line.text, line=line.number)
             else:
                 items.append(_Item(line.text, "", level=line.level))
@@ -748,20 +781,23 @@ def _items(page: ProgrammePage, part: str, lines: list[_Line]) -> list[_Item]:
     return items
 
 
+def _flatten(item: _Item, ancestors: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(text, status) of an item, or of each of its sub-items written «item: sub-item», so
+    the nesting survives in a flat list. A sub-item without status words takes the status
+    of the nearest item above it that has some."""
+    text = item.text.rstrip(": ") if item.children else item.text
+    if item.children:
+        return [pair for child in item.children for pair in _flatten(child, (*ancestors, text))]
+    status = "unknown"
+    for words in (text, *reversed(ancestors)):
+        status = status_from_words(words)
+        if status != "unknown":
+            break
+    return [(": ".join((*ancestors, text)), status)]
+
+
 def _list_items(page: ProgrammePage, part: str, lines: list[_Line]) -> list[tuple[str, str]]:
-    """(text, status) of each item; an item with sub-items gives one per sub-item, written
-    «item: sub-item», so the nesting survives in a flat list."""
-    out: list[tuple[str, str]] = []
-    for item in _items(page, part, lines):
-        parent = item.text.rstrip(": ")
-        if not item.children:
-            out.append((parent, status_from_words(parent)))
-        for child in item.children:
-            status = status_from_words(child.text)
-            if status == "unknown":
-                status = status_from_words(parent)
-            out.append((f"{parent}: {child.text}", status))
-    return out
+    return [pair for item in _items(page, part, lines) for pair in _flatten(item)]
 
 
 def _read_goals(page: ProgrammePage, lines: list[_Line]) -> list[ProgrammeGoal]:
@@ -769,7 +805,7 @@ def _read_goals(page: ProgrammePage, lines: list[_Line]) -> list[ProgrammeGoal]:
     what follows them, also when written at the start of a bullet («• Delmål 2: …»)."""
     goals: list[ProgrammeGoal] = []
     level = "goal"
-    for item in _items(page, "goals", lines):
+    for item in _items(page, "goals", lines, groups=False):
         if item.level:
             level = item.level
         parent = item.text.rstrip(": ")
@@ -935,7 +971,8 @@ def _read_facts(page: ProgrammePage, lines: list[_Line]) -> None:
                     page.warn(UNREADABLE_DATE, "facts", text=date_text, line=line.number)
                 facts.population_date = date
         elif name == "area_km2":
-            number_text = _AREA_UNIT.sub("", value)
+            # A year or date beside the area says when it was measured; it is not kept.
+            number_text = _AREA_UNIT.sub("", re.sub(r"\([^()]*\)", "", value))
             number = None if _OTHER_UNIT.search(number_text) else parse_number(number_text)
             if number is None or not 0 < number < 1_000_000:
                 page.warn(UNREADABLE_NUMBER, "facts", fact="area_km2", text=value, line=line.number)
