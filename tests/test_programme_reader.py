@@ -947,3 +947,10 @@ def test_a_date_in_the_name_of_a_fact_and_a_line_indented_under_a_bullet() -> No
     assert page["facts"]["population"] == 20566
     assert page["facts"]["population_date"] == "2015-01-01"
     assert page["facts"]["area_km2"] == 5406
+
+
+def test_a_facts_box_copied_before_the_page() -> None:
+    text = hallingdal_text()
+    facts = text[text.index("Fakta Hallingdal") :]
+    page = parse_programme(facts + "\n" + text[: text.index("Dokumenter")]).as_json()
+    assert without_warnings(page) == without_warnings(read("hallingdal.txt"))

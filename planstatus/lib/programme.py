@@ -1,6 +1,7 @@
-"""A region's page from Byregionprogrammet, read from plain text. No Django.
+"""A region's page from Byregionprogrammet, read from its text (copied out of a browser, or
+the page saved as HTML). No Django.
 
-Byregionprogrammet (2014–2020) was Norway's national programme for city regions; each region
+Byregionprogrammet (2014–2018) was Norway's national programme for city regions; each region
 has a page with its introduction, «Mål for …», «Innsatsområde», «Resultat», the region's
 advice for cooperation, what it works on after the programme, an excerpt from its
 application and a box of facts. The pages come in Nynorsk and Bokmål, and once copied out of
@@ -578,10 +579,14 @@ def parse_programme(text: str) -> ProgrammePage:
             sections.append(section)
         elif line.kind == "fact" and sections[-1].part != "facts":
             sections.append(_Section("facts", "", line.number, lines=[line]))  # no heading
+        elif _after_a_leading_facts_box(line, sections):
+            # The facts box came first (a sidebar copied before the page): what follows it
+            # is the page's title and introduction.
+            sections.append(_Section("intro", "", line.number, lines=[line]))
         else:
             sections[-1].lines.append(line)
 
-    found = {s.part for s in sections[1:] if s.part != "ignored"}
+    found = {s.part for s in sections if s.part not in ("intro", "ignored")}
     # One heading alone could be a word in any text; with nothing else of the page, the
     # programme's name must be there too.
     if not found or (len(found) == 1 and "byregion" not in text.casefold()):
@@ -615,7 +620,7 @@ def parse_programme(text: str) -> ProgrammePage:
             joined.extend(section.lines)
         return joined
 
-    page.intro = _prose(_read_title(page, by_part["intro"][0].lines, sections))
+    page.intro = _prose(_read_title(page, lines_of("intro"), sections))
     page.goals = _read_goals(page, lines_of("goals"))
     page.focus_areas = [t for t, _ in _list_items(page, "focus_areas", lines_of("focus_areas"))]
     page.results = [
@@ -628,6 +633,17 @@ def parse_programme(text: str) -> ProgrammePage:
     _read_facts(page, lines_of("facts"))
     _warn_missing(page, by_part)
     return page
+
+
+def _after_a_leading_facts_box(line: _Line, sections: list[_Section]) -> bool:
+    section = sections[-1]
+    if section.part != "facts" or line.kind not in ("text", "bullet"):
+        return False
+    if any(s.part not in ("intro", "facts", "ignored") for s in sections):
+        return False
+    facts = [ln for ln in section.lines if ln.kind == "fact"]
+    # «Søkerkommune:» over «Hemsedal»: a value on the line below stays with its fact.
+    return bool(facts) and bool(facts[-1].value) and section.lines[-1].kind != "text"
 
 
 def _warn_missing(page: ProgrammePage, by_part: dict[str, list[_Section]]) -> None:
