@@ -177,7 +177,8 @@ def compare_stated_facts(*, region: Region, page: ProgrammePage) -> list[FactCom
             (StatedFact.Kind.POPULATION, Decimal(page.facts.population), page.facts.population_date)
         )
     if page.facts.area_km2 is not None:
-        wanted.append((StatedFact.Kind.AREA, page.facts.area_km2, None))
+        # Stated facts keep two decimals; compare what would be stored.
+        wanted.append((StatedFact.Kind.AREA, page.facts.area_km2.quantize(Decimal("0.01")), None))
     comparisons = []
     for kind, value, date in wanted:
         stored = (

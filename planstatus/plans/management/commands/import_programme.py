@@ -9,7 +9,12 @@ from django.core.validators import validate_slug
 from django.utils.translation import gettext as _
 
 from planstatus.core.commands import PlanstatusCommand
-from planstatus.lib.programme import MAX_BYTES, ProgrammePageError, read_programme
+from planstatus.lib.programme import (
+    MAX_BYTES,
+    ProgrammePage,
+    ProgrammePageError,
+    read_programme,
+)
 from planstatus.plans.models import Plan, Status, validate_plan_slug
 from planstatus.plans.programme import (
     DEFAULT_SLUG,
@@ -46,6 +51,15 @@ class Command(PlanstatusCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
+        slug = options["slug"]
+        if not options["dry_run"]:
+            if not options["region"]:
+                raise CommandError(_("Give --region to save the programme, or use --dry-run."))
+            try:
+                validate_slug(slug)
+                validate_plan_slug(slug)
+            except ValidationError as e:
+                raise CommandError(" ".join(e.messages)) from None
         data = self._read(path)
         region = None
         if options["region"]:
@@ -73,16 +87,8 @@ class Command(PlanstatusCommand):
         if region is not None:
             for line in self._comparisons(region, page):
                 notes.write(f"  {line}")
-        if options["dry_run"]:
+        if options["dry_run"] or region is None:
             return
-        if region is None:
-            raise CommandError(_("Give --region to save the programme, or use --dry-run."))
-        slug = options["slug"]
-        try:
-            validate_slug(slug)
-            validate_plan_slug(slug)
-        except ValidationError as e:
-            raise CommandError(" ".join(e.messages)) from None
         earlier = Plan.objects.filter(region=region, slug=slug).values_list("pk", flat=True)
         earlier_pk = earlier.first()
         try:
@@ -118,7 +124,7 @@ class Command(PlanstatusCommand):
         except (IsADirectoryError, PermissionError, OSError):
             raise CommandError(_("Cannot read the file %(file)s.") % {"file": path}) from None
 
-    def _summary(self, path: Path, page: Any) -> str:
+    def _summary(self, path: Path, page: ProgrammePage) -> str:
         counts = Counter(r.status for r in page.results)
         statuses = ", ".join(f"{counts[s]} {Status(s).label}" for s in Status.values if counts[s])
         return _(
@@ -135,7 +141,7 @@ class Command(PlanstatusCommand):
             "warnings": len(page.warnings),
         }
 
-    def _comparisons(self, region: Region, page: Any) -> list[str]:
+    def _comparisons(self, region: Region, page: ProgrammePage) -> list[str]:
         lines = []
         if page.region and page.region.casefold() != region.name.casefold():
             lines.append(
