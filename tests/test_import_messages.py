@@ -62,7 +62,10 @@ def test_every_code_is_given_by_a_reader_and_no_reader_makes_up_its_own() -> Non
     assert used == {c.name for c in Code}
     # A code is a Code member, never a string written at the call.
     assert not re.search(r"UnreadableDocument\(\s*[\"'f]", source)
-    assert not re.search(r"\.warn\(\s*[^,()]+,\s*[\"'f]", source)
+    # The plan readers' warn(where, code): the programme reader (lib/programme.py) has a
+    # warn(code, where) of its own, with its own codes.
+    readers = "\n".join(p.read_text() for p in (LIB / "importers").glob("*.py"))
+    assert not re.search(r"\.warn\(\s*[^,()]+,\s*[\"'f]", readers)
 
 
 @pytest.mark.parametrize("language", ["nn", "nb", "en"])
