@@ -29,7 +29,8 @@ from planstatus.indicators.services import (
 from planstatus.lib import charts
 from planstatus.lib.jsonstat import JsonStatError
 from planstatus.lib.valuetable import TableError, read_table, template_csv
-from planstatus.plans.access import get_plan_for_editor, get_plan_for_user
+from planstatus.plans.access import get_plan_for_editor, get_plan_for_user, visible_plans
+from planstatus.plans.lineage import item_chain
 from planstatus.plans.models import Goal, Plan
 
 
@@ -270,5 +271,6 @@ def goal_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int)
             "goal": goal,
             "measures": list(goal.measures.filter(archived_at__isnull=True).with_status()),
             "rows": _summary_rows(goal_indicator_summaries(goal, plan)),
+            "chain": item_chain(goal, region=plan.region, visible=visible_plans(request.user)),
         },
     )

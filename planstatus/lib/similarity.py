@@ -24,14 +24,13 @@ from typing import Generic, TypeVar
 K = TypeVar("K", bound=Hashable)
 
 # Words that say nothing about the content, in both written standards.
-STOPWORDS = frozenset(
-    """
+_STOPWORD_TEXT = """
     og i for av til med på som det den dei de er var vere være vera ein eit ei en et å at
     frå fra om eller men så ved etter under over mot mellom hjå hos seg sin si sitt sine
-    me vi vil skal kan har ha blir vert vart ikkje ikke også og meir mer mest
+    me vi vil skal kan har ha blir vert vart ikkje ikke også meir mer mest
     the of and to in dette denne desse disse slik
-    """.split()
-)
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 # Whole words that differ between Nynorsk and Bokmål; the key is folded to the value.
 WORD_FOLDS = {

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -170,6 +170,8 @@ class FocusArea(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
 
     history = HistoricalRecords()
+    # Which pair of Continuation's links the item uses; templates ask it too.
+    lineage_kind: ClassVar[str] = "focus_area"
 
     class Meta:
         ordering = ["plan", "order"]
@@ -199,6 +201,8 @@ class Goal(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
 
     history = HistoricalRecords()
+    # Which pair of Continuation's links the item uses; templates ask it too.
+    lineage_kind: ClassVar[str] = "goal"
 
     class Meta:
         ordering = ["plan", "order"]
@@ -262,6 +266,7 @@ class Measure(models.Model):
 
     objects = MeasureQuerySet.as_manager()
     history = HistoricalRecords()
+    lineage_kind: ClassVar[str] = "measure"
 
     class Meta:
         ordering = ["focus_area__order", "order"]

@@ -236,7 +236,7 @@ def _load_programme_details(*, plan: Plan, data: Mapping[str, Any]) -> None:
     facts = data.get("facts") or {}
     # Population and area are the region's stated facts (region.stated_facts), checked
     # there against the municipalities; here only who took part.
-    _, unmatched = store_programme_details(
+    _details, unmatched = store_programme_details(
         plan=plan,
         intro=data.get("intro") or data.get("description") or "",
         application_excerpt=data.get("application_excerpt") or "",
@@ -315,7 +315,7 @@ def _store_numbered(
             continue
         row.text = text
         if user is not None:
-            row._history_user = user  # type: ignore[attr-defined]
+            row._history_user = user  # type: ignore[union-attr]
         row.save()
     for row in existing.values():
         row.delete()
@@ -417,7 +417,7 @@ def suggest_continuations(
     _require_predecessor(plan, predecessor)
     later_items = _items_for_comparison(plan)
     earlier_items = _items_for_comparison(predecessor)
-    existing = set(
+    existing: set[tuple[Any, ...]] = set(
         Continuation.objects.filter(later_plan=plan, earlier_plan=predecessor).values_list(
             "kind",
             "earlier_focus_area_id",
