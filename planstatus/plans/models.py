@@ -458,7 +458,9 @@ class ProgrammeDetails(models.Model):
         _("partner municipalities as written"), max_length=500, blank=True
     )
 
-    history = HistoricalRecords(m2m_fields=["partners"])
+    # No history table for `partners`: they are matched from `partners_as_written`, whose
+    # every version is kept (and a restored backup would fire the m2m history again).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("programme details")
