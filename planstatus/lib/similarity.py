@@ -77,7 +77,6 @@ SUFFIXES = (
     "inger",
     "ande",
     "ende",
-    "are",  # Nynorsk comparatives (høgare) meet Bokmål's (høyere) here
     "ere",
     "ane",
     "ene",
@@ -109,6 +108,8 @@ def fold_word(word: str) -> str:
     word = WORD_FOLDS.get(word, word)
     for nynorsk, bokmal in PIECE_FOLDS:
         word = word.replace(nynorsk, bokmal)
+    if word.endswith("are"):  # Nynorsk comparatives (høgare) as Bokmål's (høyere)
+        word = word[:-3] + "ere"
     for suffix in SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
             return word[: -len(suffix)]
