@@ -328,6 +328,17 @@ class LineagePageTests(LineageBase):
         self.assertRedirects(response, self.url + f"#lenke-{self.suggestion.pk}")
         self.assertEqual(self.state(), Continuation.State.REJECTED)
 
+    def test_the_region_log_shows_who_decided_what(self) -> None:
+        self.client.force_login(self.owner)
+        self.client.post(self.decide_url, {"accept": "1"})
+        log = self.client.get(reverse("region_log", args=["testdal"])).content.decode()
+        label = "Vidareføring: tiltak: Gamalt program → Regionplan for Testdal</strong> – endra"
+        entry = log.split(label)[1].split("</li>")[0]
+        self.assertIn("owner", entry)
+        self.assertIn("<del>foreslått</del> → <ins>stadfesta</ins>", entry)
+        self.assertNotIn("Avgjort av", entry)  # the entry's own user says it
+        self.assertIn("Tidlegare plan: Gamalt program → Regionplan for Testdal", log)
+
     def test_a_decision_without_a_choice_changes_nothing(self) -> None:
         self.client.force_login(self.owner)
         response = self.client.post(self.decide_url, {"accept": "kanskje"}, **HTMX)
