@@ -7,11 +7,14 @@ import copy
 from typing import Any
 
 import yaml
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from planstatus.plans.access import visible_plans
+from planstatus.plans.lineage import region_story
 from planstatus.plans.models import (
     Continuation,
     FocusArea,
@@ -187,6 +190,11 @@ class HallingdalLineageTests(TestCase):
         with self.assertNumQueries(len(first)):
             page = self.client.get(url)
         self.assertContains(page, "Program 2")
+        # Plans, their links, programme details + advice, follow-up and partners, results,
+        # today's statuses.
+        with self.assertNumQueries(8):
+            story = region_story(region, visible=visible_plans(AnonymousUser()))
+        self.assertEqual(len(story.programmes), 4)
 
     def test_the_measure_page_shows_where_it_came_from(self) -> None:
         page = self.client.get(self.measure(self.plan, "3.2.1").get_absolute_url())

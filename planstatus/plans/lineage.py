@@ -303,7 +303,7 @@ def _current_plan(plans: list[Plan]) -> Plan | None:
 
 def region_story(region: Region, *, visible: QuerySet[Plan]) -> RegionStory:
     """The region's plans as a timeline, its programmes with their results and advice, and
-    the status of today's plan. Seven queries, however many plans and programmes."""
+    the status of today's plan. At most eight queries, however many plans and programmes."""
     plans = list(visible.filter(region=region))
     by_id = {p.pk: p for p in plans}
     predecessors: dict[int, list[Plan]] = {}
