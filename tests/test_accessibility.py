@@ -17,7 +17,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from planstatus.indicators.models import Indicator
-from planstatus.plans.models import Goal, Measure, Plan
+from planstatus.plans.models import Measure, Plan
+from planstatus.plans.services import suggest_continuations
 from planstatus.regions.models import Actor
 from planstatus.reporting.rounds import OpenedRound, open_round
 from tests.browser import BrowserTestCase
@@ -82,14 +83,19 @@ class AccessibilityTests(BrowserTestCase):
         measure = Measure.objects.filter(focus_area__plan=self.plan).first()
         actor = Actor.objects.filter(region=self.plan.region).first()
         indicator = Indicator.objects.filter(plan=self.plan).first()
-        goal = Goal.objects.filter(plan=self.plan, code="1.4").first()
         assert measure is not None and actor is not None
-        assert indicator is not None and goal is not None
+        # A measure and a goal that carry on the programme: their pages show the chain.
+        carried = Measure.objects.get(focus_area__plan=self.plan, code="3.2.1")
+        goal = self.plan.goals.get(code="2.1")
+        assert indicator is not None
         self.assert_accessible(
             "/",
             "/hallingdal/",
             "/hallingdal/regionplan/",
+            "/hallingdal/byregionprogrammet/",
             measure.get_absolute_url(),
+            carried.get_absolute_url(),
+            reverse("goal", args=["hallingdal", "regionplan", goal.pk]),
             "/hallingdal/regionplan/oversikt/",
             "/hallingdal/regionplan/oversikt/?status=unknown&q=breiband",
             "/hallingdal/regionplan/aktorar/",
@@ -104,6 +110,9 @@ class AccessibilityTests(BrowserTestCase):
     def test_secretariat_pages(self) -> None:
         opened = open_december_round(self.plan, self.live_server_url)
         token = opened.links[0].token
+        suggest_continuations(
+            plan=self.plan, predecessor=Plan.objects.get(slug="byregionprogrammet")
+        )
         self.log_in()
         measure = Measure.objects.filter(focus_area__plan=self.plan).first()
         indicator = Indicator.objects.filter(plan=self.plan).first()
@@ -111,6 +120,7 @@ class AccessibilityTests(BrowserTestCase):
         self.assert_accessible(
             "/hallingdal/regionplan/",
             measure.get_absolute_url(),
+            "/hallingdal/regionplan/vidareforing/",
             "/hallingdal/regionplan/rundar/",
             f"/hallingdal/regionplan/rundar/{opened.round.pk}/",
             f"/hallingdal/regionplan/rundar/{opened.round.pk}/lukk/",

@@ -327,3 +327,30 @@ class LanguageInBrowserTests(BrowserTestCase):
         fresh.wait_for_url(f"{self.live_server_url}/")
         self.assertEqual(fresh.locator("html").get_attribute("lang"), "en")
         other.close()
+
+
+@pytest.mark.browser
+class LineageInBrowserTests(BrowserTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        seed_with_secretariat()
+
+    def test_the_secretariat_finds_suggestions_and_confirms_one_in_place(self) -> None:
+        page = self.page
+        page.goto(f"{self.live_server_url}/konto/login/?next=/hallingdal/regionplan/vidareforing/")
+        page.get_by_label("Brukarnamn").fill("sekretariat")
+        page.get_by_label("Passord").fill("eit-langt-passord")
+        page.get_by_role("button", name="Logg inn").click()
+        page.get_by_role("button", name="Finn forslag i Byregionprogrammet – Hallingdal").click()
+        suggestions = page.locator("[data-testid=suggested] [data-testid=continuation]")
+        self.assertGreater(suggestions.count(), 0)
+        first = suggestions.first
+        row_id = first.get_attribute("id")
+        url = page.url
+        first.get_by_role("button", name=re.compile("^Stadfest")).click()
+        # htmx swaps the row in place: the page stays, the row says what was decided.
+        row = page.locator(f"#{row_id}")
+        row.locator("[data-state=confirmed]").wait_for()
+        self.assertIn("Stadfesta", row.inner_text())
+        self.assertEqual(page.url, url)
+        self.screenshot("lineage-confirmed", full_page=False)

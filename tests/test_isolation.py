@@ -17,7 +17,8 @@ from planstatus.api.services import issue_api_token
 from planstatus.cases.models import CaseDocument, CaseSettings
 from planstatus.imports.models import PlanImport
 from planstatus.indicators.models import Indicator, IndicatorValue
-from planstatus.plans.models import Measure, Plan, StatusUpdate
+from planstatus.plans.models import Continuation, Measure, Plan, PlanPredecessor, StatusUpdate
+from planstatus.plans.services import set_predecessors
 from planstatus.regions.models import Actor
 from planstatus.reporting.models import ReminderSent, ReportingLink, ReportingRound
 from tests.base import BaseTestCase
@@ -99,6 +100,10 @@ PRIVATE = {
     "goal",
     # Someone else's API key: the owner's, which nobody else may revoke.
     "api_token_revoke",
+    # The secretariat's lineage page of the draft: predecessors, suggestions, decisions.
+    "lineage",
+    "continuation_suggest",
+    "continuation_decide",
 }
 # URL parameters that name something other than the draft plan's measure.
 OVERRIDES: dict[str, dict[str, Any]] = {
@@ -121,6 +126,7 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "indicator_template_xlsx": {"pk": "indicator"},
     "api:get_indicator": {"pk": "indicator"},
     "goal": {"pk": "goal"},
+    "continuation_decide": {"pk": "continuation"},
 }
 
 REFUSED = {403, 404, 405}
@@ -181,6 +187,17 @@ class IsolationTests(BaseTestCase):
             created_via="web",
         )
 
+        # The draft carries on the published plan's measure: a suggestion not yet decided.
+        set_predecessors(plan=self.draft, predecessors=[self.plan])
+        self.draft_link = Continuation.objects.create(
+            kind=Continuation.Kind.MEASURE,
+            earlier_plan=self.plan,
+            later_plan=self.draft,
+            earlier_measure=self.measure,
+            later_measure=self.draft_measure,
+            similarity=0.5,
+        )
+
     def urls(self, **overrides: Any) -> Iterator[tuple[str, str]]:
         values = {**self.values, **overrides}
         for name, pattern in walk(get_resolver().url_patterns):
@@ -205,6 +222,8 @@ class IsolationTests(BaseTestCase):
                     kwargs[key] = self.draft_indicator.pk
                 if OVERRIDES.get(name, {}).get(key) == "goal":
                     kwargs[key] = self.draft_measure.goal_id
+                if OVERRIDES.get(name, {}).get(key) == "continuation":
+                    kwargs[key] = self.draft_link.pk
             yield name, reverse(name, kwargs=kwargs)
 
     def check(self, who: str, name: str, url: str, method: str) -> None:
@@ -238,6 +257,14 @@ class IsolationTests(BaseTestCase):
         self.assertFalse(ApiToken.objects.filter(revoked_at__isnull=False).exists())
         self.assertEqual(ApiToken.objects.count(), 1)
         self.assertFalse(IndicatorValue.objects.exists())
+        self.assertEqual(
+            list(Continuation.objects.values_list("state", flat=True)),
+            [Continuation.State.SUGGESTED],
+        )
+        self.assertEqual(
+            list(PlanPredecessor.objects.values_list("plan", "predecessor")),
+            [(self.draft.pk, self.plan.pk)],
+        )
 
     def test_anonymous_visitor(self) -> None:
         for name, url in self.urls():
@@ -286,6 +313,9 @@ class IsolationTests(BaseTestCase):
             ("indicator_upload", ["testdal", "utkast", self.draft_indicator.pk]),
             ("indicator_create", ["testdal", "utkast"]),
             ("indicator_edit", ["testdal", "utkast", self.draft_indicator.pk]),
+            ("lineage", ["testdal", "utkast"]),
+            ("continuation_suggest", ["testdal", "utkast"]),
+            ("continuation_decide", ["testdal", "utkast", self.draft_link.pk]),
         ]
         for name, args in cases:
             response = self.client.post(reverse(name, args=args), {"status": "done", "name": "X"})

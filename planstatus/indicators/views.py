@@ -38,7 +38,8 @@ from planstatus.lib import charts
 from planstatus.lib.indicators import Method
 from planstatus.lib.jsonstat import JsonStatError
 from planstatus.lib.valuetable import TableError, read_table, template_csv, template_xlsx
-from planstatus.plans.access import get_plan_for_editor, get_plan_for_user
+from planstatus.plans.access import get_plan_for_editor, get_plan_for_user, visible_plans
+from planstatus.plans.lineage import item_chain
 from planstatus.plans.models import Goal, Plan
 
 
@@ -347,5 +348,6 @@ def goal_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int)
             "goal": goal,
             "measures": list(goal.measures.filter(archived_at__isnull=True).with_status()),
             "rows": _summary_rows(goal_indicator_summaries(goal, plan)),
+            "chain": item_chain(goal, region=plan.region, visible=visible_plans(request.user)),
         },
     )

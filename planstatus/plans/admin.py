@@ -4,7 +4,18 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Plan, StatusUpdate
+from planstatus.plans.models import (
+    Continuation,
+    FocusArea,
+    Goal,
+    Measure,
+    MeasureActor,
+    Plan,
+    ProgrammeAdvice,
+    ProgrammeDetails,
+    ProgrammeFollowUpItem,
+    StatusUpdate,
+)
 
 
 class FocusAreaInline(admin.TabularInline):
@@ -68,3 +79,33 @@ class StatusUpdateAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ProgrammeAdviceInline(admin.TabularInline):
+    model = ProgrammeAdvice
+    extra = 0
+
+
+class ProgrammeFollowUpInline(admin.TabularInline):
+    model = ProgrammeFollowUpItem
+    extra = 0
+
+
+@admin.register(ProgrammeDetails)
+class ProgrammeDetailsAdmin(SimpleHistoryAdmin):
+    list_display = ["plan", "applicant"]
+    inlines = [ProgrammeAdviceInline, ProgrammeFollowUpInline]
+
+
+@admin.register(Continuation)
+class ContinuationAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "kind", "state", "similarity", "later_plan"]
+    list_filter = ["kind", "state", "later_plan"]
+    raw_id_fields = [
+        "earlier_focus_area",
+        "later_focus_area",
+        "earlier_goal",
+        "later_goal",
+        "earlier_measure",
+        "later_measure",
+    ]

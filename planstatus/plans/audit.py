@@ -17,12 +17,22 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from planstatus.accounts.models import Membership
-from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Plan, StatusUpdate
+from planstatus.plans.models import (
+    Continuation,
+    FocusArea,
+    Goal,
+    Measure,
+    MeasureActor,
+    Plan,
+    PlanPredecessor,
+    StatusUpdate,
+)
 from planstatus.regions.models import Actor, Region
 
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
-# Bookkeeping that says nothing to a reader of the log.
-IGNORED_FIELDS = {"created_at", "updated_at", "order", "position"}
+# Bookkeeping that says nothing to a reader of the log; who decided a link and when is the
+# entry's own user and time.
+IGNORED_FIELDS = {"created_at", "updated_at", "order", "position", "decided_at", "decided_by"}
 
 
 @dataclass
@@ -74,6 +84,18 @@ SOURCES = [
         "measure__focus_area__plan__region",
         ("measure",),
         lambda r: f"{_('Status')} – {_measure_label(r.measure)}",
+    ),
+    _Source(
+        PlanPredecessor,
+        "plan__region",
+        ("plan", "predecessor"),
+        lambda r: f"{r.predecessor.title} → {r.plan.title}",
+    ),
+    _Source(
+        Continuation,
+        "later_plan__region",
+        ("earlier_plan", "later_plan"),
+        lambda r: f"{r.get_kind_display()}: {r.earlier_plan.title} → {r.later_plan.title}",
     ),
     _Source(Actor, "region", (), lambda r: r.name),
     _Source(Membership, "region", ("user",), lambda r: r.user.get_username()),

@@ -199,3 +199,46 @@ class DashboardForm(forms.Form):
         for field in self.fields.values():
             if not isinstance(field.widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
                 field.widget.attrs.setdefault("class", "ds-input")
+
+
+class PredecessorsForm(forms.Form):
+    """The earlier plans a plan builds on: other plans of its region."""
+
+    predecessors = forms.ModelMultipleChoiceField(
+        label=_("Earlier plans this plan builds on"),
+        queryset=Plan.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, data: Any, *, plan: Plan, choices: list[Plan]) -> None:
+        super().__init__(data, initial={"predecessors": [p.pk for p in plan.predecessors.all()]})
+        field = self.fields["predecessors"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = Plan.objects.filter(pk__in=[p.pk for p in choices])
+        field.choices = [
+            (p.pk, f"{p.title} ({p.period})" if p.period else p.title) for p in choices
+        ]
+
+
+class SuggestForm(forms.Form):
+    predecessor = forms.ModelChoiceField(
+        label=_("Earlier plan"),
+        queryset=Plan.objects.none(),
+        error_messages={"invalid_choice": _("Choose one of the plan's earlier plans.")},
+    )
+
+    def __init__(self, data: Any, *, plan: Plan) -> None:
+        super().__init__(data)
+        field = self.fields["predecessor"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = plan.predecessors.all()
+
+
+class DecisionForm(forms.Form):
+    accept = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Confirm")), ("0", _("Reject"))],
+        coerce=lambda value: value == "1",
+        error_messages={"required": _("Choose confirm or reject.")},
+    )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from planstatus.regions.models import Actor, Region
+from planstatus.regions.models import Actor, Municipality, Region
 
 
 class Status(models.TextChoices):
@@ -114,6 +115,16 @@ class Plan(models.Model):
     # Only published plans are visible to people who are not staff of the installation.
     published = models.BooleanField(_("published"), default=False)
     note = models.TextField(_("note"), blank=True)
+    # The earlier plans this one builds on (a programme carried on in a regional plan).
+    predecessors: models.ManyToManyField[Plan, PlanPredecessor] = models.ManyToManyField(
+        "self",
+        through="PlanPredecessor",
+        through_fields=("plan", "predecessor"),
+        symmetrical=False,
+        related_name="successors",
+        blank=True,
+        verbose_name=_("predecessors"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -159,6 +170,8 @@ class FocusArea(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
 
     history = HistoricalRecords()
+    # Which pair of Continuation's links the item uses; templates ask it too.
+    lineage_kind: ClassVar[str] = "focus_area"
 
     class Meta:
         ordering = ["plan", "order"]
@@ -188,6 +201,8 @@ class Goal(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
 
     history = HistoricalRecords()
+    # Which pair of Continuation's links the item uses; templates ask it too.
+    lineage_kind: ClassVar[str] = "goal"
 
     class Meta:
         ordering = ["plan", "order"]
@@ -251,6 +266,7 @@ class Measure(models.Model):
 
     objects = MeasureQuerySet.as_manager()
     history = HistoricalRecords()
+    lineage_kind: ClassVar[str] = "measure"
 
     class Meta:
         ordering = ["focus_area__order", "order"]
@@ -376,3 +392,325 @@ class StatusUpdate(models.Model):
     @property
     def status_enum(self) -> Status:
         return Status(self.status)
+
+
+class PlanPredecessor(models.Model):
+    """A plan builds on an earlier plan of the same region. A row of its own (not Django's
+    hidden table) so that the audit trail records every link made and removed."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="predecessor_links", verbose_name=_("plan")
+    )
+    predecessor = models.ForeignKey(
+        Plan,
+        on_delete=models.CASCADE,
+        related_name="successor_links",
+        verbose_name=_("earlier plan"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "predecessor"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "predecessor"], name="predecessor_once"),
+            models.CheckConstraint(
+                condition=~models.Q(plan=models.F("predecessor")), name="plan_not_own_predecessor"
+            ),
+        ]
+        verbose_name = _("earlier plan")
+        verbose_name_plural = _("earlier plans")
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.plan}"
+
+
+class ProgrammeDetails(models.Model):
+    """What a programme's page says beyond its focus areas and results: the opening text,
+    the application, the advice it left, what the region does after it, and who took part.
+    Names of municipalities are kept as written too (the page may use a former name)."""
+
+    plan = models.OneToOneField(
+        Plan, on_delete=models.CASCADE, related_name="programme", verbose_name=_("plan")
+    )
+    intro = models.TextField(_("introduction"), blank=True)
+    application_excerpt = models.TextField(_("excerpt from the application"), blank=True)
+    follow_up = models.TextField(_("follow-up after the programme"), blank=True)
+    applicant = models.ForeignKey(
+        Municipality,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="programmes_applied_for",
+        verbose_name=_("applicant municipality"),
+    )
+    applicant_as_written = models.CharField(
+        _("applicant municipality as written"), max_length=200, blank=True
+    )
+    partners: models.ManyToManyField[Municipality, Any] = models.ManyToManyField(
+        Municipality,
+        related_name="programme_partnerships",
+        blank=True,
+        verbose_name=_("partner municipalities"),
+    )
+    partners_as_written = models.CharField(
+        _("partner municipalities as written"), max_length=500, blank=True
+    )
+
+    # No history table for `partners`: they are matched from `partners_as_written`, whose
+    # every version is kept (and a restored backup would fire the m2m history again).
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("programme details")
+        verbose_name_plural = _("programme details")
+
+    def __str__(self) -> str:
+        return str(self.plan)
+
+
+class ProgrammeAdvice(models.Model):
+    """One of the region's numbered pieces of advice from a programme."""
+
+    programme = models.ForeignKey(
+        ProgrammeDetails,
+        on_delete=models.CASCADE,
+        related_name="advice",
+        verbose_name=_("programme"),
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("advice"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="advice_number_once")
+        ]
+        verbose_name = _("advice")
+        verbose_name_plural = _("advice")
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text[:60]}"
+
+
+class ProgrammeFollowUpItem(models.Model):
+    """One point of what the region works on after the programme ended."""
+
+    programme = models.ForeignKey(
+        ProgrammeDetails,
+        on_delete=models.CASCADE,
+        related_name="follow_up_items",
+        verbose_name=_("programme"),
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("follow-up point"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="follow_up_number_once")
+        ]
+        verbose_name = _("follow-up point")
+        verbose_name_plural = _("follow-up points")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class ContinuationQuerySet(models.QuerySet["Continuation"]):
+    def with_items(self) -> ContinuationQuerySet:
+        """Both items and their plans in the same query, whatever the kind."""
+        return self.select_related(
+            "earlier_plan__region",
+            "later_plan__region",
+            "earlier_focus_area",
+            "later_focus_area",
+            "earlier_goal",
+            "later_goal",
+            "earlier_measure__focus_area",
+            "later_measure__focus_area",
+            "decided_by",
+        )
+
+
+class Continuation(models.Model):
+    """A later plan's item carries on («vidarefører») an item of an earlier plan.
+
+    One model for all three kinds, with a pair of nullable foreign keys per kind and a
+    check that exactly the pair of its kind is set: so one list of suggestions per plan,
+    one way to decide them and one history, while the database still guards every link
+    (a generic relation could point at anything and would not cascade). Both plans are
+    stored too, although the items imply them: lists per plan then need no three-way
+    join, and the check keeps the two plans apart.
+    """
+
+    class Kind(models.TextChoices):
+        FOCUS_AREA = "focus_area", _("focus area")
+        GOAL = "goal", _("goal")
+        MEASURE = "measure", _("measure")
+
+    class State(models.TextChoices):
+        SUGGESTED = "suggested", _("suggested")
+        CONFIRMED = "confirmed", _("confirmed")
+        REJECTED = "rejected", _("rejected")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    earlier_plan = models.ForeignKey(
+        Plan,
+        on_delete=models.CASCADE,
+        related_name="continued_in",
+        verbose_name=_("earlier plan"),
+    )
+    later_plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="continuations", verbose_name=_("later plan")
+    )
+    earlier_focus_area = models.ForeignKey(
+        FocusArea,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="continued_in",
+        verbose_name=_("earlier focus area"),
+    )
+    later_focus_area = models.ForeignKey(
+        FocusArea,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="continues",
+        verbose_name=_("later focus area"),
+    )
+    earlier_goal = models.ForeignKey(
+        Goal,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="continued_in",
+        verbose_name=_("earlier goal"),
+    )
+    later_goal = models.ForeignKey(
+        Goal,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="continues",
+        verbose_name=_("later goal"),
+    )
+    earlier_measure = models.ForeignKey(
+        Measure,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="continued_in",
+        verbose_name=_("earlier measure"),
+    )
+    later_measure = models.ForeignKey(
+        Measure,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="continues",
+        verbose_name=_("later measure"),
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.SUGGESTED
+    )
+    # The text similarity that made us suggest it; empty for a link made by hand.
+    similarity = models.FloatField(_("similarity"), null=True, blank=True)
+    # Why the items belong together, in a sentence; shown with the link on public pages.
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ContinuationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-similarity", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        kind="focus_area",
+                        earlier_focus_area__isnull=False,
+                        later_focus_area__isnull=False,
+                        earlier_goal__isnull=True,
+                        later_goal__isnull=True,
+                        earlier_measure__isnull=True,
+                        later_measure__isnull=True,
+                    )
+                    | models.Q(
+                        kind="goal",
+                        earlier_focus_area__isnull=True,
+                        later_focus_area__isnull=True,
+                        earlier_goal__isnull=False,
+                        later_goal__isnull=False,
+                        earlier_measure__isnull=True,
+                        later_measure__isnull=True,
+                    )
+                    | models.Q(
+                        kind="measure",
+                        earlier_focus_area__isnull=True,
+                        later_focus_area__isnull=True,
+                        earlier_goal__isnull=True,
+                        later_goal__isnull=True,
+                        earlier_measure__isnull=False,
+                        later_measure__isnull=False,
+                    )
+                ),
+                name="continuation_one_pair_of_its_kind",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(earlier_plan=models.F("later_plan")),
+                name="continuation_between_plans",
+            ),
+            # NULLs never collide, so each constraint binds only rows of its own kind.
+            models.UniqueConstraint(
+                fields=["earlier_focus_area", "later_focus_area"], name="focus_area_link_once"
+            ),
+            models.UniqueConstraint(fields=["earlier_goal", "later_goal"], name="goal_link_once"),
+            models.UniqueConstraint(
+                fields=["earlier_measure", "later_measure"], name="measure_link_once"
+            ),
+        ]
+        verbose_name = _("continuation")
+        verbose_name_plural = _("continuations")
+
+    def __str__(self) -> str:
+        return f"{self.earlier} → {self.later}"
+
+    @property
+    def earlier(self) -> FocusArea | Goal | Measure | None:
+        return getattr(self, f"earlier_{self.kind}")
+
+    @property
+    def later(self) -> FocusArea | Goal | Measure | None:
+        return getattr(self, f"later_{self.kind}")
+
+
+def item_plan_id(item: FocusArea | Goal | Measure) -> int:
+    """The plan an item belongs to, without a query when its parents are loaded."""
+    if isinstance(item, Measure):
+        return item.focus_area.plan_id
+    return item.plan_id
+
+
+def item_kind(item: FocusArea | Goal | Measure) -> Continuation.Kind:
+    if isinstance(item, Measure):
+        return Continuation.Kind.MEASURE
+    if isinstance(item, Goal):
+        return Continuation.Kind.GOAL
+    return Continuation.Kind.FOCUS_AREA

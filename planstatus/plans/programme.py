@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from planstatus.lib import programme as reader
 from planstatus.lib.programme import ProgrammePage, ProgrammePageError, ProgrammeWarning
 from planstatus.plans.models import FocusArea, Goal, Measure, Plan, Status, StatusUpdate
+from planstatus.plans.services import store_programme_details
 from planstatus.regions.models import Region
 
 DEFAULT_SLUG = "byregionprogrammet"
@@ -202,10 +203,16 @@ def compare_municipalities(*, region: Region, page: ProgrammePage) -> tuple[list
     named = [n for n in named if n]
     if not named:
         return [], []
-    known = {_municipality_key(m.name): m.name for m in region.municipalities.all()}
+    # A municipality may be named as it was called then: Nes is Nesbyen since 2020.
+    municipalities = list(region.municipalities.all())
+    known = {_municipality_key(n): m.name for m in municipalities for n in m.known_names()}
     keys = {_municipality_key(n) for n in named}
     unknown = [n for n in named if _municipality_key(n) not in known]
-    unnamed = [name for key, name in known.items() if key not in keys]
+    unnamed = [
+        m.name
+        for m in municipalities
+        if not any(_municipality_key(n) in keys for n in m.known_names())
+    ]
     return unknown, unnamed
 
 
@@ -278,7 +285,8 @@ def import_programme(
         % {"region": page.region or region.name, "file": source_name or "-"},
     )
     _set_history_user(plan, user)
-    _save_programme_details(plan, page)
+    plan.save()
+    _save_programme_details(plan, page, user=user)
 
     counters = {"main": 0, "sub": 0, "goal": 0}
     prefixes = {"main": "H", "sub": "D", "goal": "M"}
@@ -326,46 +334,34 @@ def import_programme(
     return plan
 
 
-def _save_programme_details(plan: Plan, page: ProgrammePage) -> None:
-    """Keep the page's advice, follow-up, application excerpt and facts with the plan, and
-    save it. For now they go into the plan's note as readable text; when the programme
-    details model is merged, the lead points this function at it, so that nothing else in
-    the import changes."""
-
-    def section(title: str, body: str) -> str:
-        return f"{title}:\n{body}"
-
-    def fact(label: str, value: str) -> str:
-        return f"{label}: {value}"
-
-    sections: list[str] = []
-    if page.advice:
-        advice = "\n".join(f"{n}. {text}" for n, text in enumerate(page.advice, start=1))
-        sections.append(section(_("Advice for cooperation"), advice))
-    if page.follow_up:
-        title = _("What the region works on after the programme")
-        sections.append(section(title, page.follow_up))
-    if page.application_excerpt:
-        sections.append(section(_("Excerpt from the application"), page.application_excerpt))
-    facts = page.facts
-    lines = []
-    if facts.applicant_municipality:
-        lines.append(fact(_("Applicant municipality"), facts.applicant_municipality))
-    if facts.partner_municipalities:
-        partners = ", ".join(facts.partner_municipalities)
-        lines.append(fact(_("Partner municipalities"), partners))
-    if facts.population is not None:
-        date = f" ({facts.population_date.isoformat()})" if facts.population_date else ""
-        lines.append(fact(_("Population"), _number(facts.population) + date))
-    if facts.area_km2 is not None:
-        lines.append(fact(_("Area"), _number(facts.area_km2) + " km²"))
-    if lines:
-        sections.append(section(_("Facts as the page states them"), "\n".join(lines)))
+def _save_programme_details(
+    plan: Plan, page: ProgrammePage, *, user: User | AnonymousUser | None
+) -> None:
+    """Keep what the page says besides its goals and results: the introduction, advice,
+    follow-up, application excerpt and the municipalities, as the plan's ProgrammeDetails.
+    Population and area go to the region's stated facts (_save_stated_facts)."""
+    prose, items = [], []
+    for line in page.follow_up.splitlines():
+        if line.startswith("• "):
+            items.append(line.removeprefix("• ").strip())
+        else:
+            prose.append(line)
+    store_programme_details(
+        plan=plan,
+        intro=page.intro,
+        application_excerpt=page.application_excerpt,
+        advice=page.advice,
+        follow_up="\n".join(prose),
+        follow_up_items=items,
+        applicant=page.facts.applicant_municipality,
+        partners=page.facts.partner_municipalities,
+        user=user,
+    )
     long_areas = [name for name in page.focus_areas if len(name) > 300]
     if long_areas:
-        sections.append(section(_("Focus areas in full"), "\n".join(long_areas)))
-    plan.note = "\n\n".join([plan.note, *sections]).strip()
-    plan.save()
+        note = f"{_('Focus areas in full')}:\n" + "\n".join(long_areas)
+        plan.note = "\n\n".join([plan.note, note]).strip()
+        plan.save()
 
 
 def _save_stated_facts(*, region: Region, page: ProgrammePage, replace: bool) -> None:

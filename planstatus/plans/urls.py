@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planstatus.plans import views
+from planstatus.plans import lineage_views, views
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -21,6 +21,21 @@ urlpatterns = [
         "<slug:region_slug>/<slug:plan_slug>/innstillingar/",
         views.plan_settings,
         name="plan_settings",
+    ),
+    path(
+        "<slug:region_slug>/<slug:plan_slug>/vidareforing/",
+        lineage_views.lineage,
+        name="lineage",
+    ),
+    path(
+        "<slug:region_slug>/<slug:plan_slug>/vidareforing/forslag/",
+        lineage_views.suggest,
+        name="continuation_suggest",
+    ),
+    path(
+        "<slug:region_slug>/<slug:plan_slug>/vidareforing/<int:pk>/",
+        lineage_views.decide,
+        name="continuation_decide",
     ),
     path(
         "<slug:region_slug>/<slug:plan_slug>/tiltak/<int:pk>/",

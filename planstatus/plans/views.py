@@ -47,7 +47,8 @@ from planstatus.plans.forms import (
     RoundChoiceForm,
     StatusForm,
 )
-from planstatus.plans.models import Measure, MeasureActor, Status
+from planstatus.plans.lineage import item_chain, plan_outcomes, region_story
+from planstatus.plans.models import Measure, MeasureActor, Plan, Status
 from planstatus.plans.outline import build_plan_outline, count_statuses
 from planstatus.plans.services import update_measure
 from planstatus.regions.models import Actor, Region
@@ -70,14 +71,14 @@ def index(request: HttpRequest) -> HttpResponse:
 def region_detail(request: HttpRequest, region_slug: str) -> HttpResponse:
     region = get_region_for_user(request.user, region_slug)
     municipalities = list(region.municipalities.prefetch_related("populations"))
-    plans = visible_plans(request.user).filter(region=region)
+    story = region_story(region, visible=visible_plans(request.user))
     return render(
         request,
         "plans/region_detail.html",
         {
             "region": region,
             "municipalities": municipalities,
-            "plans": plans,
+            "story": story,
             "fact_checks": check_region_facts(region, municipalities),
             "is_member": can_read_internal(request.user, region),
             "can_edit": can_edit(request.user, region),
@@ -101,6 +102,11 @@ def plan_detail(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpR
     if form.errors:
         messages.error(request, _("There is no such closed round; the plan is shown as it is now."))
     outline = build_plan_outline(plan, snapshot_statuses(shown) if shown else None)
+    outcomes = None
+    if plan.state == Plan.State.ARCHIVED:
+        outcomes = plan_outcomes(plan, outline, visible=visible_plans(request.user))
+        for m in outline.measures:
+            m.outcome = outcomes.measures[m.pk]  # type: ignore[attr-defined]
     return render(
         request,
         "plans/plan_detail.html",
@@ -114,6 +120,7 @@ def plan_detail(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpR
             "open_round": next((r for r in rounds if r.is_open), None),
             "changes": changes_since_previous(shown) if shown else [],
             "previous": previous_closed_round(shown) if shown else None,
+            "outcomes": outcomes,
         },
     )
 
@@ -154,6 +161,7 @@ def _measure_page(
             "can_edit": editor,
             "status_form": status_form,
             "audit": measure_audit_log(measure) if internal else [],
+            "chain": item_chain(measure, region=plan.region, visible=visible_plans(request.user)),
         },
         status=status or (400 if status_form is not None and status_form.errors else 200),
     )

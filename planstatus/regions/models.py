@@ -54,6 +54,8 @@ class Municipality(models.Model):
     area_km2 = models.DecimalField(
         _("area (km²)"), max_digits=9, decimal_places=2, null=True, blank=True
     )
+    # Older documents use the name before a reform (Nes, now Nesbyen); they are matched by it.
+    former_names = models.JSONField(_("former names"), default=list, blank=True)
     note = models.TextField(_("note"), blank=True)
 
     history = HistoricalRecords()
@@ -65,6 +67,9 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def known_names(self) -> list[str]:
+        return [self.name, *self.former_names]
 
     def latest_population(self) -> MunicipalityPopulation | None:
         populations = sorted(self.populations.all(), key=lambda p: p.date)
