@@ -96,6 +96,8 @@ ACTOR_KINDS = [
 ]
 STATUSES = ["not_started", "started", "done", "cancelled"]
 ROUNDS = 40
+# region-1/plan-1: the plan the benchmarks time, with exactly 150 measures.
+BIG_PLAN = 1
 
 
 def measure_text(rng: random.Random) -> str:
@@ -196,10 +198,12 @@ def generate(*, scale: float, writer: Writer, seed: int = 2026) -> None:
                 )
             )
             order = 0
+            # The first plan is the benchmark's 150-measure plan (6 areas x 5 goals x 5).
+            big = plan_id == BIG_PLAN
             for a, area_name in enumerate(AREAS, start=1):
                 area_id += 1
                 area_rows.append((area_id, plan_id, str(a), area_name, a))
-                for g in range(1, 5):
+                for g in range(1, 6 if big else 5):
                     goal_id += 1
                     order += 1
                     goal_rows.append(
@@ -212,7 +216,8 @@ def generate(*, scale: float, writer: Writer, seed: int = 2026) -> None:
                             order,
                         )
                     )
-                    for m in range(1, rng.choice([3, 3, 4, 4, 4]) + 1):
+                    count = 5 if big else rng.choice([3, 3, 4, 4, 4])
+                    for m in range(1, count + 1):
                         measure_id += 1
                         order += 1
                         end = rng.choice([2018, 2020, 2022, 2024, 2025, 2026, 2027, 2028])

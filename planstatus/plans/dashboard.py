@@ -33,6 +33,21 @@ class Filters:
     text: str = ""
 
     @property
+    def cache_key(self) -> str:
+        """The filters by ids and values, for the key of the dashboard's cached rendering."""
+        return repr(
+            (
+                self.area.pk if self.area else None,
+                self.responsible.pk if self.responsible else None,
+                self.involved.pk if self.involved else None,
+                self.due_year,
+                sorted(self.statuses),
+                self.overdue,
+                self.text,
+            )
+        )
+
+    @property
     def active(self) -> bool:
         return bool(
             self.area

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,7 +30,9 @@ from planstatus.plans.access import (
 )
 from planstatus.plans.audit import measure_audit_log, region_audit_log
 from planstatus.plans.dashboard import (
+    Dashboard,
     Filters,
+    RoundShare,
     area_chart,
     build_dashboard,
     due_years,
@@ -100,7 +105,10 @@ def plan_detail(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpR
     shown = form.cleaned_data["runde"] if form.is_valid() else None
     if form.errors:
         messages.error(request, _("There is no such closed round; the plan is shown as it is now."))
-    outline = build_plan_outline(plan, snapshot_statuses(shown) if shown else None)
+    # Lazy: the template fetches these only when its cached rendering is out of date.
+    outline = SimpleLazyObject(
+        lambda: build_plan_outline(plan, snapshot_statuses(shown) if shown else None)
+    )
     return render(
         request,
         "plans/plan_detail.html",
@@ -112,8 +120,8 @@ def plan_detail(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpR
             "round_form": form,
             "shown_round": shown,
             "open_round": next((r for r in rounds if r.is_open), None),
-            "changes": changes_since_previous(shown) if shown else [],
-            "previous": previous_closed_round(shown) if shown else None,
+            "changes": SimpleLazyObject(lambda: changes_since_previous(shown) if shown else []),
+            "previous": SimpleLazyObject(lambda: previous_closed_round(shown) if shown else None),
         },
     )
 
@@ -300,18 +308,31 @@ def dashboard(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRes
             overdue=data["forseinka"],
             text=data["q"].strip(),
         )
-    board = build_dashboard(plan=plan, filters=filters, areas=areas, today=timezone.localdate())
-    timeline = progress_over_time(plan, board.everything)
+    # Lazy: the template fetches these only when its cached rendering is out of date.
+    board = cast(
+        Dashboard,
+        SimpleLazyObject(
+            lambda: build_dashboard(
+                plan=plan, filters=filters, areas=areas, today=timezone.localdate()
+            )
+        ),
+    )
+    timeline = cast(
+        list[RoundShare], SimpleLazyObject(lambda: progress_over_time(plan, board.everything))
+    )
     return render(
         request,
         "plans/dashboard.html",
         {
             "plan": plan,
             "form": form,
+            "filters": filters,
             "board": board,
             "timeline": timeline,
-            "area_chart": area_chart(board),
-            "timeline_chart": timeline_chart(timeline) if len(timeline) > 1 else None,
+            "area_chart": SimpleLazyObject(lambda: area_chart(board)),
+            "timeline_chart": SimpleLazyObject(
+                lambda: timeline_chart(timeline) if len(timeline) > 1 else None
+            ),
         },
         status=400 if form.errors else 200,
     )

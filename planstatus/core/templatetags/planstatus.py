@@ -1,9 +1,14 @@
 from typing import Any
 
 from django import template
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
+from planstatus.core.fragments import content_stamp
 from planstatus.lib.charts import BarChart, to_svg
 from planstatus.plans.models import Status
 
@@ -37,3 +42,41 @@ def get_item(mapping: dict[Any, Any], key: Any) -> Any:
 def svg_chart(chart: BarChart, id_prefix: str) -> str:
     """A server-drawn chart. Its numbers are always in a table beside it as well."""
     return mark_safe(to_svg(chart, id_prefix=id_prefix))  # to_svg escapes every text
+
+
+class ContentCacheNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, name: str, vary_on: list[Any]) -> None:
+        self.nodelist = nodelist
+        self.name = name
+        self.vary_on = vary_on
+
+    def render(self, context: template.Context) -> str:
+        # The stamp first: the block fetches its rows after it (see core/fragments.py).
+        key = make_template_fragment_key(
+            self.name,
+            [
+                content_stamp(),
+                get_language(),
+                timezone.localdate().isoformat(),  # "overdue" depends on the day
+                *(var.resolve(context) for var in self.vary_on),
+            ],
+        )
+        fragment: str | None = cache.get(key)
+        if fragment is None:
+            fragment = self.nodelist.render(context)
+            cache.set(key, fragment)
+        return fragment
+
+
+@register.tag
+def cache_by_content(parser: template.base.Parser, token: template.base.Token) -> ContentCacheNode:
+    """{% cache_by_content name var ... %}…{% endcache_by_content %}: the block's rendering,
+    kept for as long as nothing it can show has changed (core/fragments.py). The key holds
+    the content stamp, the language and the day; pass everything else the block depends on
+    (the plan, a round, the filters). Fetch the block's rows lazily, inside it."""
+    nodelist = parser.parse(("endcache_by_content",))
+    parser.delete_first_token()
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("cache_by_content needs a fragment name.")
+    return ContentCacheNode(nodelist, bits[1], [parser.compile_filter(b) for b in bits[2:]])
