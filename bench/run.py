@@ -11,7 +11,7 @@ Run:
       pyinstrument's profile of one case (ten runs), as text.
 
 Each case is timed in this process through Django's test client with production settings
-(DEBUG off, cached templates, one database connection per request as served): URL resolving,
+(DEBUG off, cached templates, the database connection kept between requests): URL resolving,
 middleware, view, queries and template, no network. p50/p95 over --runs runs after three
 warm-up runs, and the SQL query count of one more run. The floor is one raw SQL query that
 fetches the same rows (measures, current status, actors; or a measure's history) and
@@ -296,6 +296,12 @@ def cases(ctx: dict[str, Any]) -> list[tuple[str, str, Callable[[], object], Cal
             "api",
             "API measure list, 100 per page (anonymous)",
             get(anonymous, f"/api/v1/regions/{REGION}/plans/{PLAN}/measures"),
+            floor(PLAN_ROWS_SQL, [plan.pk, 100]),
+        ),
+        (
+            "api-cold",
+            "API measure list, nothing cached (after a write)",
+            cold(get(anonymous, f"/api/v1/regions/{REGION}/plans/{PLAN}/measures")),
             floor(PLAN_ROWS_SQL, [plan.pk, 100]),
         ),
         ("docx", "Case as .docx, 150 measures", case("docx"), plan_floor),

@@ -10,11 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from simple_history.utils import bulk_create_with_history
 
+from planstatus.api.services import issue_api_token, revoke_api_token
 from planstatus.core.fragments import content_stamp
 from planstatus.imports.services import apply_revision
 from planstatus.lib.importers.base import ParsedArea, ParsedGoal, ParsedPlan
 from planstatus.plans.models import Measure, MeasureActor, Status
 from planstatus.plans.services import record_status, update_measure
+from planstatus.regions.models import Actor
 from planstatus.reporting.models import ReportingRound
 from planstatus.reporting.rounds import close_round
 from tests.base import BaseTestCase
@@ -44,6 +46,29 @@ class FragmentTests(BaseTestCase):
         record_status(measure=self.measure, status=Status.DONE, user=self.owner)
         for url in [self.plan_url, self.dashboard_url]:
             self.assertIn('data-status="done"', self.page(url), url)
+
+    def test_the_apis_measure_list_changes_at_once(self) -> None:
+        url = "/api/v1/regions/testdal/plans/regionplan/measures"
+        self.assertEqual(self.client.get(url).json()["items"][0]["status"]["code"], "unknown")
+        record_status(measure=self.measure, status=Status.DONE, user=self.owner)
+        self.assertEqual(self.client.get(url).json()["items"][0]["status"]["code"], "done")
+        # Each page and filter is its own answer.
+        self.assertEqual(self.client.get(url, {"status": "started"}).json()["count"], 0)
+        self.assertEqual(self.client.get(url, {"offset": 1}).json()["items"], [])
+
+    def test_only_anonymous_api_answers_are_kept(self) -> None:
+        draft = "/api/v1/regions/testdal/plans/utkast/measures"
+        self.assertEqual(self.client.get(draft).status_code, 404)
+        token, secret = issue_api_token(user=self.owner)
+        bearer = {"Authorization": f"Bearer {secret}"}
+        self.assertEqual(self.client.get(draft, headers=bearer).status_code, 200)
+        self.assertEqual(self.client.get(draft).status_code, 404)
+        revoke_api_token(token=token)
+        self.assertEqual(self.client.get(draft, headers=bearer).status_code, 401)
+        # Published now: the kept 404 is not served.
+        self.draft.published = True
+        self.draft.save()
+        self.assertEqual(self.client.get(draft).status_code, 200)
 
     def test_an_edited_measure_shows_at_once(self) -> None:
         self.assert_cached(self.plan_url)
@@ -76,6 +101,12 @@ class FragmentTests(BaseTestCase):
         apply_revision(plan=self.plan, parsed=revised, user=self.owner)
         self.assertTrue(Measure.objects.get(pk=self.measure.pk).archived_at)
         self.assertNotIn('data-testid="measure-row"', self.page(self.plan_url))
+
+    def test_a_new_actor_is_a_choice_in_the_dashboards_filters_at_once(self) -> None:
+        self.assertNotIn("Hallingdal næringshage", self.page(self.dashboard_url))
+        actor = Actor.objects.create(region=self.region, name="Hallingdal næringshage")
+        MeasureActor.objects.create(measure=self.measure, actor=actor, role="involved")
+        self.assertIn("Hallingdal næringshage", self.page(self.dashboard_url))
 
     def test_a_closed_round_shows_in_the_dashboards_progress(self) -> None:
         self.assert_cached(self.dashboard_url)

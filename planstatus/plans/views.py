@@ -35,8 +35,7 @@ from planstatus.plans.dashboard import (
     RoundShare,
     area_chart,
     build_dashboard,
-    due_years,
-    plan_actors,
+    filter_choices,
     plan_measures,
     progress_over_time,
     timeline_chart,
@@ -294,8 +293,8 @@ def _form_page(
 
 def dashboard(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, region_slug, plan_slug)
-    areas = list(plan.focus_areas.all())
-    form = DashboardForm(request.GET, areas=areas, actors=plan_actors(plan), years=due_years(plan))
+    areas, actors, years = filter_choices(plan)
+    form = DashboardForm(request.GET, areas=areas, actors=actors, years=years)
     filters = Filters()
     if form.is_valid():
         data = form.cleaned_data
@@ -308,12 +307,16 @@ def dashboard(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRes
             overdue=data["forseinka"],
             text=data["q"].strip(),
         )
-    # Lazy: the template fetches these only when its cached rendering is out of date.
+    # Lazy: the template fetches these only when its cached rendering is out of date, and
+    # then fetches the areas afresh, after the cache's content stamp.
     board = cast(
         Dashboard,
         SimpleLazyObject(
             lambda: build_dashboard(
-                plan=plan, filters=filters, areas=areas, today=timezone.localdate()
+                plan=plan,
+                filters=filters,
+                areas=list(plan.focus_areas.all()),
+                today=timezone.localdate(),
             )
         ),
     )

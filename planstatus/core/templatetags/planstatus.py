@@ -1,14 +1,10 @@
 from typing import Any
 
 from django import template
-from django.core.cache import cache
-from django.core.cache.utils import make_template_fragment_key
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
-from planstatus.core.fragments import content_stamp
+from planstatus.core.fragments import cached_by_content
 from planstatus.lib.charts import BarChart, to_svg
 from planstatus.plans.models import Status
 
@@ -51,29 +47,16 @@ class ContentCacheNode(template.Node):
         self.vary_on = vary_on
 
     def render(self, context: template.Context) -> str:
-        # The stamp first: the block fetches its rows after it (see core/fragments.py).
-        key = make_template_fragment_key(
-            self.name,
-            [
-                content_stamp(),
-                get_language(),
-                timezone.localdate().isoformat(),  # "overdue" depends on the day
-                *(var.resolve(context) for var in self.vary_on),
-            ],
-        )
-        fragment: str | None = cache.get(key)
-        if fragment is None:
-            fragment = self.nodelist.render(context)
-            cache.set(key, fragment)
-        return fragment
+        parts = [var.resolve(context) for var in self.vary_on]
+        return cached_by_content(self.name, parts, lambda: self.nodelist.render(context))
 
 
 @register.tag
 def cache_by_content(parser: template.base.Parser, token: template.base.Token) -> ContentCacheNode:
     """{% cache_by_content name var ... %}…{% endcache_by_content %}: the block's rendering,
-    kept for as long as nothing it can show has changed (core/fragments.py). The key holds
-    the content stamp, the language and the day; pass everything else the block depends on
-    (the plan, a round, the filters). Fetch the block's rows lazily, inside it."""
+    kept for as long as nothing it can show has changed (core/fragments.cached_by_content).
+    Pass everything the block depends on beyond the content, language and day (the plan, a
+    round, the filters), and fetch the block's rows lazily, inside it."""
     nodelist = parser.parse(("endcache_by_content",))
     parser.delete_first_token()
     bits = token.split_contents()
