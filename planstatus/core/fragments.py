@@ -80,4 +80,4 @@ def cached_by_content(name: str, parts: Iterable[object], build: Callable[[], T]
     if value is _MISSING:
         value = build()
         fragments.set(key, value)
-    return value  # type: ignore[return-value]
+    return value
