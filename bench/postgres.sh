@@ -5,6 +5,7 @@
 #
 #   bench/postgres.sh start   start it (initdb the first time); prints DATABASE_URL
 #   bench/postgres.sh url     print DATABASE_URL
+#   bench/postgres.sh status  exit 0 if it is running
 #   bench/postgres.sh stop    stop it
 #
 # Loopback only, on port $BENCH_PG_PORT (default 55432). initdb refuses to run as root, so
@@ -45,13 +46,16 @@ case "${1:-}" in
   url)
     echo "$url"
     ;;
+  status)
+    running
+    ;;
   stop)
     if running; then
       "${as_owner[@]}" "$PGBIN/pg_ctl" -D "$dir/data" -m fast stop >/dev/null
     fi
     ;;
   *)
-    echo "usage: bench/postgres.sh start|url|stop" >&2
+    echo "usage: bench/postgres.sh start|url|status|stop" >&2
     exit 2
     ;;
 esac

@@ -502,8 +502,10 @@ def run_all(args: argparse.Namespace) -> None:
             sys.exit("The SQLite run failed.")
         runs.append(load_run(out))
 
+        postgres = str(BENCH / "postgres.sh")
+        was_running = subprocess.run([postgres, "status"], check=False).returncode == 0
         url = subprocess.run(
-            [str(BENCH / "postgres.sh"), "start"], check=True, capture_output=True, text=True
+            [postgres, "start"], check=True, capture_output=True, text=True
         ).stdout.strip()
         ensure_national(url, POSTGRES_DATA_DIR)
         print("== PostgreSQL", flush=True)
@@ -534,6 +536,8 @@ def run_all(args: argparse.Namespace) -> None:
                 check=True,
             )
             load = summary.read_text()
+        if not was_running:
+            subprocess.run([postgres, "stop"], check=True)
     took = time.perf_counter() - started
     write_results(runs, load, when, took)
     print(f"== Wrote {RESULTS.relative_to(ROOT)} in {took / 60:.1f} minutes.")
