@@ -96,6 +96,8 @@ ACTOR_KINDS = [
 ]
 STATUSES = ["not_started", "started", "done", "cancelled"]
 ROUNDS = 40
+# region-1/plan-1: the plan the benchmarks time, with exactly 150 measures.
+BIG_PLAN = 1
 
 
 def measure_text(rng: random.Random) -> str:
@@ -196,10 +198,12 @@ def generate(*, scale: float, writer: Writer, seed: int = 2026) -> None:
                 )
             )
             order = 0
+            # The first plan is the benchmark's 150-measure plan (6 areas x 5 goals x 5).
+            big = plan_id == BIG_PLAN
             for a, area_name in enumerate(AREAS, start=1):
                 area_id += 1
                 area_rows.append((area_id, plan_id, str(a), area_name, a))
-                for g in range(1, 5):
+                for g in range(1, 6 if big else 5):
                     goal_id += 1
                     order += 1
                     goal_rows.append(
@@ -212,7 +216,8 @@ def generate(*, scale: float, writer: Writer, seed: int = 2026) -> None:
                             order,
                         )
                     )
-                    for m in range(1, rng.choice([3, 3, 4, 4, 4]) + 1):
+                    count = 5 if big else rng.choice([3, 3, 4, 4, 4])
+                    for m in range(1, count + 1):
                         measure_id += 1
                         order += 1
                         end = rng.choice([2018, 2020, 2022, 2024, 2025, 2026, 2027, 2028])
@@ -331,13 +336,21 @@ def generate(*, scale: float, writer: Writer, seed: int = 2026) -> None:
     n = len(measures)
     codes = bytearray(n * ROUNDS)
     days = bytearray(n * ROUNDS)
+    # A measure moves on slowly, as in the real reports: from "not started" it starts (8 % a
+    # round) or is dropped (1 %); once started it is done (4 %), dropped (1 %) or stalls back
+    # to "not started" (1 %). After 40 rounds about half are done or dropped, the rest still
+    # open (many of them overdue), and a few move between any two rounds.
     for i in range(n):
-        previous = -1
+        code = 0 if rng.random() < 0.7 else 1
         for k in range(ROUNDS):
-            code = previous if previous in (2, 3) else rng.randrange(len(STATUSES))
+            if k:
+                roll = rng.random()
+                if code == 0:
+                    code = 1 if roll < 0.08 else 3 if roll < 0.09 else 0
+                elif code == 1:
+                    code = 2 if roll < 0.04 else 3 if roll < 0.05 else 0 if roll < 0.06 else 1
             codes[i * ROUNDS + k] = code
             days[i * ROUNDS + k] = rng.randint(1, 20)
-            previous = code
 
     def at(k: int, j: int) -> datetime.datetime:
         return first_round + k * round_step + datetime.timedelta(days=days[j])

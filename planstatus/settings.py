@@ -117,7 +117,12 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'planstatus.sqlite3'}",
-        conn_max_age=int(os.environ.get("PLANSTATUS_DB_CONN_MAX_AGE", "0")),
+        # Each worker keeps its connection between requests: a new PostgreSQL connection per
+        # request (a new server process, its catalogue caches cold) cost more than a cached
+        # plan page itself (bench/RESULTS.md). Checked before reuse, so a restarted database
+        # server fails no request.
+        conn_max_age=int(os.environ.get("PLANSTATUS_DB_CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -130,6 +135,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Rendered plan outlines and dashboards (core/fragments.py). Each process keeps its own in
+# memory: the key holds a stamp of the database's content, so no process can serve one made
+# before a write, and nothing needs to be shared between processes or servers.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 500},  # a 150-measure plan's outline is about 100 kB
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

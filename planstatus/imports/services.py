@@ -160,26 +160,34 @@ def import_plan(
         state=Plan.State.DRAFT,
         note=f"Importert frå «{source_name}»." if source_name else "",
     )
-    links: list[MeasureActor] = []
-    updates: list[StatusUpdate] = []
+    # Built in memory and written a table at a time (each with its history): one query per
+    # measure made the import of a 70-measure plan cost 200 queries.
+    areas: list[FocusArea] = []
+    goals: list[Goal] = []
+    measures: list[tuple[Measure, ParsedMeasure]] = []
     order = 0
     for area_order, a in enumerate(parsed.areas, start=1):
-        area = FocusArea.objects.create(plan=plan, code=a.code, name=a.name, order=area_order)
+        area = FocusArea(plan=plan, code=a.code, name=a.name, order=area_order)
+        areas.append(area)
         for g in a.goals:
             order += 1
             goal = None
             if g.code or g.text:
-                goal = Goal.objects.create(
-                    plan=plan, focus_area=area, code=g.code, text=g.text, order=order
-                )
+                goal = Goal(plan=plan, focus_area=area, code=g.code, text=g.text, order=order)
+                goals.append(goal)
             for m in g.measures:
                 order += 1
-                measure = Measure.objects.create(
-                    focus_area=area, goal=goal, order=order, **_measure_fields(m)
-                )
-                _link_actors(measure, m, actors, links)
-                if update := _status_update(measure, m.status, _user(user), source_name):
-                    updates.append(update)
+                measure = Measure(focus_area=area, goal=goal, order=order, **_measure_fields(m))
+                measures.append((measure, m))
+    bulk_create_with_history(areas, FocusArea)
+    bulk_create_with_history(goals, Goal)
+    bulk_create_with_history([measure for measure, _ in measures], Measure)
+    links: list[MeasureActor] = []
+    updates: list[StatusUpdate] = []
+    for measure, m in measures:
+        _link_actors(measure, m, actors, links)
+        if update := _status_update(measure, m.status, _user(user), source_name):
+            updates.append(update)
     bulk_create_with_history(links, MeasureActor)
     bulk_create_with_history(updates, StatusUpdate)
     if draft is not None:

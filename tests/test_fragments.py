@@ -1,0 +1,137 @@
+"""Cached fragments (core/fragments.py): the plan page and the dashboard never show a
+rendering made before a write, whichever way the write came in."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from simple_history.utils import bulk_create_with_history
+
+from planstatus.api.services import issue_api_token, revoke_api_token
+from planstatus.core.fragments import content_stamp
+from planstatus.imports.services import apply_revision
+from planstatus.lib.importers.base import ParsedArea, ParsedGoal, ParsedPlan
+from planstatus.plans.models import Measure, MeasureActor, Status
+from planstatus.plans.services import record_status, update_measure
+from planstatus.regions.models import Actor
+from planstatus.reporting.models import ReportingRound
+from planstatus.reporting.rounds import close_round
+from tests.base import BaseTestCase
+
+
+class FragmentTests(BaseTestCase):
+    def setUp(self) -> None:
+        self.plan_url = reverse("plan", args=["testdal", "regionplan"])
+        self.dashboard_url = reverse("dashboard", args=["testdal", "regionplan"])
+
+    def page(self, url: str) -> str:
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode()
+
+    def assert_cached(self, url: str) -> None:
+        """The second view in a row uses the fragment: it fetches no measures."""
+        self.page(url)
+        with CaptureQueriesContext(connection) as queries:
+            self.page(url)
+        rows = [q for q in queries if q["sql"].startswith('SELECT "plans_measure"."id"')]
+        self.assertFalse(rows, url)
+
+    def test_a_new_status_shows_at_once(self) -> None:
+        for url in [self.plan_url, self.dashboard_url]:
+            self.assert_cached(url)
+        record_status(measure=self.measure, status=Status.DONE, user=self.owner)
+        for url in [self.plan_url, self.dashboard_url]:
+            self.assertIn('data-status="done"', self.page(url), url)
+
+    def test_the_apis_measure_list_changes_at_once(self) -> None:
+        url = "/api/v1/regions/testdal/plans/regionplan/measures"
+        self.assertEqual(self.client.get(url).json()["items"][0]["status"]["code"], "unknown")
+        record_status(measure=self.measure, status=Status.DONE, user=self.owner)
+        self.assertEqual(self.client.get(url).json()["items"][0]["status"]["code"], "done")
+        # Each page and filter is its own answer.
+        self.assertEqual(self.client.get(url, {"status": "started"}).json()["count"], 0)
+        self.assertEqual(self.client.get(url, {"offset": 1}).json()["items"], [])
+
+    def test_only_anonymous_api_answers_are_kept(self) -> None:
+        draft = "/api/v1/regions/testdal/plans/utkast/measures"
+        self.assertEqual(self.client.get(draft).status_code, 404)
+        token, secret = issue_api_token(user=self.owner)
+        bearer = {"Authorization": f"Bearer {secret}"}
+        self.assertEqual(self.client.get(draft, headers=bearer).status_code, 200)
+        self.assertEqual(self.client.get(draft).status_code, 404)
+        revoke_api_token(token=token)
+        self.assertEqual(self.client.get(draft, headers=bearer).status_code, 401)
+        # Published now: the kept 404 is not served.
+        self.draft.published = True
+        self.draft.save()
+        self.assertEqual(self.client.get(draft).status_code, 200)
+
+    def test_an_edited_measure_shows_at_once(self) -> None:
+        self.assert_cached(self.plan_url)
+        update_measure(
+            measure=self.measure,
+            text="Eit nytt tiltak",
+            timing_text="2027",
+            note="",
+            user=self.owner,
+        )
+        self.assertIn("Eit nytt tiltak", self.page(self.plan_url))
+
+    def test_a_renamed_actor_shows_at_once(self) -> None:
+        self.assert_cached(self.plan_url)
+        self.client.force_login(self.owner)
+        response = self.client.post(
+            reverse("actor_edit", args=["testdal", self.actor.pk]),
+            {"name": "Regionrådet i Testdal", "short_name": "", "kind": "council"},
+        )
+        self.assertEqual(response.status_code, 302, response.content[:2000])
+        self.assertIn("Regionrådet i Testdal", self.page(self.plan_url))
+
+    def test_a_revision_that_archives_a_measure_shows_at_once(self) -> None:
+        self.assert_cached(self.plan_url)
+        # The revised plan keeps the focus area and goal but has no measures left.
+        revised = ParsedPlan(
+            title="Regionplan",
+            areas=[ParsedArea(code="1", name="Næring", goals=[ParsedGoal(code="1.1", text="x")])],
+        )
+        apply_revision(plan=self.plan, parsed=revised, user=self.owner)
+        self.assertTrue(Measure.objects.get(pk=self.measure.pk).archived_at)
+        self.assertNotIn('data-testid="measure-row"', self.page(self.plan_url))
+
+    def test_a_new_actor_is_a_choice_in_the_dashboards_filters_at_once(self) -> None:
+        self.assertNotIn("Hallingdal næringshage", self.page(self.dashboard_url))
+        actor = Actor.objects.create(region=self.region, name="Hallingdal næringshage")
+        MeasureActor.objects.create(measure=self.measure, actor=actor, role="involved")
+        self.assertIn("Hallingdal næringshage", self.page(self.dashboard_url))
+
+    def test_a_closed_round_shows_in_the_dashboards_progress(self) -> None:
+        self.assert_cached(self.dashboard_url)
+        round = ReportingRound.objects.create(
+            plan=self.plan, title="Vårrunden", deadline=datetime.date(2099, 1, 1)
+        )
+        close_round(round=round, user=self.owner)
+        self.assertIn("Vårrunden", self.page(self.dashboard_url))
+
+    def test_each_language_and_filter_has_its_own_rendering(self) -> None:
+        self.assertIn("ikkje vurdert", self.page(self.plan_url))
+        self.client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        page = self.page(self.plan_url)
+        self.assertIn("not assessed", page)
+        self.assertNotIn("ikkje vurdert", page)
+        record_status(measure=self.measure, status=Status.STARTED)
+        self.assertIn(
+            'data-testid="measure-row"', self.page(self.dashboard_url + "?status=started")
+        )
+        self.assertNotIn(
+            'data-testid="measure-row"', self.page(self.dashboard_url + "?status=done")
+        )
+
+    def test_the_stamp_moves_with_bulk_writes_too(self) -> None:
+        before = content_stamp()
+        link = MeasureActor(measure=self.draft_measure, actor=self.actor, role="involved")
+        bulk_create_with_history([link], MeasureActor)
+        self.assertNotEqual(content_stamp(), before)

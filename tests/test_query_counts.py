@@ -1,0 +1,269 @@
+"""Query discipline (issue 12): every page that lists things costs the same number of SQL
+queries however many things there are.
+
+Each page is fetched at two data sizes, each time twice: with nothing cached (the first view
+after a write) and straight after (a cached fragment, where the page has one). The growth
+goes through the services and models, and adds rows to every list at once: regions, plans,
+actors, measures with actors and statuses, history, round reports, rounds, indicators with
+values, import drafts and archived cases.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core import mail
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from planstatus.cases.services import case_details_for, generate_case
+from planstatus.imports.models import PlanImport
+from planstatus.indicators.models import Indicator, IndicatorTarget
+from planstatus.indicators.services import ValueRow, record_values
+from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Plan, Status
+from planstatus.plans.services import record_status, update_measure
+from planstatus.regions.models import Actor, Region
+from planstatus.reporting.models import ReportingRound, RoundSnapshot
+from planstatus.reporting.rounds import close_round, open_round, record_round_status
+from tests.base import BaseTestCase
+
+BASE_URL = "http://testserver"
+
+
+class QueryCountTests(BaseTestCase):
+    round: ReportingRound
+    token: str
+    indicator: Indicator
+    grown: int
+    latest_closed: ReportingRound
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.actor.email = "post@testdal.no"
+        cls.actor.save()
+        started = record_status(measure=cls.measure, status=Status.STARTED, user=cls.owner)
+        first = open_round(
+            plan=cls.plan,
+            title="Haust",
+            deadline=datetime.date(2099, 1, 1),
+            user=cls.owner,
+            base_url=BASE_URL,
+        )
+        close_round(round=first.round, user=cls.owner)
+        opened = open_round(
+            plan=cls.plan,
+            title="Vår",
+            deadline=datetime.date(2099, 6, 1),
+            user=cls.owner,
+            base_url=BASE_URL,
+        )
+        cls.round = opened.round
+        [cls.token] = [link.token for link in opened.links if link.actor == cls.actor]
+        record_round_status(
+            round=cls.round,
+            measure=cls.measure,
+            status=Status.DONE,
+            actor=cls.actor,
+            expected_previous=started.pk,
+        )
+        cls.indicator = Indicator.objects.create(plan=cls.plan, name="Arbeidsplassar", unit="")
+        cls.indicator.goals.add(cls.measure.goal)  # type: ignore[arg-type]
+        generate_case(
+            plan=cls.plan,
+            round=None,
+            details=case_details_for(cls.plan),
+            fmt="html",
+            user=cls.owner,
+        )
+        cls.grown = 0
+        mail.outbox.clear()
+
+    def grow(self, n: int) -> None:
+        """n more of everything the pages list."""
+        area: FocusArea = self.measure.focus_area
+        for i in range(self.grown, self.grown + n):
+            region = Region.objects.create(slug=f"region-{i}", name=f"Region {i}")
+            Plan.objects.create(
+                region=region, slug="plan", kind=Plan.Kind.PROGRAMME, title="Plan", published=True
+            )
+            Plan.objects.create(
+                region=self.region,
+                slug=f"program-{i}",
+                kind=Plan.Kind.PROGRAMME,
+                title=f"Program {i}",
+                published=True,
+            )
+            actor = Actor.objects.create(region=self.region, name=f"Aktør {i}", short_name=f"A{i}")
+            area = FocusArea.objects.create(plan=self.plan, code=f"{i + 2}", name=f"Område {i}")
+            goal = Goal.objects.create(
+                plan=self.plan, focus_area=area, code=f"{i + 2}.1", text="Mål"
+            )
+            for j in range(3):
+                measure = Measure.objects.create(
+                    focus_area=area,
+                    goal=goal,
+                    code=f"{i + 2}.1.{j + 1}",
+                    text=f"Tiltak {i}.{j}",
+                    end_year=2020 + j,
+                    order=j,
+                )
+                MeasureActor.objects.create(
+                    measure=measure, actor=self.actor, role=MeasureActor.Role.RESPONSIBLE
+                )
+                MeasureActor.objects.create(
+                    measure=measure, actor=actor, role=MeasureActor.Role.INVOLVED, position=1
+                )
+                update = record_status(measure=measure, status=Status.NOT_STARTED, user=self.owner)
+                record_round_status(
+                    round=self.round,
+                    measure=measure,
+                    status=Status.STARTED,
+                    actor=self.actor,
+                    expected_previous=update.pk,
+                )
+            record_status(measure=self.measure, status=Status.STARTED, comment=f"{i}")
+            update_measure(
+                measure=self.measure,
+                text=f"Tiltaket, utgåve {i}",
+                timing_text="2025",
+                note="",
+                user=self.owner,
+            )
+            # An older closed round holding every measure, each with another status than in
+            # the round before it: the plan page at a round lists them and their changes.
+            closed = ReportingRound.objects.create(
+                plan=self.plan,
+                title=f"Gamal runde {i}",
+                deadline=datetime.date(2020, 1, 1),
+                state=ReportingRound.State.CLOSED,
+                closed_at=datetime.datetime(2020, 2, 1, tzinfo=datetime.UTC)
+                + datetime.timedelta(days=i),
+            )
+            RoundSnapshot.objects.bulk_create(
+                RoundSnapshot(
+                    round=closed, measure=m, status=[Status.STARTED, Status.DONE][(i + k) % 2]
+                )
+                for k, m in enumerate(self.plan.measures())
+            )
+            self.latest_closed = closed
+            indicator = Indicator.objects.create(plan=self.plan, name=f"Indikator {i}", unit="%")
+            indicator.goals.add(self.measure.goal)  # type: ignore[arg-type]
+            IndicatorTarget.objects.create(indicator=indicator, year=2030, value=Decimal(50))
+            record_values(
+                indicator=indicator,
+                rows=[ValueRow(None, str(2020 + k), Decimal(k)) for k in range(3)],
+                user=self.owner,
+                via="web",
+            )
+            PlanImport.objects.create(
+                region=self.region,
+                filename=f"plan-{i}.txt",
+                file_format="text",
+                file_size=10,
+                parsed={"areas": []},
+                created_by=self.owner,
+            )
+            generate_case(
+                plan=self.plan,
+                round=None,
+                details=case_details_for(self.plan),
+                fmt="html",
+                user=self.owner,
+            )
+        self.grown += n
+
+    def pages(self) -> dict[str, tuple[str, bool]]:
+        """Name → (URL, as the region's secretariat member or anonymously)."""
+        plan = ["testdal", "regionplan"]
+        api = "/api/v1/regions/testdal/plans/regionplan"
+        return {
+            "index": (reverse("index"), False),
+            "region": (reverse("region", args=["testdal"]), False),
+            "region (member)": (reverse("region", args=["testdal"]), True),
+            "region log": (reverse("region_log", args=["testdal"]), True),
+            "actor list": (reverse("actor_list", args=["testdal"]), True),
+            "plan": (reverse("plan", args=plan), False),
+            "plan (member)": (reverse("plan", args=plan), True),
+            "plan at a round": (
+                reverse("plan", args=plan) + f"?runde={self.latest_closed.pk}",
+                True,
+            ),
+            "dashboard": (reverse("dashboard", args=plan), False),
+            "dashboard, filtered": (
+                reverse("dashboard", args=plan)
+                + f"?status=started&ansvar={self.actor.pk}&q=tiltak",
+                True,
+            ),
+            "actor matrix": (reverse("actor_matrix", args=plan), False),
+            "actor's measures": (reverse("plan_actor", args=[*plan, self.actor.pk]), False),
+            "measure": (reverse("measure", args=[*plan, self.measure.pk]), False),
+            "measure (member)": (reverse("measure", args=[*plan, self.measure.pk]), True),
+            "rounds": (reverse("round_list", args=plan), True),
+            "round": (reverse("round", args=[*plan, self.round.pk]), True),
+            "actor's round page": (reverse("actor_page", args=[self.token]), False),
+            "indicators": (reverse("indicator_list", args=plan), False),
+            "goal": (reverse("goal", args=[*plan, self.measure.goal_id]), False),
+            "imports": (reverse("import_upload", args=["testdal"]), True),
+            "cases": (reverse("case_page", args=plan), True),
+            "data.csv": (reverse("plan_data", args=[*plan, "csv"]), False),
+            "data.xlsx (member)": (reverse("plan_data", args=[*plan, "xlsx"]), True),
+            "data.json": (reverse("plan_data", args=[*plan, "json"]), False),
+            "API regions": ("/api/v1/regions", False),
+            "API plans": ("/api/v1/regions/testdal/plans", False),
+            "API focus areas": (f"{api}/focus-areas", False),
+            "API goals": (f"{api}/goals", False),
+            "API measures": (f"{api}/measures", False),
+            "API measures by status": (f"{api}/measures?status=started", False),
+            "API history": (f"{api}/measures/{self.measure.pk}/history", False),
+        }
+
+    def counts(
+        self, expected: dict[str, tuple[int, int]] | None = None
+    ) -> dict[str, tuple[int, int]]:
+        """Per page: (queries with nothing cached, queries straight after). With `expected`,
+        each page must make exactly those (assertNumQueries lists the queries if not)."""
+        result = {}
+        for name, (url, member) in self.pages().items():
+            self.client.logout()
+            if member:
+                self.client.force_login(self.owner)
+            self.client.get(url)  # warm caches that are not ours (content types, sessions)
+            counted = []
+            for cold in (True, False):
+                if cold:
+                    cache.clear()
+                with CaptureQueriesContext(connection) as queries:
+                    if expected is None:
+                        response = self.client.get(url)
+                    else:
+                        with (
+                            self.subTest(page=name, cold=cold),
+                            self.assertNumQueries(expected[name][0 if cold else 1]),
+                        ):
+                            response = self.client.get(url)
+                self.assertEqual(response.status_code, 200, f"{name}: {url}")
+                counted.append(len(queries))
+            result[name] = (counted[0], counted[1])
+        return result
+
+    def test_every_list_page_costs_the_same_at_two_sizes(self) -> None:
+        self.grow(2)  # two, so that the plan at a round has a round before it to compare with
+        small = self.counts()
+        self.grow(4)
+        self.counts(expected=small)
+        # The larger size did show more rows (here: the plan at a round, with its changes).
+        self.client.force_login(self.owner)
+        page = self.client.get(self.pages()["plan at a round"][0]).content.decode()
+        self.assertEqual(page.count('data-testid="measure-row"'), 19)
+        self.assertGreater(page.count('data-testid="change"'), 10)
+
+    def test_cached_pages_skip_their_rows(self) -> None:
+        self.grow(1)
+        counts = self.counts()
+        for name in ["plan", "plan (member)", "dashboard", "dashboard, filtered", "API measures"]:
+            cold, warm = counts[name]
+            self.assertLess(warm, cold, name)
