@@ -18,7 +18,7 @@ import io
 import itertools
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from html import escape
@@ -335,8 +335,15 @@ def to_png(chart: BarChart, *, width: int = 640, scale: float = 2.5) -> bytes:
     for r in layout.rects:
         box = (r.x * scale, r.y * scale, (r.x + r.width) * scale - 1, (r.y + r.height) * scale - 1)
         draw.rectangle(box, fill=r.colour, outline="#ffffff", width=max(1, round(scale / 2)))
+    return _finish_png(image, draw, layout.texts, scale)
+
+
+def _finish_png(
+    image: Image.Image, draw: ImageDraw.ImageDraw, texts: Iterable[_Text], scale: float
+) -> bytes:
+    """Draw the texts over the shapes and give the image as PNG bytes (both kinds of chart)."""
     anchors = {"start": "ls", "middle": "ms", "end": "rs"}
-    for t in layout.texts:
+    for t in texts:
         font = _font(round(t.size * scale), t.bold)
         draw.text(
             (t.x * scale, t.y * scale), t.text, fill=t.colour, font=font, anchor=anchors[t.anchor]
@@ -554,15 +561,7 @@ def line_to_png(chart: LineChart, *, width: int = 640, scale: float = 2.5) -> by
                 draw.line(dash, fill=line.colour, width=pixels)
         else:
             draw.line(points, fill=line.colour, width=pixels, joint="curve")
-    anchors = {"start": "ls", "middle": "ms", "end": "rs"}
-    for t in [*layout.texts, *(m.text for m in layout.marks)]:
-        font = _font(round(t.size * scale), t.bold)
-        draw.text(
-            (t.x * scale, t.y * scale), t.text, fill=t.colour, font=font, anchor=anchors[t.anchor]
-        )
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
+    return _finish_png(image, draw, [*layout.texts, *(m.text for m in layout.marks)], scale)
 
 
 def line_png_size(chart: LineChart, *, width: int = 640) -> tuple[float, float]:
