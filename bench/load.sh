@@ -68,12 +68,33 @@ for _ in $(seq 120); do
   sleep 0.5
 done
 
+# The CPU time the server side uses (gunicorn's processes, and the database's when it is
+# bench/postgres.sh's cluster): per request, it says what this machine could serve with
+# nothing else running on it, whatever else is running now.
+pg_master=""
+if [ "$DATABASE_URL" = "$(bench/postgres.sh url)" ] && [ -r bench/data/postgres/data/postmaster.pid ]; then
+  pg_master=$(head -1 bench/data/postgres/data/postmaster.pid)
+fi
+cpu_ticks() {
+  local pids total=0 t
+  pids="$server $(pgrep -P "$server" | tr '\n' ' ')"
+  if [ -n "$pg_master" ]; then pids="$pids $pg_master $(pgrep -P "$pg_master" | tr '\n' ' ')"; fi
+  for pid in $pids; do
+    # utime + stime: fields 14 and 15 of /proc/PID/stat, 12 and 13 after "PID (name) ".
+    t=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $12 + $13}') || t=0
+    total=$((total + ${t:-0}))
+  done
+  echo "$total"
+}
+
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "Warming up the $workers workers for 10 s…"
 wrk -t"$threads" -c"$connections" -d10s -s bench/load.lua "$url" >/dev/null
 echo "Measuring: $seconds s, $connections connections, $threads wrk threads, $workers workers."
+ticks_before=$(cpu_ticks)
 wrk -t"$threads" -c"$connections" -d"${seconds}s" --timeout 10s -s bench/load.lua "$url" \
   | tee "$tmp/wrk.out"
+ticks_after=$(cpu_ticks)
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 line=$(grep '^RESULT ' "$tmp/wrk.out")
@@ -82,6 +103,14 @@ rps=$(value rps)
 p50=$(value p50_ms)
 p99=$(value p99_ms)
 errors=$(($(value not_200) + $(value socket_errors) + $(value timeouts)))
+cpu=$(python3 -c "
+import os, sys
+ticks, requests = int(sys.argv[1]) - int(sys.argv[2]), int(sys.argv[3])
+ms = ticks / os.sysconf('SC_CLK_TCK') * 1000 / max(requests, 1)
+print(f'{ms:.1f} {os.cpu_count() * 1000 / ms:.0f}' if ms else '– –')
+" "$ticks_after" "$ticks_before" "$(value requests)")
+cpu_ms=${cpu% *}
+capacity=${cpu#* }
 verdict=$(python3 -c "
 import sys
 rps, p99, errors = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
@@ -93,19 +122,21 @@ pages=$(grep -o '"/[^"]*"' "$LOAD_PATHS" | tr -d '"' | sed -E 's/[0-9]{3,}/N/g' 
 mix=$(sed -n 's/^member_paths = {\(.*\)}$/\1/p' "$LOAD_PATHS" | tr ',' '\n' | grep -c . || true)
 pub=$(sed -n 's/^public_paths = {\(.*\)}$/\1/p' "$LOAD_PATHS" | tr ',' '\n' | grep -c . || true)
 
-summary=$(cat <<EOF
+cat >"$tmp/summary.md" <<EOF
 \`bench/load.sh\`: \`planstatus serve --production\` (gunicorn, $workers workers) and PostgreSQL
 on this machine, wrk $threads threads × $connections connections for $seconds s after a 10 s
 warm-up, rotating over $mix member pages (session cookie) and $pub anonymous pages: $pages.
 Load average (1/5/15 min) before: $load_before; after: $load_after.
+Server-side CPU per request (the gunicorn processes${pg_master:+ and the PostgreSQL ones}):
+$cpu_ms ms, so the $(nproc) CPUs of this machine would serve about $capacity requests/s with
+nothing else running on them (not counting the CPU of wrk itself).
 
 | requests/s | p50 ms | p99 ms | max ms | requests | errors (not 200 / socket / timeout) | targets |
 |---:|---:|---:|---:|---:|---|---|
 | $rps | $p50 | $p99 | $(value max_ms) | $(value requests) | $errors ($(value not_200) / $(value socket_errors) / $(value timeouts)) | $verdict |
 EOF
-)
 echo
-echo "$summary"
+cat "$tmp/summary.md"
 if [ -n "${LOAD_SUMMARY:-}" ]; then
-  echo "$summary" >"$LOAD_SUMMARY"
+  cp "$tmp/summary.md" "$LOAD_SUMMARY"
 fi

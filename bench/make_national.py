@@ -338,17 +338,17 @@ def generate(*, scale: float, writer: Writer, seed: int = 2026) -> None:
     days = bytearray(n * ROUNDS)
     # A measure moves on slowly, as in the real reports: from "not started" it starts (8 % a
     # round) or is dropped (1 %); once started it is done (4 %), dropped (1 %) or stalls back
-    # to "not started" (1 %). After 40 rounds about half are done or dropped, the rest still
-    # open (many of them overdue), and a few move between any two rounds.
+    # to "not started" (1 %). After 40 rounds three in four are done or dropped, the rest
+    # still open (many of them overdue), and a few move between any two rounds.
     for i in range(n):
         code = 0 if rng.random() < 0.7 else 1
         for k in range(ROUNDS):
             if k:
-                roll = rng.random()
+                draw = rng.random()
                 if code == 0:
-                    code = 1 if roll < 0.08 else 3 if roll < 0.09 else 0
+                    code = 1 if draw < 0.08 else 3 if draw < 0.09 else 0
                 elif code == 1:
-                    code = 2 if roll < 0.04 else 3 if roll < 0.05 else 0 if roll < 0.06 else 1
+                    code = 2 if draw < 0.04 else 3 if draw < 0.05 else 0 if draw < 0.06 else 1
             codes[i * ROUNDS + k] = code
             days[i * ROUNDS + k] = rng.randint(1, 20)
 

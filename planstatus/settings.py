@@ -119,10 +119,10 @@ DATABASES = {
         os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'planstatus.sqlite3'}",
         # Each worker keeps its connection between requests: a new PostgreSQL connection per
         # request (a new server process, its catalogue caches cold) cost more than a cached
-        # plan page itself (bench/RESULTS.md). Checked before reuse, so a restarted database
-        # server fails no request.
+        # plan page itself (bench/RESULTS.md). Not checked before reuse (a query per request,
+        # an eighth of a worker's time under load): after a database restart, each worker's
+        # first request fails once and the next one reconnects.
         conn_max_age=int(os.environ.get("PLANSTATUS_DB_CONN_MAX_AGE", "600")),
-        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

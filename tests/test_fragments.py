@@ -4,14 +4,17 @@ rendering made before a write, whichever way the write came in."""
 from __future__ import annotations
 
 import datetime
+import re
+from collections import Counter
 
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from simple_history.utils import bulk_create_with_history
 
 from planstatus.api.services import issue_api_token, revoke_api_token
-from planstatus.core.fragments import content_stamp
+from planstatus.core.fragments import content_stamp, stamped_tables
 from planstatus.imports.services import apply_revision
 from planstatus.lib.importers.base import ParsedArea, ParsedGoal, ParsedPlan
 from planstatus.plans.models import Measure, MeasureActor, Status
@@ -20,6 +23,13 @@ from planstatus.regions.models import Actor
 from planstatus.reporting.models import ReportingRound
 from planstatus.reporting.rounds import close_round
 from tests.base import BaseTestCase
+
+TABLE = re.compile(r'(?:FROM|JOIN) "(\w+)"')
+
+
+def shape(query: dict[str, str]) -> str:
+    """A query without its literals (a session's expiry time differs every time)."""
+    return re.sub(r"'[^']*'", "?", query["sql"])
 
 
 class FragmentTests(BaseTestCase):
@@ -129,6 +139,46 @@ class FragmentTests(BaseTestCase):
         self.assertNotIn(
             'data-testid="measure-row"', self.page(self.dashboard_url + "?status=done")
         )
+
+    def test_the_stamp_covers_every_table_a_cached_block_reads(self) -> None:
+        """What a page reads only when nothing is cached is what its cached blocks read: all
+        of it must be in a table whose writes move the stamp (core/fragments.STAMPED_APPS)."""
+        record_status(measure=self.measure, status=Status.STARTED, user=self.owner)
+        round = ReportingRound.objects.create(
+            plan=self.plan, title="Vår", deadline=datetime.date(2099, 1, 1)
+        )
+        close_round(round=round, user=self.owner)
+        api = "/api/v1/regions/testdal/plans/regionplan"
+        pages = [
+            self.plan_url,
+            f"{self.plan_url}?runde={round.pk}",
+            self.dashboard_url,
+            f"{self.dashboard_url}?status=started&q=tiltak",
+            "/api/v1/regions",
+            "/api/v1/regions/testdal",
+            "/api/v1/regions/testdal/plans",
+            api,
+            f"{api}/focus-areas",
+            f"{api}/goals",
+            f"{api}/measures",
+            f"{api}/measures/{self.measure.pk}",
+            f"{api}/measures/{self.measure.pk}/history",
+        ]
+        stamped = set(stamped_tables())
+        for member in [False, True]:
+            if member:
+                self.client.force_login(self.owner)
+            for url in pages:
+                self.page(url)  # caches that are not ours: sessions, content types
+                cache.clear()
+                with CaptureQueriesContext(connection) as cold:
+                    self.page(url)
+                with CaptureQueriesContext(connection) as warm:
+                    self.page(url)
+                only_cold = Counter(map(shape, cold)) - Counter(map(shape, warm))
+                self.assertTrue(only_cold or ("/api/" in url and member), url)
+                read = {t for sql in only_cold for t in TABLE.findall(sql)}
+                self.assertLessEqual(read, stamped, f"{url}: {read - stamped} is not stamped")
 
     def test_the_stamp_moves_with_bulk_writes_too(self) -> None:
         before = content_stamp()
