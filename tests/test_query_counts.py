@@ -144,10 +144,12 @@ class QueryCountTests(BaseTestCase):
                 + datetime.timedelta(days=i),
             )
             RoundSnapshot.objects.bulk_create(
+                # By the measure's key, not its place in the list: places shift as measures
+                # are added, and PostgreSQL may break ties in the order differently.
                 RoundSnapshot(
-                    round=closed, measure=m, status=[Status.STARTED, Status.DONE][(i + k) % 2]
+                    round=closed, measure=m, status=[Status.STARTED, Status.DONE][(i + m.pk) % 2]
                 )
-                for k, m in enumerate(self.plan.measures())
+                for m in self.plan.measures()
             )
             self.latest_closed = closed
             indicator = Indicator.objects.create(plan=self.plan, name=f"Indikator {i}", unit="%")
