@@ -7,14 +7,19 @@ import datetime
 import re
 from collections import Counter
 
+from django.contrib.messages import constants
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import connection
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from simple_history.utils import bulk_create_with_history
 
+from planstatus.accounts.models import Membership
 from planstatus.api.services import issue_api_token, revoke_api_token
-from planstatus.core.fragments import content_stamp, stamped_tables
+from planstatus.core.fragments import CSRF_SLOT, content_stamp, stamp_sql, stamped_tables
 from planstatus.imports.services import apply_revision
 from planstatus.lib.importers.base import ParsedArea, ParsedGoal, ParsedPlan
 from planstatus.plans.models import Measure, MeasureActor, Status
@@ -25,6 +30,7 @@ from planstatus.reporting.rounds import close_round
 from tests.base import BaseTestCase
 
 TABLE = re.compile(r'(?:FROM|JOIN) "(\w+)"')
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def shape(query: dict[str, str]) -> str:
@@ -175,7 +181,9 @@ class FragmentTests(BaseTestCase):
                     self.page(url)
                 with CaptureQueriesContext(connection) as warm:
                     self.page(url)
+                # A page kept whole reads the stamp again for the fragments inside it.
                 only_cold = Counter(map(shape, cold)) - Counter(map(shape, warm))
+                del only_cold[stamp_sql()]
                 self.assertTrue(only_cold or ("/api/" in url and member), url)
                 read = {t for sql in only_cold for t in TABLE.findall(sql)}
                 self.assertLessEqual(read, stamped, f"{url}: {read - stamped} is not stamped")
@@ -185,3 +193,74 @@ class FragmentTests(BaseTestCase):
         link = MeasureActor(measure=self.draft_measure, actor=self.actor, role="involved")
         bulk_create_with_history([link], MeasureActor)
         self.assertNotEqual(content_stamp(), before)
+
+
+class PageCacheTests(BaseTestCase):
+    """Plan pages and dashboards kept whole (core/fragments.cached_page): per reader, with a
+    fresh CSRF token each time, and never hiding a message."""
+
+    def setUp(self) -> None:
+        self.plan_url = reverse("plan", args=["testdal", "regionplan"])
+
+    def get(self, url: str) -> str:
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode()
+
+    def test_a_kept_page_costs_only_the_stamp(self) -> None:
+        first = self.get(self.plan_url)
+        with CaptureQueriesContext(connection) as queries:
+            again = self.get(self.plan_url)
+        self.assertEqual([q["sql"] for q in queries], [stamp_sql()])
+        self.assertEqual(CSRF.sub("", first), CSRF.sub("", again))
+
+    def test_each_kept_page_has_a_fresh_token_that_works(self) -> None:
+        client = Client(enforce_csrf_checks=True)
+        tokens = []
+        for _ in range(2):  # made, then kept
+            response = client.get(self.plan_url)
+            self.assertNotIn(CSRF_SLOT.decode(), response.content.decode())
+            tokens.append(CSRF.search(response.content.decode()).group(1))  # type: ignore[union-attr]
+        self.assertNotEqual(tokens[0], tokens[1])
+        response = client.post(
+            reverse("set_language"),
+            {"language": "en", "next": self.plan_url, "csrfmiddlewaretoken": tokens[1]},
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("not assessed", client.get(self.plan_url).content.decode())
+
+    def test_each_reader_has_their_own_page(self) -> None:
+        settings_link = reverse("plan_settings", args=["testdal", "regionplan"])
+        self.client.force_login(self.owner)
+        self.assertIn(settings_link, self.get(self.plan_url))
+        self.client.force_login(self.colleague)
+        colleague = self.get(self.plan_url)
+        self.assertIn("colleague", colleague)
+        self.assertNotIn(settings_link, colleague)
+        self.client.logout()
+        anonymous = self.get(self.plan_url)
+        self.assertNotIn("colleague", anonymous)
+        self.assertNotIn('data-testid="round-links"', anonymous)
+        # A new role shows at once: memberships move the stamp.
+        membership = Membership.objects.get(user=self.colleague, region=self.region)
+        membership.role = Membership.Role.SECRETARIAT
+        membership.save()
+        self.client.force_login(self.colleague)
+        self.assertIn(settings_link, self.get(self.plan_url))
+
+    def test_a_page_with_a_message_is_not_kept(self) -> None:
+        self.get(self.plan_url)
+        for _ in range(2):
+            self.assertIn(
+                "Det finst ingen slik lukka runde", self.get(f"{self.plan_url}?runde=999999")
+            )
+
+    def test_a_waiting_message_is_shown_not_a_kept_page(self) -> None:
+        self.get(self.plan_url)
+        storage = CookieStorage(RequestFactory().get("/"))
+        storage.add(constants.SUCCESS, "Lagra no.")
+        carrier = HttpResponse()
+        storage.update(carrier)
+        self.client.cookies["messages"] = carrier.cookies["messages"].value
+        self.assertIn("Lagra no.", self.get(self.plan_url))
+        self.assertNotIn("Lagra no.", self.get(self.plan_url))

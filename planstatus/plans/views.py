@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from planstatus.accounts.roles import can_edit, can_read_internal
 from planstatus.core.forms import posted
+from planstatus.core.fragments import cached_page
 from planstatus.indicators.services import check_region_facts
 from planstatus.plans.access import (
     get_measure_for_editor,
@@ -104,6 +105,7 @@ def region_log(request: HttpRequest, region_slug: str) -> HttpResponse:
     )
 
 
+@cached_page
 def plan_detail(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, region_slug, plan_slug)
     rounds = plan_rounds(plan)
@@ -315,6 +317,7 @@ def _form_page(
     )
 
 
+@cached_page
 def dashboard(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, region_slug, plan_slug)
     areas, actors, years = filter_choices(plan)
