@@ -151,6 +151,10 @@ class HallingdalLineageTests(TestCase):
         self.assertIn("Nesbyen", facts)
         self.assertIn("skrive «Flå, Gol, Hol, Nes, Ål»", facts)
         self.assertIn('data-testid="fact-checks"', page)
+        # Dates of stated figures as the language writes them, the month in small letters.
+        checks = page.split('data-testid="fact-checks"')[1].split("</table>")[0]
+        self.assertIn("(1. januar 2015)", checks)
+        self.assertNotIn("Jan", checks)
         # Advice and follow-up, results with status word and symbol.
         self.assertIn("Bygg tillit, vær raus og fleksibel", page)
         self.assertIn('data-testid="programme-follow-up"', page)
