@@ -194,3 +194,17 @@ def test_line_chart_as_png_has_the_svgs_size_and_draws_the_lines() -> None:
     colours = {colour for _, colour in image.getcolors(maxcolors=100_000) or []}
     # The region's line and the dashed target path are both drawn, not only the axes.
     assert (0x1E, 0x2B, 0x3C) in colours and (0x1A, 0x7F, 0x3C) in colours
+
+
+def test_line_chart_axis_starts_at_zero_unless_the_values_lie_close_together() -> None:
+    from planstatus.lib.charts import LineChart, LineSeries, line_to_svg
+
+    def tick_labels(*points: tuple[float, float]) -> list[str]:
+        svg = line_to_svg(LineChart(title="x", series=(LineSeries("a", "#000000", points),)))
+        return re.findall(r'text-anchor="end"[^>]*>([^<]*)<', svg)
+
+    # A population growing by a few hundred: the axis starts just below it, not at 0.
+    population = tick_labels((2015.0, 20566.0), (2024.0, 21000.0), (2030.0, 22000.0))
+    assert population[0] == "20\u00a0500" and "0" not in population
+    # Study places from 300 to 600: from 0, so the growth is not overstated.
+    assert tick_labels((2020.0, 300.0), (2030.0, 600.0))[0] == "0"
