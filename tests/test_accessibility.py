@@ -129,6 +129,7 @@ class AccessibilityTests(BrowserTestCase):
             "/hallingdal/regionplan/sak/utskrift/?round=now&kind=annual",
             "/hallingdal/regionplan/indikatorar/ny/",
             reverse("indicator_edit", args=["hallingdal", "regionplan", indicator.pk]),
+            reverse("indicator_delete", args=["hallingdal", "regionplan", indicator.pk]),
             "/hallingdal/logg/",
             "/hallingdal/aktorar/",
             "/hallingdal/import/",

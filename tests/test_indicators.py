@@ -613,3 +613,51 @@ class IndicatorFormTests(IndicatorTestCase):
             self.assertEqual(self.client.get(url).status_code, 302)
         self.assertEqual(Indicator.objects.count(), 2)
         self.assertEqual(Indicator.objects.get(pk=self.places.pk).name, "Studieplassar")
+
+
+class DeleteIndicatorTests(IndicatorTestCase):
+    def setUp(self) -> None:
+        self.url = reverse("indicator_delete", args=["testdal", "regionplan", self.places.pk])
+        record_values(
+            indicator=self.places,
+            rows=[
+                ValueRow(self.fla, "2024", Decimal(120)),
+                ValueRow(self.fla, "2025", Decimal(130)),
+            ],
+            user=self.owner,
+            via="web",
+        )
+
+    def test_the_secretariat_deletes_after_confirming_and_the_log_keeps_every_row(self) -> None:
+        self.client.force_login(self.owner)
+        page = self.client.get(self.places.get_absolute_url())
+        self.assertContains(page, self.url)
+        self.assertContains(self.client.get(self.url), "Dei 2 verdiane og 1 måla")
+        # Without the box ticked: told why, and nothing goes.
+        response = self.client.post(self.url, {})
+        self.assertContains(response, "Kryss av i boksen", status_code=400)
+        self.assertTrue(Indicator.objects.filter(pk=self.places.pk).exists())
+        response = self.client.post(self.url, {"confirm": "on"}, follow=True)
+        self.assertRedirects(response, reverse("indicator_list", args=["testdal", "regionplan"]))
+        self.assertContains(response, "Indikatoren Studieplassar er sletta")
+        self.assertFalse(Indicator.objects.filter(pk=self.places.pk).exists())
+        self.assertFalse(IndicatorValue.objects.filter(indicator_id=self.places.pk).exists())
+        for model, count in [(Indicator, 1), (IndicatorValue, 2), (IndicatorTarget, 1)]:
+            deleted = model.history.filter(history_type="-")  # type: ignore[attr-defined]
+            self.assertEqual(deleted.count(), count, model)
+            self.assertEqual({h.history_user for h in deleted}, {self.owner}, model)
+        self.assertEqual(
+            {h.value for h in IndicatorValue.history.filter(history_type="-")},  # type: ignore[attr-defined]
+            {Decimal(120), Decimal(130)},
+        )
+
+    def test_readers_outsiders_and_visitors_cannot_delete(self) -> None:
+        for user in [self.colleague, self.outsider]:
+            self.client.force_login(user)
+            for method in [self.client.get, self.client.post]:
+                status = method(self.url, {"confirm": "on"}).status_code
+                self.assertIn(status, {403, 404}, user)
+        self.client.logout()
+        self.assertEqual(self.client.post(self.url, {"confirm": "on"}).status_code, 302)
+        self.assertTrue(Indicator.objects.filter(pk=self.places.pk).exists())
+        self.assertEqual(IndicatorValue.objects.filter(indicator=self.places).count(), 2)

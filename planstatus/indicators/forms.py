@@ -300,3 +300,10 @@ def _number(value: Decimal) -> str:
 
 def _goal_label(goal: Goal) -> str:
     return f"{goal.code} {goal.text}"
+
+
+class DeleteIndicatorForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Yes, delete the indicator with its values and targets"),
+        error_messages={"required": _("Tick the box if you mean to delete the indicator.")},
+    )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from planstatus.accounts.roles import AnyUser, can_edit, can_read_internal
 from planstatus.core.forms import posted
 from planstatus.indicators.forms import (
+    DeleteIndicatorForm,
     IndicatorForm,
     ValueFileForm,
     ValueForm,
@@ -24,6 +25,7 @@ from planstatus.indicators.services import (
     assessment_label,
     assessment_symbol,
     check_units,
+    delete_indicator,
     goal_indicator_summaries,
     indicator_chart,
     plan_indicator_summaries,
@@ -141,6 +143,35 @@ def indicator_create(request: HttpRequest, region_slug: str, plan_slug: str) -> 
 def indicator_edit(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
     indicator = get_indicator_for_editor(request.user, region_slug, plan_slug, pk)
     return _indicator_form(request, indicator.plan, indicator)
+
+
+@login_required
+def indicator_delete(
+    request: HttpRequest, region_slug: str, plan_slug: str, pk: int
+) -> HttpResponse:
+    indicator = get_indicator_for_editor(request.user, region_slug, plan_slug, pk)
+    plan = indicator.plan
+    form = DeleteIndicatorForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        delete_indicator(indicator=indicator, user=request.user)
+        messages.success(
+            request,
+            _("The indicator %(name)s is deleted. The change log keeps it and its values.")
+            % {"name": indicator.name},
+        )
+        return redirect("indicator_list", region_slug=plan.region.slug, plan_slug=plan.slug)
+    return render(
+        request,
+        "indicators/indicator_delete.html",
+        {
+            "plan": plan,
+            "indicator": indicator,
+            "form": form,
+            "values": indicator.values.count(),
+            "targets": indicator.targets.count(),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def _indicator_form(request: HttpRequest, plan: Plan, indicator: Indicator | None) -> HttpResponse:
