@@ -617,7 +617,9 @@ class IndicatorFormTests(IndicatorTestCase):
 
 class DeleteIndicatorTests(IndicatorTestCase):
     def setUp(self) -> None:
-        self.url = reverse("indicator_delete", args=["testdal", "regionplan", self.places.pk])
+        self.delete_url = reverse(
+            "indicator_delete", args=["testdal", "regionplan", self.places.pk]
+        )
         record_values(
             indicator=self.places,
             rows=[
@@ -631,13 +633,13 @@ class DeleteIndicatorTests(IndicatorTestCase):
     def test_the_secretariat_deletes_after_confirming_and_the_log_keeps_every_row(self) -> None:
         self.client.force_login(self.owner)
         page = self.client.get(self.places.get_absolute_url())
-        self.assertContains(page, self.url)
-        self.assertContains(self.client.get(self.url), "Dei 2 verdiane og 1 måla")
+        self.assertContains(page, self.delete_url)
+        self.assertContains(self.client.get(self.delete_url), "Dei 2 verdiane og 1 måla")
         # Without the box ticked: told why, and nothing goes.
-        response = self.client.post(self.url, {})
+        response = self.client.post(self.delete_url, {})
         self.assertContains(response, "Kryss av i boksen", status_code=400)
         self.assertTrue(Indicator.objects.filter(pk=self.places.pk).exists())
-        response = self.client.post(self.url, {"confirm": "on"}, follow=True)
+        response = self.client.post(self.delete_url, {"confirm": "on"}, follow=True)
         self.assertRedirects(response, reverse("indicator_list", args=["testdal", "regionplan"]))
         self.assertContains(response, "Indikatoren Studieplassar er sletta")
         self.assertFalse(Indicator.objects.filter(pk=self.places.pk).exists())
@@ -655,9 +657,9 @@ class DeleteIndicatorTests(IndicatorTestCase):
         for user in [self.colleague, self.outsider]:
             self.client.force_login(user)
             for method in [self.client.get, self.client.post]:
-                status = method(self.url, {"confirm": "on"}).status_code
+                status = method(self.delete_url, {"confirm": "on"}).status_code
                 self.assertIn(status, {403, 404}, user)
         self.client.logout()
-        self.assertEqual(self.client.post(self.url, {"confirm": "on"}).status_code, 302)
+        self.assertEqual(self.client.post(self.delete_url, {"confirm": "on"}).status_code, 302)
         self.assertTrue(Indicator.objects.filter(pk=self.places.pk).exists())
         self.assertEqual(IndicatorValue.objects.filter(indicator=self.places).count(), 2)
