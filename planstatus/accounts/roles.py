@@ -10,6 +10,11 @@ from planstatus.regions.models import Region
 AnyUser = User | AnonymousUser
 
 
+def known_user(user: AnyUser | None) -> User | None:
+    """The person to name in the change log: a signed-in user, else nobody."""
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
 def is_installation_admin(user: AnyUser) -> bool:
     return bool(user.is_active and user.is_superuser)
 

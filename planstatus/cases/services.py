@@ -25,6 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from planstatus.accounts.roles import known_user
 from planstatus.cases.models import DEFAULT_RESOLUTION, CaseDocument, CaseSettings
 from planstatus.indicators.models import Indicator
 from planstatus.indicators.services import (
@@ -115,7 +116,7 @@ def remember_case_details(*, plan: Plan, details: CaseDetails, user: AnyUser) ->
     remembered.place = details.place
     remembered.signer_name = details.signer_name
     remembered.signer_title = details.signer_title
-    remembered._history_user = _known_user(user)  # type: ignore[attr-defined]
+    remembered._history_user = known_user(user)  # type: ignore[attr-defined]
     remembered.save()
     return remembered
 
@@ -481,7 +482,7 @@ def generate_case(
         remember_case_details(plan=plan, details=details, user=user)
     content = build_case_content(plan=plan, round=round, details=details, annual=annual)
     data = render_case(content, fmt)
-    known = _known_user(user)
+    known = known_user(user)
     return CaseDocument.objects.create(
         plan=plan,
         round=round,
@@ -507,7 +508,3 @@ def generate_case(
 
 
 _VIA_NAMES: dict[str, str] = {CaseDocument.Via.COMMAND: "kommandolinja"}
-
-
-def _known_user(user: AnyUser) -> User | None:
-    return user if isinstance(user, User) and user.is_authenticated else None

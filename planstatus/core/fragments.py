@@ -79,8 +79,8 @@ def stamp_sql() -> str:
     return "SELECT " + ", ".join(parts)
 
 
-# The stamp a kept page's view was rendered under, lent to the fragments inside it: the page's
-# rows are fetched after it was read as well, and it saves a second query on a miss.
+# A kept page's stamp, read once and lent to everything keyed while its view runs (the page
+# and the fragments inside it): their rows are all fetched after it was read.
 _page_stamp: ContextVar[str | None] = ContextVar("planstatus_page_stamp", default=None)
 
 
@@ -111,11 +111,10 @@ def cached_by_content(name: str, parts: Iterable[object], build: Callable[[], T]
     return value
 
 
-def content_key(name: str, parts: Iterable[object], stamp: str | None = None) -> str:
-    """The cache key under the content stamp (read now unless given), the language and the
-    day."""
+def content_key(name: str, parts: Iterable[object]) -> str:
+    """The cache key under the content stamp, the language and the day."""
     raw = "\x1f".join(
-        [stamp or content_stamp(), get_language() or "", timezone.localdate().isoformat()]
+        [content_stamp(), get_language() or "", timezone.localdate().isoformat()]
         + [str(part) for part in parts]
     )
     return f"planstatus:{name}:{hashlib.sha256(raw.encode()).hexdigest()}"
@@ -133,7 +132,7 @@ def reader(request: HttpRequest) -> str:
     user = request.user
     if not user.is_authenticated:
         return "anonymous"
-    return f"{user.pk} {user.get_username()} {user.is_active} {user.is_superuser}"
+    return f"{user.pk} {user.get_username()} {user.is_superuser}"
 
 
 def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -145,20 +144,18 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method != "GET" or len(get_messages(request)):
             return view(request, *args, **kwargs)
-        stamp = content_stamp()
-        key = content_key(
-            f"page:{view.__module__}.{view.__name__}",
-            [reader(request), request.get_full_path(), request.headers.get("HX-Request", "")],
-            stamp=stamp,
-        )
-        kept = fragments.get(key)
-        if kept is not None:
-            headers, content = kept
-            if CSRF_SLOT in content:
-                content = content.replace(CSRF_SLOT, get_token(request).encode())
-            return HttpResponse(content, headers=headers)
-        lent = _page_stamp.set(stamp)
+        lent = _page_stamp.set(content_stamp())
         try:
+            key = content_key(
+                f"page:{view.__module__}.{view.__name__}",
+                [reader(request), request.get_full_path(), request.headers.get("HX-Request", "")],
+            )
+            kept = fragments.get(key)
+            if kept is not None:
+                headers, content = kept
+                if CSRF_SLOT in content:
+                    content = content.replace(CSRF_SLOT, get_token(request).encode())
+                return HttpResponse(content, headers=headers)
             response = view(request, *args, **kwargs)
         finally:
             _page_stamp.reset(lent)

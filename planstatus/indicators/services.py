@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
+from planstatus.accounts.roles import known_user
 from planstatus.indicators.models import (
     VALUE_DIGITS,
     VALUE_PLACES,
@@ -125,7 +126,7 @@ def record_values(
     changes = compare_values(indicator=indicator, rows=rows)
     if changes.changed and not replace:
         raise ValuesWouldChange(changes)
-    who = user if user.is_authenticated else None
+    who = known_user(user)
     for row in changes.new:
         value = IndicatorValue(
             indicator=indicator,
@@ -196,7 +197,7 @@ def save_indicator(
 
     Links and targets are saved and deleted one row at a time, so that each change is in
     the history with who made it (a bulk delete would leave no trace)."""
-    who = user if isinstance(user, User) and user.is_authenticated else None
+    who = known_user(user)
     if indicator is None:
         indicator = Indicator(plan=plan, order=plan.indicators.count())
     for name, value in fields.items():
@@ -249,14 +250,15 @@ def delete_indicator(*, indicator: Indicator, user: User | AnonymousUser) -> Non
 
     One row at a time, like save_indicator(), so that the change log keeps every value that
     goes with who deleted it."""
-    who = user if isinstance(user, User) and user.is_authenticated else None
+    who = known_user(user)
     rows: list[Any] = [
         *indicator.values.all(),
         *indicator.targets.all(),
         *indicator.goal_links.all(),
         *indicator.measure_links.all(),
+        indicator,
     ]
-    for row in [*rows, indicator]:
+    for row in rows:
         row._history_user = who
         row.delete()
 

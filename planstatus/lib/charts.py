@@ -460,7 +460,7 @@ def _line_layout(chart: LineChart, width: float) -> _LineLayout:
     # The axis starts at zero unless the values lie within a sixth of the largest of them (as
     # spreadsheets decide): a population of 20 566 that grows by a few hundred would otherwise
     # be a flat line. The lowest tick says where the axis starts.
-    from_zero = values and min(values) >= 0 and max(values) - min(values) >= max(values) / 6
+    from_zero = bool(values) and min(values) >= 0 and max(values) - min(values) >= max(values) / 6
     lows = [*values, 0.0] if from_zero else values
     ticks = _nice_ticks(min(lows, default=0.0), max(values, default=1.0))
     low, high = ticks[0], ticks[-1]

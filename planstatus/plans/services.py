@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from planstatus.accounts.roles import known_user
 from planstatus.lib.similarity import rank_continuations
 from planstatus.lib.timing import parse_timing
 from planstatus.plans.models import (
@@ -252,10 +253,6 @@ def _load_programme_details(*, plan: Plan, data: Mapping[str, Any]) -> None:
         )
 
 
-def _user_or_none(user: User | AnonymousUser | None) -> User | None:
-    return user if isinstance(user, User) and user.is_authenticated else None
-
-
 @transaction.atomic
 def store_programme_details(
     *,
@@ -289,7 +286,7 @@ def store_programme_details(
     details.applicant = by_name.get(applicant.strip().casefold())
     details.applicant_as_written = applicant.strip()
     details.partners_as_written = ", ".join(written)
-    history_user = _user_or_none(user)
+    history_user = known_user(user)
     if history_user is not None:
         details._history_user = history_user  # type: ignore[attr-defined]
     details.save()
@@ -368,7 +365,7 @@ def set_predecessors(
         if current not in seen:
             seen.add(current)
             stack.extend(graph.get(current, ()))
-    history_user = _user_or_none(user)
+    history_user = known_user(user)
     existing = {link.predecessor_id: link for link in plan.predecessor_links.all()}
     for predecessor_id, link in existing.items():
         if predecessor_id not in wanted:
@@ -466,7 +463,7 @@ def decide_continuation(
     if current.state == state:
         return current
     current.state = state
-    current.decided_by = _user_or_none(user)
+    current.decided_by = known_user(user)
     current.decided_at = timezone.now()
     if current.decided_by is not None:
         current._history_user = current.decided_by  # type: ignore[attr-defined]

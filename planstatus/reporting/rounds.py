@@ -30,6 +30,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from planstatus.accounts.roles import known_user
 from planstatus.plans.models import Measure, MeasureActor, Plan, Status, StatusUpdate
 from planstatus.plans.services import record_status
 from planstatus.regions.models import Actor
@@ -43,7 +44,7 @@ from planstatus.reporting.models import (
     RoundReport,
     RoundSnapshot,
 )
-from planstatus.reporting.services import _known_user, issue_link, reissue_link
+from planstatus.reporting.services import issue_link, reissue_link
 
 logger = logging.getLogger(__name__)
 
@@ -328,9 +329,9 @@ def _create_round(
         message=message.strip(),
         reminder_days_before=reminder_days_before,
         opened_at=now,
-        opened_by=_known_user(user),
+        opened_by=known_user(user),
     )
-    round._history_user = _known_user(user)  # type: ignore[attr-defined]
+    round._history_user = known_user(user)  # type: ignore[attr-defined]
     try:
         # The constraint catches a second opening that passed the check at the same time.
         with transaction.atomic():
@@ -763,8 +764,8 @@ def close_round(*, round: ReportingRound, user: AnyUser) -> ReportingRound:
     )
     locked.state = ReportingRound.State.CLOSED
     locked.closed_at = now
-    locked.closed_by = _known_user(user)
-    locked._history_user = _known_user(user)  # type: ignore[attr-defined]
+    locked.closed_by = known_user(user)
+    locked._history_user = known_user(user)  # type: ignore[attr-defined]
     locked.save()
     round.refresh_from_db()
     return round
@@ -979,7 +980,7 @@ def _send_reminder(
                 kind=kind,
                 email=actor.email,
                 sent_at=now or timezone.now(),
-                sent_by=_known_user(user),
+                sent_by=known_user(user),
             )
             link, token = _fresh_link(round=round, actor=actor, user=user)
             subject, body = _render_mail(

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from planstatus.accounts.roles import known_user
 from planstatus.plans.models import Plan
 from planstatus.regions.models import Actor
 from planstatus.reporting.models import (
@@ -34,10 +35,6 @@ def hash_token(token: str) -> str:
     a person, so there is nothing to guess from a dictionary.
     """
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _known_user(user: User | AnonymousUser | None) -> User | None:
-    return user if user is not None and user.is_authenticated else None
 
 
 @transaction.atomic
@@ -63,7 +60,7 @@ def issue_link(
         plan=plan,
         token_hash=hash_token(token),
         created_at=now,
-        created_by=_known_user(user),
+        created_by=known_user(user),
         expires_at=expires_at,
     )
     return link, token
@@ -74,7 +71,7 @@ def revoke_link(*, link: ReportingLink, user: User | AnonymousUser | None = None
     """Stop a link from working. Revoking again keeps the first time and person."""
     # A conditional update, so two revocations at once cannot both win.
     ReportingLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoked_by=_known_user(user)
+        revoked_at=timezone.now(), revoked_by=known_user(user)
     )
     link.refresh_from_db(fields=["revoked_at", "revoked_by"])
 
