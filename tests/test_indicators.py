@@ -634,7 +634,10 @@ class DeleteIndicatorTests(IndicatorTestCase):
         self.client.force_login(self.owner)
         page = self.client.get(self.places.get_absolute_url())
         self.assertContains(page, self.delete_url)
-        self.assertContains(self.client.get(self.delete_url), "Dei 2 verdiane og 1 måla")
+        summary = self.client.get(self.delete_url).content.decode()
+        summary = summary.split('data-testid="delete-summary"')[1].split("</dl>")[0]
+        self.assertIn("<dt>Verdiar</dt><dd>2</dd>", summary)
+        self.assertIn("<dt>Målverdiar</dt><dd>1</dd>", summary)
         # Without the box ticked: told why, and nothing goes.
         response = self.client.post(self.delete_url, {})
         self.assertContains(response, "Kryss av i boksen", status_code=400)
