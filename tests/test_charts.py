@@ -208,3 +208,6 @@ def test_line_chart_axis_starts_at_zero_unless_the_values_lie_close_together() -
     assert population[0] == "20\u00a0500" and "0" not in population
     # Study places from 300 to 600: from 0, so the growth is not overstated.
     assert tick_labels((2020.0, 300.0), (2030.0, 600.0))[0] == "0"
+    # A flat line (a target of holding the population): from 0 too, not ±1 in tenths.
+    flat = tick_labels((2015.0, 20566.0), (2027.0, 20566.0))
+    assert flat[0] == "0" and not any("," in label for label in flat)

@@ -457,10 +457,13 @@ def _line_layout(chart: LineChart, width: float) -> _LineLayout:
     """Where everything of a line chart goes, in the same units as the bar charts."""
     xs = chart.xs()
     values = [v for s in chart.series for _, v in s.points]
-    # The axis starts at zero unless the values lie within a sixth of the largest of them (as
-    # spreadsheets decide): a population of 20 566 that grows by a few hundred would otherwise
-    # be a flat line. The lowest tick says where the axis starts.
-    from_zero = bool(values) and min(values) >= 0 and max(values) - min(values) >= max(values) / 6
+    # The axis starts at zero unless the values differ, but within a sixth of the largest of
+    # them (as spreadsheets decide): a population of 20 566 that grows by a few hundred would
+    # otherwise be a flat line. A line that is flat stays at its height above zero. The lowest
+    # tick says where the axis starts.
+    spread = max(values, default=0.0) - min(values, default=0.0)
+    close = 0 < spread < max(values, default=0.0) / 6
+    from_zero = bool(values) and min(values) >= 0 and not close
     lows = [*values, 0.0] if from_zero else values
     ticks = _nice_ticks(min(lows, default=0.0), max(values, default=1.0))
     low, high = ticks[0], ticks[-1]
