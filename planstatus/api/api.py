@@ -12,14 +12,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from functools import wraps
 from typing import Any, TypeVar
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import NinjaAPI, Path, Query
-from ninja.decorators import decorate_view
 from ninja.errors import ValidationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
@@ -45,7 +43,6 @@ from planstatus.api.schemas import (
     StatusCode,
     StatusOut,
 )
-from planstatus.core.fragments import cached_by_content
 from planstatus.indicators.models import VALUE_PLACES, Indicator, IndicatorValue
 from planstatus.indicators.services import (
     IndicatorSummary,
@@ -158,23 +155,6 @@ def _validation_message(exc: ValidationError) -> str:
     return "Invalid input. " + "; ".join(parts)
 
 
-def kept_for_anonymous(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """An anonymous caller's answer, kept while nothing in the database changes
-    (core/fragments.py): what anyone may see depends on the published data alone, so the
-    answer depends on the URL, the language and the content only. An answer to a token is
-    never kept: what a token may see depends on the token, and it can be revoked any time."""
-
-    @wraps(run)
-    def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.method != "GET" or "Authorization" in request.headers:
-            return run(request, *args, **kwargs)
-        return cached_by_content(
-            "api", [request.build_absolute_uri()], lambda: run(request, *args, **kwargs)
-        )
-
-    return answer
-
-
 Slug = Path(..., pattern=SLUG_PATTERN, max_length=50)
 Id = Path(..., ge=1, le=MAX_ID)
 
@@ -281,7 +261,6 @@ def _measures(plan: Plan) -> QuerySet[Measure]:
 
 
 @api.get("/regions", response={200: RegionPage, **ERRORS}, tags=["regions"])
-@decorate_view(kept_for_anonymous)
 def list_regions(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
     """Regions with at least one plan the caller may see."""
     regions = visible_regions(caller(request)).order_by("name", "pk")
@@ -289,7 +268,6 @@ def list_regions(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any
 
 
 @api.get("/regions/{region_slug}", response={200: RegionOut, **ERRORS}, tags=["regions"])
-@decorate_view(kept_for_anonymous)
 def get_region(request: HttpRequest, region_slug: str = Slug) -> dict[str, Any]:
     return _region(request, get_region_for_user(caller(request), region_slug))
 
@@ -300,7 +278,6 @@ def get_region(request: HttpRequest, region_slug: str = Slug) -> dict[str, Any]:
     tags=["plans"],
     by_alias=True,
 )
-@decorate_view(kept_for_anonymous)
 def list_plans(
     request: HttpRequest, page: Query[PageParams], region_slug: str = Slug
 ) -> dict[str, Any]:
@@ -317,7 +294,6 @@ def list_plans(
     tags=["plans"],
     by_alias=True,
 )
-@decorate_view(kept_for_anonymous)
 def get_plan(request: HttpRequest, region_slug: str = Slug, plan_slug: str = Slug) -> Any:
     """A plan with how many of its measures have each status."""
     user = caller(request)
@@ -340,7 +316,6 @@ def get_plan(request: HttpRequest, region_slug: str = Slug, plan_slug: str = Slu
     response={200: FocusAreaPage, **ERRORS},
     tags=["plan content"],
 )
-@decorate_view(kept_for_anonymous)
 def list_focus_areas(
     request: HttpRequest, page: Query[PageParams], region_slug: str = Slug, plan_slug: str = Slug
 ) -> dict[str, Any]:
@@ -354,7 +329,6 @@ def list_focus_areas(
     response={200: GoalPage, **ERRORS},
     tags=["plan content"],
 )
-@decorate_view(kept_for_anonymous)
 def list_goals(
     request: HttpRequest, page: Query[PageParams], region_slug: str = Slug, plan_slug: str = Slug
 ) -> dict[str, Any]:
@@ -368,7 +342,6 @@ def list_goals(
     response={200: MeasurePage, **ERRORS},
     tags=["plan content"],
 )
-@decorate_view(kept_for_anonymous)
 def list_measures(
     request: HttpRequest,
     page: Query[PageParams],
@@ -391,7 +364,6 @@ def list_measures(
     response={200: MeasureOut, **ERRORS},
     tags=["plan content"],
 )
-@decorate_view(kept_for_anonymous)
 def get_measure(
     request: HttpRequest, region_slug: str = Slug, plan_slug: str = Slug, pk: int = Id
 ) -> dict[str, Any]:
@@ -404,7 +376,6 @@ def get_measure(
     response={200: HistoryPage, **ERRORS},
     tags=["plan content"],
 )
-@decorate_view(kept_for_anonymous)
 def list_measure_history(
     request: HttpRequest,
     page: Query[PageParams],

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Min
 from django.utils.translation import gettext as _
 
-from planstatus.core.fragments import cached_by_content
 from planstatus.lib.charts import BarChart, Series
 from planstatus.plans.models import FocusArea, Measure, MeasureActor, Plan, Status
 from planstatus.plans.outline import StatusCount, count_statuses
@@ -32,21 +31,6 @@ class Filters:
     statuses: frozenset[Status] = frozenset()
     overdue: bool = False
     text: str = ""
-
-    @property
-    def cache_key(self) -> str:
-        """The filters by ids and values, for the key of the dashboard's cached rendering."""
-        return repr(
-            (
-                self.area.pk if self.area else None,
-                self.responsible.pk if self.responsible else None,
-                self.involved.pk if self.involved else None,
-                self.due_year,
-                sorted(self.statuses),
-                self.overdue,
-                self.text,
-            )
-        )
 
     @property
     def active(self) -> bool:
@@ -190,12 +174,8 @@ def due_years(plan: Plan) -> list[int]:
 
 def filter_choices(plan: Plan) -> tuple[list[FocusArea], list[Actor], list[int]]:
     """The filter form's choices: the plan's focus areas, the actors on its measures and the
-    years they are due. Kept while nothing changes (core/fragments.py); three queries else."""
-    return cached_by_content(
-        "dashboard-choices",
-        [plan.pk],
-        lambda: (list(plan.focus_areas.all()), plan_actors(plan), due_years(plan)),
-    )
+    years they are due; three queries."""
+    return list(plan.focus_areas.all()), plan_actors(plan), due_years(plan)
 
 
 # --- Progress over time -------------------------------------------------------------------

@@ -169,22 +169,6 @@ def _outcome(carried: list[tuple[Plan, Item]], measures: list[Measure]) -> ItemO
     return ItemOutcome(Outcome.DROPPED)
 
 
-def carried_into_plans(plan: Plan, *, visible: QuerySet[Plan]) -> str:
-    """The later plans, among those the reader may see, that carry on an item of `plan`,
-    as "3,7": what plan_outcomes() shows differs between readers only by this (one query)."""
-    ids = (
-        Continuation.objects.filter(
-            earlier_plan=plan,
-            state=Continuation.State.CONFIRMED,
-            later_plan__in=visible.values("pk"),
-        )
-        .order_by("later_plan_id")
-        .values_list("later_plan_id", flat=True)
-        .distinct()
-    )
-    return ",".join(str(pk) for pk in ids)
-
-
 def plan_outcomes(plan: Plan, outline: PlanOutline, *, visible: QuerySet[Plan]) -> PlanOutcomes:
     """Per item of an archived plan: carried on (a confirmed link forward into a plan the
     reader may see), completed (done, not carried on) or dropped (neither).

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import cast
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,13 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from planstatus.accounts.roles import can_edit, can_read_internal
 from planstatus.core.forms import posted
-from planstatus.core.fragments import cached_page
 from planstatus.indicators.services import check_region_facts
 from planstatus.plans.access import (
     get_measure_for_editor,
@@ -31,9 +27,7 @@ from planstatus.plans.access import (
 )
 from planstatus.plans.audit import measure_audit_log, region_audit_log
 from planstatus.plans.dashboard import (
-    Dashboard,
     Filters,
-    RoundShare,
     area_chart,
     build_dashboard,
     filter_choices,
@@ -53,14 +47,12 @@ from planstatus.plans.forms import (
     StatusForm,
 )
 from planstatus.plans.lineage import (
-    PlanOutcomes,
-    carried_into_plans,
     item_chain,
     plan_outcomes,
     region_story,
 )
 from planstatus.plans.models import Measure, MeasureActor, Plan, Status
-from planstatus.plans.outline import PlanOutline, build_plan_outline, count_statuses
+from planstatus.plans.outline import build_plan_outline, count_statuses
 from planstatus.plans.services import update_measure
 from planstatus.regions.models import Actor, Region
 from planstatus.reporting.rounds import (
@@ -105,7 +97,6 @@ def region_log(request: HttpRequest, region_slug: str) -> HttpResponse:
     )
 
 
-@cached_page
 def plan_detail(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, region_slug, plan_slug)
     rounds = plan_rounds(plan)
@@ -114,23 +105,12 @@ def plan_detail(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpR
     if form.errors:
         messages.error(request, _("There is no such closed round; the plan is shown as it is now."))
     visible = visible_plans(request.user)
-
-    def outline_and_outcomes() -> tuple[PlanOutline, PlanOutcomes | None]:
-        outline = build_plan_outline(plan, snapshot_statuses(shown) if shown else None)
-        if plan.state != Plan.State.ARCHIVED:
-            return outline, None
+    outline = build_plan_outline(plan, snapshot_statuses(shown) if shown else None)
+    outcomes = None
+    if plan.state == Plan.State.ARCHIVED:
         outcomes = plan_outcomes(plan, outline, visible=visible)
         for m in outline.measures:
             m.outcome = outcomes.measures[m.pk]  # type: ignore[attr-defined]
-        return outline, outcomes
-
-    # Lazy: the template fetches these only when its cached rendering is out of date.
-    both = SimpleLazyObject(outline_and_outcomes)
-    # What became of an archived plan's items depends on which later plans the reader may
-    # see, so that is part of the cached rendering's key.
-    carried_into = (
-        carried_into_plans(plan, visible=visible) if plan.state == Plan.State.ARCHIVED else ""
-    )
     return render(
         request,
         "plans/plan_detail.html",
@@ -141,11 +121,10 @@ def plan_detail(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpR
             "round_form": form,
             "shown_round": shown,
             "open_round": next((r for r in rounds if r.is_open), None),
-            "outline": SimpleLazyObject(lambda: both[0]),
-            "outcomes": SimpleLazyObject(lambda: both[1]),
-            "carried_into": carried_into,
-            "changes": SimpleLazyObject(lambda: changes_since_previous(shown) if shown else []),
-            "previous": SimpleLazyObject(lambda: previous_closed_round(shown) if shown else None),
+            "outline": outline,
+            "outcomes": outcomes,
+            "changes": changes_since_previous(shown) if shown else [],
+            "previous": previous_closed_round(shown) if shown else None,
         },
     )
 
@@ -317,7 +296,6 @@ def _form_page(
     )
 
 
-@cached_page
 def dashboard(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, region_slug, plan_slug)
     areas, actors, years = filter_choices(plan)
@@ -334,22 +312,8 @@ def dashboard(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRes
             overdue=data["forseinka"],
             text=data["q"].strip(),
         )
-    # Lazy: the template fetches these only when its cached rendering is out of date, and
-    # then fetches the areas afresh, after the cache's content stamp.
-    board = cast(
-        Dashboard,
-        SimpleLazyObject(
-            lambda: build_dashboard(
-                plan=plan,
-                filters=filters,
-                areas=list(plan.focus_areas.all()),
-                today=timezone.localdate(),
-            )
-        ),
-    )
-    timeline = cast(
-        list[RoundShare], SimpleLazyObject(lambda: progress_over_time(plan, board.everything))
-    )
+    board = build_dashboard(plan=plan, filters=filters, areas=areas, today=timezone.localdate())
+    timeline = progress_over_time(plan, board.everything)
     return render(
         request,
         "plans/dashboard.html",
@@ -359,10 +323,8 @@ def dashboard(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRes
             "filters": filters,
             "board": board,
             "timeline": timeline,
-            "area_chart": SimpleLazyObject(lambda: area_chart(board)),
-            "timeline_chart": SimpleLazyObject(
-                lambda: timeline_chart(timeline) if len(timeline) > 1 else None
-            ),
+            "area_chart": area_chart(board),
+            "timeline_chart": timeline_chart(timeline) if len(timeline) > 1 else None,
         },
         status=400 if form.errors else 200,
     )
