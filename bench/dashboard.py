@@ -51,7 +51,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
-    from planstatus.core.services import initialise_installation
+    from planstatus.installation.services import initialise_installation
     from planstatus.plans.models import (
         FocusArea,
         Goal,

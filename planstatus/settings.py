@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "planstatus.cases",
     "planstatus.api",
     "planstatus.indicators",
+    "planstatus.installation",
     # Its templates and static files give the API docs page without a CDN.
     "ninja",
 ]

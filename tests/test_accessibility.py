@@ -17,8 +17,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from planstatus.indicators.models import Indicator
+from planstatus.plans.actions.lineage import suggest_continuations
 from planstatus.plans.models import Measure, Plan
-from planstatus.plans.services import suggest_continuations
 from planstatus.regions.models import Actor
 from planstatus.reporting.rounds import OpenedRound, open_round
 from tests.browser import BrowserTestCase

@@ -27,7 +27,7 @@ PG_URL = os.environ.get("DATABASE_URL", "")
 HISTORY = """
 import datetime
 from planstatus.plans.models import Measure, Status
-from planstatus.plans.services import record_status
+from planstatus.plans.actions.status import record_status
 from planstatus.reporting.models import ReportingRound
 from planstatus.reporting.rounds import close_round
 for i, m in enumerate(Measure.objects.order_by("pk")[:10]):

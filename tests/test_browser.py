@@ -13,9 +13,9 @@ from django.utils import timezone
 from playwright.sync_api import Page
 
 from planstatus.accounts.models import Membership
-from planstatus.core.services import create_user
+from planstatus.installation.seed import load_seed_file
+from planstatus.installation.services import create_user
 from planstatus.plans.models import Plan
-from planstatus.plans.services import load_seed_file
 from planstatus.regions.models import Actor, Region
 from tests.browser import BrowserTestCase
 

@@ -17,10 +17,11 @@ from django.test import TestCase
 from planstatus.cases.services import PALETTE, build_case_content, render_case, render_html
 from planstatus.imports.matching import known_actor_forms
 from planstatus.imports.messages import warning_text
+from planstatus.installation.seed import load_seed_file
 from planstatus.lib.importers import read_plan
 from planstatus.lib.reports.content import CaseContent
+from planstatus.plans.actions.status import record_status
 from planstatus.plans.models import Measure, Plan, Status
-from planstatus.plans.services import load_seed_file, record_status
 from tests.base import BaseTestCase
 from tests.cases import DETAILS, make_plan
 

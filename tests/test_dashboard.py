@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from planstatus.plans.actions.status import record_status
 from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Status
-from planstatus.plans.services import record_status
 from planstatus.regions.models import Actor
 from planstatus.reporting.models import ReportingRound
 from planstatus.reporting.rounds import close_round

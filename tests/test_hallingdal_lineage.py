@@ -13,7 +13,16 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from planstatus.installation.seed import (
+    HALLINGDAL_SEED,
+    SeedError,
+    load_region_data,
+    load_seed_file,
+)
 from planstatus.plans.access import visible_plans
+from planstatus.plans.actions.lineage import set_predecessors, suggest_continuations
+from planstatus.plans.actions.programme import store_programme_details
+from planstatus.plans.actions.status import record_status
 from planstatus.plans.lineage import region_story
 from planstatus.plans.models import (
     Continuation,
@@ -23,16 +32,6 @@ from planstatus.plans.models import (
     ProgrammeAdvice,
     ProgrammeDetails,
     Status,
-)
-from planstatus.plans.services import (
-    HALLINGDAL_SEED,
-    SeedError,
-    load_region_data,
-    load_seed_file,
-    record_status,
-    set_predecessors,
-    store_programme_details,
-    suggest_continuations,
 )
 from planstatus.regions.models import Region
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 from django.test import TestCase
 from django.urls import reverse
 
+from planstatus.installation.seed import load_seed_file
+from planstatus.plans.actions.status import record_status
 from planstatus.plans.models import MeasureActor, Plan, Status
-from planstatus.plans.services import load_seed_file, record_status
 from planstatus.regions.models import Actor
 
 

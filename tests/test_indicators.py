@@ -30,10 +30,10 @@ from planstatus.indicators.services import (
     region_municipalities,
     summarise,
 )
+from planstatus.installation.seed import load_seed_file
 from planstatus.lib.indicators import Assessment
 from planstatus.lib.jsonstat import write_dataset
 from planstatus.plans.models import Goal
-from planstatus.plans.services import load_seed_file
 from planstatus.regions.models import Municipality, MunicipalityPopulation
 from tests.base import BaseTestCase
 

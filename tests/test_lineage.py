@@ -10,6 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from planstatus.plans.access import visible_plans
+from planstatus.plans.actions.lineage import (
+    LineageError,
+    confirm_continuation,
+    decide_continuation,
+    set_predecessors,
+    suggest_continuations,
+)
+from planstatus.plans.actions.status import record_status
 from planstatus.plans.lineage import item_chain
 from planstatus.plans.models import (
     Continuation,
@@ -19,14 +27,6 @@ from planstatus.plans.models import (
     Plan,
     PlanPredecessor,
     Status,
-)
-from planstatus.plans.services import (
-    LineageError,
-    confirm_continuation,
-    decide_continuation,
-    record_status,
-    set_predecessors,
-    suggest_continuations,
 )
 from tests.base import BaseTestCase
 

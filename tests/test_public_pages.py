@@ -12,9 +12,9 @@ from typing import Any
 
 from django.urls import get_resolver, reverse
 
-from planstatus.core.services import create_user
+from planstatus.installation.services import create_user
+from planstatus.plans.actions.status import record_status
 from planstatus.plans.models import MeasureActor, Status
-from planstatus.plans.services import record_status
 from planstatus.reporting.models import ReportingRound
 from planstatus.reporting.rounds import close_round, record_round_status
 from planstatus.reporting.services import issue_link

@@ -21,8 +21,9 @@ from planstatus.cases.services import case_details_for, generate_case
 from planstatus.imports.models import PlanImport
 from planstatus.indicators.models import Indicator, IndicatorTarget
 from planstatus.indicators.services import ValueRow, record_values
+from planstatus.plans.actions.measures import update_measure
+from planstatus.plans.actions.status import record_status
 from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Plan, Status
-from planstatus.plans.services import record_status, update_measure
 from planstatus.regions.models import Actor, Region
 from planstatus.reporting.models import ReportingRound, RoundSnapshot
 from planstatus.reporting.rounds import close_round, open_round, record_round_status
@@ -250,4 +251,3 @@ class QueryCountTests(BaseTestCase):
         page = self.client.get(self.pages()["plan at a round"][0]).content.decode()
         self.assertEqual(page.count('data-testid="measure-row"'), 19)
         self.assertGreater(page.count('data-testid="change"'), 10)
-

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from planstatus.plans.actions.status import record_status
 from planstatus.plans.models import FocusArea, MeasureActor, Status, StatusUpdate
-from planstatus.plans.services import record_status
 from planstatus.reporting.models import (
     ReminderSent,
     ReportingLinkUse,

@@ -12,8 +12,8 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from planstatus.plans.actions.status import record_status
 from planstatus.plans.models import FocusArea, Measure, MeasureActor, Plan, Status
-from planstatus.plans.services import record_status
 from planstatus.regions.models import Actor
 from planstatus.reporting.models import (
     ReminderSent,

@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy
 
 from planstatus.lib import programme as reader
 from planstatus.lib.programme import ProgrammePage, ProgrammePageError, ProgrammeWarning
+from planstatus.plans.actions.programme import store_programme_details
 from planstatus.plans.models import FocusArea, Goal, Measure, Plan, Status, StatusUpdate
-from planstatus.plans.services import store_programme_details
 from planstatus.regions.models import Region
 
 DEFAULT_SLUG = "byregionprogrammet"

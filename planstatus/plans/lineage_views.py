@@ -16,14 +16,14 @@ from django.views.decorators.http import require_POST
 from planstatus.accounts.roles import can_edit
 from planstatus.core.forms import posted
 from planstatus.plans.access import get_plan_for_editor, get_plan_for_member
-from planstatus.plans.forms import DecisionForm, PredecessorsForm, SuggestForm
-from planstatus.plans.models import Continuation, Plan
-from planstatus.plans.services import (
+from planstatus.plans.actions.lineage import (
     LineageError,
     decide_continuation,
     set_predecessors,
     suggest_continuations,
 )
+from planstatus.plans.forms import DecisionForm, PredecessorsForm, SuggestForm
+from planstatus.plans.models import Continuation, Plan
 
 
 def _is_htmx(request: HttpRequest) -> bool:

@@ -25,6 +25,7 @@ from planstatus.plans.access import (
     visible_plans,
     visible_regions,
 )
+from planstatus.plans.actions.measures import update_measure
 from planstatus.plans.audit import measure_audit_log, region_audit_log
 from planstatus.plans.dashboard import (
     Filters,
@@ -53,7 +54,6 @@ from planstatus.plans.lineage import (
 )
 from planstatus.plans.models import Measure, MeasureActor, Plan, Status
 from planstatus.plans.outline import build_plan_outline, count_statuses
-from planstatus.plans.services import update_measure
 from planstatus.regions.models import Actor, Region
 from planstatus.reporting.rounds import (
     RoundError,

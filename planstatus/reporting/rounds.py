@@ -31,8 +31,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from planstatus.accounts.roles import known_user
+from planstatus.plans.actions.status import record_status
 from planstatus.plans.models import Measure, MeasureActor, Plan, Status, StatusUpdate
-from planstatus.plans.services import record_status
 from planstatus.regions.models import Actor
 from planstatus.reporting.models import (
     DEFAULT_REMINDER_DAYS_BEFORE,

@@ -9,14 +9,7 @@ from django.core.validators import validate_slug
 from django.utils.translation import gettext as _
 
 from planstatus.core.commands import PlanstatusCommand
-from planstatus.lib.programme import (
-    MAX_BYTES,
-    ProgrammePage,
-    ProgrammePageError,
-    read_programme,
-)
-from planstatus.plans.models import Plan, Status, validate_plan_slug
-from planstatus.plans.programme import (
+from planstatus.imports.programme import (
     DEFAULT_SLUG,
     ProgrammeImportError,
     compare_municipalities,
@@ -25,6 +18,13 @@ from planstatus.plans.programme import (
     import_programme,
     warning_message,
 )
+from planstatus.lib.programme import (
+    MAX_BYTES,
+    ProgrammePage,
+    ProgrammePageError,
+    read_programme,
+)
+from planstatus.plans.models import Plan, Status, validate_plan_slug
 from planstatus.regions.models import Region
 
 
