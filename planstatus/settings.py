@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "planstatus.api",
     "planstatus.indicators",
     "planstatus.installation",
+    "planstatus.pages",
     # Its templates and static files give the API docs page without a CDN.
     "ninja",
 ]

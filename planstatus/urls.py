@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("planstatus.cases.urls")),
     path("", include("planstatus.indicators.urls")),
     path("", include("planstatus.plans.urls")),
+    path("", include("planstatus.pages.urls")),
 ]

@@ -9,8 +9,8 @@ from django.contrib.auth.models import User
 from planstatus.lib.reports.content import CaseDetails
 from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Plan
 from planstatus.regions.models import Actor, Region
+from planstatus.reporting.actions.rounds import close_round
 from planstatus.reporting.models import ReportingRound
-from planstatus.reporting.rounds import close_round
 
 DETAILS = CaseDetails(
     case_number="16-25",

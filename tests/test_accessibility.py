@@ -20,7 +20,7 @@ from planstatus.indicators.models import Indicator
 from planstatus.plans.actions.lineage import suggest_continuations
 from planstatus.plans.models import Measure, Plan
 from planstatus.regions.models import Actor
-from planstatus.reporting.rounds import OpenedRound, open_round
+from planstatus.reporting.actions.rounds import OpenedRound, open_round
 from tests.browser import BrowserTestCase
 from tests.test_browser import seed_with_secretariat
 

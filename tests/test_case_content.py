@@ -13,7 +13,7 @@ from planstatus.lib.reports.content import CaseContent
 from planstatus.plans.actions.status import record_status
 from planstatus.plans.models import Goal, Measure, MeasureActor, Status
 from planstatus.reporting.models import ReportingRound
-from planstatus.reporting.rounds import changes_since_previous
+from planstatus.reporting.reads import changes_since_previous
 from tests.base import BaseTestCase
 from tests.cases import DETAILS, closed_round, make_plan
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 from planstatus.plans.actions.status import record_status
 from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Status
 from planstatus.regions.models import Actor
+from planstatus.reporting.actions.rounds import close_round
 from planstatus.reporting.models import ReportingRound
-from planstatus.reporting.rounds import close_round
 from tests.base import BaseTestCase
 
 

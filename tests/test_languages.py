@@ -16,7 +16,7 @@ from planstatus.accounts.models import Preferences
 from planstatus.plans.actions.status import record_status
 from planstatus.plans.models import Status
 from planstatus.regions.models import Municipality, MunicipalityPopulation
-from planstatus.reporting.rounds import close_round
+from planstatus.reporting.actions.rounds import close_round
 from tests.base import BaseTestCase
 from tests.test_round_pages import RoundPageTestCase
 

@@ -25,8 +25,9 @@ from planstatus.plans.actions.measures import update_measure
 from planstatus.plans.actions.status import record_status
 from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Plan, Status
 from planstatus.regions.models import Actor, Region
+from planstatus.reporting.actions.reports import record_round_status
+from planstatus.reporting.actions.rounds import close_round, open_round
 from planstatus.reporting.models import ReportingRound, RoundSnapshot
-from planstatus.reporting.rounds import close_round, open_round, record_round_status
 from tests.base import BaseTestCase
 
 BASE_URL = "http://testserver"

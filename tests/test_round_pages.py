@@ -15,14 +15,15 @@ from django.utils import timezone
 
 from planstatus.plans.actions.status import record_status
 from planstatus.plans.models import FocusArea, MeasureActor, Status, StatusUpdate
+from planstatus.reporting.actions.links import revoke_link
+from planstatus.reporting.actions.reports import record_round_status
+from planstatus.reporting.actions.rounds import close_round
 from planstatus.reporting.models import (
     ReminderSent,
     ReportingLinkUse,
     ReportingRound,
     RoundReport,
 )
-from planstatus.reporting.rounds import close_round, record_round_status
-from planstatus.reporting.services import revoke_link
 from tests.test_rounds import BASE_URL, DAY, RoundTestCase, token_in
 
 Action = ReportingLinkUse.Action
@@ -277,7 +278,7 @@ class BadUseTests(RoundPageTestCase):
         page = self.client.get(self.plan_url("round", self.round.pk)).content.decode()
         refusals = page.split('data-testid="refusals"')[1].split("</ul>")[0]
         self.assertIn("Testdal regionråd", refusals)
-        self.assertIn(f"tiltak {self.third.pk}", refusals)
+        self.assertIn(f"measure {self.third.pk}", refusals)
 
     def test_secretariat_status_on_an_archived_measure_is_refused_cleanly(self) -> None:
         self.measure.archived_at = timezone.now()

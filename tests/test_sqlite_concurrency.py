@@ -32,7 +32,7 @@ WORKER = """
 import sys
 from django.db import transaction
 from planstatus.plans.models import Measure, Status, StatusUpdate
-from planstatus.reporting.rounds import set_status
+from planstatus.reporting.actions.reports import report_status
 worker = sys.argv[1]
 measures = list(Measure.objects.order_by("pk"))
 statuses = [Status.NOT_STARTED, Status.STARTED, Status.DONE]
@@ -42,7 +42,7 @@ for i in range(int(sys.argv[2])):
     with transaction.atomic():
         latest = StatusUpdate.objects.filter(measure=measure).order_by("-created_at", "-pk")
         seen = latest.values_list("pk", flat=True).first()
-        set_status(
+        report_status(
             measure=measure, status=statuses[i % 3], comment=f"{worker}-{i}",
             user=None, expected_previous=seen,
         )

@@ -25,6 +25,7 @@ from ninja.renderers import JSONRenderer
 
 from planstatus.accounts.roles import can_read_internal
 from planstatus.api.auth import ApiTokenAuth, InvalidApiToken, caller
+from planstatus.api.opendata import history_entry, status_value
 from planstatus.api.schemas import (
     ErrorOut,
     FocusAreaPage,
@@ -60,7 +61,6 @@ from planstatus.plans.access import (
     visible_regions,
 )
 from planstatus.plans.models import Goal, Measure, MeasureActor, Plan, Status, StatusUpdate
-from planstatus.plans.opendata import history_entry, status_value
 from planstatus.regions.models import Region
 
 API_VERSION = "1"

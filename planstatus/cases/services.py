@@ -58,7 +58,7 @@ from planstatus.lib.reports.docx import render_docx
 from planstatus.lib.reports.pdf import render_pdf
 from planstatus.plans.models import Goal, Measure, Plan, Status
 from planstatus.reporting.models import ReportingRound, RoundSnapshot
-from planstatus.reporting.rounds import OSLO, previous_closed_round
+from planstatus.reporting.reads import previous_closed_round
 
 # The document is written in Nynorsk whatever language the person making it uses.
 DOCUMENT_LANGUAGE = "nn"
@@ -199,7 +199,7 @@ def build_case_content(
                 )
             )
 
-    as_of_day = round.closed_at.astimezone(OSLO).date() if round and round.closed_at else today
+    as_of_day = timezone.localdate(round.closed_at) if round and round.closed_at else today
     changes = []
     if previous is not None:
         # As reporting.rounds.changes_since_previous: a measure new since the round compared
@@ -373,7 +373,7 @@ def _summary(tables: list[AreaTable], styles: dict[Status, StatusStyle]) -> Summ
 def _as_of(round: ReportingRound | None, today: datetime.date) -> str:
     if round is None or round.closed_at is None:
         return f"Status per {_date_text(today)}"
-    closed = _date_text(round.closed_at.astimezone(OSLO).date())
+    closed = _date_text(timezone.localdate(round.closed_at))
     return f"Status ved rapporteringsrunden «{round.title}», lukka {closed}"
 
 

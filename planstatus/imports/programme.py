@@ -21,6 +21,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from planstatus.indicators.models import StatedFact
 from planstatus.lib import programme as reader
 from planstatus.lib.programme import ProgrammePage, ProgrammePageError, ProgrammeWarning
 from planstatus.plans.actions.programme import store_programme_details
@@ -170,8 +171,6 @@ def _number(value: Decimal | int) -> str:
 def compare_stated_facts(*, region: Region, page: ProgrammePage) -> list[FactComparison]:
     """The page's population and area beside the figures the region has stated for the
     same kind and date (the seed keeps Byregionprogrammet's figures the same way)."""
-    from planstatus.indicators.models import StatedFact
-
     wanted: list[tuple[str, Decimal, datetime.date | None]] = []
     if page.facts.population is not None:
         wanted.append(
@@ -365,8 +364,6 @@ def _save_programme_details(
 
 
 def _save_stated_facts(*, region: Region, page: ProgrammePage, replace: bool) -> None:
-    from planstatus.indicators.models import StatedFact
-
     source = f"Byregionprogrammet – {page.region or region.name}"[:300]
     for comparison in compare_stated_facts(region=region, page=page):
         if comparison.outcome == "new":

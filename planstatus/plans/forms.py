@@ -35,27 +35,6 @@ class StatusForm(forms.Form):
     expected_previous = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class RoundChoiceForm(forms.Form):
-    """Which closed round's frozen statuses the plan page shows; none means now."""
-
-    runde = forms.TypedChoiceField(
-        label=_("Show status"),
-        required=False,
-        empty_value=None,
-        widget=forms.Select(attrs={"class": "ds-input"}),
-    )
-
-    def __init__(self, data: Any, *, rounds: list[Any]) -> None:
-        super().__init__(data if data.get("runde") else None)
-        self.rounds = {str(r.pk): r for r in rounds}
-        field = self.fields["runde"]
-        assert isinstance(field, forms.TypedChoiceField)
-        field.choices = [("", _("Now"))] + [
-            (str(r.pk), f"{r.title} ({r.closed_at:%d.%m.%Y})") for r in rounds
-        ]
-        field.coerce = self.rounds.__getitem__
-
-
 class MeasureForm(forms.ModelForm):
     text = forms.CharField(
         label=_("Measure"),

@@ -24,29 +24,27 @@ from django.views.decorators.http import require_POST
 from planstatus.accounts.roles import can_edit
 from planstatus.core.forms import posted
 from planstatus.plans.access import get_plan_for_editor, get_plan_for_member
+from planstatus.plans.actions.status import StatusConflict
 from planstatus.plans.models import Measure, MeasureActor, Plan, Status
 from planstatus.regions.models import Actor
+from planstatus.reporting.actions.links import check_link, log_link_use
+from planstatus.reporting.actions.reminders import send_manual_reminders
+from planstatus.reporting.actions.reports import record_round_status
+from planstatus.reporting.actions.rounds import close_round, issue_round_link, open_round
+from planstatus.reporting.errors import RoundError
 from planstatus.reporting.forms import OpenRoundForm, ReportForm
+from planstatus.reporting.messages import conflict_message, refusal_message
 from planstatus.reporting.models import ReportingLink, ReportingLinkUse, ReportingRound
-from planstatus.reporting.rounds import (
+from planstatus.reporting.progress import responsible_actors, round_progress
+from planstatus.reporting.reads import (
     MeasureReport,
-    RoundError,
-    StatusConflict,
     actor_work,
     changes_since_previous,
-    close_round,
-    issue_round_link,
     measure_reports,
-    open_round,
     previous_closed_round,
-    record_round_status,
     refused_uses,
-    responsible_actors,
     round_for_plan,
-    round_progress,
-    send_manual_reminders,
 )
-from planstatus.reporting.services import check_link, log_link_use
 
 Action = ReportingLinkUse.Action
 
@@ -144,7 +142,7 @@ def actor_report(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     if link is None:
         return _refused(request, check.refusal or Action.REFUSED_UNKNOWN, check.link)
     round = ReportingRound.objects.filter(plan=link.plan, state=ReportingRound.State.OPEN).first()
-    detail = f"tiltak {pk}"
+    detail = f"measure {pk}"
     if round is None:
         log_link_use(link=link, action=Action.REFUSED_CLOSED, detail=detail, **_client(request))
         return _refused(request, Action.REFUSED_CLOSED, link)
@@ -203,9 +201,9 @@ def _save_report(
         except StatusConflict as e:
             conflict = e
         except RoundError as e:
-            error = str(e)
+            error = refusal_message(e)
     if link is not None:
-        outcome = "lagra" if saved else "konflikt" if conflict else "ikkje lagra"
+        outcome = "saved" if saved else "conflict" if conflict else "not saved"
         log_link_use(
             link=link, action=Action.REPORTED, detail=f"{detail}: {outcome}", **_client(request)
         )
@@ -222,7 +220,7 @@ def _save_report(
         "item": {"report": report, "form": form},
         "post_url": post_url,
         "saved": saved,
-        "conflict": conflict,
+        "conflict": conflict_message(conflict) if conflict is not None else "",
         "error": error,
         "round": round,
         "is_actor": link is not None,
@@ -284,7 +282,7 @@ def round_open(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRe
                 base_url=_base_url(request),
             )
         except RoundError as e:
-            form.add_error(None, str(e))
+            form.add_error(None, refusal_message(e))
         else:
             # Rendered, not redirected: the links to hand over exist only in this response.
             return render(request, "reporting/round_opened.html", {"plan": plan, "opened": opened})
@@ -353,7 +351,7 @@ def round_remind(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
     try:
         sent = send_manual_reminders(round=round, user=request.user, base_url=_base_url(request))
     except RoundError as e:
-        messages.error(request, str(e))
+        messages.error(request, refusal_message(e))
     else:
         behind = [a for a in round_progress(round).behind if a.actor.email]
         failed = len(behind) - len(sent)
@@ -386,7 +384,7 @@ def round_close(request: HttpRequest, region_slug: str, plan_slug: str, pk: int)
         try:
             close_round(round=round, user=request.user)
         except RoundError as e:
-            messages.error(request, str(e))
+            messages.error(request, refusal_message(e))
             return redirect("round", region_slug, plan_slug, round.pk)
         messages.success(
             request,
@@ -418,7 +416,7 @@ def round_link(
             round=round, actor=actor, user=request.user, base_url=_base_url(request)
         )
     except RoundError as e:
-        messages.error(request, str(e))
+        messages.error(request, refusal_message(e))
         return redirect("round", region_slug, plan_slug, round.pk)
     return render(
         request,
