@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from planstatus.api.models import ApiToken
 from planstatus.api.services import issue_api_token, revoke_api_token
-from planstatus.plans.models import Measure, MeasureActor, Status
+from planstatus.lib.status import Status
+from planstatus.plans.models import Measure, MeasureActor
 from tests.opendata_base import (
     API_SECRETS,
     EVIDENCE_URL,

@@ -26,7 +26,8 @@ PG_URL = os.environ.get("DATABASE_URL", "")
 
 HISTORY = """
 import datetime
-from planstatus.plans.models import Measure, Status
+from planstatus.lib.status import Status
+from planstatus.plans.models import Measure
 from planstatus.plans.actions.status import record_status
 from planstatus.reporting.models import ReportingRound
 from planstatus.reporting.actions.rounds import close_round

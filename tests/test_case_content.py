@@ -10,8 +10,9 @@ from django.utils import translation
 
 from planstatus.cases.services import PALETTE, CaseError, build_case_content
 from planstatus.lib.reports.content import CaseContent
+from planstatus.lib.status import Status
 from planstatus.plans.actions.status import record_status
-from planstatus.plans.models import Goal, Measure, MeasureActor, Status
+from planstatus.plans.models import Goal, Measure, MeasureActor
 from planstatus.reporting.models import ReportingRound
 from planstatus.reporting.reads import changes_since_previous
 from tests.base import BaseTestCase

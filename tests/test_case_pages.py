@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from planstatus.cases.models import CaseDocument, CaseSettings
 from planstatus.cases.services import CaseError, generate_case
+from planstatus.lib.status import Status
 from planstatus.plans.actions.status import record_status
-from planstatus.plans.models import Status
 from tests.base import BaseTestCase
 from tests.cases import DETAILS, closed_round
 

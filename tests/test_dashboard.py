@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from planstatus.lib.status import Status
 from planstatus.plans.actions.status import record_status
-from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Status
+from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor
 from planstatus.regions.models import Actor
 from planstatus.reporting.actions.rounds import close_round
 from planstatus.reporting.models import ReportingRound

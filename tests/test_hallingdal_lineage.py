@@ -19,6 +19,7 @@ from planstatus.installation.seed import (
     load_region_data,
     load_seed_file,
 )
+from planstatus.lib.status import Status
 from planstatus.plans.access import visible_plans
 from planstatus.plans.actions.lineage import set_predecessors, suggest_continuations
 from planstatus.plans.actions.programme import store_programme_details
@@ -31,7 +32,6 @@ from planstatus.plans.models import (
     Plan,
     ProgrammeAdvice,
     ProgrammeDetails,
-    Status,
 )
 from planstatus.regions.models import Region
 

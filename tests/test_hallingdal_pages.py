@@ -4,8 +4,9 @@ from django.test import TestCase
 from django.urls import reverse
 
 from planstatus.installation.seed import load_seed_file
+from planstatus.lib.status import Status
 from planstatus.plans.actions.status import record_status
-from planstatus.plans.models import MeasureActor, Plan, Status
+from planstatus.plans.models import MeasureActor, Plan
 from planstatus.regions.models import Actor
 
 

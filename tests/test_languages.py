@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from planstatus.accounts.models import Preferences
+from planstatus.lib.status import Status
 from planstatus.plans.actions.status import record_status
-from planstatus.plans.models import Status
 from planstatus.regions.models import Municipality, MunicipalityPopulation
 from planstatus.reporting.actions.rounds import close_round
 from tests.base import BaseTestCase

@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from planstatus.lib.status import Status
 from planstatus.plans.access import visible_plans
 from planstatus.plans.actions.lineage import (
     LineageError,
@@ -19,15 +20,7 @@ from planstatus.plans.actions.lineage import (
 )
 from planstatus.plans.actions.status import record_status
 from planstatus.plans.lineage import item_chain
-from planstatus.plans.models import (
-    Continuation,
-    FocusArea,
-    Goal,
-    Measure,
-    Plan,
-    PlanPredecessor,
-    Status,
-)
+from planstatus.plans.models import Continuation, FocusArea, Goal, Measure, Plan, PlanPredecessor
 from tests.base import BaseTestCase
 
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}

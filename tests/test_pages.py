@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from planstatus.lib.status import Status
 from planstatus.plans.actions.status import record_status
-from planstatus.plans.models import Status
 from tests.base import BaseTestCase
 
 

@@ -21,9 +21,10 @@ from planstatus.cases.services import case_details_for, generate_case
 from planstatus.imports.models import PlanImport
 from planstatus.indicators.models import Indicator, IndicatorTarget
 from planstatus.indicators.services import ValueRow, record_values
+from planstatus.lib.status import Status
 from planstatus.plans.actions.measures import update_measure
 from planstatus.plans.actions.status import record_status
-from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Plan, Status
+from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Plan
 from planstatus.regions.models import Actor, Region
 from planstatus.reporting.actions.reports import record_round_status
 from planstatus.reporting.actions.rounds import close_round, open_round

@@ -13,8 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from planstatus.lib.status import Status
 from planstatus.plans.actions.status import record_status
-from planstatus.plans.models import FocusArea, MeasureActor, Status, StatusUpdate
+from planstatus.plans.models import FocusArea, MeasureActor, StatusUpdate
 from planstatus.reporting.actions.links import revoke_link
 from planstatus.reporting.actions.reports import record_round_status
 from planstatus.reporting.actions.rounds import close_round

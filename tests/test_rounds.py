@@ -15,8 +15,9 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from planstatus.lib.status import Status
 from planstatus.plans.actions.status import StatusConflict, record_status
-from planstatus.plans.models import FocusArea, Measure, MeasureActor, Plan, Status
+from planstatus.plans.models import FocusArea, Measure, MeasureActor, Plan
 from planstatus.regions.models import Actor
 from planstatus.reporting.actions.links import resolve_link
 from planstatus.reporting.actions.reminders import send_manual_reminders, send_reminders

@@ -14,7 +14,8 @@ from planstatus.installation.seed import (
     load_region_data,
     load_seed_file,
 )
-from planstatus.plans.models import Measure, MeasureActor, Plan, Status, StatusUpdate
+from planstatus.lib.status import Status
+from planstatus.plans.models import Measure, MeasureActor, Plan, StatusUpdate
 from planstatus.plans.outline import build_plan_outline
 from planstatus.regions.models import Actor, Municipality, Region
 

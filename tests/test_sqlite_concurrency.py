@@ -31,7 +31,8 @@ Measure.objects.bulk_create(Measure(focus_area=area, code=f"1.{i}", text="T") fo
 WORKER = """
 import sys
 from django.db import transaction
-from planstatus.plans.models import Measure, Status, StatusUpdate
+from planstatus.lib.status import Status
+from planstatus.plans.models import Measure, StatusUpdate
 from planstatus.reporting.actions.reports import report_status
 worker = sys.argv[1]
 measures = list(Measure.objects.order_by("pk"))

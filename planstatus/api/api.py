@@ -53,6 +53,7 @@ from planstatus.indicators.services import (
     status_rule,
     summarise,
 )
+from planstatus.lib.status import Status
 from planstatus.plans.access import (
     get_measure_for_user,
     get_plan_for_user,
@@ -60,7 +61,7 @@ from planstatus.plans.access import (
     visible_plans,
     visible_regions,
 )
-from planstatus.plans.models import Goal, Measure, MeasureActor, Plan, Status, StatusUpdate
+from planstatus.plans.models import Goal, Measure, MeasureActor, Plan, StatusUpdate
 from planstatus.regions.models import Region
 
 API_VERSION = "1"

@@ -14,6 +14,7 @@ from dataclasses import replace
 from django.urls import reverse
 from django.utils import timezone
 
+from planstatus.core.status import status_label
 from planstatus.lib.opendata.model import (
     ActorEntry,
     FocusAreaEntry,
@@ -23,13 +24,14 @@ from planstatus.lib.opendata.model import (
     PlanDocument,
     StatusValue,
 )
-from planstatus.plans.models import MeasureActor, Plan, Status, StatusUpdate
+from planstatus.lib.status import Status
+from planstatus.plans.models import MeasureActor, Plan, StatusUpdate
 
 
 def status_value(value: str) -> StatusValue:
     status = Status(value)
     return StatusValue(
-        code=status.value, word=str(status.label), colour=status.colour, symbol=status.symbol
+        code=status.value, word=status_label(status), colour=status.colour, symbol=status.symbol
     )
 
 

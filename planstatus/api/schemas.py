@@ -11,12 +11,15 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from planstatus.lib.status import Status
+
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
 # Far beyond any plan, and well inside what both databases take as an offset.
 MAX_OFFSET = 1_000_000
 
-StatusCode = Literal["unknown", "not_started", "started", "done", "cancelled"]
+# The one list of statuses (an enum in the OpenAPI schema).
+StatusCode = Status
 
 INTERNAL_ONLY = (
     " Null unless the token's user may read the region's internal data (a member of the "

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from planstatus.accounts.roles import known_user
 from planstatus.cases.models import DEFAULT_RESOLUTION, CaseDocument, CaseSettings
+from planstatus.core.status import status_colour_name, status_label
 from planstatus.indicators.models import Indicator
 from planstatus.indicators.services import (
     IndicatorSummary,
@@ -56,7 +57,8 @@ from planstatus.lib.reports.content import (
 )
 from planstatus.lib.reports.docx import render_docx
 from planstatus.lib.reports.pdf import render_pdf
-from planstatus.plans.models import Goal, Measure, Plan, Status
+from planstatus.lib.status import Status
+from planstatus.plans.models import Goal, Measure, Plan
 from planstatus.reporting.models import ReportingRound, RoundSnapshot
 from planstatus.reporting.reads import previous_closed_round
 
@@ -138,9 +140,9 @@ def status_style(status: Status) -> StatusStyle:
     with translation.override(DOCUMENT_LANGUAGE):
         return StatusStyle(
             key=status.value,
-            word=str(status.label),
+            word=status_label(status),
             symbol=status.symbol,
-            colour_word=status.colour_name,
+            colour_word=status_colour_name(status),
             fill=fill,
             ink=ink,
             strong=strong,

@@ -6,9 +6,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from planstatus.core.status import status_label
 from planstatus.lib.importers.base import MAX_UPLOAD_BYTES, STATUSES
 from planstatus.plans.forms import TEXT_MAX
-from planstatus.plans.models import Plan, Status
+from planstatus.plans.models import Plan
 from planstatus.regions.models import Region
 
 ACCEPT = ".txt,.docx,.pdf,.xlsx,.csv"
@@ -71,7 +72,7 @@ class MeasureRowForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    status = forms.ChoiceField(label=_("Status"), choices=[(s, Status(s).label) for s in STATUSES])
+    status = forms.ChoiceField(label=_("Status"), choices=[(s, status_label(s)) for s in STATUSES])
 
 
 MeasureRowFormSet = forms.formset_factory(MeasureRowForm, extra=0, max_num=5000)

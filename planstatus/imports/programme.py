@@ -24,8 +24,9 @@ from django.utils.translation import gettext_lazy
 from planstatus.indicators.models import StatedFact
 from planstatus.lib import programme as reader
 from planstatus.lib.programme import ProgrammePage, ProgrammePageError, ProgrammeWarning
+from planstatus.lib.status import Status
 from planstatus.plans.actions.programme import store_programme_details
-from planstatus.plans.models import FocusArea, Goal, Measure, Plan, Status, StatusUpdate
+from planstatus.plans.models import FocusArea, Goal, Measure, Plan, StatusUpdate
 from planstatus.regions.models import Region
 
 DEFAULT_SLUG = "byregionprogrammet"

@@ -15,18 +15,11 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from planstatus.indicators.services import load_indicators, load_stated_facts
+from planstatus.lib.status import Status
 from planstatus.lib.timing import parse_timing
 from planstatus.plans.actions.lineage import confirm_continuation, set_predecessors
 from planstatus.plans.actions.programme import store_programme_details
-from planstatus.plans.models import (
-    FocusArea,
-    Goal,
-    Measure,
-    MeasureActor,
-    Plan,
-    Status,
-    StatusUpdate,
-)
+from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Plan, StatusUpdate
 from planstatus.regions.models import Actor, Municipality, MunicipalityPopulation, Region
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed"

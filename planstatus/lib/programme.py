@@ -25,6 +25,8 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any
 
+from planstatus.lib.status import Status
+
 MAX_BYTES = 1_000_000
 
 # Error codes: the page is refused.
@@ -64,7 +66,7 @@ FACTS = (
     "population_date",
     "area_km2",
 )
-STATUSES = ("unknown", "not_started", "started", "done", "cancelled")
+STATUSES = tuple(s.value for s in Status)  # the one list: planstatus/lib/status.py
 
 
 class ProgrammePageError(ValueError):

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from planstatus.accounts.roles import can_edit, can_read_internal
 from planstatus.indicators.services import check_region_facts
+from planstatus.lib.status import Status
 from planstatus.plans.access import (
     get_measure_for_editor,
     get_measure_for_user,
@@ -31,7 +32,7 @@ from planstatus.plans.audit import measure_audit_log
 from planstatus.plans.dashboard import Filters, area_chart, build_dashboard, filter_choices
 from planstatus.plans.forms import DashboardForm, StatusForm
 from planstatus.plans.lineage import item_chain, plan_outcomes, region_story
-from planstatus.plans.models import Measure, Plan, Status
+from planstatus.plans.models import Measure, Plan
 from planstatus.plans.outline import build_plan_outline
 from planstatus.reporting.actions.reports import report_status
 from planstatus.reporting.errors import RoundError

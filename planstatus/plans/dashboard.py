@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Min
 from django.utils.translation import gettext as _
 
+from planstatus.core.status import status_label
 from planstatus.lib.charts import BarChart, Series
-from planstatus.plans.models import FocusArea, Measure, MeasureActor, Plan, Status
+from planstatus.lib.status import Status
+from planstatus.plans.models import FocusArea, Measure, MeasureActor, Plan
 from planstatus.plans.outline import StatusCount, count_statuses
 from planstatus.regions.models import Actor
 
@@ -229,7 +231,7 @@ def actor_matrix(plan: Plan, areas: list[FocusArea]) -> list[MatrixRow]:
 def status_series(statuses: list[Status], values: dict[Status, list[int]]) -> tuple[Series, ...]:
     return tuple(
         Series(
-            label=str(status.label),
+            label=status_label(status),
             colour=status.palette[2],
             mark=status.symbol,
             values=tuple(values[status]),

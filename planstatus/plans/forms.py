@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from planstatus.plans.models import FocusArea, Measure, Plan, Status
+from planstatus.core.status import STATUS_CHOICES
+from planstatus.plans.models import FocusArea, Measure, Plan
 from planstatus.regions.models import Actor, Region
 
 COMMENT_MAX = 2000
@@ -13,7 +14,7 @@ TEXT_MAX = 5000
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=Status.choices, widget=forms.RadioSelect)
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, widget=forms.RadioSelect)
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
@@ -148,7 +149,7 @@ class DashboardForm(forms.Form):
     )
     status = forms.MultipleChoiceField(
         label=_("Status"),
-        choices=Status.choices,
+        choices=STATUS_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

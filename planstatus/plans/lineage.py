@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from planstatus.lib.status import Status
 from planstatus.plans.models import (
     Continuation,
     FocusArea,
@@ -23,7 +24,6 @@ from planstatus.plans.models import (
     Plan,
     PlanPredecessor,
     ProgrammeDetails,
-    Status,
     item_kind,
 )
 from planstatus.plans.outline import PlanOutline, StatusCount, count_statuses

@@ -7,13 +7,14 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from planstatus.plans.models import Status
+from planstatus.core.status import STATUS_CHOICES
+from planstatus.lib.status import Status
 from planstatus.reporting.models import DEFAULT_REMINDER_DAYS_BEFORE, ReportingRound
 
 MESSAGE_MAX = 2000
 COMMENT_MAX = 1000
 # A report says where the work stands; "not assessed" is the absence of a report.
-REPORTABLE = [(s.value, s.label) for s in Status if s != Status.UNKNOWN]
+REPORTABLE = [(value, label) for value, label in STATUS_CHOICES if value != Status.UNKNOWN]
 
 
 class OpenRoundForm(forms.Form):

@@ -15,8 +15,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from planstatus.core.status import status_label
 from planstatus.plans.actions.status import StatusConflict
-from planstatus.plans.models import Status, StatusUpdate
+from planstatus.plans.models import StatusUpdate
 from planstatus.reporting.errors import Refusal, RoundError
 from planstatus.reporting.models import ReminderSent
 
@@ -104,7 +105,7 @@ def conflict_message(conflict: StatusConflict) -> str:
         "the status."
     ) % {
         "measure": name,
-        "status": Status(latest.status).label,
+        "status": status_label(latest.status),
         "who": set_by(latest),
         "when": local_time(latest.created_at),
     }

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from planstatus.lib.charts import BarChart
+from planstatus.lib.status import Status
 from planstatus.plans.dashboard import status_series
-from planstatus.plans.models import Measure, MeasureActor, Plan, Status
+from planstatus.plans.models import Measure, MeasureActor, Plan
 from planstatus.regions.models import Actor
 from planstatus.reporting.models import ReportingRound, RoundReport, RoundSnapshot
 

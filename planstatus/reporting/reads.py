@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from django.db.models import F, OuterRef, QuerySet, Subquery
 
-from planstatus.plans.models import Measure, MeasureActor, Plan, Status, StatusUpdate
+from planstatus.lib.status import Status
+from planstatus.plans.models import Measure, MeasureActor, Plan, StatusUpdate
 from planstatus.regions.models import Actor
 from planstatus.reporting.messages import set_by
 from planstatus.reporting.models import ReportingLinkUse, ReportingRound, RoundReport, RoundSnapshot

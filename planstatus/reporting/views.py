@@ -23,9 +23,10 @@ from django.views.decorators.http import require_POST
 
 from planstatus.accounts.roles import can_edit
 from planstatus.core.forms import posted
+from planstatus.lib.status import Status
 from planstatus.plans.access import get_plan_for_editor, get_plan_for_member
 from planstatus.plans.actions.status import StatusConflict
-from planstatus.plans.models import Measure, MeasureActor, Plan, Status
+from planstatus.plans.models import Measure, MeasureActor, Plan
 from planstatus.regions.models import Actor
 from planstatus.reporting.actions.links import check_link, log_link_use
 from planstatus.reporting.actions.reminders import send_manual_reminders

@@ -4,19 +4,16 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from planstatus.core.status import status_label
 from planstatus.lib.charts import BarChart, to_svg
-from planstatus.plans.models import Status
+from planstatus.lib.status import Status
 
 register = template.Library()
 
 
 @register.simple_tag
 def status_badge(status: Any) -> str:
-    """Colour, symbol and word together: status is never carried by colour alone.
-
-    The same markup as core/status_badge.html, built here because a plan page shows
-    hundreds of badges and a template include per badge is what its rendering time was.
-    """
+    """Colour, symbol and word together: status is never carried by colour alone."""
     s = Status(status)
     return format_html(
         '<span class="status status--{}" data-status="{}">'
@@ -24,7 +21,7 @@ def status_badge(status: Any) -> str:
         s.colour,
         s.value,
         s.symbol,
-        s.label,
+        status_label(s),
     )
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 
-from planstatus.plans.models import Measure, Status, StatusUpdate
+from planstatus.lib.status import Status
+from planstatus.plans.models import Measure, StatusUpdate
 
 
 class StatusConflict(Exception):

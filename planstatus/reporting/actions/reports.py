@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from planstatus.lib.status import Status
 from planstatus.plans.actions.status import set_status
-from planstatus.plans.models import Measure, MeasureActor, Status, StatusUpdate
+from planstatus.plans.models import Measure, MeasureActor, StatusUpdate
 from planstatus.regions.models import Actor
 from planstatus.reporting.actions.rounds import AnyUser, locked_round
 from planstatus.reporting.errors import Refusal, RoundError

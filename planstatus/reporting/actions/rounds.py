@@ -16,7 +16,8 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from planstatus.accounts.roles import known_user
-from planstatus.plans.models import Measure, MeasureActor, Plan, Status, StatusUpdate
+from planstatus.lib.status import Status
+from planstatus.plans.models import Measure, MeasureActor, Plan, StatusUpdate
 from planstatus.regions.models import Actor
 from planstatus.reporting.actions.links import issue_link, reissue_link
 from planstatus.reporting.errors import Refusal, RoundError

@@ -9,6 +9,7 @@ from django.core.validators import validate_slug
 from django.utils.translation import gettext as _
 
 from planstatus.core.commands import PlanstatusCommand
+from planstatus.core.status import status_label
 from planstatus.imports.programme import (
     DEFAULT_SLUG,
     ProgrammeImportError,
@@ -24,7 +25,8 @@ from planstatus.lib.programme import (
     ProgrammePageError,
     read_programme,
 )
-from planstatus.plans.models import Plan, Status, validate_plan_slug
+from planstatus.lib.status import Status
+from planstatus.plans.models import Plan, validate_plan_slug
 from planstatus.regions.models import Region
 
 
@@ -126,7 +128,7 @@ class Command(PlanstatusCommand):
 
     def _summary(self, path: Path, page: ProgrammePage) -> str:
         counts = Counter(r.status for r in page.results)
-        statuses = ", ".join(f"{counts[s]} {Status(s).label}" for s in Status.values if counts[s])
+        statuses = ", ".join(f"{counts[s]} {status_label(s)}" for s in Status if counts[s])
         return _(
             "%(file)s: «%(region)s» – goals: %(goals)s, focus areas: %(areas)s, results: "
             "%(results)s (%(statuses)s), advice: %(advice)s, warnings: %(warnings)s."
