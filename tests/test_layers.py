@@ -61,6 +61,7 @@ class TemplateLayerTests(SimpleTestCase):
                     if other is None or other == app:
                         continue
                     if position[other] <= position[app]:
-                        wrong.append(f"{template.relative_to(ROOT)} uses {other} ({name or loaded})")
+                        where = template.relative_to(ROOT)
+                        wrong.append(f"{where} uses {other} ({name or loaded})")
         self.assertGreater(seen, 100)  # the scan found the templates' uses
         self.assertEqual(wrong, [])
