@@ -3,7 +3,6 @@ the snapshot on the plan page, bad use of links and two people saving at once.""
 
 from __future__ import annotations
 
-import socket
 from typing import Any
 
 from django.core import mail
@@ -25,14 +24,14 @@ from planstatus.reporting.models import (
     ReportingRound,
     RoundReport,
 )
-from tests.test_rounds import BASE_URL, DAY, RoundTestCase, token_in
+from tests.base import BaseCommitTestCase, BaseTestCase, mail_server_down
+from tests.test_rounds import BASE_URL, DAY, RoundSetup, token_in
 
 Action = ReportingLinkUse.Action
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
-@override_settings(BASE_URL=BASE_URL)
-class RoundPageTestCase(RoundTestCase):
+class RoundPageSetup(RoundSetup):
     def plan_url(self, name: str, *args: object) -> str:
         return reverse(name, args=["testdal", "regionplan", *args])
 
@@ -70,6 +69,16 @@ class RoundPageTestCase(RoundTestCase):
     def latest_pk(self, measure_pk: int) -> int | None:
         latest = StatusUpdate.objects.filter(measure_id=measure_pk).order_by("-created_at", "-pk")
         return latest.values_list("pk", flat=True).first()
+
+
+@override_settings(BASE_URL=BASE_URL)
+class RoundPageTestCase(RoundPageSetup, BaseTestCase):
+    pass
+
+
+@override_settings(BASE_URL=BASE_URL)
+class RoundPageCommitTestCase(RoundPageSetup, BaseCommitTestCase):
+    """Reminders are mailed after their transaction commits: these tests commit."""
 
 
 class OpenRoundPageTests(RoundPageTestCase):
@@ -368,21 +377,6 @@ class RoundPageTests(RoundPageTestCase):
         self.assertNotIn("round_remind", page)
         self.assertNotIn(f"m{self.measure.pk}-status", page)  # readers get no forms
 
-    def test_reminder_goes_only_to_those_behind_with_an_address(self) -> None:
-        self.client.force_login(self.owner)
-        mail.outbox.clear()
-        response = self.client.post(self.plan_url("round_remind", self.round.pk), follow=True)
-        self.assertContains(response, "Sende 1 påminning")
-        self.assertEqual([m.to for m in mail.outbox], [["post@testdal.no"]])
-        new_token = token_in(mail.outbox[0].body)
-        for measure in [self.measure, self.second]:
-            self.report(new_token, measure.pk, "done", self.latest_pk(measure.pk))
-        mail.outbox.clear()
-        self.client.force_login(self.owner)
-        self.client.post(self.plan_url("round_remind", self.round.pk))
-        self.assertEqual(mail.outbox, [])
-        self.assertEqual(ReminderSent.objects.filter(kind=ReminderSent.Kind.MANUAL).count(), 1)
-
     def test_secretariat_sets_a_status_and_the_history_says_so(self) -> None:
         self.client.force_login(self.owner)
         response = self.client.post(
@@ -470,23 +464,32 @@ class QueryCountTests(RoundPageTestCase):
         return len(ctx.captured_queries)
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+class ReminderPageTests(RoundPageCommitTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.round = self.open_via_web()
+
+    def test_reminder_goes_only_to_those_behind_with_an_address(self) -> None:
+        self.client.force_login(self.owner)
+        mail.outbox.clear()
+        response = self.client.post(self.plan_url("round_remind", self.round.pk), follow=True)
+        self.assertContains(response, "Sende 1 påminning")
+        self.assertEqual([m.to for m in mail.outbox], [["post@testdal.no"]])
+        new_token = token_in(mail.outbox[0].body)
+        for measure in [self.measure, self.second]:
+            self.report(new_token, measure.pk, "done", self.latest_pk(measure.pk))
+        mail.outbox.clear()
+        self.client.force_login(self.owner)
+        self.client.post(self.plan_url("round_remind", self.round.pk))
+        self.assertEqual(mail.outbox, [])
+        self.assertEqual(ReminderSent.objects.filter(kind=ReminderSent.Kind.MANUAL).count(), 1)
 
 
-class MailServerDownTests(RoundPageTestCase):
+class MailServerDownTests(RoundPageCommitTestCase):
     """A real SMTP connection to a port where nothing listens: the mails fail, nothing is lost."""
 
     def test_failed_mails_are_shown_and_reminders_retried(self) -> None:
-        down = {
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": _closed_port(),
-            "EMAIL_TIMEOUT": 2,
-        }
-        with self.settings(**down):
+        with self.settings(**mail_server_down()):
             round = self.open_via_web()
             # The invitation failed, so the actor's link is on the page to copy instead.
             self.assertIn("Testdal regionråd", self.opened_page.split('id="copy-heading"')[1])

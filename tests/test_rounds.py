@@ -26,6 +26,7 @@ from planstatus.reporting.actions.rounds import OpenedRound, close_round, open_r
 from planstatus.reporting.errors import Refusal, RoundError
 from planstatus.reporting.messages import conflict_message, refusal_message, set_by
 from planstatus.reporting.models import (
+    MailFailure,
     ReminderSent,
     ReportingLink,
     ReportingRound,
@@ -34,7 +35,7 @@ from planstatus.reporting.models import (
 )
 from planstatus.reporting.progress import ReportState, responsible_actors, round_progress
 from planstatus.reporting.reads import changes_since_previous
-from tests.base import BaseTestCase
+from tests.base import BaseCommitTestCase, BaseTestCase, TestdalData, mail_server_down
 
 BASE_URL = "https://planstatus.example.no"
 LINK_RE = re.compile(re.escape(BASE_URL) + r"/r/([A-Za-z0-9_-]+)/")
@@ -51,8 +52,9 @@ def token_in(body: object) -> str:
     return found.group(1)
 
 
-class RoundTestCase(BaseTestCase):
+class RoundSetup(TestdalData):
     def setUp(self) -> None:
+        super().setUp()
         self.today = timezone.localdate()
         self.deadline = self.today + 10 * DAY
         self.actor.email = "post@testdal.no"
@@ -95,6 +97,14 @@ class RoundTestCase(BaseTestCase):
 
     def link_of(self, opened: OpenedRound, actor: Actor) -> ReportingLink:
         return next(entry.link for entry in opened.links if entry.actor == actor)
+
+
+class RoundTestCase(RoundSetup, BaseTestCase):
+    pass
+
+
+class RoundCommitTestCase(RoundSetup, BaseCommitTestCase):
+    """Reminders are mailed after their transaction commits: these tests commit."""
 
 
 class OpeningTests(RoundTestCase):
@@ -345,7 +355,7 @@ class ClosingTests(RoundTestCase):
         )
 
 
-class ReminderTests(RoundTestCase):
+class ReminderTests(RoundCommitTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.opened = self.open()
@@ -410,6 +420,24 @@ class ReminderTests(RoundTestCase):
         )
         self.assertEqual(len(mail.outbox), 2)
 
+    def test_a_failed_reminder_leaves_the_earlier_link_working(self) -> None:
+        invitation = next(e for e in self.opened.links if e.actor == self.actor)
+        with self.settings(**mail_server_down()):
+            sent = send_manual_reminders(round=self.round, user=self.owner, base_url=BASE_URL)
+        self.assertEqual(sent, [])
+        self.assertEqual(resolve_link(token=invitation.token), invitation.link)
+        # Nothing of the failed reminder is left but the failure: no record, so the next
+        # run tries again, and no second link, as its mail never reached anyone.
+        self.assertFalse(ReminderSent.objects.exists())
+        self.assertEqual(ReportingLink.objects.filter(actor=self.actor).count(), 1)
+        self.assertEqual(MailFailure.objects.get().actor, self.actor)
+
+        # The mail server is back: the reminder goes out and its link replaces the old one.
+        [reminder] = send_manual_reminders(round=self.round, user=self.owner, base_url=BASE_URL)
+        self.assertEqual(reminder.actor, self.actor)
+        self.assertIsNone(resolve_link(token=invitation.token))
+        self.assertIsNotNone(resolve_link(token=token_in(mail.outbox[-1].body)))
+
     def test_a_revoked_link_is_not_handed_back(self) -> None:
         from planstatus.reporting.actions.links import revoke_link
 
@@ -420,7 +448,7 @@ class ReminderTests(RoundTestCase):
         self.assertFalse(ReminderSent.objects.exists())
 
 
-class CommandTests(RoundTestCase):
+class CommandTests(RoundCommitTestCase):
     def test_the_command_sends_the_reminders_due(self) -> None:
         five_days_ago = timezone.now() - 5 * DAY
         self.open(deadline=self.today + 2 * DAY, now=five_days_ago)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime
 import logging
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from planstatus.accounts.roles import known_user
 from planstatus.regions.models import Actor
-from planstatus.reporting.actions.links import issue_link, reissue_link
+from planstatus.reporting.actions.links import issue_link, revoke_link
 from planstatus.reporting.actions.rounds import AnyUser
 from planstatus.reporting.errors import Refusal, RoundError
 from planstatus.reporting.mail import record_failure, render_mail, send_mail
@@ -107,12 +108,15 @@ def _send_reminder(
     base_url: str,
     now: datetime.datetime | None,
 ) -> ReminderSent | None:
-    """Record, relink and mail one reminder in one transaction per actor.
+    """Record one reminder and a new link in one transaction per actor, and mail it once
+    that transaction has committed (so no mail carries a link a rollback took away).
 
-    If the mail fails, the record and the new link are rolled back (the old link keeps
-    working) and the next run tries again; one actor's failure leaves the others' alone.
+    Call it outside a transaction, as the command and the view do: the mail then goes out
+    when the actor's transaction ends, and the reminder is returned only if it did. Until
+    the mail has gone, the actor's earlier link keeps working; see _deliver().
     """
     actor = entry.actor
+    delivered: list[ReminderSent] = []
     try:
         with transaction.atomic():
             reminder = ReminderSent.objects.create(
@@ -123,42 +127,80 @@ def _send_reminder(
                 sent_at=now or timezone.now(),
                 sent_by=known_user(user),
             )
-            link, token = _fresh_link(round=round, actor=actor, user=user)
-            subject, body = render_mail(
-                "reminder",
-                {
-                    "actor": actor,
-                    "round": round,
-                    "plan": round.plan,
-                    "measures": entry.unreported,
-                    "reported_count": entry.reported_count,
-                    "total": entry.total,
-                    "url": reporting_url(base_url=base_url, token=token),
-                    "expires_at": timezone.localtime(link.expires_at),
-                },
+            earlier, link, token = _fresh_link(round=round, actor=actor, user=user)
+            transaction.on_commit(
+                partial(
+                    _deliver,
+                    reminder=reminder,
+                    entry=entry,
+                    earlier=earlier,
+                    link=link,
+                    url=reporting_url(base_url=base_url, token=token),
+                    user=user,
+                    delivered=delivered,
+                )
             )
-            send_mail(to=actor.email, subject=subject, body=body)
     except IntegrityError:
         return None  # another run sent this scheduled reminder a moment ago
     except _LinkWithdrawn:
         return None
+    return delivered[0] if delivered else None
+
+
+def _deliver(
+    *,
+    reminder: ReminderSent,
+    entry: ActorProgress,
+    earlier: ReportingLink | None,
+    link: ReportingLink,
+    url: str,
+    user: AnyUser,
+    delivered: list[ReminderSent],
+) -> None:
+    """Mail a recorded reminder. Sent: the earlier link stops working, as the reminder's
+    replaces it. Failed: the earlier link keeps working, the reminder's link (which never
+    left the server) and the record are removed, so the next run tries again, and the
+    failure is kept for the round page."""
+    round, actor = reminder.round, entry.actor
+    subject, body = render_mail(
+        "reminder",
+        {
+            "actor": actor,
+            "round": round,
+            "plan": round.plan,
+            "measures": entry.unreported,
+            "reported_count": entry.reported_count,
+            "total": entry.total,
+            "url": url,
+            "expires_at": timezone.localtime(link.expires_at),
+        },
+    )
+    try:
+        send_mail(to=actor.email, subject=subject, body=body)
     except OSError as e:
         logger.warning(
             "Reminder to actor %s in round %s failed.", actor.pk, round.pk, exc_info=True
         )
-        # Outside the rolled-back transaction: the failure is kept, the reminder is not,
-        # so the next run tries again.
-        record_failure(round=round, actor=actor, kind=kind, error=e)
-        return None
-    return reminder
+        with transaction.atomic():
+            link.delete()
+            reminder.delete()
+            record_failure(round=round, actor=actor, kind=reminder.kind, error=e)
+        return
+    if earlier is not None:
+        revoke_link(link=earlier, user=user)
+    delivered.append(reminder)
 
 
-def _fresh_link(*, round: ReportingRound, actor: Actor, user: AnyUser) -> tuple[ReportingLink, str]:
-    """A new link for the reminder mail.
+def _fresh_link(
+    *, round: ReportingRound, actor: Actor, user: AnyUser
+) -> tuple[ReportingLink | None, ReportingLink, str]:
+    """The actor's current link for the round (None if it has none yet), and a new link
+    for the reminder mail with its token.
 
-    Raw tokens are never stored, so a reminder cannot repeat the link from the first mail.
-    It reissues the actor's newest link for the round instead: the old link stops working
-    and the reminder's works. The actor loses nothing, as the newest mail is the one read.
+    Raw tokens are never stored, so a reminder cannot repeat the link from the first mail:
+    it carries a new one, and the current link is revoked once the mail has gone. The actor
+    loses nothing, as the newest mail is the one read. (Issue 20 will let a reminder point
+    to the existing link instead.)
     """
     expires_at = link_expiry(round.deadline)
     current = (
@@ -168,11 +210,11 @@ def _fresh_link(*, round: ReportingRound, actor: Actor, user: AnyUser) -> tuple[
         .order_by("-created_at", "-pk")
         .first()
     )
-    if current is None:
-        # Made responsible after the round opened: the reminder is its first link.
-        return issue_link(actor=actor, plan=round.plan, expires_at=expires_at, user=user)
-    if current.is_revoked:
-        # Reissuing always leaves a newer unrevoked link, so this one was revoked by a
-        # person on purpose; a reminder must not hand the access back.
+    if current is not None and current.is_revoked:
+        # A sent reminder always leaves a newer unrevoked link, so this one was revoked by
+        # a person on purpose; a reminder must not hand the access back.
         raise _LinkWithdrawn
-    return reissue_link(link=current, expires_at=expires_at, user=user)
+    # Without a current link the actor was made responsible after the round opened: the
+    # reminder is its first link.
+    link, token = issue_link(actor=actor, plan=round.plan, expires_at=expires_at, user=user)
+    return current, link, token
