@@ -153,10 +153,16 @@ class Goal(models.Model):
         return f"{_('Goal')} {self.code}" if self.code else self.text[:60]
 
 
+def _latest_updates() -> models.QuerySet[StatusUpdate]:
+    """The outer query's measure's updates, newest first: the first is its current status.
+    The one definition of "latest" (StatusUpdate's own ordering says the same)."""
+    return StatusUpdate.objects.filter(measure=OuterRef("pk")).order_by("-created_at", "-pk")
+
+
 class MeasureQuerySet(models.QuerySet["Measure"]):
     def with_status(self) -> MeasureQuerySet:
         """Annotate `status` and `status_at`: the latest status update, in one query."""
-        latest = StatusUpdate.objects.filter(measure=OuterRef("pk")).order_by("-created_at", "-pk")
+        latest = _latest_updates()
         return self.annotate(
             status=Coalesce(
                 Subquery(latest.values("status")[:1]),
@@ -165,6 +171,10 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
             ),
             status_at=Subquery(latest.values("created_at")[:1]),
         )
+
+    def with_latest_id(self) -> MeasureQuerySet:
+        """Annotate `latest_id`: the latest status update's id (None without one)."""
+        return self.annotate(latest_id=Subquery(_latest_updates().values("pk")[:1]))
 
 
 class Measure(models.Model):

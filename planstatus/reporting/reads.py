@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, QuerySet
 
 from planstatus.lib.status import Status
 from planstatus.plans.models import Measure, MeasureActor, Plan, StatusUpdate
@@ -70,13 +70,10 @@ def measure_reports(
     *, round: ReportingRound | None, measure_ids: set[int] | list[int]
 ) -> list[MeasureReport]:
     """Measures in plan order with their latest update and the round's; three queries."""
-    latest_id = (
-        StatusUpdate.objects.filter(measure=OuterRef("pk")).order_by("-created_at", "-pk")
-    ).values("pk")[:1]
     measures = list(
         Measure.objects.filter(pk__in=list(measure_ids))
         .select_related("focus_area", "goal")
-        .annotate(latest_id=Subquery(latest_id))
+        .with_latest_id()
         .order_by("focus_area__order", "order", "pk")
     )
     in_round: dict[int, int] = {}

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from planstatus.accounts.roles import known_user
@@ -208,14 +207,12 @@ def close_round(*, round: ReportingRound, user: AnyUser) -> ReportingRound:
     if not locked.is_open:
         raise RoundError(Refusal.ALREADY_CLOSED)
     now = timezone.now()
-    latest = (
-        StatusUpdate.objects.filter(measure=OuterRef("pk")).order_by("-created_at", "-pk")
-    ).values("pk")[:1]
-    measure_updates = list(
+    measures = (
         Measure.objects.filter(focus_area__plan_id=locked.plan_id, archived_at__isnull=True)
-        .annotate(latest_id=Subquery(latest))
-        .values_list("pk", "latest_id")
+        .with_latest_id()
+        .only("pk")
     )
+    measure_updates = [(m.pk, m.latest_id) for m in measures]  # type: ignore[attr-defined]
     updates = StatusUpdate.objects.in_bulk([u for _, u in measure_updates if u is not None])
     RoundSnapshot.objects.bulk_create(
         _snapshot_row(round=locked, measure_id=measure_id, update=updates.get(update_id))
