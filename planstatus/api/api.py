@@ -25,7 +25,7 @@ from ninja.renderers import JSONRenderer
 
 from planstatus.accounts.roles import can_read_internal
 from planstatus.api.auth import ApiTokenAuth, InvalidApiToken, caller
-from planstatus.api.opendata import history_entry, status_value
+from planstatus.api.opendata import history_entry, measure_entry, status_value
 from planstatus.api.schemas import (
     ErrorOut,
     FocusAreaPage,
@@ -53,6 +53,8 @@ from planstatus.indicators.services import (
     status_rule,
     summarise,
 )
+from planstatus.lib.opendata.json import measure_dict
+from planstatus.lib.opendata.model import FocusAreaEntry, GoalEntry
 from planstatus.lib.status import Status
 from planstatus.plans.access import (
     get_measure_for_user,
@@ -208,43 +210,20 @@ def _plan(request: HttpRequest, plan: Plan) -> dict[str, Any]:
     }
 
 
-def _actors(links: list[MeasureActor]) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": link.actor_id,
-            "name": link.actor.name,
-            "short_name": link.actor.short_name,
-            "written_as": link.written_as,
-        }
-        for link in links
-    ]
-
-
 def _measure(request: HttpRequest, plan: Plan, m: Measure) -> dict[str, Any]:
-    return {
-        "id": m.pk,
-        "code": m.code,
-        "written_code": m.written_code or m.code,
-        "text": m.text,
-        "timing": {
-            "text": m.timing_text,
-            "start_year": m.start_year,
-            "end_year": m.end_year,
-            "yearly": m.yearly,
-            "continuous": m.continuous,
-        },
-        "note": m.note,
-        "focus_area_id": m.focus_area_id,
-        "goal_id": m.goal_id,
-        "responsible": _actors(m.responsible_links),
-        "involved": _actors(m.involved_links),
-        "status": _status(m.current_status),
-        "status_at": getattr(m, "status_at", None),
-        "archived_at": m.archived_at,
-        "url": request.build_absolute_uri(
+    """As in the plan's JSON file (lib/opendata/json.measure_dict), and when it was archived."""
+    area, goal = m.focus_area, m.goal
+    entry = measure_entry(
+        m,
+        focus_area=FocusAreaEntry(id=area.pk, code=area.code, name=area.name),
+        goal=GoalEntry(id=goal.pk, code=goal.code, text=goal.text, focus_area_id=goal.focus_area_id)
+        if goal
+        else None,
+        url=request.build_absolute_uri(
             reverse("measure", args=[plan.region.slug, plan.slug, m.pk])
         ),
-    }
+    )
+    return measure_dict(entry) | {"archived_at": m.archived_at}
 
 
 def _measures(plan: Plan) -> QuerySet[Measure]:
@@ -253,6 +232,7 @@ def _measures(plan: Plan) -> QuerySet[Measure]:
     return (
         plan.measures()
         .with_status()
+        .select_related("focus_area", "goal")
         .prefetch_related(Prefetch("actor_links", queryset=links))
         .order_by("focus_area__order", "order", "pk")
     )
