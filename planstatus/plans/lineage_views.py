@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from planstatus.accounts.roles import can_edit
 from planstatus.core.forms import posted
+from planstatus.core.http import HtmxHttpRequest
 from planstatus.plans.access import get_plan_for_editor, get_plan_for_member
 from planstatus.plans.actions.lineage import (
     LineageError,
@@ -24,10 +25,6 @@ from planstatus.plans.actions.lineage import (
 )
 from planstatus.plans.forms import DecisionForm, PredecessorsForm, SuggestForm
 from planstatus.plans.models import Continuation, Plan
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _lineage_url(plan: Plan) -> str:
@@ -96,7 +93,7 @@ def suggest(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRespo
 
 @require_POST
 @login_required
-def decide(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
+def decide(request: HtmxHttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
     plan = get_plan_for_editor(request.user, region_slug, plan_slug)
     link = Continuation.objects.filter(later_plan=plan, pk=pk).with_items().first()
     if link is None:
@@ -105,13 +102,13 @@ def decide(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> H
     if form.is_valid():
         link = decide_continuation(link=link, accept=form.cleaned_data["accept"], user=request.user)
         link = Continuation.objects.with_items().get(pk=link.pk)
-        if not _is_htmx(request):
+        if not request.htmx:
             if link.state == Continuation.State.CONFIRMED:
                 messages.success(request, _("The link is confirmed."))
             else:
                 messages.success(request, _("The suggestion is rejected."))
             return redirect(_lineage_url(plan) + f"#lenke-{link.pk}")
-    elif not _is_htmx(request):
+    elif not request.htmx:
         messages.error(request, _("Choose confirm or reject."))
         return redirect(_lineage_url(plan))
     return render(

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from planstatus.accounts.roles import can_edit
 from planstatus.core.forms import posted
+from planstatus.core.http import HtmxHttpRequest
 from planstatus.lib.status import Status
 from planstatus.plans.access import get_plan_for_editor, get_plan_for_member
 from planstatus.plans.actions.status import StatusConflict
@@ -63,10 +64,6 @@ REFUSAL_STATUS = {
 REFUSALS_SHOWN = 50
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 class _Client(TypedDict):
     ip: str
     user_agent: str
@@ -84,9 +81,9 @@ def _base_url(request: HttpRequest) -> str:
 
 
 def _refused(
-    request: HttpRequest, refusal: ReportingLinkUse.Action, link: ReportingLink | None = None
+    request: HtmxHttpRequest, refusal: ReportingLinkUse.Action, link: ReportingLink | None = None
 ) -> HttpResponse:
-    template = "reporting/_refused.html" if _is_htmx(request) else "reporting/refused.html"
+    template = "reporting/_refused.html" if request.htmx else "reporting/refused.html"
     response = render(
         request,
         template,
@@ -117,7 +114,7 @@ def _report_form(report: MeasureReport, data: dict[str, str] | None = None) -> R
 
 
 @never_cache
-def actor_page(request: HttpRequest, token: str) -> HttpResponse:
+def actor_page(request: HtmxHttpRequest, token: str) -> HttpResponse:
     check = check_link(token=token, **_client(request))
     link = check.usable
     if link is None:
@@ -137,7 +134,7 @@ def actor_page(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @require_POST
-def actor_report(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+def actor_report(request: HtmxHttpRequest, token: str, pk: int) -> HttpResponse:
     check = check_link(token=token, action=None, **_client(request))
     link = check.usable
     if link is None:
@@ -169,7 +166,7 @@ def actor_report(request: HttpRequest, token: str, pk: int) -> HttpResponse:
 
 
 def _save_report(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     *,
     round: ReportingRound,
     measure: Measure,
@@ -208,7 +205,7 @@ def _save_report(
         log_link_use(
             link=link, action=Action.REPORTED, detail=f"{detail}: {outcome}", **_client(request)
         )
-    if saved and not _is_htmx(request):
+    if saved and not request.htmx:
         messages.success(request, _("Saved: %(code)s.") % {"code": measure.code or measure.text})
         return redirect(done_url)
     [report] = measure_reports(round=round, measure_ids=[measure.pk])
@@ -227,7 +224,7 @@ def _save_report(
         "is_actor": link is not None,
     }
     template = "reporting/_report_item.html"
-    if not _is_htmx(request):
+    if not request.htmx:
         template = "reporting/report_item_page.html"
         context |= {"plan": round.plan, "back": done_url}
     status = 200 if saved else 409 if conflict or error else 400
@@ -329,7 +326,7 @@ def round_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
 @require_POST
 @login_required
 def round_report(
-    request: HttpRequest, region_slug: str, plan_slug: str, pk: int, measure_pk: int
+    request: HtmxHttpRequest, region_slug: str, plan_slug: str, pk: int, measure_pk: int
 ) -> HttpResponse:
     plan = get_plan_for_editor(request.user, region_slug, plan_slug)
     round = _get_round(plan, pk)
