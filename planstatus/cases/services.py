@@ -204,7 +204,7 @@ def build_case_content(
     as_of_day = timezone.localdate(round.closed_at) if round and round.closed_at else today
     changes = []
     if previous is not None:
-        # As reporting.rounds.changes_since_previous: a measure new since the round compared
+        # As reporting.reads.changes_since_previous: a measure new since the round compared
         # with counts as moved from «ikkje vurdert».
         for m in in_order:
             was = Status(before.get(m.pk, Status.UNKNOWN))

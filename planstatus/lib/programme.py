@@ -12,7 +12,7 @@ neighbours, so a heading glued to the text before it is still a heading, then ga
 lines under each heading and reads every part on its own. Nothing is guessed silently: a
 missing part, an unreadable number or date and every line left unused become a warning.
 Warnings and errors carry a code and parameters; the Django side words them in the person's
-language (planstatus/plans/programme.py).
+language (planstatus/imports/programme.py).
 """
 
 from __future__ import annotations
