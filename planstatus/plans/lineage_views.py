@@ -24,6 +24,7 @@ from planstatus.plans.actions.lineage import (
     suggest_continuations,
 )
 from planstatus.plans.forms import DecisionForm, PredecessorsForm, SuggestForm
+from planstatus.plans.messages import lineage_message
 from planstatus.plans.models import Continuation, Plan
 
 
@@ -45,7 +46,7 @@ def lineage(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRespo
                 plan=plan, predecessors=form.cleaned_data["predecessors"], user=request.user
             )
         except LineageError as refused:
-            form.add_error("predecessors", str(refused))
+            form.add_error("predecessors", lineage_message(refused))
         else:
             messages.success(request, _("The earlier plans are saved."))
             return redirect(_lineage_url(plan))
@@ -82,7 +83,7 @@ def suggest(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRespo
     try:
         new = suggest_continuations(plan=plan, predecessor=form.cleaned_data["predecessor"])
     except LineageError as refused:
-        messages.error(request, str(refused))
+        messages.error(request, lineage_message(refused))
         return redirect(_lineage_url(plan))
     messages.success(
         request,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from planstatus.accounts.roles import known_user
@@ -30,8 +30,21 @@ SUGGEST_THRESHOLD = 0.25
 SUGGEST_PER_ITEM = 3
 
 
+class LineageRefusal(enum.StrEnum):
+    ITSELF = "itself"
+    OTHER_REGION = "other_region"  # plans
+    CIRCLE = "circle"
+    NOT_A_PREDECESSOR = "not_a_predecessor"  # earlier, plan
+    DIFFERENT_KINDS = "different_kinds"
+
+
 class LineageError(ValueError):
-    """A lineage change was refused; nothing was written. The message is for the person."""
+    """A lineage change was refused; nothing was written. plans/messages.py words it."""
+
+    def __init__(self, code: LineageRefusal, /, **params: str) -> None:
+        super().__init__(f"{code}: {params}" if params else str(code))
+        self.code = code
+        self.params = params
 
 
 def _region_predecessors(plan: Plan) -> dict[int, set[int]]:
@@ -50,12 +63,10 @@ def set_predecessors(
     and never a plan that builds on this one (directly or further back)."""
     wanted = {p.pk: p for p in predecessors}
     if plan.pk in wanted:
-        raise LineageError(_("A plan cannot build on itself."))
+        raise LineageError(LineageRefusal.ITSELF)
     foreign = [p.title for p in wanted.values() if p.region_id != plan.region_id]
     if foreign:
-        raise LineageError(
-            _("%(plans)s belongs to another region.") % {"plans": ", ".join(foreign)}
-        )
+        raise LineageError(LineageRefusal.OTHER_REGION, plans=", ".join(foreign))
     graph = _region_predecessors(plan)
     graph[plan.pk] = set(wanted)
     # Walk back from each chosen plan: reaching this plan again would make a circle.
@@ -64,9 +75,7 @@ def set_predecessors(
     while stack:
         current = stack.pop()
         if current == plan.pk:
-            raise LineageError(
-                _("The plans would build on each other in a circle; choose another earlier plan.")
-            )
+            raise LineageError(LineageRefusal.CIRCLE)
         if current not in seen:
             seen.add(current)
             stack.extend(graph.get(current, ()))
@@ -88,8 +97,7 @@ def set_predecessors(
 def _require_predecessor(plan: Plan, predecessor: Plan) -> None:
     if not plan.predecessor_links.filter(predecessor=predecessor).exists():
         raise LineageError(
-            _("%(earlier)s is not named as an earlier plan of %(plan)s.")
-            % {"earlier": predecessor.title, "plan": plan.title}
+            LineageRefusal.NOT_A_PREDECESSOR, earlier=predecessor.title, plan=plan.title
         )
 
 
@@ -187,7 +195,7 @@ def confirm_continuation(
     """Link two items by hand as confirmed (curated data), or confirm the existing link."""
     kind = item_kind(later)
     if item_kind(earlier) != kind:
-        raise LineageError(_("Only items of the same kind can continue each other."))
+        raise LineageError(LineageRefusal.DIFFERENT_KINDS)
     later_plan = Plan.objects.get(pk=item_plan_id(later))
     earlier_plan = Plan.objects.get(pk=item_plan_id(earlier))
     _require_predecessor(later_plan, earlier_plan)
