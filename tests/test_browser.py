@@ -45,9 +45,20 @@ class PlanPageInBrowserTests(BrowserTestCase):
         self.assertEqual(self.page.locator("[data-testid=measure-row]").count(), 68)
         first = self.page.locator("[data-testid=measure-row]").first
         self.assertIn("ikkje vurdert", first.inner_text())
-        # Designsystemet's stylesheet was served and applied.
-        font = self.page.eval_on_selector("body", "el => getComputedStyle(el).fontSize")
-        self.assertTrue(font.endswith("px"))
+        # The three stylesheets were served and applied: Designsystemet's theme (its colour
+        # variables), its base (a caption for screen readers only is taken out of the flow)
+        # and ours (the font).
+        style = self.page.evaluate(
+            """() => ({
+                border: getComputedStyle(document.documentElement)
+                    .getPropertyValue("--ds-color-neutral-border-subtle").trim(),
+                hidden: getComputedStyle(document.querySelector("caption.ds-sr-only")).position,
+                font: getComputedStyle(document.body).fontFamily,
+            })"""
+        )
+        self.assertRegex(style["border"], r"^#[0-9a-f]{6}$")
+        self.assertEqual(style["hidden"], "absolute")
+        self.assertTrue(style["font"].startswith("Inter"), style["font"])
         self.screenshot("plan-page", full_page=False)
 
     def test_plan_page_on_a_phone_has_no_horizontal_scroll(self) -> None:
