@@ -25,6 +25,7 @@ from planstatus.plans.lineage import item_chain
 from planstatus.plans.messages import lineage_message
 from planstatus.plans.models import Continuation, FocusArea, Goal, Measure, Plan, PlanPredecessor
 from tests.base import BaseTestCase
+from tests.html import by_testid, find, parse, row, text
 
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 INTERNAL_COMMENT = "Hemmeleg: dette vart aldri gjort"
@@ -270,21 +271,22 @@ class ArchivedPlanTests(LineageBase):
         confirm_continuation(earlier=self.carried, later=self.measure)
 
     def test_each_item_is_carried_on_completed_or_dropped(self) -> None:
-        page = self.client.get(self.old.get_absolute_url()).content.decode()
-        self.assertIn('data-testid="outcomes"', page)
-        rows = {
-            code: page.split(f'data-code="{code}"')[1].split("</tr>")[0]
-            for code in ["1.1", "1.2", "1.3"]
-        }
-        self.assertIn('data-outcome="carried_on"', rows["1.1"])
-        self.assertIn(self.measure.get_absolute_url(), rows["1.1"])
-        self.assertIn('data-outcome="completed"', rows["1.2"])
-        self.assertIn('data-outcome="dropped"', rows["1.3"])
+        response = self.client.get(self.old.get_absolute_url())
+        page = response.content.decode()
+        doc = parse(response)
+        by_testid(doc, "outcomes")
+        rows = {code: row(doc, code) for code in ["1.1", "1.2", "1.3"]}
+        outcomes = {c: r.xpath(".//*[@data-outcome]/@data-outcome") for c, r in rows.items()}
+        self.assertEqual(
+            outcomes, {"1.1": ["carried_on"], "1.2": ["completed"], "1.3": ["dropped"]}
+        )
+        self.assertIn(self.measure.get_absolute_url(), rows["1.1"].xpath(".//a/@href"))
         # Word and symbol, never colour alone.
-        self.assertIn("vidareført", rows["1.1"])
-        self.assertIn("✓", rows["1.2"])
+        self.assertIn("vidareført", text(rows["1.1"]))
+        self.assertIn("✓", text(rows["1.2"]))
         # The area and its goal go on, because one of their measures does.
-        self.assertIn('data-testid="area-outcome"><span class="outcome outcome--carried_on"', page)
+        area = by_testid(doc, "area-outcome")
+        self.assertEqual(area.xpath("./*/@data-outcome"), ["carried_on"])
         self.assertNotIn(INTERNAL_COMMENT, page)
 
     def test_a_plan_in_force_shows_no_outcomes(self) -> None:
@@ -294,14 +296,14 @@ class ArchivedPlanTests(LineageBase):
     def test_a_link_into_an_unpublished_plan_is_not_shown_to_the_public(self) -> None:
         set_predecessors(plan=self.draft, predecessors=[self.old])
         confirm_continuation(earlier=self.finished, later=self.draft_measure)
-        page = self.client.get(self.old.get_absolute_url()).content.decode()
-        row = page.split('data-code="1.2"')[1].split("</tr>")[0]
-        self.assertIn('data-outcome="completed"', row)
-        self.assertNotIn(self.draft.title, page)
+        response = self.client.get(self.old.get_absolute_url())
+        shown = row(parse(response), "1.2").xpath(".//*[@data-outcome]/@data-outcome")
+        self.assertEqual(shown, ["completed"])
+        self.assertNotIn(self.draft.title, response.content.decode())
         self.client.force_login(self.colleague)
-        page = self.client.get(self.old.get_absolute_url()).content.decode()
-        row = page.split('data-code="1.2"')[1].split("</tr>")[0]
-        self.assertIn('data-outcome="carried_on"', row)
+        response = self.client.get(self.old.get_absolute_url())
+        shown = row(parse(response), "1.2").xpath(".//*[@data-outcome]/@data-outcome")
+        self.assertEqual(shown, ["carried_on"])
 
 
 class LineagePageTests(LineageBase):
@@ -334,12 +336,17 @@ class LineagePageTests(LineageBase):
     def test_the_region_log_shows_who_decided_what(self) -> None:
         self.client.force_login(self.owner)
         self.client.post(self.decide_url, {"accept": "1"})
-        log = self.client.get(reverse("region_log", args=["testdal"])).content.decode()
-        label = "Vidareføring: tiltak: Gamalt program → Regionplan for Testdal</strong> – endra"
-        entry = log.split(label)[1].split("</li>")[0]
-        self.assertIn("owner", entry)
-        self.assertIn("<del>foreslått</del> → <ins>stadfesta</ins>", entry)
-        self.assertNotIn("Avgjort av", entry)  # the entry's own user says it
+        response = self.client.get(reverse("region_log", args=["testdal"]))
+        log = response.content.decode()
+        label = "Vidareføring: tiltak: Gamalt program → Regionplan for Testdal"
+        [entry] = parse(response).xpath(
+            f'//li[@data-action="~"][.//strong[normalize-space(.)="{label}"]]'
+        )
+        self.assertIn("owner", text(find(entry, ".//*[@class='meta']")))
+        changes = dict(zip(entry.xpath(".//dt/text()"), entry.xpath(".//dd"), strict=True))
+        self.assertEqual(changes["Tilstand"].xpath("./del/text()"), ["foreslått"])
+        self.assertEqual(changes["Tilstand"].xpath("./ins/text()"), ["stadfesta"])
+        self.assertNotIn("Avgjort av", changes)  # the entry's own user says it
         self.assertIn("Tidlegare plan: Gamalt program → Regionplan for Testdal", log)
 
     def test_a_decision_without_a_choice_changes_nothing(self) -> None:
