@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from lxml import html as lxml_html
-from lxml.html import HtmlElement
+# lxml comes with python-docx; it ships no types.
+from lxml import html as lxml_html  # type: ignore[import-untyped]
+from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
 
 def parse(page: Any) -> HtmlElement:
