@@ -79,10 +79,7 @@ class SecretariatInBrowserTests(BrowserTestCase):
 
     def test_log_in_report_a_status_and_find_it_in_the_log(self) -> None:
         page = self.page
-        page.goto(f"{self.live_server_url}/konto/login/")
-        page.get_by_label("Brukarnamn").fill("sekretariat")
-        page.get_by_label("Passord").fill("eit-langt-passord")
-        page.get_by_role("button", name="Logg inn").click()
+        self.log_in(page)
         page.wait_for_url(f"{self.live_server_url}/")
 
         page.goto(f"{self.live_server_url}/hallingdal/regionplan/")
@@ -110,10 +107,7 @@ class ImportInBrowserTests(BrowserTestCase):
 
     def test_import_the_seed_fix_a_warning_and_save(self) -> None:
         page = self.page
-        page.goto(f"{self.live_server_url}/konto/login/?next=/hallingdal/import/")
-        page.get_by_label("Brukarnamn").fill("sekretariat")
-        page.get_by_label("Passord").fill("eit-langt-passord")
-        page.get_by_role("button", name="Logg inn").click()
+        self.log_in(page, next="/hallingdal/import/")
 
         page.get_by_label("Plandokument").set_input_files(str(SEED_TEXT))
         page.get_by_role("button", name="Les dokumentet").click()
@@ -169,10 +163,7 @@ class RoundInBrowserTests(BrowserTestCase):
     def test_open_report_from_a_phone_follow_up_and_close(self) -> None:
         page = self.page
         deadline = timezone.localdate() + datetime.timedelta(days=14)
-        page.goto(f"{self.live_server_url}/konto/login/?next=/hallingdal/regionplan/")
-        page.get_by_label("Brukarnamn").fill("sekretariat")
-        page.get_by_label("Passord").fill("eit-langt-passord")
-        page.get_by_role("button", name="Logg inn").click()
+        self.log_in(page, next="/hallingdal/regionplan/")
         page.get_by_role("link", name="Rapporteringsrundar").click()
         page.get_by_role("link", name="Opne ein ny runde").click()
         page.get_by_label("Tittel").fill("Status desember")
@@ -281,10 +272,7 @@ class CaseInBrowserTests(BrowserTestCase):
 
     def test_the_secretariat_makes_the_case_and_downloads_word_and_pdf(self) -> None:
         page = self.page
-        page.goto(f"{self.live_server_url}/konto/login/?next=/hallingdal/regionplan/sak/")
-        page.get_by_label("Brukarnamn").fill("sekretariat")
-        page.get_by_label("Passord").fill("eit-langt-passord")
-        page.get_by_role("button", name="Logg inn").click()
+        self.log_in(page, next="/hallingdal/regionplan/sak/")
         folder = Path(os.environ.get("PLANSTATUS_TEST_ARTEFACTS", "test-artefacts"))
         folder.mkdir(parents=True, exist_ok=True)
         for fmt, magic in [("docx", b"PK"), ("pdf", b"%PDF")]:
@@ -314,10 +302,7 @@ class LanguageInBrowserTests(BrowserTestCase):
 
     def test_the_secretariat_switches_language_and_it_is_remembered(self) -> None:
         page = self.page
-        page.goto(f"{self.live_server_url}/konto/login/?next=/hallingdal/regionplan/")
-        page.get_by_label("Brukarnamn").fill("sekretariat")
-        page.get_by_label("Passord").fill("eit-langt-passord")
-        page.get_by_role("button", name="Logg inn").click()
+        self.log_in(page, next="/hallingdal/regionplan/")
         page.get_by_label("Språk").select_option("nb")
         page.get_by_role("button", name="Byt språk").click()
         self.assertEqual(page.locator("html").get_attribute("lang"), "nb")
@@ -348,10 +333,7 @@ class LineageInBrowserTests(BrowserTestCase):
 
     def test_the_secretariat_finds_suggestions_and_confirms_one_in_place(self) -> None:
         page = self.page
-        page.goto(f"{self.live_server_url}/konto/login/?next=/hallingdal/regionplan/vidareforing/")
-        page.get_by_label("Brukarnamn").fill("sekretariat")
-        page.get_by_label("Passord").fill("eit-langt-passord")
-        page.get_by_role("button", name="Logg inn").click()
+        self.log_in(page, next="/hallingdal/regionplan/vidareforing/")
         page.get_by_role("button", name="Finn forslag i Byregionprogrammet – Hallingdal").click()
         suggestions = page.locator("[data-testid=suggested] [data-testid=continuation]")
         self.assertGreater(suggestions.count(), 0)
