@@ -148,9 +148,8 @@ def timing_of(timing: Any) -> dict[str, Any] | None:
         "yearly": bool(timing.yearly),
         "continuous": bool(timing.continuous),
     }
-    if values["start"] is None and values["end"] is None and not values["yearly"]:
-        if not values["continuous"]:
-            return None
+    if not any(values.values()) and values["start"] is None and values["end"] is None:
+        return None
     return values
 
 
@@ -236,7 +235,11 @@ def compare(score: Score, expected: list[Measure], read: list[Measure], single_a
             ),
         }
         if want.code:
-            checks["codes"] = (code_key(want.code) == code_key(got.code), want.code, got.code or "–")
+            checks["codes"] = (
+                code_key(want.code) == code_key(got.code),
+                want.code,
+                got.code or "–",
+            )
         for column, (right, wanted, found) in checks.items():
             if right:
                 score.counts[column] += 1
@@ -285,7 +288,9 @@ def snapshot(name: str) -> None:
     path = ELSEWHERE.get(name) or next(
         p for p in PLANS.glob(name + ".*") if not p.name.endswith(".json")
     )
-    plan = read_plan(path.read_bytes(), filename=path.name, known_actors=previous.get("known_actors"))
+    plan = read_plan(
+        path.read_bytes(), filename=path.name, known_actors=previous.get("known_actors")
+    )
     previous["areas"] = [
         {
             "name": area.name,
@@ -310,7 +315,9 @@ def snapshot(name: str) -> None:
         }
         for area in plan.areas
     ]
-    expected_path.write_text(json.dumps(previous, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    expected_path.write_text(
+        json.dumps(previous, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     print(f"Wrote {expected_path.relative_to(ROOT)} from today's reading.")
 
 
@@ -349,7 +356,9 @@ def table(scores: list[Score]) -> list[str]:
             cells = [percent(s.rate(c)) for c in COLUMNS]
             verdict = "✓ met" if s.meets_targets() else "✗ missed"
         lines.append(
-            f"| {s.name} | {s.fmt} | {s.expected} | {s.read} | " + " | ".join(cells) + f" | {verdict} |"
+            f"| {s.name} | {s.fmt} | {s.expected} | {s.read} | "
+            + " | ".join(cells)
+            + f" | {verdict} |"
         )
     return lines
 
@@ -376,7 +385,9 @@ def report(scores: list[Score], total_seconds: float) -> list[str]:
     ]
     for s in scores:
         if s.refused:
-            lines.append(f"- **{s.name}**: refused (`{s.refused}`); all {s.expected} measures missed.")
+            lines.append(
+                f"- **{s.name}**: refused (`{s.refused}`); all {s.expected} measures missed."
+            )
             continue
         if not s.misses:
             continue
@@ -402,7 +413,9 @@ def write_results(lines: list[str]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--write", action="store_true", help="write the table into RESULTS.md")
-    parser.add_argument("--no-fail", action="store_true", help="exit 0 even when targets are missed")
+    parser.add_argument(
+        "--no-fail", action="store_true", help="exit 0 even when targets are missed"
+    )
     parser.add_argument("--only", nargs="+", help="score only these documents (names)")
     parser.add_argument("--snapshot", metavar="NAME", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
