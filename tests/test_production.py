@@ -3,7 +3,6 @@ whitenoise with far-future caching, migrations run on start, production settings
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import socket
@@ -12,6 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 from tests.test_backup import ROOT, installation_env
 from tests.test_faults import empty_installation_database
@@ -41,13 +41,12 @@ def test_production_server_serves_pages_and_cached_static_files() -> None:
             PLANSTATUS_SECRET_KEY="test-" + "x" * 60,
             PLANSTATUS_ALLOWED_HOSTS="127.0.0.1",
             PLANSTATUS_SSL_REDIRECT="false",
-            PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
+            # As under the systemd unit in docs/operations.md: the venv is not on PATH.
+            PATH="/usr/bin:/bin",
         )
         server = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "planstatus.cli",
+                str(Path(sys.executable).with_name("planstatus")),
                 "serve",
                 "--production",
                 "--port",
@@ -68,6 +67,8 @@ def test_production_server_serves_pages_and_cached_static_files() -> None:
                     status, headers, body = get(base + "/")
                     break
                 except OSError:
+                    if server.poll() is not None:
+                        raise AssertionError(server.communicate()[0]) from None
                     time.sleep(0.5)
             else:
                 raise AssertionError("the server did not answer")
