@@ -28,6 +28,12 @@ def env_list(name: str, default: str) -> list[str]:
 # The SQLite file, uploads and generated documents all live here.
 DATA_DIR = Path(os.environ.get("PLANSTATUS_DATA_DIR", BASE_DIR / "data")).resolve()
 
+# Every file this process makes is its own alone (0600, folders 0700): the database and its
+# WAL files, mail files, backups, the secret key and uploads hold personal data and live
+# links. Set here, where every entry point (the command, gunicorn's workers, manage.py)
+# passes, so no code that writes a file has to remember it.
+os.umask(0o077)
+
 
 def _secret_key() -> str:
     """Use PLANSTATUS_SECRET_KEY, or a random key kept in the data folder.
@@ -42,10 +48,11 @@ def _secret_key() -> str:
     try:
         return path.read_text().strip()
     except FileNotFoundError:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
         key = secrets.token_urlsafe(50)
-        path.write_text(key)
-        path.chmod(0o600)
+        # Created 0600, never readable by others for a moment.
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+            f.write(key)
         return key
 
 
@@ -197,6 +204,9 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Django's defaults (0644, and the umask for folders) would let other users read uploads.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -214,7 +224,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
-# Mail: written to files in the data folder unless an SMTP server is configured.
+# Mail: written to files in the data folder unless an SMTP server is configured. The file
+# backend is a convenience for development and demos: `check --deploy` warns about it in
+# production (planstatus/core/checks.py).
 _EMAIL_BACKENDS = {
     "file": "django.core.mail.backends.filebased.EmailBackend",
     "console": "django.core.mail.backends.console.EmailBackend",
