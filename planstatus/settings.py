@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "planstatus.core.middleware.PrivateForMembersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -223,6 +224,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The client's address as core/client.py reads it, proxies included: the lockout counts the
+# person, not the reverse proxy in front of every person.
+AXES_CLIENT_IP_CALLABLE = "planstatus.core.client.client_address"
+
+# Behind a reverse proxy, requests coming from one of these addresses or networks have their
+# client's address read from X-Forwarded-For (core/client.py); others are taken as they come.
+BEHIND_PROXY = env_bool("PLANSTATUS_BEHIND_PROXY", False)
+TRUSTED_PROXIES = env_list("PLANSTATUS_TRUSTED_PROXIES", "127.0.0.1,::1")
 
 # Mail: written to files in the data folder unless an SMTP server is configured. The file
 # backend is a convenience for development and demos: `check --deploy` warns about it in
@@ -274,7 +283,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("PLANSTATUS_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PLANSTATUS_HSTS_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("PLANSTATUS_HSTS_PRELOAD", False)
-    if env_bool("PLANSTATUS_BEHIND_PROXY", False):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Joining the browsers' HSTS preload list is the domain owner's decision, not ours.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]

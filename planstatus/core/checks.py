@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.utils.translation import gettext as _
+
+from planstatus.core.client import trusted_networks
 
 DEVELOPMENT_MAIL_BACKENDS = {
     "django.core.mail.backends.filebased.EmailBackend",
@@ -54,3 +56,19 @@ def check_data_folder(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
             id="planstatus.W002",
         )
     ]
+
+
+@register()
+def check_trusted_proxies(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    # Refused at start (serve and migrate run the checks), not at each request.
+    try:
+        trusted_networks(tuple(settings.TRUSTED_PROXIES))
+    except ValueError as e:
+        return [
+            Error(
+                _("PLANSTATUS_TRUSTED_PROXIES holds something that is not an address: %(error)s")
+                % {"error": e},
+                id="planstatus.E001",
+            )
+        ]
+    return []

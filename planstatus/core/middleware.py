@@ -1,4 +1,6 @@
-"""The interface language: the person's own choice, else Nynorsk.
+"""The interface language, and the caching of a signed-in person's pages.
+
+The interface language is the person's own choice, else Nynorsk.
 
 Django's LocaleMiddleware would also follow the browser's Accept-Language, and most
 Norwegian browsers ask for Bokmål; Planstatus speaks Nynorsk until a person chooses
@@ -13,7 +15,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 LANGUAGE_CODES = {code for code, _ in settings.LANGUAGES}
 
@@ -34,4 +36,18 @@ class LanguageMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class PrivateForMembersMiddleware:
+    """A signed-in person's pages may show internal comments and people's names: no shared
+    cache between the browser and us (a proxy, a CDN) may keep them. The browser may."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True)
         return response
