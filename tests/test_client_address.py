@@ -23,11 +23,11 @@ BEHIND_NGINX = override_settings(
 
 class ClientAddressTests(BaseTestCase):
     def login(self, password: str, *, remote: str = PROXY, forwarded: str = "") -> int:
-        headers = {"REMOTE_ADDR": remote}
-        if forwarded:
-            headers["HTTP_X_FORWARDED_FOR"] = forwarded
         response = self.client.post(
-            reverse("login"), {"username": "owner", "password": password}, **headers
+            reverse("login"),
+            {"username": "owner", "password": password},
+            REMOTE_ADDR=remote,
+            HTTP_X_FORWARDED_FOR=forwarded,
         )
         self.client.logout()
         return response.status_code
