@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns lockouts into its lockout response.
     "axes.middleware.AxesMiddleware",
+    # Innermost, so that a view's lock timeout reaches it first.
+    "planstatus.core.middleware.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "planstatus.urls"
@@ -133,15 +135,24 @@ DATABASES = {
         conn_max_age=int(os.environ.get("PLANSTATUS_DB_CONN_MAX_AGE", "600")),
     )
 }
+# How long a write waits for another's lock before the person is asked to try again
+# (core/middleware.py: 503, never a 500). PLANSTATUS_SQLITE_TIMEOUT is its older name.
+LOCK_TIMEOUT = int(
+    os.environ.get("PLANSTATUS_LOCK_TIMEOUT") or os.environ.get("PLANSTATUS_SQLITE_TIMEOUT") or "20"
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several workers share one SQLite file. WAL lets readers go on while one writes; a
     # write transaction takes the write lock when it begins (IMMEDIATE), so two writers
     # queue on the busy timeout instead of one failing half-way with "database is locked".
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": int(os.environ.get("PLANSTATUS_SQLITE_TIMEOUT") or "20"),
+        "timeout": LOCK_TIMEOUT,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+else:
+    # Without a limit, a write behind a stuck lock would wait as long as the lock is held.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c lock_timeout={LOCK_TIMEOUT}s".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rendered plan outlines and dashboards (core/fragments.py). Each process keeps its own in
