@@ -16,27 +16,27 @@ from tests.test_backup import ROOT, installation_env
 from tests.test_faults import installation
 
 # The backup, stopped on purpose in the middle of writing its rows: it says so and waits for
-# a line on standard input. Django's serialiser is the same before and after the snapshot
-# was taken first, so the pause falls in the same place in either design.
+# a line on standard input. Every row passes through Django's serialiser, before and after
+# the snapshot was taken first, so the pause falls in the same place in either design.
 BACKUP_AND_WAIT = """
 import sys
 import django
 django.setup()
 from django.core.management import call_command
-from django.core.serializers import json as json_serializer
+from django.core.serializers import python as python_serializer
 
-original = json_serializer.Serializer.end_object
+original = python_serializer.Serializer.get_dump_object
 written = 0
 
-def end_object_and_maybe_wait(self, obj):
+def get_dump_object_and_maybe_wait(self, obj):
     global written
-    original(self, obj)
     written += 1
     if written == 50:
         print("HALVVEGS", flush=True)
         sys.stdin.readline()
+    return original(self, obj)
 
-json_serializer.Serializer.end_object = end_object_and_maybe_wait
+python_serializer.Serializer.get_dump_object = get_dump_object_and_maybe_wait
 call_command("backup", sys.argv[1])
 """
 
