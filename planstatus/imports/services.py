@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -31,10 +31,10 @@ NEW = "new:"
 
 
 def max_length(model: type[Model], field_name: str) -> int:
-    """The model's limit for a text field: forms, the import and the restore all ask here."""
-    limit = model._meta.get_field(field_name).max_length
-    assert limit is not None, (model, field_name)
-    return limit
+    """The model's limit for a text field: the review forms and the import ask here."""
+    field = model._meta.get_field(field_name)
+    assert isinstance(field, Field) and field.max_length is not None, (model, field_name)
+    return field.max_length
 
 
 def actor_name_limit() -> int:
