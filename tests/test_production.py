@@ -62,7 +62,8 @@ def test_production_server_serves_pages_and_cached_static_files() -> None:
         )
         try:
             base = f"http://127.0.0.1:{port}"
-            for _ in range(120):
+            # Migrating an empty PostgreSQL database takes a while on a busy machine.
+            for _ in range(360):
                 try:
                     status, headers, body = get(base + "/")
                     break
@@ -71,7 +72,8 @@ def test_production_server_serves_pages_and_cached_static_files() -> None:
                         raise AssertionError(server.communicate()[0]) from None
                     time.sleep(0.5)
             else:
-                raise AssertionError("the server did not answer")
+                server.kill()
+                raise AssertionError("the server did not answer: " + server.communicate()[0])
             assert status == 200
             assert "gunicorn" in headers.get("Server", "")
             # Production settings: no debug pages to a visitor.
