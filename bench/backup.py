@@ -187,7 +187,8 @@ def write_results(result: dict[str, object]) -> None:
             "## Backup of the national installation while a writer saves (`bench/backup.py`)",
             "",
             "About 4 million status updates and as many round reports and snapshots: 13 million "
-            "rows (make_national.py writes no history rows). A writer saves a status every 0.2 s through the web's service; "
+            "rows (make_national.py writes no history rows). A writer saves a status every "
+            "0.2 s through the web's service; "
             "`planstatus backup` runs meanwhile in its own process. Peak memory is the backup "
             f"process's maximum resident set. Machine: {platform.machine()}, "
             f"{os.cpu_count()} cores shared with other work (load average in the last column "
