@@ -36,7 +36,7 @@ from planstatus.lib.programme import (
     parse_number,
     parse_programme,
     read_programme,
-    status_from_words,
+    result_status,
 )
 from planstatus.plans.services import HALLINGDAL_SEED
 
@@ -926,7 +926,7 @@ def test_a_municipality_with_og_in_its_name() -> None:
     ],
 )
 def test_status_from_words(text: str, status: str) -> None:
-    assert status_from_words(text) == status
+    assert result_status(text) == status
 
 
 def test_the_html_of_a_saved_page_is_read_as_its_text() -> None:

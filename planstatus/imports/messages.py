@@ -43,9 +43,6 @@ MESSAGES: dict[str, Promise] = {
     # “a Word document (.docx)”.
     Code.NOT_EXPECTED_FORMAT: gettext_lazy("The file is not %(expected)s."),
     Code.WRONG_PACKAGE: gettext_lazy("The file is %(found)s, not %(expected)s."),
-    Code.OPENDOCUMENT: gettext_lazy(
-        "The file is an OpenDocument document. Save it as %(save_as)s and try again."
-    ),
     Code.OLD_FORMAT_OR_PASSWORD: gettext_lazy(
         "The file is in an old format or protected by a password. Open it, save it as "
         "%(save_as)s without a password, and try again."
@@ -155,6 +152,35 @@ MESSAGES: dict[str, Promise] = {
     ),
     Code.STATUS_NOT_UNDERSTOOD: gettext_lazy(
         "Did not understand the status “%(words)s”; set to unknown."
+    ),
+    # Translators: %(columns)s lists column numbers and roles, such as “1=code, 2=measure”.
+    Code.COLUMNS_GUESSED: gettext_lazy(
+        "The table has no header row; its columns are read from what they hold "
+        "(%(columns)s). Check them."
+    ),
+    Code.TIMING_FROM_HEADING: gettext_lazy(
+        "No measure has a time of its own; all are given %(timing)s from “%(text)s”."
+    ),
+    Code.CODES_GENERATED: gettext_lazy(
+        "The document has no codes; %(count)s measures are given codes by their place "
+        "(focus area.goal.measure)."
+    ),
+    Code.STATUS_FROM_PROSE: gettext_lazy(
+        "The status is read from the words “%(words)s” in the text. Check it."
+    ),
+    Code.ACTORS_SPLIT_AT_COMMA: gettext_lazy(
+        "“%(text)s” is read as several actors, split at the commas. If it is one name, correct it."
+    ),
+    # Translators: %(what)s is one of: title, area, code, timing, actor.
+    Code.VALUE_TOO_LONG: gettext_lazy(
+        "The %(what)s “%(text)s” is longer than %(limit)s characters and is cut."
+    ),
+    Code.BLOCK_NOT_READ: gettext_lazy(
+        "“%(text)s” is not read as part of the plan. Check whether something is missing."
+    ),
+    Code.COLUMN_NOT_FOUND: gettext_lazy("Found no column “%(column)s” in the document."),
+    Code.SEVERAL_BULLETS_IN_ONE_LINE: gettext_lazy(
+        "One line holds %(count)s bullets; each is read as a measure of its own."
     ),
 }
 

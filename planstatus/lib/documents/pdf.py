@@ -1,10 +1,11 @@
-"""Reading plans from PDFs with a text layer, with pdfplumber.
+"""PDF with a text layer → blocks, with pdfplumber.
 
-A PDF has no tables, only text and shapes at positions. pdfplumber finds the tables from
-their ruling lines; a cell's colour is the filled shape lying under it (the PDF draws the
-background first, then the text). Each page becomes a list of tables and text lines in
-reading order, the text line before a table is its heading, and word.interpret_tables reads
-the rows exactly as it does for Word.
+A PDF has no tables or paragraphs, only text and shapes at positions. Tables are found from
+their ruling lines, and on pages without any from the alignment of their words (web pages
+and Word documents printed without borders); a cell's colour is the filled shape under it.
+Text outside tables becomes lines in reading order: a page set in two or three columns is
+read down each column. Running heads and feet repeated on most pages, and page numbers,
+are left out: they are the printer's, not the document's.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import io
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,45 +24,54 @@ from pdfplumber.page import Page
 from pdfplumber.table import Table as PlumberTable
 from pdfplumber.utils import extract_text
 
-from planstatus.lib.importers.base import (
-    DOCUMENT,
-    Code,
-    ParsedPlan,
-    UnreadableDocument,
-    check_numbering,
+from planstatus.lib.documents.model import (
+    Block,
+    Cell,
+    Colour,
+    Document,
+    Heading,
+    ListItem,
+    Paragraph,
+    Place,
+    Table,
 )
-from planstatus.lib.importers.word import Cell, Colour, Table, check_size, interpret_tables
+from planstatus.lib.documents.package import check_size
+from planstatus.lib.importers.base import Code, UnreadableDocument
+from planstatus.lib.vocabulary import BULLET
 
 MAX_PAGES = 300
 
 # A shape covering at least this share of a cell is the cell's background; a smaller one
 # inside it (a coloured dot) is a status symbol.
 _COVERS = 0.6
-_PAGE_NUMBER = re.compile(r"^(?:side|page|s\.)?\s*\d+(?:\s*(?:av|of|/)\s*\d+)?$", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"^(?:side|sida|page|s\.)?\s*\d{1,3}(?:\s*(?:av|of|/)\s*\d{1,3})?$", re.I)
+# Tables found from word alignment alone must look like tables: this many columns and rows.
+_TEXT_TABLE_MIN_COLUMNS = 3
+_TEXT_TABLE_MIN_ROWS = 3
 
 
 @dataclass
 class _Line:
     text: str
     top: float
+    bottom: float
     size: float
     bold: bool
     page: int
 
 
 @dataclass
-class _Block:
-    """A table or a line of text outside tables, in reading order."""
+class _Item:
+    """A table or a line of text, in reading order."""
 
     page: int
-    top: float
     line: _Line | None = None
     rows: list[list[Cell]] = field(default_factory=list)
 
 
 @dataclass
 class _Extracted:
-    blocks: list[_Block]
+    items: list[_Item]
     title: str | None
     chars: int
     images: int
@@ -69,24 +79,21 @@ class _Extracted:
     sizes: Counter[float]
 
 
-def read(data: bytes, *, known_actors: list[str]) -> ParsedPlan:
-    """A plan from the tables of a PDF with a text layer."""
+def read(data: bytes) -> Document:
     check_size(data)
     if b"%PDF" not in data[:1024]:
         raise UnreadableDocument(Code.NOT_EXPECTED_FORMAT, expected="pdf")
     extracted = _extract(data)
     if not extracted.chars:
         raise UnreadableDocument(Code.SCANNED_PDF if extracted.images else Code.NO_TEXT)
-    plan = interpret_tables(_tables(extracted), known_actors=known_actors)
-    plan.title = extracted.title
+    document = Document(_blocks(extracted), "pdf", title=extracted.title)
     if extracted.pages > MAX_PAGES:
-        plan.warn(DOCUMENT, Code.PAGES_TRUNCATED, pages=MAX_PAGES)
-    check_numbering(plan)
-    return plan
+        document.notes.append((Code.PAGES_TRUNCATED, {"pages": MAX_PAGES}))
+    return document
 
 
 # Extraction: everything that touches pdfplumber, so that its errors on broken files are
-# caught in one place and the interpretation's own errors are not mistaken for them.
+# caught in one place.
 
 
 def _extract(data: bytes) -> _Extracted:
@@ -95,7 +102,7 @@ def _extract(data: bytes) -> _Extracted:
             title = str(pdf.metadata.get("Title") or "").strip() or None
             result = _Extracted([], title, 0, 0, len(pdf.pages), Counter())
             for page in pdf.pages[:MAX_PAGES]:
-                result.blocks.extend(_page_blocks(page))
+                result.items.extend(_page_items(page))
                 result.chars += len(page.chars)
                 result.images += len(page.images)
                 result.sizes.update(round(c["size"], 1) for c in page.chars)
@@ -118,28 +125,96 @@ def _is_encrypted(exc: BaseException) -> bool:
     return False
 
 
-def _page_blocks(page: Page) -> list[_Block]:
+def _page_items(page: Page) -> list[_Item]:
     found = page.find_tables()
+    if not found:
+        found = _text_tables(page)
     shapes = _filled_shapes(page)
-    blocks = [_Block(page.page_number, t.bbox[1], rows=_table_rows(t, shapes, page)) for t in found]
+    positioned: list[tuple[float, float, _Item]] = [
+        (t.bbox[1], t.bbox[0], _Item(page.page_number, rows=_table_rows(t, shapes, page)))
+        for t in found
+    ]
     boxes = [t.bbox for t in found]
     outside = page.filter(lambda obj: not any(_centre_in(obj, box) for box in boxes))
-    for line in outside.extract_text_lines(return_chars=True):
-        chars = line["chars"]
-        blocks.append(
-            _Block(
+    for column, region in enumerate(_columns(outside)):
+        for line in region.extract_text_lines(return_chars=True):
+            chars = line["chars"]
+            item = _Item(
                 page.page_number,
-                line["top"],
                 line=_Line(
                     text=line["text"],
                     top=line["top"],
+                    bottom=line["bottom"],
                     size=round(max(c["size"] for c in chars), 1),
                     bold=any(_is_bold(c["fontname"]) for c in chars),
                     page=page.page_number,
                 ),
             )
-        )
-    return sorted(blocks, key=lambda b: b.top)
+            # Columns are read one after the other: the column's number sorts first.
+            positioned.append((column * 100_000 + line["top"], line["x0"], item))
+    return [item for _, _, item in sorted(positioned, key=lambda p: (p[0], p[1]))]
+
+
+def _columns(page: Any) -> list[Any]:
+    """The page's text split into columns at the gutters: vertical strips that no word
+    crosses, with enough words on both sides. One region when there is no gutter."""
+    words = page.extract_words()
+    if len(words) < 20:
+        return [page]
+    x0, top, x1, bottom = page.bbox
+    left_edge = min(w["x0"] for w in words)
+    right_edge = max(w["x1"] for w in words)
+    width = right_edge - left_edge
+    cuts: list[float] = []
+    x = left_edge + width * 0.2
+    while x < left_edge + width * 0.8:
+        crossing = sum(1 for w in words if w["x0"] - 2 < x < w["x1"] + 2)
+        if crossing <= max(1, len(words) // 100):
+            left = sum(1 for w in words if w["x1"] <= x)
+            right = sum(1 for w in words if w["x0"] >= x)
+            band = [w for w in words if x - 8 < w["x0"] < x + 8 or x - 8 < w["x1"] < x + 8]
+            lines_left = len({round(w["top"]) for w in words if w["x1"] <= x})
+            lines_right = len({round(w["top"]) for w in words if w["x0"] >= x})
+            if (
+                left >= len(words) * 0.15
+                and right >= len(words) * 0.15
+                and not band
+                and min(lines_left, lines_right) >= 5
+            ):
+                if not cuts or x - cuts[-1] > width * 0.15:
+                    cuts.append(x)
+                else:
+                    cuts[-1] = (cuts[-1] + x) / 2
+        x += 2
+    if not cuts:
+        return [page]
+    edges = [x0, *cuts, x1]
+    return [page.crop((a, top, b, bottom), strict=False) for a, b in itertools.pairwise(edges)]
+
+
+def _text_tables(page: Page) -> list[PlumberTable]:
+    """Tables without ruling lines, found from the alignment of their words; kept only when
+    they have enough columns and rows with words in several columns."""
+    settings = {
+        "vertical_strategy": "text",
+        "horizontal_strategy": "text",
+        "min_words_vertical": 3,
+        "min_words_horizontal": 2,
+        "snap_tolerance": 3,
+        "intersection_tolerance": 5,
+    }
+    kept = []
+    for table in page.find_tables(table_settings=settings):
+        rows = table.extract()
+        width = max((len(r) for r in rows), default=0)
+        full = [r for r in rows if sum(1 for c in r if c and c.strip()) >= 2]
+        if (
+            width >= _TEXT_TABLE_MIN_COLUMNS
+            and len(full) >= _TEXT_TABLE_MIN_ROWS
+            and len(full) >= 0.5 * len(rows)
+        ):
+            kept.append(table)
+    return kept
 
 
 def _is_bold(fontname: str) -> bool:
@@ -186,9 +261,15 @@ def _table_rows(table: PlumberTable, shapes: list[_Shape], page: Page) -> list[l
         for box, text in found + _missing_cells(row.cells, boxes, grid, page):
             start, end = _grid_index(grid, box[0]), _grid_index(grid, box[2])
             fill, ink = _fill_and_ink(box, shapes, page.chars, text)
-            cells.append(Cell(text, start, max(end - start, 1), fill, ink))
-        rows.append(sorted(cells, key=lambda c: c.start))
+            bold = _all_bold(box, page.chars)
+            cells.append(Cell(text, start, max(end - start, 1), fill=fill, ink=ink, bold=bold))
+        rows.append(sorted(cells, key=lambda c: c.col))
     return rows
+
+
+def _all_bold(box: Sequence[float], chars: list[dict[str, Any]]) -> bool:
+    inside = [c for c in chars if _centre_in(c, box) and not c["text"].isspace()]
+    return bool(inside) and all(_is_bold(c["fontname"]) for c in inside)
 
 
 def _missing_cells(
@@ -242,20 +323,78 @@ def _fill_and_ink(
     return fill, ink
 
 
-# Interpretation: from blocks in reading order to tables with the heading before each.
+# From items to blocks
 
 
-def _tables(extracted: _Extracted) -> Iterator[Table]:
+def _blocks(extracted: _Extracted) -> list[Block]:
     body_size = extracted.sizes.most_common(1)[0][0] if extracted.sizes else 0.0
     furniture = _page_furniture(extracted)
-    pending: list[_Line] = []
-    for block in extracted.blocks:
-        if block.line is not None:
-            if block.line.text not in furniture and not _PAGE_NUMBER.match(block.line.text):
-                pending.append(block.line)
+    sizes = sorted(
+        {i.line.size for i in extracted.items if i.line and i.line.size > body_size + 0.5}
+    )
+    levels = {size: len(sizes) - n for n, size in enumerate(sizes)}
+    blocks: list[Block] = []
+    previous: _Line | None = None
+    tables = 0
+    for item in extracted.items:
+        if item.line is None:
+            tables += 1
+            place = Place(len(blocks), page=item.page)
+            numbers = list(range(1, len(item.rows) + 1))
+            blocks.append(Table(place, item.rows, numbers, f"side {item.page}"))
+            previous = None
             continue
-        yield Table(block.rows, _heading(pending, body_size), f"side {block.page}")
-        pending = []
+        line = item.line
+        if line.text in furniture or _PAGE_NUMBER.match(line.text.strip()):
+            continue
+        heading_like = _heading_like(line, body_size)
+        last = blocks[-1] if blocks else None
+        if (
+            heading_like
+            and previous is not None
+            and isinstance(last, Heading | Paragraph)
+            and _heading_like(previous, body_size)
+            and previous.size == line.size
+            and previous.page == line.page
+            and 0 <= line.top - previous.top < 2 * line.size
+            and not BULLET.match(line.text)
+        ):
+            last.text = f"{last.text} {line.text}"  # a heading wrapped over two lines
+            previous = line
+            continue
+        gap = (
+            previous is None
+            or previous.page != line.page
+            or (line.top - previous.bottom > 0.8 * line.size)
+        )
+        page_break = previous is not None and previous.page != line.page
+        place = Place(len(blocks), page=line.page)
+        bullet = BULLET.match(line.text)
+        block: Block
+        if line.size > body_size + 0.5 and len(line.text) <= 150:
+            block = Heading(place, line.text, level=levels.get(line.size, 1))
+        elif bullet and line.text[bullet.end() :].strip():
+            block = ListItem(
+                place,
+                line.text[bullet.end() :].strip(),
+                marker=bullet.group().strip(),
+                gap_before=gap,
+                page_break_before=page_break,
+            )
+        else:
+            block = Paragraph(
+                place, line.text, bold=line.bold, gap_before=gap, page_break_before=page_break
+            )
+        blocks.append(block)
+        previous = line
+    return blocks
+
+
+def _heading_like(line: _Line, body_size: float) -> bool:
+    if len(line.text) > 100:
+        return False
+    capitals = line.text == line.text.upper() and sum(c.isalpha() for c in line.text) >= 3
+    return line.size > body_size + 0.5 or line.bold or capitals
 
 
 def _page_furniture(extracted: _Extracted) -> set[str]:
@@ -263,35 +402,7 @@ def _page_furniture(extracted: _Extracted) -> set[str]:
     if extracted.pages < 3:
         return set()
     pages_of: dict[str, set[int]] = {}
-    for block in extracted.blocks:
-        if block.line is not None:
-            pages_of.setdefault(block.line.text, set()).add(block.page)
+    for item in extracted.items:
+        if item.line is not None:
+            pages_of.setdefault(item.line.text, set()).add(item.page)
     return {text for text, pages in pages_of.items() if 2 * len(pages) >= extracted.pages}
-
-
-def _heading(lines: list[_Line], body_size: float) -> str | None:
-    """The last heading-like line before a table (with the lines it wraps from), or the last
-    short line; None when no text stands between this table and the one before it."""
-    if not lines:
-        return None
-    heads = [i for i, line in enumerate(lines) if _looks_like_heading(line, body_size)]
-    if not heads:
-        short = [line.text for line in lines if len(line.text) <= 100]
-        return short[-1] if short else None
-    last = heads[-1]
-    first = last
-    while (
-        first - 1 in heads
-        and lines[first - 1].size == lines[last].size
-        and lines[first - 1].page == lines[first].page
-        and lines[first].top - lines[first - 1].top < 2 * lines[first].size
-    ):
-        first -= 1
-    return " ".join(line.text for line in lines[first : last + 1])
-
-
-def _looks_like_heading(line: _Line, body_size: float) -> bool:
-    if len(line.text) > 100:
-        return False
-    capitals = line.text == line.text.upper() and sum(c.isalpha() for c in line.text) >= 3
-    return line.size > body_size + 0.5 or line.bold or capitals

@@ -1,120 +1,138 @@
-"""Reading plans from spreadsheets, one row per measure: .xlsx with openpyxl, and .csv.
-
-Columns are found by their headers (Nynorsk, Bokmål or English, in any order): Innsatsområde,
-Mål (code and/or text, or a separate Mål-kode), Tiltak-kode, Tiltak, Tid, Ansvar, Involvering,
-Status, Merknad. An empty area or goal cell repeats the one above, as when cells are merged.
-Status comes from the status cell's words or, in .xlsx, from its fill colour.
-"""
+"""Spreadsheets → one table block per sheet: .xlsx with openpyxl (fills, including theme
+colours with tints and the old indexed palette; bold; merged ranges), and .csv (the
+delimiter that splits the rows most consistently)."""
 
 from __future__ import annotations
 
-import colorsys
 import csv
 import io
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+import re
+from collections import Counter
 from datetime import date, datetime
 from typing import Any
-from xml.etree import ElementTree
 
-import openpyxl  # type: ignore[import-untyped]
+from lxml import etree  # type: ignore[import-untyped]
 from openpyxl.styles.colors import COLOR_INDEX  # type: ignore[import-untyped]
+from openpyxl.utils import range_boundaries  # type: ignore[import-untyped]
 
-from planstatus.lib.importers.base import (
-    DOCUMENT,
-    Code,
-    ParsedArea,
-    ParsedGoal,
-    ParsedMeasure,
-    ParsedPlan,
-    UnreadableDocument,
-    check_numbering,
-)
-from planstatus.lib.importers.word import (
-    Colour,
-    check_package,
-    check_size,
-    header_field,
-    is_code,
-    next_code,
-    normalise_name,
-    parse_area_heading,
-    parse_goal_heading,
-    pick_status,
-    read_code,
-    split_actors,
-    split_leading_code,
-    tidy_text,
-)
-from planstatus.lib.timing import parse_timing
+from planstatus.lib.documents import package
+from planstatus.lib.documents.colours import EXCEL_THEME_ORDER, excel_tinted, theme_colours
+from planstatus.lib.documents.decoding import NotText, decode_text
+from planstatus.lib.documents.model import Cell, Colour, Document, Place, Table
+from planstatus.lib.importers.base import Code, UnreadableDocument
 
 MAX_ROWS = 5000
 MAX_COLUMNS = 40
-_HEADER_ROWS = 20  # the header may stand under a title and a blank line or two
 
-_ROW_FIELDS = {"code", "timing", "responsible", "involved", "status", "area", "goal", "goal_code"}
-
-
-@dataclass
-class _Value:
-    text: str
-    fill: Colour = None
+Merges = list[tuple[int, int, int, int]]  # min_col, min_row, max_col, max_row (1-based)
 
 
-Row = list[_Value]
-
-
-def read(data: bytes, *, known_actors: list[str]) -> ParsedPlan:
-    """A plan from an .xlsx or .csv file, told apart by content."""
-    if data.startswith(b"PK"):
-        return read_xlsx(data, known_actors=known_actors)
-    return read_csv(data, known_actors=known_actors)
-
-
-def read_xlsx(data: bytes, *, known_actors: list[str]) -> ParsedPlan:
-    check_package(data, "xlsx")
+def read_xlsx(data: bytes) -> Document:
+    workbook = package.open_workbook(data)
     try:
-        sheets = _xlsx_sheets(data)
+        merges = _merges(data)
+        theme = _theme(getattr(workbook, "loaded_theme", None))
+        document = Document([], "xlsx")
+        truncated = False
+        for sheet in workbook.worksheets:
+            cells = sheet.iter_rows(max_col=MAX_COLUMNS)
+            values = [
+                [(_text(c.value), _fill(c, theme), _bold(c)) for c in row]
+                for row in itertools.islice(cells, MAX_ROWS + 1)
+            ]
+            truncated = truncated or len(values) > MAX_ROWS
+            rows, numbers = _table_rows(values[:MAX_ROWS], merges.get(sheet.title, []))
+            place = Place(len(document.blocks), sheet=sheet.title)
+            document.blocks.append(Table(place, rows, numbers, sheet.title))
+        title = (workbook.properties.title or "").strip() if workbook.properties else ""
+        document.title = title or None
     except UnreadableDocument:
         raise
     except Exception as exc:  # openpyxl and its XML parser raise many kinds on broken parts
         raise UnreadableDocument(Code.CONTENT_DAMAGED, expected="xlsx") from exc
-    # The first sheet with a header row holds the plan; the template's second sheet is help.
-    for rows, truncated in sheets:
-        if _find_columns(rows):
-            return _read_rows(rows, truncated, known_actors)
-    raise UnreadableDocument(Code.NO_HEADER_ROW)
-
-
-def read_csv(data: bytes, *, known_actors: list[str]) -> ParsedPlan:
-    check_size(data)
-    text, guessed = _decode(data)
-    rows, truncated = _csv_rows(text)
-    plan = _read_rows(rows, truncated, known_actors)
-    if guessed:
-        plan.warn(DOCUMENT, Code.READ_AS_WINDOWS_1252)
-    return plan
-
-
-# .xlsx
-
-
-def _xlsx_sheets(data: bytes) -> list[tuple[list[Row], bool]]:
-    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        theme = _theme_colours(getattr(workbook, "loaded_theme", None))
-        sheets = []
-        for sheet in workbook.worksheets:
-            cells = sheet.iter_rows(max_col=MAX_COLUMNS)
-            rows = [
-                [_Value(_text(c.value), _fill(c, theme)) for c in row]
-                for row in itertools.islice(cells, MAX_ROWS + 1)
-            ]
-            sheets.append((rows[:MAX_ROWS], len(rows) > MAX_ROWS))
-        return sheets
     finally:
         workbook.close()  # read-only workbooks keep the zip open until closed
+    if truncated:
+        document.notes.append((Code.ROWS_TRUNCATED, {"rows": MAX_ROWS}))
+    return document
+
+
+_Value = tuple[str, Colour, bool]
+
+
+def _table_rows(values: list[list[_Value]], merges: Merges) -> tuple[list[list[Cell]], list[int]]:
+    """Cells of a sheet with its merged ranges: a range merged across columns is one cell
+    with a span; the rows below a range merged down repeat it (continued)."""
+    covered: dict[tuple[int, int], tuple[int, int]] = {}  # (row, col) → its range's corner
+    spans: dict[tuple[int, int], tuple[int, int]] = {}  # corner → (col span, row span)
+    for min_col, min_row, max_col, max_row in merges:
+        spans[(min_row, min_col)] = (max_col - min_col + 1, max_row - min_row + 1)
+        for row in range(min_row, min(max_row, MAX_ROWS) + 1):
+            for col in range(min_col, min(max_col, MAX_COLUMNS) + 1):
+                if (row, col) != (min_row, min_col):
+                    covered[(row, col)] = (min_row, min_col)
+    rows: list[list[Cell]] = []
+    numbers: list[int] = []
+    corners: dict[tuple[int, int], Cell] = {}
+    for r, row_values in enumerate(values, start=1):
+        cells: list[Cell] = []
+        for c, value in enumerate(row_values, start=1):
+            text, fill, bold = value
+            corner = covered.get((r, c))
+            if corner is not None:
+                first = corners.get(corner)
+                # Covered cells of the corner's own row belong to its span.
+                if first is not None and corner[0] != r and corner[1] == c:
+                    cells.append(
+                        Cell(
+                            first.text,
+                            c - 1,
+                            first.col_span,
+                            fill=first.fill,
+                            bold=first.bold,
+                            continued=True,
+                        )
+                    )
+                continue
+            col_span, row_span = spans.get((r, c), (1, 1))
+            cell = Cell(text, c - 1, col_span, row_span, fill=fill, bold=bold)
+            corners[(r, c)] = cell
+            cells.append(cell)
+        rows.append(cells)
+        numbers.append(r)
+    return rows, numbers
+
+
+def _merges(data: bytes) -> dict[str, Merges]:
+    """Merged ranges per sheet name, from the sheets' XML (read-only workbooks have none)."""
+    workbook = package.read_part(data, "xl/workbook.xml")
+    relations = package.read_part(data, "xl/_rels/workbook.xml.rels")
+    if workbook is None or relations is None:
+        return {}
+    try:
+        targets = {
+            r.get("Id"): r.get("Target", "")
+            for r in package.parse_xml(relations).iter("{*}Relationship")
+        }
+        out: dict[str, Merges] = {}
+        for sheet in package.parse_xml(workbook).iter("{*}sheet"):
+            rid = sheet.get(
+                "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+            )
+            target = targets.get(rid, "")
+            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            part = package.read_part(data, path)
+            if part is None:
+                continue
+            found: Merges = []
+            for ref in re.findall(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"', part):
+                min_col, min_row, max_col, max_row = range_boundaries(ref.decode())
+                found.append((min_col, min_row, max_col, max_row))
+            out[sheet.get("name", "")] = found
+        return out
+    except (etree.XMLSyntaxError, ValueError, TypeError):
+        return {}
 
 
 def _text(value: object) -> str:
@@ -127,6 +145,11 @@ def _text(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def _bold(cell: Any) -> bool:
+    font = getattr(cell, "font", None)
+    return bool(font is not None and font.b)
 
 
 def _fill(cell: Any, theme: list[str]) -> Colour:
@@ -145,236 +168,64 @@ def _colour(colour: Any, theme: list[str]) -> Colour:
     if kind == "indexed" and isinstance(colour.indexed, int) and colour.indexed < len(COLOR_INDEX):
         return str(COLOR_INDEX[colour.indexed])
     if kind == "theme" and isinstance(colour.theme, int) and colour.theme < len(theme):
-        return _tinted(theme[colour.theme], float(colour.tint or 0))
+        return excel_tinted(theme[colour.theme], float(colour.tint or 0))
     return None
 
 
-# The order of theme colours in styles: light 1 and dark 1 swap places with the XML order.
-_THEME_ORDER = ("lt1", "dk1", "lt2", "dk2", *(f"accent{i}" for i in range(1, 7)))
-
-
-def _theme_colours(xml: bytes | None) -> list[str]:
+def _theme(xml: bytes | None) -> list[str]:
     if not xml:
         return []
     try:
-        root = ElementTree.fromstring(xml)
-    except ElementTree.ParseError:
+        found = theme_colours(package.parse_xml(xml))
+    except etree.XMLSyntaxError:
         return []
-    namespace = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-    scheme = root.find(f".//{namespace}clrScheme")
-    if scheme is None:
-        return []
-    found: dict[str, str] = {}
-    for child in scheme:
-        name = child.tag.removeprefix(namespace)
-        for value in child:
-            # <a:srgbClr val="4472C4"/>, or <a:sysClr val="windowText" lastClr="000000"/>
-            attribute = "val" if value.tag.endswith("srgbClr") else "lastClr"
-            found[name] = value.get(attribute) or ""
-    return [found.get(name, "") for name in _THEME_ORDER]
-
-
-def _tinted(hex_colour: str, tint: float) -> str:
-    """Excel's tint: lighten towards white (tint > 0) or darken towards black (tint < 0)."""
-    if len(hex_colour) != 6 or not tint:
-        return hex_colour
-    r, g, b = (int(hex_colour[i : i + 2], 16) / 255 for i in (0, 2, 4))
-    hue, light, saturation = colorsys.rgb_to_hls(r, g, b)
-    light = light * (1 + tint) if tint < 0 else light * (1 - tint) + tint
-    return "".join(f"{round(v * 255):02X}" for v in colorsys.hls_to_rgb(hue, light, saturation))
+    return [found.get(name, "") for name in EXCEL_THEME_ORDER]
 
 
 # .csv
 
 
-def _decode(data: bytes) -> tuple[str, bool]:
-    """The text of a CSV file, and whether its encoding had to be guessed."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), False  # Excel's «Unicode text»
-    if b"\x00" in data[:4096]:
-        raise UnreadableDocument(Code.NOT_CSV)
+def read_csv(data: bytes) -> Document:
+    package.check_size(data)
     try:
-        return data.decode("utf-8-sig"), False
-    except UnicodeDecodeError:
-        # Norwegian Excel saves «CSV (semikolonseparert)» as Windows-1252.
-        return data.decode("cp1252", errors="replace"), True
-
-
-def _csv_rows(text: str) -> tuple[list[Row], bool]:
-    """Rows split on the delimiter (;, comma or tab) that gives the best header row."""
-    best: tuple[int, str] = (0, ";")
-    for delimiter in (";", ",", "\t"):
-        head = list(itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), 20))
-        found = _find_columns([[_Value(v) for v in row] for row in head])
-        if found and len(found[1]) > best[0]:
-            best = (len(found[1]), delimiter)
+        decoded = decode_text(data)
+    except NotText as error:
+        raise UnreadableDocument(
+            Code.EMPTY_FILE if error.reason == "empty" else Code.NOT_CSV
+        ) from None
+    text = decoded.text
+    delimiter = _delimiter(text)
     try:
-        reader = csv.reader(io.StringIO(text), delimiter=best[1])
-        rows = [
-            [_Value(v) for v in row[:MAX_COLUMNS]] for row in itertools.islice(reader, MAX_ROWS + 1)
-        ]
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        values = [row[:MAX_COLUMNS] for row in itertools.islice(reader, MAX_ROWS + 1)]
     except csv.Error as exc:
         raise UnreadableDocument(Code.NOT_CSV) from exc
-    return rows[:MAX_ROWS], len(rows) > MAX_ROWS
+    rows = [[Cell(v, i) for i, v in enumerate(row)] for row in values[:MAX_ROWS]]
+    table = Table(Place(0), rows, list(range(1, len(rows) + 1)))
+    document = Document([table], "csv")
+    if len(values) > MAX_ROWS:
+        document.notes.append((Code.ROWS_TRUNCATED, {"rows": MAX_ROWS}))
+    if decoded.guessed:
+        document.notes.append((Code.READ_AS_WINDOWS_1252, {}))
+    return document
 
 
-# Rows to plan
-
-
-def _find_columns(rows: Sequence[Row]) -> tuple[int, dict[str, int]] | None:
-    for index, row in enumerate(rows[:_HEADER_ROWS]):
-        columns: dict[str, int] = {}
-        for number, value in enumerate(row):
-            name = header_field(value.text) if value.text.strip() else None
-            if name and name not in columns:
-                columns[name] = number
-        if "measure" in columns and columns.keys() & _ROW_FIELDS:
-            return index, columns
-    return None
-
-
-def _read_rows(rows: list[Row], truncated: bool, known_actors: Sequence[str]) -> ParsedPlan:
-    found = _find_columns(rows)
-    if found is None:
-        raise UnreadableDocument(Code.NO_HEADER_ROW)
-    header, columns = found
-    builder = _SheetBuilder(known_actors)
-    for number, row in enumerate(rows[header + 1 :], start=header + 2):
-        builder.add(_SheetRow(row, columns, number))
-    plan = builder.finish()
-    if truncated:
-        plan.warn(DOCUMENT, Code.ROWS_TRUNCATED, rows=MAX_ROWS)
-    check_numbering(plan)
-    return plan
-
-
-@dataclass
-class _SheetRow:
-    values: Row
-    columns: dict[str, int]
-    number: int  # as the spreadsheet numbers it
-
-    def text(self, name: str) -> str:
-        value = self.value(name)
-        return value.text.strip() if value else ""
-
-    def value(self, name: str) -> _Value | None:
-        index = self.columns.get(name)
-        if index is None or index >= len(self.values):
-            return None
-        return self.values[index]
-
-    def fills(self, names: Iterable[str]) -> Iterator[Colour]:
-        for name in names:
-            value = self.value(name)
-            if value is not None:
-                yield value.fill
-
-
-@dataclass
-class _SheetBuilder:
-    known_actors: Sequence[str]
-    plan: ParsedPlan = field(default_factory=lambda: ParsedPlan(title=None))
-    areas: dict[str, ParsedArea] = field(default_factory=dict)
-    goals: dict[tuple[str, str], ParsedGoal] = field(default_factory=dict)
-    area_text: str = ""
-    goal_text: str = ""
-    goal_code: str = ""
-
-    def add(self, row: _SheetRow) -> None:
-        measure_text = row.text("measure")
-        if not any(v.text.strip() for v in row.values):
-            return
-        goal_in_measure = parse_goal_heading(measure_text)
-        if goal_in_measure:  # a goal written in the measure column, as in a Word table
-            self.goal_code, self.goal_text = goal_in_measure
-            measure_text = ""
-        self._carry(row)
-        written = row.text("code")
-        if not is_code(written):
-            written, measure_text = split_leading_code(f"{written}\n{measure_text}".strip())
-        goal = self._goal(row, written)
-        if written or measure_text.strip():
-            self._add_measure(goal, written, measure_text, row)
-
-    def _carry(self, row: _SheetRow) -> None:
-        """An empty area or goal cell repeats the one above (merged cells read as empty)."""
-        if row.text("area"):
-            if row.text("area") != self.area_text:
-                self.goal_text = self.goal_code = ""
-            self.area_text = row.text("area")
-        if row.text("goal") or row.text("goal_code"):
-            self.goal_text, self.goal_code = row.text("goal"), row.text("goal_code")
-
-    def _goal(self, row: _SheetRow, measure_code: str) -> ParsedGoal:
-        code, text = self.goal_code.strip("."), self.goal_text
-        parsed = parse_goal_heading(text)
-        if parsed:
-            code, text = code or parsed[0], parsed[1]
-        elif not code:
-            written, rest = split_leading_code(text)
-            code, text = written.strip("."), rest if written else text
-        if not code and measure_code.strip(".").count(".") >= 1:
-            code = measure_code.strip(".").rsplit(".", 1)[0]  # 1.2.3 lies under goal 1.2
-        area = self._area(code or measure_code, row)
-        key = (area.code, code or normalise_name(text))
-        if key not in self.goals:
-            if not code:
-                code = f"{area.code}.{len(area.goals) + 1}"
-                self.plan.warn(code, Code.GOAL_WITHOUT_CODE, text=text[:50], code=code)
-            goal = ParsedGoal(code=code, text=tidy_text(text))
-            if not goal.text:
-                self.plan.warn(code, Code.GOAL_WITHOUT_TEXT, code=code)
-            self.goals[key] = goal
-            area.goals.append(goal)
-        return self.goals[key]
-
-    def _area(self, code_below: str, row: _SheetRow) -> ParsedArea:
-        text = self.area_text
-        code, name, recased = ("", "", False)
-        if is_code(text):
-            code = text.strip(".")
-        elif text:
-            code, name, recased = parse_area_heading(text)
-        code = code or code_below.strip(".").split(".")[0]
-        key = code or normalise_name(name)
-        if key not in self.areas:
-            if not code:
-                code = str(len(self.areas) + 1)
-                self.plan.warn(code, Code.AREA_ON_ROW_WITHOUT_NUMBER, row=row.number, code=code)
-            if not name:
-                name = f"Innsatsområde {code}"  # plan content, in the plan's language
-                self.plan.warn(code, Code.AREA_WITHOUT_NAME, code=code)
-            if recased:
-                self.plan.warn(code, Code.AREA_NAME_RECASED, text=text, name=name)
-            self.areas[key] = ParsedArea(code=code, name=name)
-            self.plan.areas.append(self.areas[key])
-        return self.areas[key]
-
-    def _add_measure(self, goal: ParsedGoal, written: str, text: str, row: _SheetRow) -> None:
-        if written:
-            code, written_code, warning = read_code(written, goal.code)
-            if warning:
-                self.plan.warnings.append(warning)
-        else:
-            code, written_code = next_code(goal, goal.code), ""
-            self.plan.warn(code, Code.MEASURE_ON_ROW_WITHOUT_CODE, row=row.number, code=code)
-        colours = row.fills(("status", "code", "measure"))
-        status, status_warning = pick_status(row.text("status"), colours, where=code)
-        if status_warning:
-            self.plan.warnings.append(status_warning)
-        goal.measures.append(
-            ParsedMeasure(
-                code=code,
-                text=tidy_text(text),
-                timing=parse_timing(row.text("timing")),
-                responsible=split_actors(row.text("responsible"), self.known_actors),
-                involved=split_actors(row.text("involved"), self.known_actors),
-                status=status,
-                written_code=written_code,
-                note=tidy_text(row.text("note")),
-            )
-        )
-
-    def finish(self) -> ParsedPlan:
-        return self.plan
+def _delimiter(text: str) -> str:
+    """The delimiter (;, comma or tab) that splits the first rows into the same number of
+    columns most often; Norwegian Excel's semicolon when it is a tie."""
+    best: tuple[float, str] = (0.0, ";")
+    for delimiter in (";", ",", "\t"):
+        try:
+            head = list(itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), 50))
+        except csv.Error:
+            continue
+        counts = Counter(len(r) for r in head if any(v.strip() for v in r))
+        if not counts:
+            continue
+        width, times = counts.most_common(1)[0]
+        if width < 2:
+            continue
+        score = width * times / sum(counts.values())
+        if score > best[0]:
+            best = (score, delimiter)
+    return best[1]

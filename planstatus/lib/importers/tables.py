@@ -1,226 +1,82 @@
-"""Reading plans from Word (.docx) tables, and the table interpretation shared with pdf.py.
+"""Plans in tables: which columns hold what, and the rows read as focus areas, goals and
+measures, for tables from any format (Word, PDF, spreadsheets, OpenDocument).
 
-Word and PDF readers both turn a document into `Table`s: rows of `Cell`s with their text,
-fill colour and position in the table grid, and the heading written just before the table.
-`interpret_tables` then finds the header row, focus areas, goals and measures without knowing
-which format the rows came from. The helpers for codes, actors and text are shared with
-spreadsheet.py too.
+Columns are found by their headers (vocabulary.HEADER_WORDS, with a confidence), by the
+person (`columns`), or, in a table without a header row, from what the cells hold: codes,
+years and timing words, status words and colours, short names and long texts. Two layouts
+of rows are read:
+
+- document tables (Word, PDF): a row merged across the table, or «Mål 1.1 …» in the measure
+  column, starts a focus area or goal; the heading before the table names the focus area;
+- one row per measure with the focus area and goal in columns of their own (spreadsheets,
+  and Word tables with a «Mål»/«Strategi» column merged down): an empty or merged cell
+  repeats the one above.
 """
 
 from __future__ import annotations
 
-import io
 import re
-import unicodedata
-import zipfile
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
-import docx
-from docx.document import Document as DocxDocument
-from docx.table import Table as DocxTable
-from docx.table import _Cell
-from docx.text.paragraph import Paragraph
-
+from planstatus.lib.documents.model import Cell, Colour, Table
+from planstatus.lib.importers.actors import normalise_name, split_actors_checked
 from planstatus.lib.importers.base import (
     DOCUMENT,
-    MAX_UPLOAD_BYTES,
     Code,
+    ColumnReading,
     ImportWarning,
     ParsedArea,
     ParsedGoal,
     ParsedMeasure,
     ParsedPlan,
-    UnreadableDocument,
-    check_numbering,
+    TableReading,
     clean_text,
 )
-from planstatus.lib.importers.status import status_from_colour, status_from_words
+from planstatus.lib.importers.codes import (
+    is_cell_code,
+    is_code,
+    next_code,
+    read_code,
+    split_leading_code,
+)
+from planstatus.lib.importers.status import status_from_colour
 from planstatus.lib.timing import parse_timing
+from planstatus.lib.vocabulary import (
+    AREA_WORDS,
+    CONTINUED,
+    ROLES,
+    header_key,
+    header_role_guess,
+    status_from_words,
+)
 
-Colour = str | tuple[float, ...] | None
+Columns = dict[str, tuple[int, int]]  # role → grid columns [start, end)
+# A person's mapping: a header's text (as written, compared folded) or a column number
+# (from 1, as people count columns) → a role.
+ColumnMap = dict[str, str]
 
-
-# ---------------------------------------------------------------------------------------
-# Column headers, shared with spreadsheet.py
-# ---------------------------------------------------------------------------------------
-
-# Header words per field, Nynorsk, Bokmål and English, written as `header_key` leaves them
-# (lower case, letters only).
-_HEADER_WORDS: dict[str, tuple[str, ...]] = {
-    "code": (
-        "nr",
-        "nummer",
-        "kode",
-        "tiltakskode",
-        "tiltakkode",
-        "tiltaksnr",
-        "tiltaknr",
-        "tiltaksnummer",
-        "code",
-        "no",
-        "id",
-        "measurecode",
-    ),
-    "measure": (
-        "tiltak",
-        "tiltaket",
-        "tiltaka",
-        "tiltakene",
-        "aktivitet",
-        "aktivitetar",
-        "aktiviteter",
-        "measure",
-        "measures",
-        "action",
-        "actions",
-    ),
-    "timing": (
-        "tid",
-        "tidsrom",
-        "tidsperiode",
-        "periode",
-        "tidspunkt",
-        "tidsplan",
-        "når",
-        "frist",
-        "år",
-        "time",
-        "timing",
-        "when",
-        "period",
-        "deadline",
-    ),
-    "responsible": (
-        "ansvar",
-        "ansvarleg",
-        "ansvarlig",
-        "ansvarlege",
-        "ansvarlige",
-        "hovudansvar",
-        "hovedansvar",
-        "responsible",
-        "responsibility",
-        "owner",
-    ),
-    "involved": (
-        "involvering",
-        "involverte",
-        "involvert",
-        "medverkande",
-        "medvirkende",
-        "samarbeidspartnarar",
-        "samarbeidspartnere",
-        "partnarar",
-        "partnere",
-        "involved",
-        "involvement",
-        "partners",
-    ),
-    "status": ("status", "statusfarge", "framdrift", "fremdrift", "progress"),
-    "note": (
-        "merknad",
-        "merknader",
-        "kommentar",
-        "kommentarar",
-        "kommentarer",
-        "note",
-        "notes",
-        "comment",
-        "comments",
-    ),
-    # Only spreadsheets have one row per measure and so columns for the area and goal.
-    "area": (
-        "innsatsområde",
-        "innsatsområder",
-        "innsatsområda",
-        "satsingsområde",
-        "satsingsområder",
-        "satsingsområda",
-        "satsningsområde",
-        "fokusområde",
-        "fokusområder",
-        "tema",
-        "focusarea",
-        "area",
-    ),
-    "goal_code": ("målkode", "målnr", "målnummer", "goalcode", "goalno"),
-    "goal": ("mål", "delmål", "målet", "goal", "goals", "objective"),
-}
-_HEADER_LOOKUP = {word: name for name, words in _HEADER_WORDS.items() for word in words}
-# A table is a plan table when its header has «Tiltak» and at least one of these.
+# A table is a plan table when its header has a measure column and one of these.
 _TABLE_FIELDS = {"timing", "responsible", "involved", "status"}
-
-
-def header_key(text: str) -> str:
-    """«Tiltak-kode» → «tiltakkode», «Tid (år)» → «tid»."""
-    text = re.sub(r"\(.*?\)", " ", text).casefold()
-    return re.sub(r"[\W\d_]", "", text)
-
-
-def header_field(text: str) -> str | None:
-    """The field a column header names, or None. «Ansvar/ansvarleg» counts as «Ansvar»."""
-    for alternative in re.split(r"[/|]", text):
-        name = _HEADER_LOOKUP.get(header_key(alternative))
-        if name:
-            return name
-    return None
+_SHEET_FIELDS = {"code", "timing", "responsible", "involved", "status", "area", "goal", "goal_code"}
+_HIERARCHY = {"area", "goal", "goal_code"}
+_DETAILS = ("timing", "responsible", "involved", "status")
 
 
 # ---------------------------------------------------------------------------------------
-# Codes, headings, text and actors, shared with spreadsheet.py
+# Headings, goals and text
 # ---------------------------------------------------------------------------------------
 
-# A measure code at the start of a cell: «1.1.1», «1.1.1.», «.5.2.». At least one inner dot,
-# so that «2025 …» or «40 % …» at the start of a text is not read as a code.
-_LEADING_CODE = re.compile(r"^\s*(?P<code>\.?\d{1,3}(?:\.\d{1,3})+\.?)(?=[\s:)–-]|$)")
-_ANY_CODE = re.compile(r"^\.?\d{1,3}(?:\.\d{1,3})*\.?$")
 _GOAL_PREFIX = re.compile(
-    r"^\s*(?:delmål|mål)(?!\w)\s*(?P<code>\d{1,3}(?:\.\d{1,3})*)?\.?\s*[:.)–-]?\s*",
+    r"^\s*(?:delmål|mål|hovudmål|hovedmål|effektmål|resultatmål)(?!\w)\s*"
+    r"(?P<code>\d{1,3}(?:\.\d{1,3})*)?\.?\s*[:.)–-]?\s*",
     re.IGNORECASE,
 )
-_AREA_WORD = r"(?:innsatsområde|satsingsområde|satsningsområde|fokusområde|tema)"
+_AREA_WORD = "(?:" + "|".join(w for w in AREA_WORDS if w not in ("område",)) + ")"
 _AREA_PREFIX = re.compile(
     rf"^\s*(?:{_AREA_WORD}\s*)?(?P<code>\d{{1,2}})\s*[.:)–-]?\s+(?=\S)", re.IGNORECASE
 )
 _AREA_WORD_ONLY = re.compile(rf"^\s*{_AREA_WORD}(?!\w)\s*[:.–-]?\s*", re.IGNORECASE)
-_CONTINUED = re.compile(r"\s*\((?:forts\.?|framhald|fortsettelse|fortsatt|cont\.?)\)\s*$", re.I)
-
-
-def split_leading_code(text: str) -> tuple[str, str]:
-    """(written code, rest) for a cell that starts with a measure code, else ("", text)."""
-    match = _LEADING_CODE.match(text)
-    if not match:
-        return "", text
-    return match.group("code"), text[match.end() :]
-
-
-def is_code(text: str) -> bool:
-    return bool(_ANY_CODE.match(text.strip()))
-
-
-def read_code(written: str, parent: str) -> tuple[str, str, ImportWarning | None]:
-    """(code, written_code, warning) for a code as written under the goal or area `parent`.
-
-    «1.1.1.» is 1.1.1 written with a trailing dot: no guess, no warning. «.5.2.» under goal
-    4.5 lacks its first number: it is read as 4.5.2, with a warning.
-    """
-    written = written.strip()
-    core = written.strip(". ")
-    parts = core.split(".")
-    if not core or not all(p.isdigit() for p in parts):
-        return written, "", None  # odd codes are kept as written; check_numbering reports them
-    parent_parts = parent.split(".") if parent else []
-    missing = len(parent_parts) + 1 - len(parts)
-    guessed = parent_parts and missing > 0 and parts[:-1] == parent_parts[missing:]
-    if guessed:
-        parts = parent_parts[:missing] + parts
-    code = ".".join(parts)
-    warning = (
-        ImportWarning.at(code, Code.CODE_COMPLETED, written=written, code=code) if guessed else None
-    )
-    return code, (written if written != code else ""), warning
 
 
 def parse_goal_heading(text: str) -> tuple[str, str] | None:
@@ -237,7 +93,7 @@ def parse_area_heading(text: str) -> tuple[str, str, bool]:
     A name in capitals is written in sentence case, and `recased` says so: the reader must
     warn, since a proper noun such as «HALLINGDAL» loses its capital.
     """
-    text = _CONTINUED.sub("", tidy_text(text).replace("\n", " "))
+    text = CONTINUED.sub("", tidy_text(text).replace("\n", " "))
     code = ""
     match = _AREA_PREFIX.match(text)
     if match:
@@ -263,158 +119,201 @@ def tidy_text(text: str) -> str:
     return clean_text(_SOFT_BREAK.sub("", text))
 
 
-def normalise_name(name: str) -> str:
-    """Compare actor names regardless of case, dashes and spacing (as imports.matching)."""
-    name = unicodedata.normalize("NFC", name).casefold()
-    name = re.sub(r"[‐-―]", "-", name)
-    return re.sub(r"\s+", " ", name).strip(" .,;:")
-
-
-_CONJUNCTIONS = {"og", "eller", "and", "&", "samt"}
-
-
-def split_actors(text: str, known_actors: Iterable[str]) -> list[str]:
-    """The names in an actor cell, split on line breaks, commas and semicolons.
-
-    A name broken over two lines (narrow PDF columns wrap «Næringshage Vidju») is joined
-    again when the joined form is a known actor; a line such as «Regionråd Næringsforum»
-    (two names on one line, as in flattened text) is split when every part is known.
-    """
-    known = {normalise_name(a) for a in known_actors}
-    lines = _join_broken_lines([line.strip() for line in text.splitlines() if line.strip()], known)
-    names: list[str] = []
-    for line in _join_wrapped_names(lines, known):
-        for piece in re.split(r"[;,]", line):
-            piece = re.sub(r"\s+", " ", piece).strip(" .:")
-            if piece:
-                names.extend(_segment(piece, known) or [piece])
-    unique: dict[str, str] = {}
-    for name in names:
-        unique.setdefault(normalise_name(name), name)
-    return list(unique.values())
-
-
-def _join_broken_lines(lines: list[str], known: set[str]) -> list[str]:
-    """Join «Berdskaps-» + «koordinator»; keep the hyphen unless only the form without it
-    is a known actor."""
-    out: list[str] = []
-    for line in lines:
-        previous = out[-1] if out else ""
-        if len(previous) > 1 and previous[-1] == "-" and previous[-2].isalpha():
-            first_word = line.split()[0].casefold()
-            if first_word in _CONJUNCTIONS:
-                out[-1] = f"{previous} {line}"
-            elif normalise_name(previous[:-1] + line) in known:
-                out[-1] = previous[:-1] + line
-            else:
-                out[-1] = previous + line
-        else:
-            out.append(line)
-    return out
-
-
-def _join_wrapped_names(lines: list[str], known: set[str]) -> list[str]:
-    """Greedily join consecutive lines whose joined text is a known actor."""
-    out: list[str] = []
-    i = 0
-    while i < len(lines):
-        end = i + 1
-        for j in range(len(lines), i + 1, -1):
-            if normalise_name(" ".join(lines[i:j])) in known:
-                end = j
-                break
-        out.append(" ".join(lines[i:end]))
-        i = end
-    return out
-
-
-def _segment(piece: str, known: set[str]) -> list[str] | None:
-    """Split «Regionrådet BFK» into known names, or None if the piece is one name or unknown."""
-    if normalise_name(piece) in known or not known:
-        return None
-    words = piece.split()
-    if len(words) < 2 or len(words) > 12:
-        return None
-    # best[i]: a split of words[:i] into known names (conjunctions between them dropped).
-    best: dict[int, list[str]] = {0: []}
-    for end in range(1, len(words) + 1):
-        for start in range(end):
-            if start not in best:
-                continue
-            chunk = " ".join(words[start:end])
-            if chunk.casefold() in _CONJUNCTIONS and best[start]:
-                best.setdefault(end, best[start])
-            elif normalise_name(chunk) in known:
-                best.setdefault(end, [*best[start], chunk])
-    found = best.get(len(words))
-    return found if found and len(found) > 1 else None
+def short(text: str, length: int = 50) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 # ---------------------------------------------------------------------------------------
-# Tables: the structure both the Word and the PDF reader produce
+# Status
+# ---------------------------------------------------------------------------------------
+
+
+def pick_status(
+    words: str, colours: Iterable[Colour], *, where: str
+) -> tuple[str, ImportWarning | None]:
+    """(status, warning at `where`): the status cell's words decide; failing them, the first
+    colour that means a status. Disagreement and words not understood are warned about. An
+    empty, uncoloured cell is unknown: nothing is guessed."""
+    words = words.strip()
+    said = status_from_words(words) if words else None
+    shown = next((s for c in colours if (s := status_from_colour(c))), None)
+    if said and shown and said != shown:
+        warning = ImportWarning.at(where, Code.STATUS_WORDS_AND_COLOUR_DIFFER, words=short(words))
+        return said, warning
+    if said or shown:
+        return said or shown or "unknown", None
+    if words:
+        return "unknown", ImportWarning.at(where, Code.STATUS_NOT_UNDERSTOOD, words=short(words))
+    return "unknown", None
+
+
+# ---------------------------------------------------------------------------------------
+# Columns
 # ---------------------------------------------------------------------------------------
 
 
 @dataclass
-class Cell:
-    text: str
-    start: int = 0  # first grid column the cell covers
-    span: int = 1  # grid columns it covers
-    fill: Colour = None  # background colour, as the format gives it
-    ink: Colour = None  # colour of a symbol such as ● in a cell without words
+class Found:
+    """The columns of one table: where its header row is, and each column's role."""
 
-    @property
-    def end(self) -> int:
-        return self.start + self.span
+    header_row: int | None
+    columns: Columns
+    readings: list[ColumnReading]
 
 
-@dataclass
-class Table:
-    rows: list[list[Cell]]
-    # The heading written just before the table; None when nothing stands between this table
-    # and the previous one, so that it continues the same focus area (a table split by a
-    # page break).
-    heading: str | None
-    where: str  # «tabell 2», «side 3», for warnings
-
-
-Columns = dict[str, tuple[int, int]]  # field → grid columns [start, end)
-
-
-def interpret_tables(tables: Iterable[Table], *, known_actors: Sequence[str]) -> ParsedPlan:
-    """Focus areas, goals and measures from the plan tables. Other tables are skipped."""
-    builder = _PlanBuilder(known_actors)
-    for table in tables:
-        builder.add_table(table)
-    if not builder.found_table:
-        raise UnreadableDocument(Code.NO_PLAN_TABLE)
-    return builder.finish()
-
-
-def find_header(rows: Sequence[Sequence[Cell]], look: int = 4) -> tuple[int, Columns] | None:
-    """The index and columns of the header row among the first rows of a table."""
-    for index, row in enumerate(rows[:look]):
-        columns = _header_columns(row)
-        if columns:
-            return index, columns
-    return None
-
-
-def _header_columns(row: Sequence[Cell]) -> Columns | None:
+def _header_columns(
+    row: Sequence[Cell], *, sheet: bool, mapping: ColumnMap | None = None
+) -> tuple[Columns, list[ColumnReading]] | None:
     columns: Columns = {}
+    readings: list[ColumnReading] = []
     for cell in row:
-        name = header_field(cell.text) if cell.text.strip() else None
-        if name and name not in columns:
-            columns[name] = (cell.start, cell.end)
-    if "measure" not in columns or not columns.keys() & _TABLE_FIELDS:
+        if not cell.text.strip():
+            continue
+        person = _person_role(mapping, cell)
+        guess = (person, 1.0) if person else header_role_guess(cell.text)
+        if guess is None:
+            continue
+        role, confidence = guess
+        readings.append(
+            ColumnReading(
+                cell.col, cell.text.strip(), role, confidence, "person" if person else "header"
+            )
+        )
+        if role != "ignore" and role not in columns:
+            columns[role] = (cell.col, cell.end)
+    fields = _SHEET_FIELDS if sheet else _TABLE_FIELDS
+    if "measure" not in columns or not (columns.keys() & fields or mapping):
         return None
     # An unlabelled column just left of «Tiltak» holds the codes.
     if "code" not in columns:
         start = columns["measure"][0]
         blank = [c for c in row if c.end <= start and not c.text.strip()]
         if blank and blank[-1].end == start:
-            columns["code"] = (blank[-1].start, start)
-    return columns
+            columns["code"] = (blank[-1].col, start)
+            readings.append(ColumnReading(blank[-1].col, "", "code", 0.5, "header"))
+    return columns, sorted(readings, key=lambda r: r.index)
+
+
+def _person_role(mapping: ColumnMap | None, cell: Cell) -> str | None:
+    if not mapping:
+        return None
+    wanted = header_key(cell.text) or cell.text.strip().casefold()
+    for key, role in mapping.items():
+        if key.isdigit() and int(key) - 1 == cell.col:
+            return role
+        if (header_key(key) or key.strip().casefold()) == wanted:
+            return role
+    return None
+
+
+def find_header(
+    rows: Sequence[Sequence[Cell]], *, sheet: bool = False, mapping: ColumnMap | None = None
+) -> Found | None:
+    """The header row among the first rows of a table (4 in a document, 20 in a sheet,
+    where a title and blank lines may stand above it)."""
+    for index, row in enumerate(rows[: 20 if sheet else 4]):
+        found = _header_columns(row, sheet=sheet, mapping=mapping)
+        if found:
+            return Found(index, *found)
+    return None
+
+
+def _by_index_only(mapping: ColumnMap | None) -> bool:
+    return bool(mapping) and all(k.isdigit() for k in mapping or {})
+
+
+_YEARISH = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def guess_columns(rows: Sequence[Sequence[Cell]], known_actors: Sequence[str]) -> Found | None:
+    """Roles from what the cells hold, for a table without a header row: codes, timing
+    (years, «årleg»), status (words or colours), names (short, capitalised, or known
+    actors) and the measure (the longest texts). None unless it finds a measure column
+    and at least one other."""
+    width = max((c.end for row in rows for c in row), default=0)
+    if width < 2 or len(rows) < 2:
+        return None
+    known = {normalise_name(a) for a in known_actors}
+    body = [row for row in rows if len([c for c in row if c.text.strip()]) >= 2]
+    if len(body) < 2:
+        return None
+    stats: dict[int, dict[str, float]] = {}
+    for column in range(width):
+        texts = [c.text.strip() for row in body for c in row if c.col == column]
+        filled = [t for t in texts if t]
+        fills = [c.fill for row in body for c in row if c.col == column]
+        coloured = sum(1 for f in fills if status_from_colour(f))
+        if not filled and not coloured:
+            continue
+        n = max(len(filled), 1)
+        stats[column] = {
+            "filled": len(filled) / max(len(body), 1),
+            "length": sum(len(t) for t in filled) / n,
+            "code": sum(1 for t in filled if is_cell_code(t)) / n,
+            "timing": sum(1 for t in filled if len(t) <= 40 and _timing_like(t)) / n,
+            "status": (sum(1 for t in filled if status_from_words(t)) + coloured)
+            / max(len(filled) + coloured, 1),
+            "names": sum(1 for t in filled if _names_like(t, known)) / n,
+        }
+    roles: dict[int, tuple[str, float]] = {}
+    for column, s in stats.items():
+        if s["code"] >= 0.7 and s["length"] <= 12:
+            roles[column] = ("code", s["code"])
+        elif s["timing"] >= 0.6:
+            roles[column] = ("timing", s["timing"])
+        elif s["status"] >= 0.6 and s["length"] <= 40:
+            roles[column] = ("status", s["status"])
+    rest = [c for c in stats if c not in roles]
+    if not rest:
+        return None
+    measure = max(rest, key=lambda c: stats[c]["length"] * stats[c]["filled"])
+    if stats[measure]["length"] < 20:
+        return None
+    roles[measure] = ("measure", 0.6)
+    actor_roles = iter(("responsible", "involved"))
+    for column in sorted(c for c in rest if c != measure):
+        s = stats[column]
+        if s["names"] >= 0.6 and s["length"] <= 80:
+            role = next(actor_roles, None)
+            if role:
+                roles[column] = (role, 0.5)
+    others = {r for r, _ in roles.values()} - {"measure"}
+    if not others:
+        return None
+    columns: Columns = {}
+    readings = []
+    for column, (role, confidence) in sorted(roles.items()):
+        columns.setdefault(role, (column, column + 1))
+        readings.append(ColumnReading(column, "", role, confidence, "content"))
+    return Found(None, columns, readings)
+
+
+def _timing_like(text: str) -> bool:
+    timing = parse_timing(text)
+    if timing.start is not None:
+        return len(_YEARISH.sub("", text).split()) <= 4
+    return timing.yearly or timing.continuous
+
+
+def _names_like(text: str, known: set[str]) -> bool:
+    names = [n.strip() for n in re.split(r"[\n,;/]", text) if n.strip()]
+    if not names:
+        return False
+    return all(
+        normalise_name(n) in known or (n[:1].isupper() and len(n.split()) <= 5) for n in names
+    )
+
+
+def _columns_from_index_map(mapping: ColumnMap, rows: Sequence[Sequence[Cell]]) -> Found:
+    columns: Columns = {}
+    readings = []
+    for key, role in sorted(mapping.items(), key=lambda kv: int(kv[0])):
+        column = int(key) - 1
+        readings.append(ColumnReading(column, "", role, 1.0, "person"))
+        if role != "ignore":
+            columns.setdefault(role, (column, column + 1))
+    return Found(None, columns, readings)
 
 
 def _fields(row: Sequence[Cell], columns: Columns) -> dict[str, list[Cell]]:
@@ -422,7 +321,7 @@ def _fields(row: Sequence[Cell], columns: Columns) -> dict[str, list[Cell]]:
     out: dict[str, list[Cell]] = {name: [] for name in columns}
     for cell in row:
         for name, (start, end) in columns.items():
-            if start <= cell.start < end:
+            if start <= cell.col < end:
                 out[name].append(cell)
     return out
 
@@ -435,21 +334,30 @@ def _is_goal_code(code: str) -> bool:
     return code.strip(".").count(".") == 1
 
 
-def _has_details(fields: dict[str, list[Cell]], row: list[Cell]) -> bool:
-    """Whether a row has what measures have and goal rows lack: timing, actors or a status."""
-    details = ("timing", "responsible", "involved", "status")
-    if any(_text(fields.get(name, [])) for name in details):
-        return True
-    return any(status_from_colour(c.fill) for c in row)
-
-
 def _covers_fields(cell: Cell, columns: Columns) -> int:
-    return sum(1 for start, end in columns.values() if cell.start < end and cell.end > start)
+    return sum(1 for start, end in columns.values() if cell.col < end and cell.end > start)
+
+
+# ---------------------------------------------------------------------------------------
+# Reading the tables of a document
+# ---------------------------------------------------------------------------------------
 
 
 @dataclass
-class _PlanBuilder:
+class TableInput:
+    """A table with what stood before it: the heading (None when nothing stands between
+    it and the previous table, so that it goes on from it)."""
+
+    table: Table
+    heading: str | None
+    where: str
+
+
+@dataclass
+class TablesReader:
     known_actors: Sequence[str]
+    mapping: ColumnMap | None = None
+    sheet: bool = False
     plan: ParsedPlan = field(default_factory=lambda: ParsedPlan(title=None))
     area: ParsedArea | None = None
     goal: ParsedGoal | None = None
@@ -457,33 +365,97 @@ class _PlanBuilder:
     columns: Columns | None = None
     found_table: bool = False
     recased: list[tuple[ParsedArea, str]] = field(default_factory=list)
+    # One-row-per-measure layout
+    areas: dict[str, ParsedArea] = field(default_factory=dict)
+    goals: dict[tuple[str, str], ParsedGoal] = field(default_factory=dict)
+    area_text: str = ""
+    goal_text: str = ""
+    goal_code: str = ""
+    headers: dict[str, str] = field(default_factory=dict)  # role → the header's text
+    place: dict[str, object] = field(default_factory=dict)
 
-    # Tables and rows
-
-    def add_table(self, table: Table) -> None:
-        header = find_header(table.rows)
-        if header is None:
-            # A table without a header right after a plan table continues it.
-            if self.columns is None or table.heading is not None:
-                return
+    def add_table(self, item: TableInput) -> bool:
+        """Read a table; False when it is no plan table (and so not read)."""
+        table = item.table
+        found = self._columns(table)
+        reading = TableReading(table.place.index, table.name or item.where, None)
+        self.plan.tables.append(reading)
+        if found is None:
+            # A table without a header right after a plan table continues it (a table split
+            # by a page break); each sheet of a spreadsheet stands on its own.
+            if self.columns is None or item.heading is not None or self.sheet:
+                reading.used = False
+                return False
             start, columns, continued = 0, self.columns, True
+            reading.columns = [
+                ColumnReading(s, self.headers.get(role, ""), role, 1.0, "previous")
+                for role, (s, _) in sorted(self.columns.items(), key=lambda kv: kv[1])
+            ]
         else:
-            start, columns, continued = header[0] + 1, header[1], False
+            start = 0 if found.header_row is None else found.header_row + 1
+            columns, continued = found.columns, False
+            reading.header_row = found.header_row
+            reading.columns = found.readings
+            self.headers = {r.role: r.header for r in found.readings}
+            if found.header_row is None:
+                described = ", ".join(f"{r.index + 1}={r.role}" for r in found.readings)
+                self._warn(DOCUMENT, Code.COLUMNS_GUESSED, table, 0, columns=described)
         self.columns, self.found_table = columns, True
+        if columns.keys() & _HIERARCHY:
+            self._read_sheet_rows(table, start, columns)
+            return True
         # A row above the header with one text in it names the focus area.
         above = [[c for c in row if c.text.strip()] for row in table.rows[: max(start - 1, 0)]]
         title = next((row[0].text for row in above if len(row) == 1), None)
-        if title or table.heading:
-            self._start_area(title or table.heading or "")
-        for index, row in enumerate(table.rows[start:]):
-            self._add_row(row, columns, first_continued=continued and index == 0)
+        if title or item.heading:
+            self._start_area(title or item.heading or "")
+        for index, row in enumerate(table.rows[start:], start=start):
+            self.place = {"block": table.place.index, "row": table.row_number(index)}
+            if table.place.sheet:
+                self.place["sheet"] = table.place.sheet
+            self._add_row(row, columns, first_continued=continued and index == start)
+        return True
+
+    def _columns(self, table: Table) -> Found | None:
+        if _by_index_only(self.mapping):
+            assert self.mapping is not None
+            found = find_header(table.rows, sheet=self.sheet, mapping=None)
+            by_index = _columns_from_index_map(self.mapping, table.rows)
+            if "measure" not in by_index.columns:
+                return None
+            return Found(found.header_row if found else None, by_index.columns, by_index.readings)
+        found = find_header(table.rows, sheet=self.sheet, mapping=self.mapping)
+        if found is not None:
+            return found
+        if self.columns is not None and not self.sheet:
+            return None  # maybe the rest of the table before; add_table decides
+        return guess_columns(table.rows, self.known_actors)
+
+    def _warn(
+        self, where: str, code: Code, table: Table | None, row: int | None, /, **params: str | int
+    ) -> None:
+        warning = ImportWarning(where, code, dict(params))
+        if table is not None:
+            warning.place = {"block": table.place.index}
+            if row is not None:
+                warning.place["row"] = table.row_number(row)
+        else:
+            warning.place = dict(self.place)
+        self.plan.warnings.append(warning)
+
+    def _plan_warn(self, warning: ImportWarning | None) -> None:
+        if warning is not None:
+            warning.place = warning.place or dict(self.place)
+            self.plan.warnings.append(warning)
+
+    # Document rows
 
     def _add_row(self, row: list[Cell], columns: Columns, *, first_continued: bool) -> None:
         filled = [c for c in row if c.text.strip()]
-        if not filled or _header_columns(row):
+        if not filled or _header_columns(row, sheet=self.sheet):
             return  # empty, or the header repeated on a new page
         goal = parse_goal_heading(filled[0].text)
-        if goal is not None:
+        if goal is not None and not filled[0].continued:
             self._start_goal(*goal)
             return
         if len(filled) == 1 and _covers_fields(filled[0], columns) > 1:
@@ -492,15 +464,22 @@ class _PlanBuilder:
         fields = _fields(row, columns)
         written = _text(fields.get("code", [])).strip()
         text = _text(fields.get("measure", []))
-        if not is_code(written):
+        if not is_code(written) and not is_cell_code(written):
             written, text = split_leading_code(f"{written}\n{text}".strip())
-        if _is_goal_code(written) and not _has_details(fields, row):
+        if _is_goal_code(written) and not self._has_details(fields, row):
             self._start_goal(written.strip("."), tidy_text(text))  # «1.1 | Goal text | | |»
             return
         if not written and (not text.strip() or first_continued) and self.measure:
             self._continue_measure(text, fields, row)
         elif written or text.strip():
             self._add_measure(written, text, fields, row)
+
+    def _has_details(self, fields: dict[str, list[Cell]], row: list[Cell]) -> bool:
+        """Whether a row has what measures have and goal rows lack: timing, actors or a
+        status."""
+        if any(_text(fields.get(name, [])) for name in _DETAILS):
+            return True
+        return any(status_from_colour(c.fill) for c in row)
 
     def _spanning_row(self, text: str) -> None:
         """A row merged across the table: a goal, or a focus area written inside the table."""
@@ -514,8 +493,6 @@ class _PlanBuilder:
             self._start_area(text)
         else:
             self._start_goal("", tidy_text(text))
-
-    # Areas, goals and measures
 
     def _start_area(self, heading: str) -> None:
         code, name, recased = parse_area_heading(heading)
@@ -538,7 +515,7 @@ class _PlanBuilder:
         code = code.strip(".")
         if not code:
             code = f"{area.code or len(self.plan.areas)}.{len(area.goals) + 1}"
-            self.plan.warn(code, Code.GOAL_WITHOUT_CODE, text=_short(text), code=code)
+            self._warn(code, Code.GOAL_WITHOUT_CODE, None, None, text=short(text), code=code)
         if not area.code:
             area.code = code.split(".")[0]
         self.goal = ParsedGoal(code=code, text=text)
@@ -550,7 +527,7 @@ class _PlanBuilder:
             area = self._ensure_area()
             self.goal = ParsedGoal(code="", text="")
             area.goals.append(self.goal)
-            self.plan.warn(area.code or DOCUMENT, Code.MEASURES_WITHOUT_GOAL)
+            self._warn(area.code or DOCUMENT, Code.MEASURES_WITHOUT_GOAL, None, None)
         return self.goal
 
     def _add_measure(
@@ -558,24 +535,33 @@ class _PlanBuilder:
     ) -> None:
         goal = self._ensure_goal()
         parent = goal.code or self._ensure_area().code
+        note = ""
         if written:
-            code, written_code, warning = read_code(written, parent)
-            if warning:
-                self.plan.warnings.append(warning)
+            reading = read_code(written, parent)
+            code, written_code, note = reading.code, reading.written_code, reading.note
+            self._plan_warn(reading.warning)
         else:
             code, written_code = next_code(goal, parent), ""
-            self.plan.warn(code, Code.MEASURE_WITHOUT_CODE, text=_short(text), code=code)
+            self._warn(code, Code.MEASURE_WITHOUT_CODE, None, None, text=short(text), code=code)
+        notes = tidy_text(_text(fields.get("note", [])))
         self.measure = ParsedMeasure(
             code=code,
             text=tidy_text(text),
             timing=parse_timing(_text(fields.get("timing", []))),
-            responsible=split_actors(_text(fields.get("responsible", [])), self.known_actors),
-            involved=split_actors(_text(fields.get("involved", [])), self.known_actors),
+            responsible=self._actors(code, _text(fields.get("responsible", [])), responsible=True),
+            involved=self._actors(code, _text(fields.get("involved", []))),
             status=self._row_status(code, fields, row),
             written_code=written_code,
-            note=tidy_text(_text(fields.get("note", []))),
+            note="\n".join(n for n in (note, notes) if n),
+            comment=tidy_text(_text(fields.get("comment", []))),
         )
         goal.measures.append(self.measure)
+
+    def _actors(self, code: str, text: str, *, responsible: bool = False) -> list[str]:
+        names, uncertain = split_actors_checked(text, self.known_actors)
+        if responsible and uncertain and len(names) > 1:
+            self._warn(code, Code.ACTORS_SPLIT_AT_COMMA, None, None, text=short(text, 80))
+        return names
 
     def _continue_measure(self, text: str, fields: dict[str, list[Cell]], row: list[Cell]) -> None:
         """A row without a code: the rest of the measure above, split over a page break."""
@@ -584,7 +570,7 @@ class _PlanBuilder:
         if text.strip():
             measure.text = tidy_text(f"{measure.text}\n{text}")
         for name, actors in (("responsible", measure.responsible), ("involved", measure.involved)):
-            for actor in split_actors(_text(fields.get(name, [])), self.known_actors):
+            for actor in self._actors(measure.code, _text(fields.get(name, []))):
                 if actor not in actors:
                     actors.append(actor)
         timing = _text(fields.get("timing", []))
@@ -592,20 +578,163 @@ class _PlanBuilder:
             measure.timing = parse_timing(timing)
         if measure.status == "unknown":
             measure.status = self._row_status(measure.code, fields, row)
-        self.plan.warn(measure.code, Code.ROW_CONTINUES_MEASURE, code=measure.code)
+        comment = tidy_text(_text(fields.get("comment", [])))
+        if comment and comment not in measure.comment:
+            measure.comment = f"{measure.comment}\n{comment}".strip()
+        self._warn(measure.code, Code.ROW_CONTINUES_MEASURE, None, None, code=measure.code)
 
     def _row_status(self, code: str, fields: dict[str, list[Cell]], row: list[Cell]) -> str:
         status_cells = fields.get("status", [])
         status, warning = pick_status(
             _text(status_cells), _status_colours(status_cells, fields, row), where=code
         )
-        if warning:
-            self.plan.warnings.append(warning)
+        self._plan_warn(warning)
         return status
+
+    # One row per measure, with the area and goal in columns
+
+    def _read_sheet_rows(self, table: Table, start: int, columns: Columns) -> None:
+        for index, row in enumerate(table.rows[start:], start=start):
+            self.place = {"block": table.place.index, "row": table.row_number(index)}
+            if table.place.sheet:
+                self.place["sheet"] = table.place.sheet
+            self._sheet_row(row, columns, table.row_number(index))
+
+    def _sheet_row(self, row: list[Cell], columns: Columns, number: int) -> None:
+        fields = _fields(row, columns)
+        if not any(c.text.strip() for c in row) or _header_columns(row, sheet=True):
+            return
+        filled = [c for c in row if c.text.strip()]
+        if (
+            len(filled) == 1
+            and not filled[0].continued
+            and _covers_fields(filled[0], columns) > 1
+            and not fields.get("measure")
+        ):
+            # A row merged across the sheet names the area (or goal) of the rows below.
+            code, rest = split_leading_code(filled[0].text)
+            heading = parse_goal_heading(filled[0].text)
+            if heading is not None or _is_goal_code(code):
+                self.goal_code, self.goal_text = heading if heading else (code, rest)
+            else:
+                self.area_text = filled[0].text.strip()
+                self.goal_text = self.goal_code = ""
+            return
+        measure_text = _text(fields.get("measure", [])).strip()
+        goal_in_measure = parse_goal_heading(measure_text)
+        if goal_in_measure:  # a goal written in the measure column, as in a Word table
+            self.goal_code, self.goal_text = goal_in_measure
+            measure_text = ""
+        self._carry(fields)
+        written = _text(fields.get("code", [])).strip()
+        if not is_code(written) and not is_cell_code(written):
+            written, measure_text = split_leading_code(f"{written}\n{measure_text}".strip())
+        goal = self._sheet_goal(written, number)
+        if written or measure_text.strip():
+            self._add_sheet_measure(goal, written, measure_text, fields, row, number)
+
+    def _carry(self, fields: dict[str, list[Cell]]) -> None:
+        """An empty area or goal cell repeats the one above (merged cells read as empty)."""
+        area = _text(fields.get("area", [])).strip()
+        if area:
+            if area != self.area_text:
+                self.goal_text = self.goal_code = ""
+            self.area_text = area
+        goal = _text(fields.get("goal", [])).strip()
+        goal_code = _text(fields.get("goal_code", [])).strip()
+        if goal or goal_code:
+            self.goal_text, self.goal_code = goal, goal_code
+
+    def _sheet_goal(self, measure_code: str, number: int) -> ParsedGoal:
+        code, text = self.goal_code.strip("."), self.goal_text
+        parsed = parse_goal_heading(text)
+        if parsed:
+            code, text = code or parsed[0], parsed[1]
+        elif not code:
+            written, rest = split_leading_code(text)
+            code, text = written.strip("."), rest if written else text
+        if not code and measure_code.strip(".").count(".") >= 1 and is_code(measure_code):
+            code = measure_code.strip(".").rsplit(".", 1)[0]  # 1.2.3 lies under goal 1.2
+        area = self._sheet_area(code or measure_code, number)
+        key = (area.code, code or normalise_name(text))
+        if key not in self.goals:
+            if not code:
+                code = f"{area.code}.{len(area.goals) + 1}"
+                self._warn(code, Code.GOAL_WITHOUT_CODE, None, None, text=text[:50], code=code)
+            goal = ParsedGoal(code=code, text=tidy_text(text))
+            if not goal.text:
+                self._warn(code, Code.GOAL_WITHOUT_TEXT, None, None, code=code)
+            self.goals[key] = goal
+            area.goals.append(goal)
+        return self.goals[key]
+
+    def _sheet_area(self, code_below: str, number: int) -> ParsedArea:
+        text = self.area_text
+        code, name, recased = ("", "", False)
+        if is_code(text):
+            code = text.strip(".")
+        elif text:
+            code, name, recased = parse_area_heading(text)
+        if not code and is_code(code_below):
+            code = code_below.strip(".").split(".")[0]
+        key = code or normalise_name(name)
+        if key not in self.areas:
+            if not code:
+                code = str(len(self.areas) + 1)
+                self._warn(code, Code.AREA_ON_ROW_WITHOUT_NUMBER, None, None, row=number, code=code)
+            if not name:
+                name = f"Innsatsområde {code}"  # plan content, in the plan's language
+                self._warn(code, Code.AREA_WITHOUT_NAME, None, None, code=code)
+            if recased:
+                self._warn(code, Code.AREA_NAME_RECASED, None, None, text=text, name=name)
+            self.areas[key] = ParsedArea(code=code, name=name)
+            self.plan.areas.append(self.areas[key])
+        return self.areas[key]
+
+    def _add_sheet_measure(
+        self,
+        goal: ParsedGoal,
+        written: str,
+        text: str,
+        fields: dict[str, list[Cell]],
+        row: list[Cell],
+        number: int,
+    ) -> None:
+        note = ""
+        if written:
+            reading = read_code(written, goal.code)
+            code, written_code, note = reading.code, reading.written_code, reading.note
+            self._plan_warn(reading.warning)
+        else:
+            code, written_code = next_code(goal, goal.code), ""
+            self._warn(code, Code.MEASURE_ON_ROW_WITHOUT_CODE, None, None, row=number, code=code)
+        status_cells = fields.get("status", [])
+        colours = [c.fill for c in status_cells] + [
+            c.fill for name in ("code", "measure") for c in fields.get(name, [])
+        ]
+        status, status_warning = pick_status(_text(status_cells), colours, where=code)
+        self._plan_warn(status_warning)
+        notes = tidy_text(_text(fields.get("note", [])))
+        self.measure = ParsedMeasure(
+            code=code,
+            text=tidy_text(text),
+            timing=parse_timing(_text(fields.get("timing", []))),
+            responsible=self._actors(code, _text(fields.get("responsible", [])), responsible=True),
+            involved=self._actors(code, _text(fields.get("involved", []))),
+            status=status,
+            written_code=written_code,
+            note="\n".join(n for n in (note, notes) if n),
+            comment=tidy_text(_text(fields.get("comment", []))),
+        )
+        goal.measures.append(self.measure)
+
+    # The result
 
     def finish(self) -> ParsedPlan:
         plan = self.plan
         plan.areas = [a for a in plan.areas if a.goals]
+        if self.areas:  # the one-row-per-measure layout numbers its own areas
+            return plan
         used = {a.code for a in plan.areas if a.code}
         for number, area in enumerate(plan.areas, start=1):
             if not area.code:
@@ -631,196 +760,4 @@ def _status_colours(
     return colours + [c.fill for c in measure_cells + others]
 
 
-def pick_status(
-    words: str, colours: Iterable[Colour], *, where: str
-) -> tuple[str, ImportWarning | None]:
-    """(status, warning at `where`): the status cell's words decide; failing them, the first
-    colour that means a status. Disagreement and words not understood are warned about."""
-    words = words.strip()
-    said = status_from_words(words) if words else None
-    shown = next((s for c in colours if (s := status_from_colour(c))), None)
-    if said and shown and said != shown:
-        warning = ImportWarning.at(where, Code.STATUS_WORDS_AND_COLOUR_DIFFER, words=_short(words))
-        return said, warning
-    if said or shown:
-        return said or shown or "unknown", None
-    if words:
-        return "unknown", ImportWarning.at(where, Code.STATUS_NOT_UNDERSTOOD, words=_short(words))
-    return "unknown", None
-
-
-def next_code(goal: ParsedGoal, parent: str) -> str:
-    """The code a measure without one gets: one past the highest number under its goal."""
-    numbers = [int(p) for m in goal.measures if (p := m.code.rsplit(".", 1)[-1]).isdigit()]
-    return f"{parent}.{max(numbers, default=0) + 1}" if parent else str(len(goal.measures) + 1)
-
-
-def _short(text: str, length: int = 50) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= length else text[: length - 1] + "…"
-
-
-# ---------------------------------------------------------------------------------------
-# Zip containers (.docx, .xlsx): checked before a library parses them
-# ---------------------------------------------------------------------------------------
-
-# A 10 MB upload may not unpack to more than this; beyond it the file is a zip bomb.
-MAX_UNPACKED_BYTES = 10 * MAX_UPLOAD_BYTES
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# The folder each kind of Office package keeps its parts in.
-_ZIP_FOLDERS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
-
-
-def check_size(data: bytes) -> None:
-    if not data:
-        raise UnreadableDocument(Code.EMPTY_FILE)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise UnreadableDocument(
-            Code.TOO_LARGE,
-            size_mb=round(len(data) / 1_000_000, 1),
-            limit_mb=MAX_UPLOAD_BYTES // 1_000_000,
-        )
-
-
-def check_package(data: bytes, expected: str) -> None:
-    """Refuse anything but an intact Office zip package of the `expected` kind ("docx",
-    "xlsx")."""
-    check_size(data)
-    folder, save_as = _ZIP_FOLDERS[expected], f".{expected}"
-    if data.startswith(_OLE2):
-        # Old .doc/.xls files and password-protected Office files are both OLE2 containers.
-        raise UnreadableDocument(Code.OLD_FORMAT_OR_PASSWORD, save_as=save_as)
-    if not data.startswith(b"PK"):
-        raise UnreadableDocument(Code.NOT_EXPECTED_FORMAT, expected=expected)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            infos = package.infolist()
-            if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-                raise UnreadableDocument(Code.UNPACKS_TOO_LARGE)
-            names = [i.filename for i in infos]
-            if not any(n.startswith(folder) for n in names):
-                raise _wrong_package(names, expected)
-            if package.testzip() is not None:
-                raise zipfile.BadZipFile("CRC")
-    except UnreadableDocument:
-        raise  # a ValueError too, so it must pass before the next clause
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
-        raise UnreadableDocument(Code.PACKAGE_DAMAGED, expected=expected) from exc
-
-
-def _wrong_package(names: list[str], expected: str) -> UnreadableDocument:
-    for found, folder in _ZIP_FOLDERS.items():
-        if any(n.startswith(folder) for n in names):
-            return UnreadableDocument(Code.WRONG_PACKAGE, found=found, expected=expected)
-    if "content.xml" in names:
-        return UnreadableDocument(Code.OPENDOCUMENT, save_as=f".{expected}")
-    return UnreadableDocument(Code.NOT_EXPECTED_FORMAT, expected=expected)
-
-
-# ---------------------------------------------------------------------------------------
-# Word
-# ---------------------------------------------------------------------------------------
-
-_HEADING_STYLES = ("heading", "overskrift", "title", "tittel")
-
-
-def read(data: bytes, *, known_actors: list[str]) -> ParsedPlan:
-    """A plan from the tables of a .docx file."""
-    check_package(data, "docx")
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx and lxml raise many kinds on broken parts
-        raise UnreadableDocument(Code.CONTENT_DAMAGED, expected="docx") from exc
-    plan = interpret_tables(_docx_tables(document), known_actors=known_actors)
-    plan.title = (document.core_properties.title or "").strip() or None
-    check_numbering(plan)
-    return plan
-
-
-def _docx_tables(document: DocxDocument) -> Iterator[Table]:
-    paragraphs: list[Paragraph] = []
-    number = 0
-    for block in document.iter_inner_content():
-        if isinstance(block, Paragraph):
-            paragraphs.append(block)
-            continue
-        number += 1
-        yield Table(_docx_rows(block), _pick_heading(paragraphs), f"tabell {number}")
-        paragraphs = []
-
-
-def _pick_heading(paragraphs: list[Paragraph]) -> str | None:
-    """The last heading-like paragraph before a table; None if no text stands there."""
-    texts = [(p, p.text.strip()) for p in paragraphs if p.text.strip()]
-    if not texts:
-        return None
-    for paragraph, text in reversed(texts):
-        if _looks_like_heading(paragraph, text):
-            return text
-    short = [text for _, text in texts if len(text) <= 100]
-    return short[-1] if short else None
-
-
-def _looks_like_heading(paragraph: Paragraph, text: str) -> bool:
-    style = (paragraph.style.name if paragraph.style is not None else "") or ""
-    if style.casefold().startswith(_HEADING_STYLES):
-        return True
-    runs = [r for r in paragraph.runs if r.text.strip()]
-    bold = bool(runs) and all(r.bold for r in runs)
-    return len(text) <= 100 and (bold or text == text.upper())
-
-
-def _docx_rows(table: DocxTable) -> list[list[Cell]]:
-    rows: list[list[Cell]] = []
-    above: dict[int, Cell] = {}  # grid column → cell above, for vertically merged cells
-    for tr in table._tbl.tr_lst:
-        column = tr.grid_before
-        cells: list[Cell] = []
-        for tc in tr.tc_lst:
-            span = tc.grid_span
-            if tc.vMerge == "continue" and column in above:
-                # The merged cell's text and colour hold for every row it covers.
-                cell = replace(above[column], start=column, span=span)
-            else:
-                cell = Cell(_Cell(tc, table).text, column, span, _tc_fill(tc), _tc_ink(tc))
-            cells.append(cell)
-            for grid_column in range(column, column + span):
-                above[grid_column] = cell
-            column += span
-        rows.append(cells)
-    return rows
-
-
-def _attr(element: Any, name: str) -> str | None:
-    value = element.get(_qn(name))
-    return value if value and value.lower() != "auto" else None
-
-
-def _tc_fill(tc: Any) -> Colour:
-    """Cell shading; failing that, shading or highlighting of the text inside the cell."""
-    for path in ("./w:tcPr/w:shd", ".//w:pPr/w:shd", ".//w:rPr/w:shd"):
-        for shd in tc.xpath(path):
-            # w:val="solid" paints the pattern colour (w:color) over the whole cell.
-            if shd.get(_qn("val")) == "solid" and _attr(shd, "color"):
-                return _attr(shd, "color")
-            if _attr(shd, "fill"):
-                return _attr(shd, "fill")
-    for highlight in tc.xpath(".//w:rPr/w:highlight"):
-        if _attr(highlight, "val") and _attr(highlight, "val") != "none":
-            return _attr(highlight, "val")
-    return None
-
-
-def _tc_ink(tc: Any) -> Colour:
-    """The colour of a symbol such as ● in a cell that has no letters or digits."""
-    text = "".join(tc.xpath(".//w:t/text()"))
-    if not text.strip() or any(c.isalnum() for c in text):
-        return None
-    for colour in tc.xpath(".//w:r[w:t]/w:rPr/w:color"):
-        if _attr(colour, "val"):
-            return _attr(colour, "val")
-    return None
-
-
-def _qn(name: str) -> str:
-    return f"{{http://schemas.openxmlformats.org/wordprocessingml/2006/main}}{name}"
+ROLE_NAMES = ROLES

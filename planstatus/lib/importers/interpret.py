@@ -1,0 +1,271 @@
+"""The one plan interpreter: a document's blocks (lib/documents/model.py) → ParsedPlan, for
+every format.
+
+Three readings, tried in this order:
+
+1. tables (tables.py): a table with a measure column, found by its header, by the person's
+   column mapping, or from what its cells hold;
+2. flattened tables (flattened.py): the lines of a text where each measure starts with its
+   code («1.1.1 …») and its timing and actors follow, as text extracted from a PDF of a plan
+   table comes out;
+3. lists and prose (lists.py): goals as headings or «Mål 1 …» lines, measures as bullets,
+   Word lists or numbered paragraphs, narrative kept as the area's description.
+
+Of 2 and 3 the one that finds more measures wins. Nothing is dropped in silence: every
+block that ends up in no area, goal or measure is named in a warning that points at it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from planstatus.lib.documents.model import (
+    Block,
+    Document,
+    Heading,
+    ListItem,
+    Paragraph,
+    Table,
+    block_text,
+)
+from planstatus.lib.importers import flattened, lists
+from planstatus.lib.importers.actors import MAX_ACTOR_LENGTH
+from planstatus.lib.importers.base import (
+    DOCUMENT,
+    Code,
+    ImportWarning,
+    ParsedPlan,
+    UnreadableDocument,
+    check_numbering,
+)
+from planstatus.lib.importers.codes import MAX_CODE_LENGTH
+from planstatus.lib.importers.tables import ColumnMap, TableInput, TablesReader, short
+from planstatus.lib.timing import Timing, parse_timing
+
+# Limits of the database's fields (plans/models.py): longer values are cut, with a warning.
+MAX_TITLE_LENGTH = 300  # Plan.title
+MAX_AREA_NAME_LENGTH = 300  # FocusArea.name
+MAX_TIMING_LENGTH = 100  # Measure.timing_text
+
+_SHEETS = ("xlsx", "csv", "ods")
+_YEAR_SPAN = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:\s*(?:[-–—/]|til|to)\s*((?:19|20)?\d\d))?(?!\d)")
+
+
+def interpret(
+    document: Document,
+    *,
+    known_actors: list[str],
+    columns: ColumnMap | None = None,
+    lines: dict[int, str] | None = None,
+) -> ParsedPlan:
+    plan = _read_tables(document, known_actors, columns)
+    if plan is None:
+        plan = _read_lines(document, known_actors, lines or {})
+    if plan is None or not plan.measures():
+        if document.format in _SHEETS:
+            raise UnreadableDocument(Code.NO_HEADER_ROW if plan is None else Code.NO_MEASURES)
+        if document.format == "text":
+            raise UnreadableDocument(Code.NO_MEASURES_IN_TEXT)
+        raise UnreadableDocument(Code.NO_PLAN_TABLE)
+    if document.title:
+        plan.title = document.title
+    late = []
+    for code, params in document.notes:
+        warning = ImportWarning(DOCUMENT, code, dict(params))
+        if code == Code.READ_AS_WINDOWS_1252:
+            late.append(warning)  # said last, after the plan's own warnings
+        else:
+            plan.warnings.append(warning)
+    _timing_from_heading(plan, document)
+    _keep_within_limits(plan)
+    check_numbering(plan)
+    plan.warnings.extend(late)
+    return plan
+
+
+# ---------------------------------------------------------------------------------------
+# Tables
+# ---------------------------------------------------------------------------------------
+
+
+def _read_tables(
+    document: Document, known_actors: list[str], columns: ColumnMap | None
+) -> ParsedPlan | None:
+    if not document.tables():
+        return None
+    reader = TablesReader(known_actors, mapping=columns, sheet=document.format in _SHEETS)
+    pending: list[Block] = []
+    unread: list[list[Block]] = []
+    for block in document.blocks:
+        if not isinstance(block, Table):
+            pending.append(block)
+            continue
+        heading_block = _pick_heading(pending)
+        heading = block_text(heading_block) if heading_block is not None else None
+        used = reader.add_table(TableInput(block, heading, block.name))
+        rest = [b for b in pending if b is not heading_block]
+        if not used:
+            rest = pending
+            if _is_instructions(block, document):
+                pass  # a sheet of guidance in one column, as the template's «Rettleiing»
+            elif any(c.text.strip() for row in block.rows for c in row):
+                reader.plan.warnings.append(_not_read(block, block.text))
+        unread.append(
+            [b for b in rest if block_text(b).strip() and block_text(b).strip() != document.title]
+        )
+        pending = []
+    if not reader.found_table:
+        return None
+    unread.append([b for b in pending if block_text(b).strip()])
+    plan = reader.finish()
+    for run in unread:
+        if run:
+            text = " ".join(block_text(b) for b in run)
+            warning = ImportWarning(DOCUMENT, Code.TEXT_OUTSIDE_MEASURES, {"text": short(text, 80)})
+            warning.place = run[0].place.as_dict() | {"block": run[0].place.index}
+            plan.warnings.append(warning)
+    return plan
+
+
+def _pick_heading(blocks: list[Block]) -> Block | None:
+    """The last heading-like block before a table; else the last short one; None when no
+    text stands between this table and the previous one (it goes on from it)."""
+    texts = [b for b in blocks if block_text(b).strip()]
+    if not texts:
+        return None
+    for block in reversed(texts):
+        if _looks_like_heading(block):
+            return block
+    short_ones = [b for b in texts if len(block_text(b).strip()) <= 100]
+    return short_ones[-1] if short_ones else None
+
+
+def _looks_like_heading(block: Block) -> bool:
+    if isinstance(block, Heading):
+        return True
+    text = block_text(block).strip()
+    bold = isinstance(block, Paragraph) and block.bold
+    capitals = text == text.upper() and sum(c.isalpha() for c in text) >= 3
+    return len(text) <= 100 and (bold or capitals)
+
+
+def _is_instructions(table: Table, document: Document) -> bool:
+    return document.format in _SHEETS and all(
+        len([c for c in row if c.text.strip()]) <= 1 for row in table.rows
+    )
+
+
+def _not_read(block: Block, text: str) -> ImportWarning:
+    warning = ImportWarning(DOCUMENT, Code.BLOCK_NOT_READ, {"text": short(text, 80)})
+    warning.place = block.place.as_dict() | {"block": block.place.index}
+    return warning
+
+
+# ---------------------------------------------------------------------------------------
+# Lines
+# ---------------------------------------------------------------------------------------
+
+
+def _line_blocks(document: Document) -> list[Block]:
+    return [b for b in document.blocks if isinstance(b, Paragraph | Heading | ListItem)]
+
+
+def flat_lines(blocks: list[Block]) -> tuple[list[str], list[int | None]]:
+    """The blocks as lines of text, with a blank line or page break where one stood, and
+    each line's block index (None for the blank ones)."""
+    out: list[str] = []
+    index: list[int | None] = []
+    for block in blocks:
+        if isinstance(block, Paragraph | ListItem):
+            if block.page_break_before:
+                out.append(flattened.PAGE_BREAK)
+                index.append(None)
+            elif block.gap_before:
+                out.append("")
+                index.append(None)
+        elif out:
+            out.append("")
+            index.append(None)
+        text = f"{block.marker} {block.text}" if isinstance(block, ListItem) else block_text(block)
+        for line in text.split("\n"):
+            out.append(line)
+            index.append(block.place.index)
+    return out, index
+
+
+def _read_lines(
+    document: Document, known_actors: list[str], overrides: dict[int, str]
+) -> ParsedPlan | None:
+    blocks = _line_blocks(document)
+    if not blocks:
+        return None
+    text_lines, _ = flat_lines(blocks)
+    flat = flattened.read_lines(text_lines, known_actors) if not overrides else None
+    listed = lists.read_blocks(blocks, known_actors, overrides)
+    if flat is not None and flat.measures() and len(flat.measures()) >= len(listed.measures()):
+        plan = flat
+    else:
+        plan = listed
+    for table in document.tables():
+        if any(c.text.strip() for row in table.rows for c in row):
+            plan.warnings.append(_not_read(table, table.text))
+    return plan
+
+
+# ---------------------------------------------------------------------------------------
+# After reading
+# ---------------------------------------------------------------------------------------
+
+
+def _timing_from_heading(plan: ParsedPlan, document: Document) -> None:
+    """When no measure has a timing of its own but the measure column's header or the
+    title names a period («Da må vi (tiltak 2018–2019):», «Handlingsprogram 2024–2025»),
+    every measure gets that period, with one warning."""
+    measures = plan.measures()
+    if not measures or any(m.timing.text for m in measures):
+        return
+    sources = [c.header for t in plan.tables for c in t.columns if c.role == "measure"]
+    sources += [plan.title or ""]
+    sources += [block_text(b) for b in document.blocks[:3] if isinstance(b, Heading | Paragraph)]
+    for text in sources:
+        match = _YEAR_SPAN.search(text or "")
+        if not match:
+            continue
+        written = match.group(0)
+        timing = parse_timing(written)
+        if timing.start is None:
+            continue
+        end = match.group(2)
+        if end and len(end) == 2:
+            timing = Timing(written, timing.start, int(str(timing.start)[:2] + end))
+        for m in measures:
+            m.timing = timing
+        plan.warn(DOCUMENT, Code.TIMING_FROM_HEADING, timing=written, text=short(text, 80))
+        return
+
+
+def _keep_within_limits(plan: ParsedPlan) -> None:
+    """Values longer than the database keeps are cut, each with a warning."""
+
+    def cut(value: str, limit: int, what: str, where: str) -> str:
+        if len(value) <= limit:
+            return value
+        plan.warn(where, Code.VALUE_TOO_LONG, what=what, text=short(value, 60), limit=limit)
+        return value[: limit - 1].rstrip() + "…"
+
+    if plan.title:
+        plan.title = cut(plan.title, MAX_TITLE_LENGTH, "title", DOCUMENT)
+    for area in plan.areas:
+        area.name = cut(area.name, MAX_AREA_NAME_LENGTH, "area", area.code or DOCUMENT)
+        area.code = cut(area.code, MAX_CODE_LENGTH, "code", DOCUMENT)
+        for goal in area.goals:
+            goal.code = cut(goal.code, MAX_CODE_LENGTH, "code", area.code or DOCUMENT)
+            for m in goal.measures:
+                m.code = cut(m.code, MAX_CODE_LENGTH, "code", DOCUMENT)
+                m.written_code = cut(m.written_code, MAX_CODE_LENGTH, "code", m.code)
+                if len(m.timing.text) > MAX_TIMING_LENGTH:
+                    text = cut(m.timing.text, MAX_TIMING_LENGTH, "timing", m.code)
+                    t = m.timing
+                    m.timing = Timing(text, t.start, t.end, t.yearly, t.continuous)
+                m.responsible = [cut(n, MAX_ACTOR_LENGTH, "actor", m.code) for n in m.responsible]
+                m.involved = [cut(n, MAX_ACTOR_LENGTH, "actor", m.code) for n in m.involved]
