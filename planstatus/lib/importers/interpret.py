@@ -201,7 +201,13 @@ def _read_lines(
         return None
     text_lines, _ = flat_lines(blocks)
     flat = flattened.read_lines(text_lines, known_actors) if not overrides else None
-    listed = lists.read_blocks(blocks, known_actors, overrides)
+    listed = lists.read_blocks(
+        blocks,
+        known_actors,
+        overrides,
+        wrapped=document.format in ("pdf", "text"),
+        title=document.title,
+    )
     if flat is not None and flat.measures() and len(flat.measures()) >= len(listed.measures()):
         plan = flat
     else:
@@ -226,7 +232,12 @@ def _timing_from_heading(plan: ParsedPlan, document: Document) -> None:
         return
     sources = [c.header for t in plan.tables for c in t.columns if c.role == "measure"]
     sources += [plan.title or ""]
-    sources += [block_text(b) for b in document.blocks[:3] if isinstance(b, Heading | Paragraph)]
+    sources += [a.name for a in plan.areas]
+    sources += [
+        block_text(b)
+        for b in document.blocks[:3]
+        if isinstance(b, Heading) or (isinstance(b, Paragraph) and len(b.text) <= 120)
+    ]
     for text in sources:
         match = _YEAR_SPAN.search(text or "")
         if not match:
