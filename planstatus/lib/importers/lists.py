@@ -197,9 +197,8 @@ def _plausible_code(code: str) -> bool:
 
 def _classify(index: int, text: str, bold: bool) -> _Unit:
     goal = _GOAL_LINE.match(text)
-    if goal and (goal["code"] or goal["text"] or text.rstrip(":") != text or len(text) < 20):
-        if goal["code"] or goal["text"].strip():
-            return _Unit(index, "goal", goal["text"].strip(), code=goal["code"] or "", bold=bold)
+    if goal and (goal["code"] or goal["text"].strip()):
+        return _Unit(index, "goal", goal["text"].strip(), code=goal["code"] or "", bold=bold)
     if MEASURE_LIST_INTRO.match(text):
         return _Unit(index, "intro", text, bold=bold)
     labelled = LABELLED_ITEM.match(text)
@@ -227,15 +226,15 @@ def _split_inline(unit: _Unit) -> list[_Unit]:
     if len(parts) >= 3 or (len(parts) == 2 and unit.text.lstrip()[:1] in "·•▪●"):
         intro = parts[0].strip()
         out = [_Unit(unit.block, "label", intro.rstrip(": "))] if intro else []
-        items = [p.strip() for p in parts[1:] if p.strip()]
-        out += [_Unit(unit.block, "item", p, note="inline-bullets") for p in items]
+        bullets = [p.strip() for p in parts[1:] if p.strip()]
+        out += [_Unit(unit.block, "item", p, note="inline-bullets") for p in bullets]
         return out
     found = _numbered_run(unit.text)
     if found is None:
         return [unit]
-    intro, items, rest = found
+    intro, numbered, rest = found
     out = [_Unit(unit.block, "label", intro.rstrip(": "))] if intro else []
-    out += [_Unit(unit.block, "item", text, code=code) for code, text in items]
+    out += [_Unit(unit.block, "item", text, code=code) for code, text in numbered]
     if rest:
         out.append(_Unit(unit.block, "text", rest))
     return out
@@ -343,9 +342,14 @@ class _Reader:
     def read(self) -> ParsedPlan:
         level = self.area_level()
         first = next((u for u in self.units if u.kind not in ("furniture",)), None)
-        if self.title is None and first is not None and first.kind in ("text", "label", "heading"):
-            if len(first.text) <= 120 and (level is None or first.kind != "heading"):
-                self.title = first.text
+        if (
+            self.title is None
+            and first is not None
+            and first.kind in ("text", "label", "heading")
+            and len(first.text) <= 120
+            and (level is None or first.kind != "heading")
+        ):
+            self.title = first.text
                 first.role = "title"
         self.report = bool(_REPORT.search(self.title or ""))
         sections = self.plan_sections(level)
@@ -367,7 +371,7 @@ class _Reader:
         """For each unit index that opens a section: what its items are. Decided per area,
         with what follows in view."""
         sections: dict[int, str] = {}
-        self.initial: dict[int, str] = {}  # the first unit of each area → its first section
+        self.initial = {}  # the first unit of each area → its first section
         areas: list[list[int]] = [[]]
         for i, unit in enumerate(self.units):
             if self.is_area_heading(unit, level):
