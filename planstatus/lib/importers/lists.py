@@ -350,7 +350,7 @@ class _Reader:
             and (level is None or first.kind != "heading")
         ):
             self.title = first.text
-                first.role = "title"
+            first.role = "title"
         self.report = bool(_REPORT.search(self.title or ""))
         sections = self.plan_sections(level)
         for i, unit in enumerate(self.units):
