@@ -58,6 +58,8 @@ class _Line:
     size: float
     bold: bool
     page: int
+    in_columns: bool = False  # part of a run of lines set in columns
+    column_start: bool = False  # the first line of a column in such a run
 
 
 @dataclass
@@ -131,65 +133,122 @@ def _page_items(page: Page) -> list[_Item]:
         found = _text_tables(page)
     shapes = _filled_shapes(page)
     positioned: list[tuple[float, float, _Item]] = [
-        (t.bbox[1], t.bbox[0], _Item(page.page_number, rows=_table_rows(t, shapes, page)))
+        (t.bbox[1], 0.0, _Item(page.page_number, rows=_table_rows(t, shapes, page)))
         for t in found
     ]
     boxes = [t.bbox for t in found]
     outside = page.filter(lambda obj: not any(_centre_in(obj, box) for box in boxes))
-    for column, region in enumerate(_columns(outside)):
-        for line in region.extract_text_lines(return_chars=True):
-            chars = line["chars"]
-            item = _Item(
-                page.page_number,
-                line=_Line(
-                    text=line["text"],
-                    top=line["top"],
-                    bottom=line["bottom"],
-                    size=round(max(c["size"] for c in chars), 1),
-                    bold=any(_is_bold(c["fontname"]) for c in chars),
-                    page=page.page_number,
-                ),
-            )
-            # Columns are read one after the other: the column's number sorts first.
-            positioned.append((column * 100_000 + line["top"], line["x0"], item))
+    for top, sequence, line in _text_lines(outside, page.page_number):
+        positioned.append((top, sequence, _Item(page.page_number, line=line)))
     return [item for _, _, item in sorted(positioned, key=lambda p: (p[0], p[1]))]
 
 
-def _columns(page: Any) -> list[Any]:
-    """The page's text split into columns at the gutters: vertical strips that no word
-    crosses, with enough words on both sides. One region when there is no gutter."""
-    words = page.extract_words()
-    if len(words) < 20:
-        return [page]
-    x0, top, x1, bottom = page.bbox
-    left_edge = min(w["x0"] for w in words)
-    right_edge = max(w["x1"] for w in words)
-    width = right_edge - left_edge
-    cuts: list[float] = []
-    x = left_edge + width * 0.2
-    while x < left_edge + width * 0.8:
-        crossing = sum(1 for w in words if w["x0"] - 2 < x < w["x1"] + 2)
-        if crossing <= max(1, len(words) // 100):
-            left = sum(1 for w in words if w["x1"] <= x)
-            right = sum(1 for w in words if w["x0"] >= x)
-            band = [w for w in words if x - 8 < w["x0"] < x + 8 or x - 8 < w["x1"] < x + 8]
-            lines_left = len({round(w["top"]) for w in words if w["x1"] <= x})
-            lines_right = len({round(w["top"]) for w in words if w["x0"] >= x})
-            if (
-                left >= len(words) * 0.15
-                and right >= len(words) * 0.15
-                and not band
-                and min(lines_left, lines_right) >= 5
-            ):
-                if not cuts or x - cuts[-1] > width * 0.15:
-                    cuts.append(x)
-                else:
-                    cuts[-1] = (cuts[-1] + x) / 2
-        x += 2
-    if not cuts:
-        return [page]
-    edges = [x0, *cuts, x1]
-    return [page.crop((a, top, b, bottom), strict=False) for a, b in itertools.pairwise(edges)]
+@dataclass
+class _Segment:
+    words: list[dict[str, Any]]
+
+    @property
+    def x0(self) -> float:
+        return float(self.words[0]["x0"])
+
+    @property
+    def x1(self) -> float:
+        return float(self.words[-1]["x1"])
+
+    def line(self, page: int, *, in_columns: bool) -> _Line:
+        return _Line(
+            text=" ".join(w["text"] for w in self.words),
+            top=min(float(w["top"]) for w in self.words),
+            bottom=max(float(w["bottom"]) for w in self.words),
+            size=round(max(float(w["size"]) for w in self.words), 1),
+            bold=any(_is_bold(str(w["fontname"])) for w in self.words),
+            page=page,
+            in_columns=in_columns,
+        )
+
+
+def _text_lines(region: Any, page: int) -> list[tuple[float, float, _Line]]:
+    """The text outside tables as lines in reading order, each with its sort position on
+    the page. Where a run of lines is set in columns (words apart by a gutter, at the same
+    places line after line), the run is read down each column in turn."""
+    words = region.extract_words(extra_attrs=["size", "fontname"], use_text_flow=False)
+    rows: list[list[dict[str, Any]]] = []
+    for word in sorted(words, key=lambda w: (float(w["top"]), float(w["x0"]))):
+        if rows and abs(float(word["top"]) - float(rows[-1][0]["top"])) <= 2.5:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    segmented = [_segments(sorted(row, key=lambda w: float(w["x0"]))) for row in rows]
+    out: list[tuple[float, float, _Line]] = []
+    i = 0
+    while i < len(segmented):
+        band = _band(segmented, i)
+        if band is None:
+            for segment in segmented[i]:
+                line = segment.line(page, in_columns=False)
+                out.append((line.top, segment.x0, line))
+            i += 1
+            continue
+        end, starts = band
+        top = min(s.line(page, in_columns=True).top for s in segmented[i])
+        sequence = 0.0
+        for column in range(len(starts)):
+            first = True
+            for row in segmented[i:end]:
+                for segment in row:
+                    if _column_of(segment, starts) == column:
+                        line = segment.line(page, in_columns=True)
+                        line.column_start = first
+                        first = False
+                        sequence += 1
+                        out.append((top, sequence, line))
+        i = end
+    return out
+
+
+def _segments(row: list[dict[str, Any]]) -> list[_Segment]:
+    """A row of words split where the gap between two words is a gutter, not a space."""
+    segments = [_Segment([row[0]])]
+    for word in row[1:]:
+        size = float(word["size"]) or 10.0
+        if float(word["x0"]) - float(segments[-1].words[-1]["x1"]) > max(10.0, 1.5 * size):
+            segments.append(_Segment([word]))
+        else:
+            segments[-1].words.append(word)
+    return segments
+
+
+def _column_of(segment: _Segment, starts: list[float]) -> int:
+    column = 0
+    for k, start in enumerate(starts):
+        if segment.x0 >= start - 6:
+            column = k
+    return column
+
+
+def _band(rows: list[list[_Segment]], i: int) -> tuple[int, list[float]] | None:
+    """(end, column starts) of a run of rows set in columns starting at row i: the first
+    row has two or more segments, and so does another row of the run; the run goes on
+    while rows are close below each other and no segment crosses a column's start."""
+    if len(rows[i]) < 2:
+        return None
+    starts = [s.x0 for s in rows[i]]
+    end = i + 1
+    multi = 1
+    while end < len(rows):
+        previous_bottom = max(float(w["bottom"]) for s in rows[end - 1] for w in s.words)
+        top = min(float(w["top"]) for s in rows[end] for w in s.words)
+        size = max(float(w["size"]) for s in rows[end] for w in s.words) or 10.0
+        if top - previous_bottom > 2.5 * size:
+            break
+        if any(s.x0 < start - 6 < s.x1 for s in rows[end] for start in starts[1:]):
+            break  # a line across the columns ends the run
+        if len(rows[end]) >= 2:
+            multi += 1
+        end += 1
+    if multi < 2:
+        return None
+    return end, starts
 
 
 def _text_tables(page: Page) -> list[PlumberTable]:
@@ -212,9 +271,23 @@ def _text_tables(page: Page) -> list[PlumberTable]:
             width >= _TEXT_TABLE_MIN_COLUMNS
             and len(full) >= _TEXT_TABLE_MIN_ROWS
             and len(full) >= 0.5 * len(rows)
+            and not _splits_words(rows)
         ):
             kept.append(table)
     return kept
+
+
+def _splits_words(rows: list[list[str | None]]) -> bool:
+    """Whether column edges found from word alignment cut through words («Strategisk
+    næringspl» | «an 2023»): then the «table» is prose, not columns."""
+    pairs = cuts = 0
+    for row in rows:
+        cells = [c for c in row if c and c.strip()]
+        for left, right in itertools.pairwise(cells):
+            pairs += 1
+            if left.rstrip()[-1:].isalpha() and right.lstrip()[:1].islower():
+                cuts += 1
+    return pairs > 0 and cuts / pairs > 0.1
 
 
 def _is_bold(fontname: str) -> bool:
@@ -345,7 +418,7 @@ def _blocks(extracted: _Extracted) -> list[Block]:
             previous = None
             continue
         line = item.line
-        if line.text in furniture or _PAGE_NUMBER.match(line.text.strip()):
+        if _furniture_key(line.text) in furniture or _PAGE_NUMBER.match(line.text.strip()):
             continue
         heading_like = _heading_like(line, body_size)
         last = blocks[-1] if blocks else None
@@ -371,7 +444,7 @@ def _blocks(extracted: _Extracted) -> list[Block]:
         place = Place(len(blocks), page=line.page)
         bullet = BULLET.match(line.text)
         block: Block
-        if line.size > body_size + 0.5 and len(line.text) <= 150:
+        if line.size > body_size + 0.5 and len(line.text) <= 150 and not line.in_columns:
             block = Heading(place, line.text, level=levels.get(line.size, 1))
         elif bullet and line.text[bullet.end() :].strip():
             block = ListItem(
@@ -397,12 +470,26 @@ def _heading_like(line: _Line, body_size: float) -> bool:
     return line.size > body_size + 0.5 or line.bold or capitals
 
 
+def _furniture_key(text: str) -> str:
+    """A running line compared without its numbers: «Side 1 av 3» is «Side 2 av 3»."""
+    return re.sub(r"\d+", "#", text.strip())
+
+
 def _page_furniture(extracted: _Extracted) -> set[str]:
-    """Running heads and feet: the same line on at least half the pages (of three or more)."""
-    if extracted.pages < 3:
+    """Running heads and feet: the same line (numbers aside) on at least half the pages of
+    three or more, or at the top or foot of both pages of two."""
+    pages = extracted.pages
+    if pages < 2:
         return set()
-    pages_of: dict[str, set[int]] = {}
+    lines_of: dict[int, list[_Line]] = {}
     for item in extracted.items:
         if item.line is not None:
-            pages_of.setdefault(item.line.text, set()).add(item.page)
-    return {text for text, pages in pages_of.items() if 2 * len(pages) >= extracted.pages}
+            lines_of.setdefault(item.page, []).append(item.line)
+    pages_of: dict[str, set[int]] = {}
+    for page, lines in lines_of.items():
+        edges = lines if pages >= 3 else lines[:2] + lines[-2:]
+        for line in edges:
+            pages_of.setdefault(_furniture_key(line.text), set()).add(page)
+    if pages == 2:
+        return {key for key, found in pages_of.items() if len(found) == 2}
+    return {key for key, found in pages_of.items() if 2 * len(found) >= pages}
