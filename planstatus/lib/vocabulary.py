@@ -42,6 +42,8 @@ ROLES = (
 HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "code": (
         "nr", "nummer", "kode", "id", "ref", "referanse", "løpenr", "løpenummer",
+        "punkt", "vedtakspunkt", "vedtaks", "vedtaksnr", "vedtaksdato", "saksnr",
+        "saksnummer", "sak", "arkivsak", "vedtakspunktogdato", "vedtaksdatopunkt",
         "tiltakskode", "tiltakkode", "tiltaksnr", "tiltaknr", "tiltaksnummer",
         "code", "no", "measurecode",
     ),

@@ -224,35 +224,50 @@ def _read_lines(
 
 
 def _timing_from_heading(plan: ParsedPlan, document: Document) -> None:
-    """When no measure has a timing of its own but the measure column's header or the
-    title names a period («Da må vi (tiltak 2018–2019):», «Handlingsprogram 2024–2025»),
-    every measure gets that period, with one warning."""
+    """Measures without a timing of their own take the period their area's heading names
+    («Årsmelding 2021»), else the one of the measure column's header or the title («Da må
+    vi (tiltak 2018–2019):», «Handlingsprogram 2024–2025») — only when no measure of the
+    plan has a timing of its own, and each such reading with a warning."""
     measures = plan.measures()
     if not measures or any(m.timing.text for m in measures):
         return
     sources = [c.header for t in plan.tables for c in t.columns if c.role == "measure"]
     sources += [plan.title or ""]
-    sources += [a.name for a in plan.areas]
     sources += [
         block_text(b)
         for b in document.blocks[:3]
         if isinstance(b, Heading) or (isinstance(b, Paragraph) and len(b.text) <= 120)
     ]
-    for text in sources:
-        match = _YEAR_SPAN.search(text or "")
-        if not match:
+    plan_wide = next((found for text in sources if (found := _period(text))), None)
+    for area in plan.areas:
+        found = _period(area.name) or plan_wide
+        if found is None:
             continue
-        written = match.group(0)
-        timing = parse_timing(written)
-        if timing.start is None:
-            continue
-        end = match.group(2)
-        if end and len(end) == 2:
-            timing = Timing(written, timing.start, int(str(timing.start)[:2] + end))
-        for m in measures:
-            m.timing = timing
-        plan.warn(DOCUMENT, Code.TIMING_FROM_HEADING, timing=written, text=short(text, 80))
-        return
+        timing, text = found
+        for goal in area.goals:
+            for m in goal.measures:
+                m.timing = timing
+        plan.warn(
+            area.code or DOCUMENT,
+            Code.TIMING_FROM_HEADING,
+            timing=timing.text,
+            text=short(text, 80),
+        )
+
+
+def _period(text: str) -> tuple[Timing, str] | None:
+    """The period a heading names: «2018–2019», «2024-27», «2021»."""
+    match = _YEAR_SPAN.search(text or "")
+    if not match:
+        return None
+    written = match.group(0)
+    timing = parse_timing(written)
+    if timing.start is None:
+        return None
+    end = match.group(2)
+    if end and len(end) == 2:
+        timing = Timing(written, timing.start, int(str(timing.start)[:2] + end))
+    return timing, text
 
 
 def _keep_within_limits(plan: ParsedPlan) -> None:

@@ -98,6 +98,8 @@ class _Unit:
     bold: bool = False
     role: str = ""  # what the unit was read as, for ParsedPlan.lines
     from_heading: bool = False  # a Heading block (not a bold paragraph)
+    gap: bool = False  # a blank line stood before it
+    colon: bool = False  # a label written with a colon after it
     note: str = ""  # a status read from the unit's words, and how
 
 
@@ -155,7 +157,28 @@ def _units(blocks: list[Block], wrapped: bool) -> list[_Unit]:
             units.extend(_split_inline(_Unit(index, "item", body, code=code)))
             continue
         bold = isinstance(block, Paragraph) and block.bold
-        units.extend(_split_inline(_classify(index, text, bold)))
+        unit = _classify(index, text, bold)
+        unit.gap = isinstance(block, Paragraph) and block.gap_before
+        units.extend(_split_inline(unit))
+    return _label_runs(units)
+
+
+def _label_runs(units: list[_Unit]) -> list[_Unit]:
+    """Short lines right under a label that ends with a colon («Politisk arbeid:») are its
+    items, though they have no bullets (a web page's list printed without its bullets):
+    the first line after the label, then the lines that follow it without a blank line."""
+    for i, unit in enumerate(units):
+        if unit.kind != "label" or not unit.colon:
+            continue
+        run = []
+        for j, following in enumerate(units[i + 1 :]):
+            short_line = following.kind == "text" and len(following.text) <= 100
+            if not short_line or following.text.endswith((".", ":")) or (j and following.gap):
+                break
+            run.append(following)
+        if len(run) >= 2:
+            for following in run:
+                following.kind = "item"
     return units
 
 
@@ -170,6 +193,11 @@ def _goes_on(previous: Block, block: Block, units: list[_Unit]) -> bool:
         return False
     text = block.text.strip()
     above = units[-1].text
+    number = re.match(r"(\d{1,2})\.\s", text)
+    if number and units[-1].kind == "text" and int(number[1]) > 1:
+        # «… 1. Integrere … skole.» / «2. Få …»: numbered items run together in a paragraph
+        # go on over the line break.
+        return bool(re.search(rf"(?:^|\s){int(number[1]) - 1}\.\s", above))
     if BULLET.match(text) or _GOAL_LINE.match(text) or _NUMBERED_PARAGRAPH.match(text):
         return False
     if isinstance(previous, Paragraph) and previous.bold != block.bold:
@@ -211,7 +239,7 @@ def _classify(index: int, text: str, bold: bool) -> _Unit:
     if _GOAL_SECTION.match(bare) or _MEASURE_SECTION.match(bare):
         return _Unit(index, "heading", text, level=9, bold=bold)
     if text.endswith(":") and len(text) <= 100:
-        return _Unit(index, "label", text.rstrip(": "), bold=bold)
+        return _Unit(index, "label", text.rstrip(": "), bold=bold, colon=True)
     if bold and len(text) <= 250:
         return _Unit(index, "label", text, bold=True)
     return _Unit(index, "text", text, bold=bold)

@@ -255,10 +255,13 @@ def guess_columns(rows: Sequence[Sequence[Cell]], known_actors: Sequence[str]) -
             "status": (sum(1 for t in filled if status_from_words(t)) + coloured)
             / max(len(filled) + coloured, 1),
             "names": sum(1 for t in filled if _names_like(t, known)) / n,
+            "goal": sum(1 for t in filled if parse_goal_heading(t)) / n,
         }
     roles: dict[int, tuple[str, float]] = {}
     for column, s in stats.items():
-        if s["code"] >= 0.7 and s["length"] <= 12:
+        if s["goal"] >= 0.6:
+            roles[column] = ("goal", s["goal"])
+        elif s["code"] >= 0.7 and s["length"] <= 12:
             roles[column] = ("code", s["code"])
         elif s["timing"] >= 0.6:
             roles[column] = ("timing", s["timing"])
@@ -330,6 +333,22 @@ def _text(cells: Iterable[Cell]) -> str:
     return "\n".join(c.text for c in cells if c.text.strip())
 
 
+def cell_code(text: str) -> tuple[str, str] | None:
+    """(code, rest) for a code column's cell that holds a code of any shape and perhaps a
+    date under it: «FSK 026/12.» over «29.02.12.», «FSK-» / «8.2.06» broken over two
+    lines. None when the cell holds no such code."""
+    text = _SOFT_BREAK.sub("", text.replace("\u00ad", ""))
+    lines = [re.sub(r"\s+", " ", line).strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return None
+    first = re.split(r"\s+(?=\d{1,2}\.\d{1,2}\.\d{2,4}\.?$)", lines[0])[0]
+    code = first.strip().rstrip(".").strip()
+    if not code or len(code) > 20 or len(code.split()) > 3 or not any(c.isdigit() for c in code):
+        return None
+    rest = "\n".join([lines[0][len(first) :].strip(), *lines[1:]]).strip()
+    return code, rest
+
+
 def _is_goal_code(code: str) -> bool:
     return code.strip(".").count(".") == 1
 
@@ -372,6 +391,7 @@ class TablesReader:
     goal_text: str = ""
     goal_code: str = ""
     headers: dict[str, str] = field(default_factory=dict)  # role → the header's text
+    code_rest: str = ""  # what a code cell holds besides the code (a date)
     place: dict[str, object] = field(default_factory=dict)
 
     def add_table(self, item: TableInput) -> bool:
@@ -402,6 +422,11 @@ class TablesReader:
                 self._warn(DOCUMENT, Code.COLUMNS_GUESSED, table, 0, columns=described)
         self.columns, self.found_table = columns, True
         if columns.keys() & _HIERARCHY:
+            above = [[c for c in row if c.text.strip()] for row in table.rows[: max(start - 1, 0)]]
+            title = next((row[0].text for row in above if len(row) == 1), None)
+            if "area" not in columns and (title or item.heading):
+                self.area_text = (title or item.heading or "").strip()
+                self.goal_text = self.goal_code = ""
             self._read_sheet_rows(table, start, columns)
             return True
         # A row above the header with one text in it names the focus area.
@@ -455,7 +480,9 @@ class TablesReader:
         if not filled or _header_columns(row, sheet=self.sheet):
             return  # empty, or the header repeated on a new page
         goal = parse_goal_heading(filled[0].text)
-        if goal is not None and not filled[0].continued:
+        measure_start, measure_end = columns.get("measure", (-1, -1))
+        in_measure_column = measure_start <= filled[0].col < measure_end
+        if goal is not None and not filled[0].continued and (len(filled) == 1 or in_measure_column):
             self._start_goal(*goal)
             return
         if len(filled) == 1 and _covers_fields(filled[0], columns) > 1:
@@ -464,8 +491,7 @@ class TablesReader:
         fields = _fields(row, columns)
         written = _text(fields.get("code", [])).strip()
         text = _text(fields.get("measure", []))
-        if not is_code(written) and not is_cell_code(written):
-            written, text = split_leading_code(f"{written}\n{text}".strip())
+        written, text = self._code_and_text(written, text)
         if _is_goal_code(written) and not self._has_details(fields, row):
             self._start_goal(written.strip("."), tidy_text(text))  # «1.1 | Goal text | | |»
             return
@@ -473,6 +499,18 @@ class TablesReader:
             self._continue_measure(text, fields, row)
         elif written or text.strip():
             self._add_measure(written, text, fields, row)
+
+    def _code_and_text(self, written: str, text: str) -> tuple[str, str]:
+        """The code and the measure's text of a row: the code column's code of any shape
+        (a date under it is kept in the note), or a dotted code at the start of the text."""
+        self.code_rest = ""
+        if is_code(written) or is_cell_code(written):
+            return written, text
+        found = cell_code(written) if written else None
+        if found is not None:
+            self.code_rest = found[1]
+            return found[0], text
+        return split_leading_code(f"{written}\n{text}".strip())
 
     def _has_details(self, fields: dict[str, list[Cell]], row: list[Cell]) -> bool:
         """Whether a row has what measures have and goal rows lack: timing, actors or a
@@ -544,6 +582,7 @@ class TablesReader:
             code, written_code = next_code(goal, parent), ""
             self._warn(code, Code.MEASURE_WITHOUT_CODE, None, None, text=short(text), code=code)
         notes = tidy_text(_text(fields.get("note", [])))
+        notes = "\n".join(n for n in (self.code_rest, notes) if n)
         self.measure = ParsedMeasure(
             code=code,
             text=tidy_text(text),
@@ -627,8 +666,7 @@ class TablesReader:
             measure_text = ""
         self._carry(fields)
         written = _text(fields.get("code", [])).strip()
-        if not is_code(written) and not is_cell_code(written):
-            written, measure_text = split_leading_code(f"{written}\n{measure_text}".strip())
+        written, measure_text = self._code_and_text(written, measure_text)
         goal = self._sheet_goal(written, number)
         if written or measure_text.strip():
             self._add_sheet_measure(goal, written, measure_text, fields, row, number)
@@ -642,6 +680,9 @@ class TablesReader:
             self.area_text = area
         goal = _text(fields.get("goal", [])).strip()
         goal_code = _text(fields.get("goal_code", [])).strip()
+        parsed = parse_goal_heading(goal) if goal and not goal_code else None
+        if parsed and parsed[0] and parsed[0] == self.goal_code.strip("."):
+            return  # «Mål 1 / Strategi mål 1:» merged down beside goal 1 named above
         if goal or goal_code:
             self.goal_text, self.goal_code = goal, goal_code
 
@@ -715,6 +756,7 @@ class TablesReader:
         status, status_warning = pick_status(_text(status_cells), colours, where=code)
         self._plan_warn(status_warning)
         notes = tidy_text(_text(fields.get("note", [])))
+        notes = "\n".join(n for n in (self.code_rest, notes) if n)
         self.measure = ParsedMeasure(
             code=code,
             text=tidy_text(text),
