@@ -133,8 +133,7 @@ def _page_items(page: Page) -> list[_Item]:
         found = _text_tables(page)
     shapes = _filled_shapes(page)
     positioned: list[tuple[float, float, _Item]] = [
-        (t.bbox[1], 0.0, _Item(page.page_number, rows=_table_rows(t, shapes, page)))
-        for t in found
+        (t.bbox[1], 0.0, _Item(page.page_number, rows=_table_rows(t, shapes, page))) for t in found
     ]
     boxes = [t.bbox for t in found]
     outside = page.filter(lambda obj: not any(_centre_in(obj, box) for box in boxes))

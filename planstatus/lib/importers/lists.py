@@ -74,6 +74,10 @@ _PAGE_FURNITURE = re.compile(
     r"^(?:(?:side|sida|page)\s+\d+(?:\s*(?:av|of|/)\s*\d+)?|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})$",
     re.IGNORECASE,
 )
+_RESPONSIBILITY = re.compile(
+    r"\b(?:ansvar\w*|oppdrag\w*|gjennomfør\w*|utfør\w*|følgje opp|følge opp|leiar|leder)\b",
+    re.IGNORECASE,
+)
 _REPORT = re.compile(
     r"årsrapport|årsmelding|årsmelding|rapport|status|oppsummering|oppfølging|resultat",
     re.IGNORECASE,
@@ -115,6 +119,7 @@ def read_blocks(
     line that goes on from the one above is joined to it."""
     units = _units(blocks, wrapped)
     reader = _Reader(units, overrides, title)
+    reader.known_actors = known_actors
     return reader.read()
 
 
@@ -154,13 +159,14 @@ def _units(blocks: list[Block], wrapped: bool) -> list[_Unit]:
                 match = _ITEM_CODE.match(text)
                 if match and _plausible_code(match["code"]):
                     code, body = match["code"].rstrip("."), match["text"]
-            units.extend(_split_inline(_Unit(index, "item", body, code=code)))
+            units.append(_Unit(index, "item", body, code=code))
             continue
         bold = isinstance(block, Paragraph) and block.bold
         unit = _classify(index, text, bold)
         unit.gap = isinstance(block, Paragraph) and block.gap_before
-        units.extend(_split_inline(unit))
-    return _label_runs(units)
+        units.append(unit)
+    # Split only now, when lines broken by the page are whole again.
+    return _label_runs([part for unit in units for part in _split_inline(unit)])
 
 
 def _label_runs(units: list[_Unit]) -> list[_Unit]:
@@ -204,7 +210,8 @@ def _goes_on(previous: Block, block: Block, units: list[_Unit]) -> bool:
         return False
     if text[:1].islower() or text[:1] in '(«"”':
         return True
-    return len(previous_line(previous)) >= 60 and not above.rstrip().endswith((".", ":", "!", "?"))
+    ends_sentence = previous_line(previous).rstrip().endswith((".", ":", "!", "?"))
+    return len(previous_line(previous)) >= 60 and not ends_sentence
 
 
 def previous_line(block: Block) -> str:
@@ -341,6 +348,9 @@ class _Reader:
         self.initial: dict[int, str] = {}
         self.just_started = False
         self.last_role = ""
+        self.previous_role = ""
+        self.known_actors: list[str] = []
+        self.run: list[ParsedMeasure] = []  # the measures of the list just read
 
     # -- the outline ----------------------------------------------------------------------
 
@@ -458,6 +468,7 @@ class _Reader:
     def feed(self, i: int, unit: _Unit, level: int | None, sections: dict[int, str]) -> None:
         if unit.kind == "furniture":
             return
+        self.previous_role = self.last_role
         self.just_started = self.last_role == "goal"
         self.last_role = ""
         self.read_unit(i, unit, level, sections)
@@ -513,7 +524,27 @@ class _Reader:
             self.start_goal("", unit.text, unit)
             self.section = "auto_after_goal"
             return
+        if unit.kind == "text" and self.run:
+            self.responsible_from_sentence(unit.text)
         self.describe(area, unit)
+
+    def responsible_from_sentence(self, text: str) -> None:
+        """«Statens vegvesen, Akershus og Trygg Trafikk, Akershus fikk i oppdrag å
+        gjennomføre …» right after a list: the known actors the sentence names are
+        responsible for the list's measures."""
+        if not _RESPONSIBILITY.search(text):
+            self.run = []
+            return
+        taken: list[tuple[int, int, str]] = []
+        for name in sorted(self.known_actors, key=len, reverse=True):
+            for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE):
+                if not any(a < match.end() and match.start() < b for a, b, _ in taken):
+                    taken.append((match.start(), match.end(), name))
+        names = [name for _, _, name in sorted(taken)]
+        if names:
+            for measure in self.run:
+                measure.responsible = list(dict.fromkeys(names))
+        self.run = []
 
     def next_unit(self, i: int) -> _Unit | None:
         for unit in self.units[i + 1 :]:
@@ -588,8 +619,9 @@ class _Reader:
             status = "done"  # a report's list says what was done in its year
             self.warn(Code.STATUS_FROM_PROSE, unit, words=short(text, 60))
         measure = ParsedMeasure(code=unit.code, text=text, status=status)
-        if unit.note == "inline-bullets":
-            measure.note = ""
+        if self.previous_role != "measure":
+            self.run = []
+        self.run.append(measure)
         self.goal.measures.append(measure)
         unit.role = "measure"
 
