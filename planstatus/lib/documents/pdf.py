@@ -183,9 +183,10 @@ def _text_lines(region: Any, page: int) -> list[tuple[float, float, _Line]]:
     while i < len(segmented):
         band = _band(segmented, i)
         if band is None:
-            for segment in segmented[i]:
-                line = segment.line(page, in_columns=False)
-                out.append((line.top, segment.x0, line))
+            # A row that is not part of a run in columns is one line, gaps and all.
+            whole = _Segment([w for segment in segmented[i] for w in segment.words])
+            line = whole.line(page, in_columns=False)
+            out.append((line.top, whole.x0, line))
             i += 1
             continue
         end, starts = band
@@ -475,8 +476,8 @@ def _furniture_key(text: str) -> str:
 
 
 def _page_furniture(extracted: _Extracted) -> set[str]:
-    """Running heads and feet: the same line (numbers aside) on at least half the pages of
-    three or more, or at the top or foot of both pages of two."""
+    """Running heads and feet: the same line (numbers aside) at the top or foot of at least
+    half the pages of three or more, or of both pages of two."""
     pages = extracted.pages
     if pages < 2:
         return set()
@@ -486,7 +487,9 @@ def _page_furniture(extracted: _Extracted) -> set[str]:
             lines_of.setdefault(item.page, []).append(item.line)
     pages_of: dict[str, set[int]] = {}
     for page, lines in lines_of.items():
-        edges = lines if pages >= 3 else lines[:2] + lines[-2:]
+        # Running heads and feet stand at the top or foot of a page; a table's header
+        # repeated on every page stands elsewhere and is content.
+        edges = lines[:2] + lines[-2:] if pages >= 3 else lines[:1] + lines[-1:]
         for line in edges:
             pages_of.setdefault(_furniture_key(line.text), set()).add(page)
     if pages == 2:

@@ -39,7 +39,15 @@ from planstatus.lib.importers.base import (
     check_numbering,
 )
 from planstatus.lib.importers.codes import MAX_CODE_LENGTH
-from planstatus.lib.importers.tables import ColumnMap, TableInput, TablesReader, short
+from planstatus.lib.importers.tables import (
+    ColumnMap,
+    Found,
+    TableInput,
+    TablesReader,
+    find_header,
+    header_from_line,
+    short,
+)
 from planstatus.lib.timing import Timing, parse_timing
 
 # Limits of the database's fields (plans/models.py): longer values are cut, with a warning.
@@ -48,6 +56,8 @@ MAX_AREA_NAME_LENGTH = 300  # FocusArea.name
 MAX_TIMING_LENGTH = 100  # Measure.timing_text
 
 _SHEETS = ("xlsx", "csv", "ods")
+# Words before a year in a heading that make it the work's origin, not its period.
+_ORIGIN_WORDS = {"fra", "frå", "før", "etter", "sidan", "siden", "i", "per", "pr.", "av", "til"}
 _YEAR_SPAN = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:\s*(?:[-–—/]|til|to)\s*((?:19|20)?\d\d))?(?!\d)")
 
 
@@ -100,10 +110,20 @@ def _read_tables(
         if not isinstance(block, Table):
             pending.append(block)
             continue
-        heading_block = _pick_heading(pending)
-        heading = block_text(heading_block) if heading_block is not None else None
-        used = reader.add_table(TableInput(block, heading, block.name))
-        rest = [b for b in pending if b is not heading_block]
+        printed = _printed_header(pending, block, reader)
+        if printed is not None:
+            label, found = printed
+            header_block = pending[-1]
+            heading_block = _pick_heading(pending[:-1])
+            heading = block_text(heading_block) if heading_block is not None else None
+            item = TableInput(block, heading, block.name, found=found, label=label)
+            used = reader.add_table(item)
+            rest = [b for b in pending if b is not heading_block and b is not header_block]
+        else:
+            heading_block = _pick_heading(pending)
+            heading = block_text(heading_block) if heading_block is not None else None
+            used = reader.add_table(TableInput(block, heading, block.name))
+            rest = [b for b in pending if b is not heading_block]
         if not used:
             rest = pending
             if _is_instructions(block, document):
@@ -125,6 +145,17 @@ def _read_tables(
             warning.place = run[0].place.as_dict() | {"block": run[0].place.index}
             plan.warnings.append(warning)
     return plan
+
+
+def _printed_header(
+    pending: list[Block], table: Table, reader: TablesReader
+) -> tuple[str, Found] | None:
+    """A header printed as the line above a table that has none of its own."""
+    if not pending or not isinstance(pending[-1], Paragraph | Heading):
+        return None
+    if find_header(table.rows, sheet=reader.sheet, mapping=reader.mapping) is not None:
+        return None
+    return header_from_line(block_text(pending[-1]), table)
 
 
 def _pick_heading(blocks: list[Block]) -> Block | None:
@@ -260,6 +291,9 @@ def _period(text: str) -> tuple[Timing, str] | None:
     match = _YEAR_SPAN.search(text or "")
     if not match:
         return None
+    before = text[: match.start()].split()
+    if before and before[-1].casefold() in _ORIGIN_WORDS:
+        return None  # «Oppgaver fra 2006»: when the work came, not when it is due
     written = match.group(0)
     timing = parse_timing(written)
     if timing.start is None:

@@ -79,6 +79,13 @@ _AREA_PREFIX = re.compile(
 _AREA_WORD_ONLY = re.compile(rf"^\s*{_AREA_WORD}(?!\w)\s*[:.–-]?\s*", re.IGNORECASE)
 
 
+# «A: …», «B) …», «1. …» (not a date such as «1. februar 2012»).
+_AREA_LABEL = re.compile(
+    r"^(?:[A-ZÆØÅ]\s*[:.)]|\d{1,2}[.)]\s+(?!(?:jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|nov|des)))",
+    re.IGNORECASE,
+)
+
+
 def parse_goal_heading(text: str) -> tuple[str, str] | None:
     """(code, text) for «Mål 1.1: …», «MÅL 1.1. …» or «Delmål 1.1 …», else None."""
     match = _GOAL_PREFIX.match(text)
@@ -217,6 +224,34 @@ def find_header(
         if found:
             return Found(index, *found)
     return None
+
+
+def header_from_line(text: str, table: Table) -> tuple[str, Found] | None:
+    """A table's header printed as a line of text above it (a web table printed to PDF
+    without borders): the line ends with one header word per column of the table,
+    «26. januar 2011 – kommunestyret Punkt Beskrivelse Ansvarlig Frist Kommentar /
+    rapportering». (label before the headers, columns), or None."""
+    starts = sorted({c.col for row in table.rows for c in row})
+    tokens = re.sub(r"\s*/\s*", "/", text.strip()).split()
+    roles: list[tuple[str, str]] = []
+    while tokens and len(roles) < len(starts):
+        guess = header_role_guess(tokens[-1])
+        if guess is None or guess[1] < 1.0:
+            break
+        roles.insert(0, (tokens.pop(), guess[0]))
+    names = [role for _, role in roles]
+    if len(roles) != len(starts) or "measure" not in names or len(set(names)) != len(names):
+        return None
+    broken = header_role_guess(tokens[-1]) if tokens and tokens[-1].endswith("-") else None
+    if broken and header_role_guess(roles[-1][0]) == broken:
+        roles = [(tokens.pop() + roles[-1][0], broken[0]), *roles[:-1]]
+    columns: Columns = {}
+    readings = []
+    for (header, role), start, end in zip(roles, starts, [*starts[1:], 10_000], strict=True):
+        columns[role] = (start, end)
+        readings.append(ColumnReading(start, header, role, 0.8, "header"))
+
+    return " ".join(tokens).strip(" :–-"), Found(None, columns, readings)
 
 
 def _by_index_only(mapping: ColumnMap | None) -> bool:
@@ -370,6 +405,9 @@ class TableInput:
     table: Table
     heading: str | None
     where: str
+    # Columns found elsewhere (a header printed above the table), and the text before them
+    found: Found | None = None
+    label: str = ""
 
 
 @dataclass
@@ -397,7 +435,7 @@ class TablesReader:
     def add_table(self, item: TableInput) -> bool:
         """Read a table; False when it is no plan table (and so not read)."""
         table = item.table
-        found = self._columns(table)
+        found = item.found or self._columns(table)
         reading = TableReading(table.place.index, table.name or item.where, None)
         self.plan.tables.append(reading)
         if found is None:
@@ -432,8 +470,15 @@ class TablesReader:
         # A row above the header with one text in it names the focus area.
         above = [[c for c in row if c.text.strip()] for row in table.rows[: max(start - 1, 0)]]
         title = next((row[0].text for row in above if len(row) == 1), None)
-        if title or item.heading:
+        if (title or item.heading) and not (item.label and _AREA_LABEL.match(item.label)):
             self._start_area(title or item.heading or "")
+        if item.label:
+            # The text before a header printed above the table: a focus area when it looks
+            # like one («A: Oppgaver fra 2006»), else a goal under the area.
+            if _AREA_LABEL.match(item.label) or self.area is None:
+                self._start_area(item.label)
+            else:
+                self._start_goal("", tidy_text(item.label))
         for index, row in enumerate(table.rows[start:], start=start):
             self.place = {"block": table.place.index, "row": table.row_number(index)}
             if table.place.sheet:
