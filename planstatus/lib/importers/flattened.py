@@ -82,6 +82,7 @@ class Line:
     timing: str | None = None  # a timing on this line (TIMING, or late in a CODE/TEXT line)
     tail: str = ""  # what follows the timing: actor names
     labels: tuple[tuple[str, str], ...] = ()  # (field, value) for «Ansvar: …» and the like
+    number: str = ""  # «2» of «2. Samferdsel og veg»: perhaps a focus area in sentence case
 
 
 _YEAR = r"(?:19|20|21)\d\d"
@@ -129,6 +130,9 @@ _AREA = re.compile(
 )
 # «1. SAMFERDSEL OG DIGITAL INFRASTRUKTUR»: a number before a heading in capitals.
 _NUMBERED_CAPS = re.compile(r"^(?P<code>\d{1,2})\.?\s+(?P<rest>\D*)$")
+# «2. Samferdsel og veg»: a number before a short name in sentence case; a focus area when
+# the goals or codes that follow carry its number.
+_NUMBERED_NAME = re.compile(r"^(?P<code>\d{1,2})\.?\s+(?P<rest>[A-ZÆØÅ][^\d:;]{2,80}[^\d.:;,])$")
 # A table header names its columns and nothing else.
 _LABELS = {
     "timing": "tid|tidsrom|tidsperiode|periode|frist|når",
@@ -189,7 +193,11 @@ def _classify(text: str, known: _KnownActors) -> Line:
         return Line(Kind.BULLET, text, body=text)
     if _is_caps(text):
         return Line(Kind.CAPS, text, body=text)
-    return _with_timing_and_labels(Kind.TEXT, text, text, known)
+    line = _with_timing_and_labels(Kind.TEXT, text, text, known)
+    named = _NUMBERED_NAME.match(text)
+    if named and line.timing is None and not line.labels and len(text.split()) <= 10:
+        return Line(Kind.TEXT, text, body=text, number=named["code"])
+    return line
 
 
 def _mark_page_furniture(lines: list[Line]) -> list[Line]:
@@ -672,6 +680,12 @@ class _Reader:
         if line.kind not in (Kind.CAPS, Kind.TEXT) or line.timing or line.labels:
             return False
         j, following = self.next_line(i)
+        if line.number and following is not None:
+            # «2. Samferdsel og veg» over «Mål 2.1» or «2.1.1 …»: the area's number.
+            if following.kind is Kind.HEADER:
+                return True
+            if following.kind in (Kind.GOAL, Kind.CODE):
+                return following.code.strip(".").split(".")[0] == line.number
         if following is None or following.kind not in (Kind.HEADER, Kind.GOAL, Kind.CODE):
             return False
         words = line.text.split()
@@ -707,13 +721,15 @@ class _Reader:
 
     def start_area(self, line: Line) -> None:
         name = line.body or line.text
+        if line.number:
+            name = _NUMBERED_NAME.match(line.text)["rest"]  # type: ignore[index]
         name = re.sub(
             r"\s*\((?:forts\.?|framhald|fortsettelse|fortsatt)\)\s*$", "", name, flags=re.I
         )
         name = name.strip(" :.–-")
         if _is_caps(name):
             name = sentence_case(name, self.known, self.names.place_words)
-        code = line.code if line.kind is Kind.AREA else ""
+        code = line.code if line.kind is Kind.AREA else line.number
         if self.areas and self.areas[-1].name.casefold() == name.casefold():
             return  # repeated at the top of a page, or «(forts.)»: the same area goes on
         self.close_measure()
