@@ -171,9 +171,8 @@ MESSAGES: dict[str, Promise] = {
     Code.ACTORS_SPLIT_AT_COMMA: gettext_lazy(
         "“%(text)s” is read as several actors, split at the commas. If it is one name, correct it."
     ),
-    # Translators: %(what)s is one of: title, area, code, timing, actor.
     Code.VALUE_TOO_LONG: gettext_lazy(
-        "The %(what)s “%(text)s” is longer than %(limit)s characters and is cut."
+        "“%(text)s” is longer than the %(limit)s characters that can be kept, and is cut."
     ),
     Code.BLOCK_NOT_READ: gettext_lazy(
         "“%(text)s” is not read as part of the plan. Check whether something is missing."

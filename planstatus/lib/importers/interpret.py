@@ -68,7 +68,7 @@ def interpret(
     columns: ColumnMap | None = None,
     lines: dict[int, str] | None = None,
 ) -> ParsedPlan:
-    plan = _read_tables(document, known_actors, columns)
+    plan, missing = _read_tables(document, known_actors, columns)
     if plan is None:
         plan = _read_lines(document, known_actors, lines or {})
     if plan is None or not plan.measures():
@@ -79,6 +79,8 @@ def interpret(
         raise UnreadableDocument(Code.NO_PLAN_TABLE)
     if document.title:
         plan.title = document.title
+    for column in missing:
+        plan.warn(DOCUMENT, Code.COLUMN_NOT_FOUND, column=column)
     late = []
     for code, params in document.notes:
         warning = ImportWarning(DOCUMENT, code, dict(params))
@@ -100,9 +102,11 @@ def interpret(
 
 def _read_tables(
     document: Document, known_actors: list[str], columns: ColumnMap | None
-) -> ParsedPlan | None:
+) -> tuple[ParsedPlan | None, list[str]]:
+    """The plan from the document's tables (None when it has no plan table), and the
+    headers the person named that no table has."""
     if not document.tables():
-        return None
+        return None, [k for k in columns or {} if not k.isdigit()]
     reader = TablesReader(known_actors, mapping=columns, sheet=document.format in _SHEETS)
     pending: list[Block] = []
     unread: list[list[Block]] = []
@@ -135,7 +139,7 @@ def _read_tables(
         )
         pending = []
     if not reader.found_table:
-        return None
+        return None, reader.columns_not_found()
     unread.append([b for b in pending if block_text(b).strip()])
     plan = reader.finish()
     for run in unread:
@@ -144,7 +148,7 @@ def _read_tables(
             warning = ImportWarning(DOCUMENT, Code.TEXT_OUTSIDE_MEASURES, {"text": short(text, 80)})
             warning.place = run[0].place.as_dict() | {"block": run[0].place.index}
             plan.warnings.append(warning)
-    return plan
+    return plan, reader.columns_not_found()
 
 
 def _printed_header(

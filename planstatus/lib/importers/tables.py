@@ -170,14 +170,18 @@ class Found:
 
 
 def _header_columns(
-    row: Sequence[Cell], *, sheet: bool, mapping: ColumnMap | None = None
+    row: Sequence[Cell],
+    *,
+    sheet: bool,
+    mapping: ColumnMap | None = None,
+    found: set[str] | None = None,
 ) -> tuple[Columns, list[ColumnReading]] | None:
     columns: Columns = {}
     readings: list[ColumnReading] = []
     for cell in row:
         if not cell.text.strip():
             continue
-        person = _person_role(mapping, cell)
+        person = _person_role(mapping, cell, found)
         guess = (person, 1.0) if person else header_role_guess(cell.text)
         if guess is None:
             continue
@@ -202,7 +206,11 @@ def _header_columns(
     return columns, sorted(readings, key=lambda r: r.index)
 
 
-def _person_role(mapping: ColumnMap | None, cell: Cell) -> str | None:
+def _person_role(
+    mapping: ColumnMap | None, cell: Cell, found: set[str] | None = None
+) -> str | None:
+    """The role the person gave this column, by its header or its number; the header's
+    key goes into `found`, so that a name found in no table can be told."""
     if not mapping:
         return None
     wanted = header_key(cell.text) or cell.text.strip().casefold()
@@ -210,17 +218,23 @@ def _person_role(mapping: ColumnMap | None, cell: Cell) -> str | None:
         if key.isdigit() and int(key) - 1 == cell.col:
             return role
         if (header_key(key) or key.strip().casefold()) == wanted:
+            if found is not None:
+                found.add(key)
             return role
     return None
 
 
 def find_header(
-    rows: Sequence[Sequence[Cell]], *, sheet: bool = False, mapping: ColumnMap | None = None
+    rows: Sequence[Sequence[Cell]],
+    *,
+    sheet: bool = False,
+    mapping: ColumnMap | None = None,
+    names: set[str] | None = None,
 ) -> Found | None:
     """The header row among the first rows of a table (4 in a document, 20 in a sheet,
     where a title and blank lines may stand above it)."""
     for index, row in enumerate(rows[: 20 if sheet else 4]):
-        found = _header_columns(row, sheet=sheet, mapping=mapping)
+        found = _header_columns(row, sheet=sheet, mapping=mapping, found=names)
         if found:
             return Found(index, *found)
     return None
@@ -430,6 +444,12 @@ class TablesReader:
     goal_code: str = ""
     headers: dict[str, str] = field(default_factory=dict)  # role → the header's text
     code_rest: str = ""  # what a code cell holds besides the code (a date)
+    names_found: set[str] = field(default_factory=set)  # the person's headers found
+
+    def columns_not_found(self) -> list[str]:
+        """The headers the person named that no table has (column numbers aside)."""
+        return [k for k in self.mapping or {} if not k.isdigit() and k not in self.names_found]
+
     place: dict[str, object] = field(default_factory=dict)
 
     def add_table(self, item: TableInput) -> bool:
@@ -494,7 +514,9 @@ class TablesReader:
             if "measure" not in by_index.columns:
                 return None
             return Found(found.header_row if found else None, by_index.columns, by_index.readings)
-        found = find_header(table.rows, sheet=self.sheet, mapping=self.mapping)
+        found = find_header(
+            table.rows, sheet=self.sheet, mapping=self.mapping, names=self.names_found
+        )
         if found is not None:
             return found
         if self.columns is not None and not self.sheet:
