@@ -119,6 +119,7 @@ def read_blocks(
     line that goes on from the one above is joined to it."""
     units = _units(blocks, wrapped)
     reader = _Reader(units, overrides, title)
+    reader.wrapped = wrapped
     reader.known_actors = known_actors
     return reader.read()
 
@@ -159,7 +160,7 @@ def _units(blocks: list[Block], wrapped: bool) -> list[_Unit]:
                 match = _ITEM_CODE.match(text)
                 if match and _plausible_code(match["code"]):
                     code, body = match["code"].rstrip("."), match["text"]
-            units.append(_Unit(index, "item", body, code=code))
+            units.append(_Unit(index, "item", body, code=code, gap=block.gap_before))
             continue
         bold = isinstance(block, Paragraph) and block.bold
         unit = _classify(index, text, bold)
@@ -349,6 +350,7 @@ class _Reader:
         self.just_started = False
         self.last_role = ""
         self.previous_role = ""
+        self.wrapped = False
         self.known_actors: list[str] = []
         self.run: list[ParsedMeasure] = []  # the measures of the list just read
 
@@ -365,7 +367,7 @@ class _Reader:
                 if not (_GOAL_SECTION.match(bare) or _MEASURE_SECTION.match(bare)):
                     levels.setdefault(unit.level, []).append(unit)
         if not levels:
-            return None
+            return 1 if self.wrapped and self.text_headings() else None
         ordered = sorted(levels)
         top = ordered[0]
         if len(levels[top]) == 1 and len(ordered) > 1 and len(levels[ordered[1]]) >= 2:
@@ -376,6 +378,37 @@ class _Reader:
         if len(levels[top]) == 1 and top == 0 and len(ordered) > 1:
             return ordered[1]
         return top
+
+    def text_headings(self) -> bool:
+        """In plain text, a short line standing alone (a blank line before and after it)
+        is a focus area's heading when what stands under it holds measures: a measure
+        heading, a «Noen tiltak:» line or a goal. Marks them as headings; False if none."""
+        candidates = []
+        for i, unit in enumerate(self.units):
+            following = self.next_unit(i)
+            if (
+                unit.kind in ("text", "label")
+                and not unit.colon
+                and (unit.gap or i == 0)
+                and len(unit.text) <= 60
+                and len(unit.text.split()) <= 8
+                and not unit.text.endswith((".", ",", ";", "!", "?"))
+                and following is not None
+                and following.gap
+            ):
+                candidates.append(i)
+        found = []
+        for n, i in enumerate(candidates):
+            end = candidates[n + 1] if n + 1 < len(candidates) else len(self.units)
+            section = self.units[i + 1 : end]
+            if any(u.kind in ("intro", "goal") or self.opens_measures(u) for u in section):
+                found.append(i)
+        if len(found) < 1 or (len(found) == 1 and found[0] == 0):
+            return False
+        for i in found:
+            unit = self.units[i]
+            unit.kind, unit.level, unit.from_heading = "heading", 1, True
+        return True
 
     def read(self) -> ParsedPlan:
         level = self.area_level()

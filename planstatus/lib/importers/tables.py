@@ -191,6 +191,14 @@ def _header_columns(
                 cell.col, cell.text.strip(), role, confidence, "person" if person else "header"
             )
         )
+        if role == "measure" and "measure" in columns and not person:
+            # «Strategi | Tiltak»: the strategy over the measures is their goal.
+            first = next(r for r in readings if r.role == "measure" and r is not readings[-1])
+            if _weak_measure_word(first.header) and not _weak_measure_word(cell.text):
+                first.role = "goal"
+                columns["goal"] = columns.pop("measure")
+            elif _weak_measure_word(cell.text):
+                readings[-1].role = role = "goal"
         if role != "ignore" and role not in columns:
             columns[role] = (cell.col, cell.end)
     fields = _SHEET_FIELDS if sheet else _TABLE_FIELDS
@@ -204,6 +212,12 @@ def _header_columns(
             columns["code"] = (blank[-1].col, start)
             readings.append(ColumnReading(blank[-1].col, "", "code", 0.5, "header"))
     return columns, sorted(readings, key=lambda r: r.index)
+
+
+def _weak_measure_word(header: str) -> bool:
+    """Strategies and goal-like headers that name the measure column only when no column
+    is headed «Tiltak» or «Aktivitet»."""
+    return bool(re.match(r"\s*(?:strategi|delmål|satsing|innsats|mål)", header, re.IGNORECASE))
 
 
 def _person_role(
