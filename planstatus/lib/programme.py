@@ -26,7 +26,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from planstatus.lib.documents.decoding import NotText, decode_text
-from planstatus.lib.vocabulary import MONTH_NUMBERS, status_from_words
+from planstatus.lib.vocabulary import MONTH_NUMBERS, correct_heading_word, status_from_words
 
 MAX_BYTES = 1_000_000
 
@@ -442,11 +442,18 @@ def _match_heading(text: str) -> tuple[str, str] | None:
     if len(text) > 100 or len(text.split()) > 12 or text.endswith((".", "!", ",", ";")):
         return None
     key = _heading_text(text)
-    for part, pattern in _HEADINGS:
-        m = pattern.fullmatch(key)
-        if m:
-            return part, (m.groupdict().get("hint") or "").strip(" :*_")
+    for candidate in dict.fromkeys([key, _corrected(key)]):
+        for part, pattern in _HEADINGS:
+            m = pattern.fullmatch(candidate)
+            if m:
+                return part, (m.groupdict().get("hint") or "").strip(" :*_")
     return None
+
+
+def _corrected(key: str) -> str:
+    """A heading with misspelt words read as the vocabulary spells them: «Resulatater» is
+    «resultater», «Innsattsområde» is «innsatsområde»."""
+    return re.sub(r"[^\W\d_]+", lambda m: correct_heading_word(m.group()), key)
 
 
 def _match_fact(text: str, *, in_facts: bool) -> tuple[str, str] | None:

@@ -400,6 +400,52 @@ END_OF_PLAN = re.compile(
 )
 
 # ---------------------------------------------------------------------------------------
+# Programme pages: the words their section headings are made of
+# ---------------------------------------------------------------------------------------
+
+# Misspelt in a heading («Resulatater», «Innsattsområde»), a word is read as the one of
+# these it is one slip away from (a letter added, dropped, changed or two swapped).
+PROGRAMME_HEADING_WORDS = (
+    "resultat", "resultata", "resultatet", "resultater", "resultatene", "resultatane",
+    "oppnådde", "viktige", "innsatsområde", "innsatsområder", "innsatsområda",
+    "innsatsområdet", "innsatsfelt", "satsingsområde", "satsingsområder", "satsingsområda",
+    "fokusområde", "fokusområder", "temaområde", "satsingar", "satsinger", "prioriterte",
+    "målsetjing", "målsetjingar", "målsetting", "målsettinger", "hovudmål", "hovedmål",
+    "delmål", "strategiar", "strategier", "visjon", "erfaringar", "erfaringer", "regionens",
+    "fakta", "nøkkeltal", "nøkkeltall", "nøkkelinformasjon", "utdrag", "søknad",
+    "søknaden", "programslutt", "programperioden", "vidareføring", "videreføring",
+    "oppfølging", "regionen", "jobbar", "jobber", "arbeider", "dokumenter", "dokument",
+    "vedlegg", "kontaktperson", "kontaktinformasjon", "dokumentasjon", "rapportar",
+    "rapporter",
+)  # fmt: skip
+
+
+def one_slip_apart(a: str, b: str) -> bool:
+    """Whether two words differ by one letter added, dropped or changed, or two
+    neighbouring letters swapped (Damerau–Levenshtein distance 1)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return a == b
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(diff) == 1:
+            return True
+        i = diff[0] if diff else 0
+        return len(diff) == 2 and diff[1] == i + 1 and a[i] == b[i + 1] and a[i + 1] == b[i]
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def correct_heading_word(word: str) -> str:
+    """A heading word as the vocabulary spells it, when it is one slip from one of the
+    programme heading words; the word itself otherwise (and always when short)."""
+    folded = word.casefold()
+    if len(folded) < 5 or folded in PROGRAMME_HEADING_WORDS:
+        return word
+    found = [w for w in PROGRAMME_HEADING_WORDS if one_slip_apart(folded, w)]
+    return found[0] if len(found) == 1 else word
+
+
+# ---------------------------------------------------------------------------------------
 # Actor names
 # ---------------------------------------------------------------------------------------
 
