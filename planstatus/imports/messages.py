@@ -24,8 +24,8 @@ MESSAGES: dict[str, Promise] = {
         "The file is too large (%(size_mb)s MB). The limit is %(limit_mb)s MB."
     ),
     Code.UNKNOWN_FORMAT: gettext_lazy(
-        "The file is not text, Word, PDF or a spreadsheet. Choose a .docx, .pdf, .xlsx, .csv "
-        "or .txt file."
+        "The file is not text, Word, PDF or a spreadsheet. Choose a .docx, .odt, .pdf, .xlsx, "
+        ".ods, .csv or .txt file."
     ),
     # Translators: %(format)s is PNG, JPEG or GIF.
     Code.IMAGE_FILE: gettext_lazy("The file is a %(format)s image, not a plan."),
@@ -37,7 +37,7 @@ MESSAGES: dict[str, Promise] = {
         "The file looks like a Word or Excel document, but is damaged."
     ),
     Code.ZIP_NOT_OFFICE: gettext_lazy(
-        "The file is a ZIP archive, but not a Word or Excel document."
+        "The file is a ZIP archive, but not a Word, Excel or OpenDocument file."
     ),
     # Translators: %(expected)s and %(found)s are the names of formats below, such as
     # “a Word document (.docx)”.
