@@ -698,3 +698,56 @@ def test_a_line_can_be_told_to_be_a_goal_or_ignored() -> None:
     assert [m.text for m in again.measures()] == ["Lage næringsplan", "Starte nettverk"]
     assert [g.text for a in again.areas for g in a.goals] == ["Næring"]
     assert {line["as"] for line in again.lines if line["text"] == "Sjå også vedlegg"} == {"ignored"}
+
+
+def test_nested_list_items_are_goals_with_their_measures() -> None:
+    def build(document: Any) -> None:
+        document.add_heading("Klima", level=1)
+        document.add_paragraph("Tiltak:")
+        document.add_paragraph("Mindre utslepp frå transport", style="List Bullet")
+        document.add_paragraph("Fleire ladestasjonar", style="List Bullet 2")
+        document.add_paragraph("Meir kollektivtrafikk", style="List Bullet 2")
+        document.add_paragraph("Mindre avfall", style="List Bullet")
+        document.add_paragraph("Felles kompostering", style="List Bullet 2")
+
+    plan = read_plan(_docx(build), filename="plan.docx")
+    goals = [(g.text, [m.text for m in g.measures]) for a in plan.areas for g in a.goals]
+    assert goals == [
+        ("Mindre utslepp frå transport", ["Fleire ladestasjonar", "Meir kollektivtrafikk"]),
+        ("Mindre avfall", ["Felles kompostering"]),
+    ]
+
+
+def test_goal_headings_over_tables_are_goals_not_areas() -> None:
+    def build(document: Any) -> None:
+        document.add_heading("1 Næring", level=1)
+        document.add_heading("Mål 1.1 Fleire arbeidsplassar", level=2)
+        _table(document, [("Tiltak", "Ansvar"), ("1.1.1 Lage næringsplan", "Regionrådet")])
+        document.add_heading("Mål 1.2 Fleire gründarar", level=2)
+        _table(document, [("Tiltak", "Ansvar"), ("1.2.1 Gründarnettverk", "Næringsforum")])
+
+    plan = read_plan(_docx(build), filename="plan.docx")
+    assert [(a.code, a.name) for a in plan.areas] == [("1", "Næring")]
+    assert [(g.code, g.text) for g in plan.areas[0].goals] == [
+        ("1.1", "Fleire arbeidsplassar"),
+        ("1.2", "Fleire gründarar"),
+    ]
+
+
+def test_one_sheet_per_focus_area_and_no_codes_is_one_warning() -> None:
+    workbook = openpyxl.Workbook()
+    first = workbook.active
+    first.title = "Næring"
+    first.append(["Tiltak", "Ansvar", "Tid"])
+    first.append(["Lage næringsplan", "Regionrådet", "2025"])
+    second = workbook.create_sheet("Samferdsel")
+    second.append(["Tiltak", "Ansvar", "Tid"])
+    second.append(["Betre vegar", "Fylket", "2026"])
+    second.append(["Fleire bussar", "Fylket", "årleg"])
+    out = io.BytesIO()
+    workbook.save(out)
+    plan = read_plan(out.getvalue(), filename="plan.xlsx")
+    assert [a.name for a in plan.areas] == ["Næring", "Samferdsel"]
+    assert all(m.code_generated for m in plan.measures())
+    assert _codes(plan).count(Code.CODES_GENERATED) == 1
+    assert Code.MEASURE_ON_ROW_WITHOUT_CODE not in _codes(plan)

@@ -78,6 +78,10 @@ def _paragraph(paragraph: DocxParagraph, place: Place, numbering: _Numbering) ->
     number = _num_pr(paragraph)
     if number is not None:
         marker, value, depth = numbering.next(*number)
+        # «List Bullet 2», «Listenummer 3»: Word's styles for deeper list levels.
+        nested = re.search(r"(?:list|liste)\w*\s+\w*\s*(\d)$", style, re.IGNORECASE)
+        if nested:
+            depth = max(depth, int(nested.group(1)) - 1)
         if marker is not None:
             return ListItem(place, text, marker=marker, number=value, depth=depth)
     runs = [r for r in paragraph.runs if r.text.strip()]

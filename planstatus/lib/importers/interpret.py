@@ -46,6 +46,7 @@ from planstatus.lib.importers.tables import (
     TablesReader,
     find_header,
     header_from_line,
+    parse_goal_heading,
     short,
 )
 from planstatus.lib.timing import Timing, parse_timing
@@ -56,6 +57,11 @@ MAX_AREA_NAME_LENGTH = 300  # FocusArea.name
 MAX_TIMING_LENGTH = 100  # Measure.timing_text
 
 _SHEETS = ("xlsx", "csv", "ods")
+# Sheet names that say nothing about the sheet: «Ark1», «Sheet1», «Tiltak».
+_DEFAULT_SHEET = re.compile(
+    r"^(?:ark|sheet|blad|tabell|table|feuil)\s*\d*$|^(?:tiltak|plan|handlingsplan|data)$",
+    re.IGNORECASE,
+)
 # Words before a year in a heading that make it the work's origin, not its period.
 _ORIGIN_WORDS = {"fra", "frå", "før", "etter", "sidan", "siden", "i", "per", "pr.", "av", "til"}
 _YEAR_SPAN = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:\s*(?:[-–—/]|til|to)\s*((?:19|20)?\d\d))?(?!\d)")
@@ -89,6 +95,7 @@ def interpret(
         else:
             plan.warnings.append(warning)
     _timing_from_heading(plan, document)
+    _one_warning_for_made_up_codes(plan)
     _keep_within_limits(plan)
     check_numbering(plan)
     plan.warnings.extend(late)
@@ -114,6 +121,16 @@ def _read_tables(
         if not isinstance(block, Table):
             pending.append(block)
             continue
+        sheet_name: Block | None = None
+        if (
+            reader.sheet
+            and len(document.tables()) > 1
+            and not _DEFAULT_SHEET.match(block.name)
+            and not _is_instructions(block, document)
+        ):
+            # One sheet per focus area: the sheet's name is its heading.
+            sheet_name = Heading(block.place, block.name, level=1)
+            pending = [*pending, sheet_name]
         printed = _printed_header(pending, block, reader)
         if printed is not None:
             label, found = printed
@@ -126,8 +143,14 @@ def _read_tables(
         else:
             heading_block = _pick_heading(pending)
             heading = block_text(heading_block) if heading_block is not None else None
-            used = reader.add_table(TableInput(block, heading, block.name))
-            rest = [b for b in pending if b is not heading_block]
+            area_block = None
+            if heading_block is not None and _is_goal_block(heading_block):
+                before = pending[: pending.index(heading_block)]
+                area_block = _pick_heading([b for b in before if not _is_goal_block(b)])
+            area_heading = block_text(area_block) if area_block is not None else None
+            item = TableInput(block, heading, block.name, area_heading=area_heading)
+            used = reader.add_table(item)
+            rest = [b for b in pending if b is not heading_block and b is not area_block]
         if not used:
             rest = pending
             if _is_instructions(block, document):
@@ -135,7 +158,13 @@ def _read_tables(
             elif any(c.text.strip() for row in block.rows for c in row):
                 reader.plan.warnings.append(_not_read(block, block.text))
         unread.append(
-            [b for b in rest if block_text(b).strip() and block_text(b).strip() != document.title]
+            [
+                b
+                for b in rest
+                if b is not sheet_name
+                and block_text(b).strip()
+                and block_text(b).strip() != document.title
+            ]
         )
         pending = []
     if not reader.found_table:
@@ -160,6 +189,11 @@ def _printed_header(
     if find_header(table.rows, sheet=reader.sheet, mapping=reader.mapping) is not None:
         return None
     return header_from_line(block_text(pending[-1]), table)
+
+
+def _is_goal_block(block: Block) -> bool:
+    found = parse_goal_heading(block_text(block))
+    return found is not None and bool(found[0])
 
 
 def _pick_heading(blocks: list[Block]) -> Block | None:
@@ -306,6 +340,18 @@ def _period(text: str) -> tuple[Timing, str] | None:
     if end and len(end) == 2:
         timing = Timing(written, timing.start, int(str(timing.start)[:2] + end))
     return timing, text
+
+
+def _one_warning_for_made_up_codes(plan: ParsedPlan) -> None:
+    """A document without any codes gets its codes made up: one warning says so, not one
+    per measure."""
+    measures = plan.measures()
+    if not measures or not all(m.code_generated for m in measures):
+        return
+    per_measure = {Code.MEASURE_WITHOUT_CODE, Code.MEASURE_ON_ROW_WITHOUT_CODE}
+    plan.warnings = [w for w in plan.warnings if w.code not in per_measure]
+    if not any(w.code == Code.CODES_GENERATED for w in plan.warnings):
+        plan.warn(DOCUMENT, Code.CODES_GENERATED, count=len(measures))
 
 
 def _keep_within_limits(plan: ParsedPlan) -> None:

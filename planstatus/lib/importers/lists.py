@@ -104,6 +104,7 @@ class _Unit:
     from_heading: bool = False  # a Heading block (not a bold paragraph)
     gap: bool = False  # a blank line stood before it
     colon: bool = False  # a label written with a colon after it
+    depth: int = 0  # list items: how deep in a nested list
     note: str = ""  # a status read from the unit's words, and how
 
 
@@ -147,6 +148,10 @@ def _units(blocks: list[Block], wrapped: bool) -> list[_Unit]:
             continue
         previous = block
         if isinstance(block, Heading):
+            goal = _GOAL_LINE.match(text)
+            if goal and goal["code"] and goal["text"].strip():
+                units.append(_Unit(index, "goal", goal["text"].strip(), code=goal["code"]))
+                continue
             units.append(_Unit(index, "heading", text, level=block.level, from_heading=True))
             continue
         if isinstance(block, ListItem):
@@ -160,7 +165,9 @@ def _units(blocks: list[Block], wrapped: bool) -> list[_Unit]:
                 match = _ITEM_CODE.match(text)
                 if match and _plausible_code(match["code"]):
                     code, body = match["code"].rstrip("."), match["text"]
-            units.append(_Unit(index, "item", body, code=code, gap=block.gap_before))
+            units.append(
+                _Unit(index, "item", body, code=code, gap=block.gap_before, depth=block.depth)
+            )
             continue
         bold = isinstance(block, Paragraph) and block.bold
         unit = _classify(index, text, bold)
@@ -551,7 +558,7 @@ class _Reader:
             unit.role = "heading"
             return
         if unit.kind == "item":
-            self.item(unit, area)
+            self.item(unit, area, self.next_unit(i))
             return
         if self.section == "goal_text" and unit.kind == "text":
             self.start_goal("", unit.text, unit)
@@ -585,8 +592,18 @@ class _Reader:
                 return unit
         return None
 
-    def item(self, unit: _Unit, area: _AreaDraft) -> None:
+    def item(self, unit: _Unit, area: _AreaDraft, following: _Unit | None = None) -> None:
         section = self.section
+        if (
+            following is not None
+            and following.kind == "item"
+            and following.depth > unit.depth
+            and section != "description"
+        ):
+            # An item with a list under it: the goal its sub-items serve.
+            self.start_goal(unit.code, unit.text, unit)
+            self.section = "measures"
+            return
         if section == "goals":
             self.start_goal(unit.code, unit.text, unit)
             self.section = "goals"

@@ -436,6 +436,8 @@ class TableInput:
     # Columns found elsewhere (a header printed above the table), and the text before them
     found: Found | None = None
     label: str = ""
+    # When the heading is a goal («Mål 1.1 …»), the area heading above it, if any.
+    area_heading: str | None = None
 
 
 @dataclass
@@ -459,6 +461,7 @@ class TablesReader:
     headers: dict[str, str] = field(default_factory=dict)  # role → the header's text
     code_rest: str = ""  # what a code cell holds besides the code (a date)
     names_found: set[str] = field(default_factory=set)  # the person's headers found
+    generated: bool = False  # the measure being added has a code made up
 
     def columns_not_found(self) -> list[str]:
         """The headers the person named that no table has (column numbers aside)."""
@@ -504,8 +507,14 @@ class TablesReader:
         # A row above the header with one text in it names the focus area.
         above = [[c for c in row if c.text.strip()] for row in table.rows[: max(start - 1, 0)]]
         title = next((row[0].text for row in above if len(row) == 1), None)
-        if (title or item.heading) and not (item.label and _AREA_LABEL.match(item.label)):
-            self._start_area(title or item.heading or "")
+        heading = title or item.heading or ""
+        goal_heading = parse_goal_heading(heading) if heading else None
+        if goal_heading is not None and goal_heading[0]:
+            if item.area_heading:
+                self._start_area(item.area_heading)
+            self._start_goal(*goal_heading)  # «Mål 1.1 …» over the table: its goal
+        elif heading and not (item.label and _AREA_LABEL.match(item.label)):
+            self._start_area(heading)
         if item.label:
             # The text before a header printed above the table: a focus area when it looks
             # like one («A: Oppgaver fra 2006»), else a goal under the area.
@@ -662,6 +671,7 @@ class TablesReader:
         else:
             code, written_code = next_code(goal, parent), ""
             self._warn(code, Code.MEASURE_WITHOUT_CODE, None, None, text=short(text), code=code)
+            self.generated = True
         notes = tidy_text(_text(fields.get("note", [])))
         notes = "\n".join(n for n in (self.code_rest, notes) if n)
         self.measure = ParsedMeasure(
@@ -674,7 +684,9 @@ class TablesReader:
             written_code=written_code,
             note="\n".join(n for n in (note, notes) if n),
             comment=tidy_text(_text(fields.get("comment", []))),
+            code_generated=self.generated,
         )
+        self.generated = False
         goal.measures.append(self.measure)
 
     def _actors(self, code: str, text: str, *, responsible: bool = False) -> list[str]:
@@ -830,6 +842,7 @@ class TablesReader:
         else:
             code, written_code = next_code(goal, goal.code), ""
             self._warn(code, Code.MEASURE_ON_ROW_WITHOUT_CODE, None, None, row=number, code=code)
+            self.generated = True
         status_cells = fields.get("status", [])
         colours = [c.fill for c in status_cells] + [
             c.fill for name in ("code", "measure") for c in fields.get(name, [])
@@ -848,7 +861,9 @@ class TablesReader:
             written_code=written_code,
             note="\n".join(n for n in (note, notes) if n),
             comment=tidy_text(_text(fields.get("comment", []))),
+            code_generated=self.generated,
         )
+        self.generated = False
         goal.measures.append(self.measure)
 
     # The result
