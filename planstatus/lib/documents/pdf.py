@@ -60,6 +60,8 @@ class _Line:
     page: int
     in_columns: bool = False  # part of a run of lines set in columns
     column_start: bool = False  # the first line of a column in such a run
+    bullet: bool = False  # a small shape drawn just left of the line: a list's bullet
+    x0: float = 0.0
 
 
 @dataclass
@@ -137,7 +139,13 @@ def _page_items(page: Page) -> list[_Item]:
     ]
     boxes = [t.bbox for t in found]
     outside = page.filter(lambda obj: not any(_centre_in(obj, box) for box in boxes))
+    dots = _bullet_shapes(page)
     for top, sequence, line in _text_lines(outside, page.page_number):
+        line.bullet = any(
+            line.x0 - 20 <= x1 <= line.x0
+            and line.top - 1 <= (dtop + dbottom) / 2 <= line.bottom + 1
+            for _, dtop, x1, dbottom in dots
+        )
         positioned.append((top, sequence, _Item(page.page_number, line=line)))
     return [item for _, _, item in sorted(positioned, key=lambda p: (p[0], p[1]))]
 
@@ -163,6 +171,7 @@ class _Segment:
             bold=any(_is_bold(str(w["fontname"])) for w in self.words),
             page=page,
             in_columns=in_columns,
+            x0=self.x0,
         )
 
 
@@ -204,6 +213,17 @@ def _text_lines(region: Any, page: int) -> list[tuple[float, float, _Line]]:
                         out.append((top, sequence, line))
         i = end
     return out
+
+
+def _bullet_shapes(page: Page) -> list[tuple[float, float, float, float]]:
+    """Small filled shapes (a browser draws a list's discs and squares so): x0, top, x1,
+    bottom of each."""
+    found = []
+    for obj in [*page.curves, *page.rects]:
+        width, height = obj["x1"] - obj["x0"], obj["bottom"] - obj["top"]
+        if obj.get("fill") and 1 <= width <= 8 and 1 <= height <= 8 and abs(width - height) < 2:
+            found.append((obj["x0"], obj["top"], obj["x1"], obj["bottom"]))
+    return found
 
 
 def _segments(row: list[dict[str, Any]]) -> list[_Segment]:
@@ -454,6 +474,8 @@ def _blocks(extracted: _Extracted) -> list[Block]:
                 gap_before=gap,
                 page_break_before=page_break,
             )
+        elif line.bullet:
+            block = ListItem(place, line.text, gap_before=gap, page_break_before=page_break)
         else:
             block = Paragraph(
                 place, line.text, bold=line.bold, gap_before=gap, page_break_before=page_break

@@ -222,6 +222,12 @@ def _goes_on(previous: Block, block: Block, units: list[_Unit]) -> bool:
     return len(previous_line(previous)) >= 60 and not ends_sentence
 
 
+def _same_title(heading: str, title: str) -> bool:
+    """«Årsmelding» under the title «Årsmelding – Sunnmøre regionråd»: the same title."""
+    a, b = heading.casefold().strip(), title.casefold().strip()
+    return bool(a) and (a in b or b in a)
+
+
 def previous_line(block: Block) -> str:
     return getattr(block, "text", "")
 
@@ -358,6 +364,7 @@ class _Reader:
         self.last_role = ""
         self.previous_role = ""
         self.wrapped = False
+        self.nested_notes = False
         self.known_actors: list[str] = []
         self.run: list[ParsedMeasure] = []  # the measures of the list just read
 
@@ -378,10 +385,13 @@ class _Reader:
         ordered = sorted(levels)
         top = ordered[0]
         if len(levels[top]) == 1 and len(ordered) > 1 and len(levels[ordered[1]]) >= 2:
-            if self.title is None:
-                self.title = levels[top][0].text
-                levels[top][0].role = "title"
-            return ordered[1]
+            lone = levels[top][0]
+            if self.title is None or _same_title(lone.text, self.title):
+                # A lone top heading over several below it is the document's title …
+                self.title = self.title or lone.text
+                lone.role = "title"
+                return ordered[1]
+            return top  # … unless the document has a title of its own: then its one area
         if len(levels[top]) == 1 and top == 0 and len(ordered) > 1:
             return ordered[1]
         return top
@@ -417,7 +427,31 @@ class _Reader:
             unit.kind, unit.level, unit.from_heading = "heading", 1, True
         return True
 
+    def sub_items_are_notes(self) -> bool:
+        """Whether the document's nested lists hold one sub-item under each item (how it is
+        measured, a comment): then they are notes of their items, not measures of goals."""
+        counts: list[int] = []
+        for unit in self.units:
+            if unit.kind != "item":
+                continue
+            if unit.depth == 0:
+                counts.append(0)
+            elif counts:
+                counts[-1] += 1
+        with_subs = [c for c in counts if c]
+        return bool(with_subs) and max(with_subs) == 1 and len(with_subs) >= 2
+
     def read(self) -> ParsedPlan:
+        self.nested_notes = self.sub_items_are_notes()
+        first = next((u for u in self.units if u.kind != "furniture"), None)
+        if (
+            self.title is None
+            and first is not None
+            and first.kind in ("text", "label")
+            and len(first.text) <= 120
+        ):
+            self.title = first.text  # a title line above the first heading
+            first.role = "title"
         level = self.area_level()
         first = next((u for u in self.units if u.kind not in ("furniture",)), None)
         if (
@@ -594,11 +628,18 @@ class _Reader:
 
     def item(self, unit: _Unit, area: _AreaDraft, following: _Unit | None = None) -> None:
         section = self.section
+        if unit.depth > 0 and self.nested_notes and self.goal and self.goal.measures:
+            # One sub-item under each item says how the item is followed up: its note.
+            measure = self.goal.measures[-1]
+            measure.note = f"{measure.note}\n{unit.text}".strip()
+            unit.role = "measure"
+            return
         if (
             following is not None
             and following.kind == "item"
             and following.depth > unit.depth
             and section != "description"
+            and not self.nested_notes
         ):
             # An item with a list under it: the goal its sub-items serve.
             self.start_goal(unit.code, unit.text, unit)
