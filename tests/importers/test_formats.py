@@ -17,6 +17,7 @@ import docx
 import pdfplumber
 import pytest
 
+from planstatus.lib import unpack
 from planstatus.lib.importers import pdf, spreadsheet, word
 from planstatus.lib.importers.base import (
     DOCUMENT,
@@ -534,7 +535,7 @@ def test_an_xlsx_given_to_the_word_reader_is_named(files: dict[str, bytes]) -> N
 def test_zip_bomb_is_refused() -> None:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
-        package.writestr("word/document.xml", b"\x00" * (word.MAX_UNPACKED_BYTES + 1))
+        package.writestr("word/document.xml", b"\x00" * (unpack.OFFICE.entry_bytes + 1))
     assert _refused(word.read, out.getvalue()) == (Code.UNPACKS_TOO_LARGE, {})
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-
+from planstatus.lib import unpack
 from planstatus.lib.importers.base import MAX_UPLOAD_BYTES, Code, ParsedPlan, UnreadableDocument
 
 # Formats that are not plans, recognised so that the message can say what the file is.
@@ -26,8 +24,10 @@ def detect_format(data: bytes, filename: str = "") -> str:
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         try:
-            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-        except zipfile.BadZipFile:
+            names = set(unpack.Package(data).names())
+        except unpack.TooLarge:
+            raise UnreadableDocument(Code.UNPACKS_TOO_LARGE) from None
+        except unpack.Damaged:
             raise UnreadableDocument(Code.DAMAGED_OFFICE_FILE) from None
         if "word/document.xml" in names:
             return "docx"
