@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
-from planstatus.lib.importers.base import UnreadableDocument
+from planstatus.lib.importers.base import Code, UnreadableDocument
 from planstatus.lib.importers.word import check_package
 from planstatus.lib.indicators import Method, parse_period
 from planstatus.lib.opendata.xlsx import clean_text
@@ -38,6 +38,8 @@ BAD_SPREADSHEET = "bad_spreadsheet"
 NO_HEADER = "no_header"
 BAD_ROW = "bad_row"
 TOO_MANY_ROWS = "too_many_rows"
+UNPACKS_TOO_LARGE = "unpacks_too_large"
+TOO_HEAVY = "too_heavy"  # reading needed more memory or time than allowed (lib/capped.py)
 
 
 class TableError(ValueError):
@@ -89,7 +91,10 @@ def _xlsx_cells(data: bytes) -> list[list[str]]:
     try:
         check_package(data, "xlsx")
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (UnreadableDocument, OSError, KeyError, ValueError) as error:
+    except UnreadableDocument as error:
+        code = UNPACKS_TOO_LARGE if error.code == Code.UNPACKS_TOO_LARGE else BAD_SPREADSHEET
+        raise TableError(code, str(error)[:200]) from None
+    except (OSError, KeyError, ValueError) as error:
         raise TableError(BAD_SPREADSHEET, str(error)[:200]) from None
     try:
         sheet = workbook.worksheets[0]
