@@ -52,6 +52,10 @@ MESSAGES: dict[str, Promise] = {
     ),
     Code.CONTENT_DAMAGED: gettext_lazy("The file is damaged and cannot be read as %(expected)s."),
     Code.UNPACKS_TOO_LARGE: gettext_lazy("The file unpacks to far too much data."),
+    Code.TOO_HEAVY: gettext_lazy(
+        "The file needs too much memory or time to be read. Check that it is the right file, "
+        "save it again from the program it was made in, or split it into smaller files."
+    ),
     Code.NOT_TEXT: gettext_lazy(
         "The file is not readable text. Save the text as UTF-8, or upload the plan as a PDF, "
         "a Word document or a spreadsheet."

@@ -35,6 +35,7 @@ EMPTY = "empty"
 TOO_LARGE = "too_large"
 NOT_TEXT = "not_text"
 NOT_PROGRAMME_PAGE = "not_programme_page"
+TOO_HEAVY = "too_heavy"  # reading needed more memory or time than allowed (lib/capped.py)
 
 # Warning codes: the page is read, with something to look at.
 MISSING_PART = "missing_part"  # params: part

@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untype
 
 from planstatus.lib.documents.decoding import NotText, decode_text
 from planstatus.lib.documents.package import open_workbook
-from planstatus.lib.importers.base import UnreadableDocument
+from planstatus.lib.importers.base import Code, UnreadableDocument
 from planstatus.lib.indicators import Method, parse_period
 from planstatus.lib.opendata.xlsx import clean_text
 
@@ -39,6 +39,8 @@ BAD_SPREADSHEET = "bad_spreadsheet"
 NO_HEADER = "no_header"
 BAD_ROW = "bad_row"
 TOO_MANY_ROWS = "too_many_rows"
+UNPACKS_TOO_LARGE = "unpacks_too_large"
+TOO_HEAVY = "too_heavy"  # reading needed more memory or time than allowed (lib/capped.py)
 
 
 class TableError(ValueError):
@@ -89,7 +91,10 @@ def read_table(data: bytes) -> list[TableRow]:
 def _xlsx_cells(data: bytes) -> list[list[str]]:
     try:
         workbook = open_workbook(data)
-    except (UnreadableDocument, OSError, KeyError, ValueError) as error:
+    except UnreadableDocument as error:
+        code = UNPACKS_TOO_LARGE if error.code == Code.UNPACKS_TOO_LARGE else BAD_SPREADSHEET
+        raise TableError(code, str(error)[:200]) from None
+    except (OSError, KeyError, ValueError) as error:
         raise TableError(BAD_SPREADSHEET, str(error)[:200]) from None
     try:
         sheet = workbook.worksheets[0]

@@ -17,7 +17,7 @@ import docx
 import pdfplumber
 import pytest
 
-from planstatus.lib.documents.package import MAX_UNPACKED_BYTES
+from planstatus.lib import unpack
 from planstatus.lib.importers import read_plan, read_plan_as
 from planstatus.lib.importers.actors import split_actors
 from planstatus.lib.importers.base import (
@@ -565,7 +565,7 @@ def test_an_xlsx_given_to_the_word_reader_is_named(files: dict[str, bytes]) -> N
 def test_zip_bomb_is_refused() -> None:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
-        package.writestr("word/document.xml", b"\x00" * (MAX_UNPACKED_BYTES + 1))
+        package.writestr("word/document.xml", b"\x00" * (unpack.OFFICE.entry_bytes + 1))
     assert _refused(read_docx, out.getvalue()) == (Code.UNPACKS_TOO_LARGE, {})
 
 

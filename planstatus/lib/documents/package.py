@@ -1,15 +1,15 @@
 """Every access to zip containers (.docx, .xlsx, .odt, .ods) and to their XML, in one place.
 
 A package is checked before any library parses it: an intact zip of the expected kind, not
-an old Office file, and not unpacking to more than MAX_UNPACKED_BYTES. XML parts are parsed
-with lxml without entity expansion, network access or huge trees. python-docx and openpyxl
-are opened from here too, so that a stricter way of unpacking changes this module only.
+an old Office file, every entry unpacked once in bounded chunks (lib/unpack.py: real bytes
+counted whatever the headers say, and XML elements). XML parts are read through the same
+bounded unpacking and parsed with lxml without entity expansion, network access or huge
+trees. python-docx and openpyxl are opened from here too, after the check.
 """
 
 from __future__ import annotations
 
 import io
-import zipfile
 from typing import Any
 
 import docx
@@ -17,12 +17,9 @@ import openpyxl  # type: ignore[import-untyped]
 from docx.document import Document as DocxDocument
 from lxml import etree  # type: ignore[import-untyped]
 
+from planstatus.lib import unpack
 from planstatus.lib.importers.base import MAX_UPLOAD_BYTES, Code, UnreadableDocument
 
-# A 10 MB upload may not unpack to more than this; beyond it the file is a zip bomb.
-MAX_UNPACKED_BYTES = 10 * MAX_UPLOAD_BYTES
-# One XML part may not be larger than this when read for our own parsing.
-MAX_PART_BYTES = 50 * 1024 * 1024
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # The folder each kind of Office package keeps its parts in.
 _ZIP_FOLDERS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
@@ -51,24 +48,24 @@ def package_kind(data: bytes) -> str | None:
     if not data.startswith(b"PK\x03\x04"):
         return None
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
+        with unpack.Package(data) as package:
             return _kind(package)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
+    except unpack.TooLarge:
+        raise UnreadableDocument(Code.UNPACKS_TOO_LARGE) from None
+    except unpack.Damaged:
         raise UnreadableDocument(Code.DAMAGED_OFFICE_FILE) from None
 
 
-def _kind(package: zipfile.ZipFile) -> str:
-    names = set(package.namelist())
+def _kind(package: unpack.Package) -> str:
+    names = set(package.names())
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "mimetype" in names and "content.xml" in names:
-        info = package.getinfo("mimetype")
-        if info.file_size <= 200:
-            mimetype = package.read(info).decode("ascii", "replace").strip()
-            if mimetype in ODF_MIMETYPES:
-                return ODF_MIMETYPES[mimetype]
+        mimetype = b"".join(package.stream("mimetype"))[:200].decode("ascii", "replace")
+        if mimetype.strip() in ODF_MIMETYPES:
+            return ODF_MIMETYPES[mimetype.strip()]
     for found, folder in _ZIP_FOLDERS.items():
         if any(n.startswith(folder) for n in names):
             return found
@@ -85,34 +82,33 @@ def check_package(data: bytes, expected: str) -> None:
         raise UnreadableDocument(Code.OLD_FORMAT_OR_PASSWORD, save_as=save_as)
     if not data.startswith(b"PK"):
         raise UnreadableDocument(Code.NOT_EXPECTED_FORMAT, expected=expected)
+    # Every entry unpacked once, bounded, before a library opens the package whole.
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            infos = package.infolist()
-            if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-                raise UnreadableDocument(Code.UNPACKS_TOO_LARGE)
+        with unpack.Package(data) as package:
             found = _kind(package)
             if found != expected:
                 if found in _ZIP_FOLDERS or found in ODF_MIMETYPES.values():
                     raise UnreadableDocument(Code.WRONG_PACKAGE, found=found, expected=expected)
                 raise UnreadableDocument(Code.NOT_EXPECTED_FORMAT, expected=expected)
-            if package.testzip() is not None:
-                raise zipfile.BadZipFile("CRC")
-    except UnreadableDocument:
-        raise  # a ValueError too, so it must pass before the next clause
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+            package.check()
+    except unpack.TooLarge as exc:
+        raise UnreadableDocument(Code.UNPACKS_TOO_LARGE) from exc
+    except unpack.Damaged as exc:
         raise UnreadableDocument(Code.PACKAGE_DAMAGED, expected=expected) from exc
 
 
 def read_part(data: bytes, name: str) -> bytes | None:
-    """One part of a checked package, or None when it has no such part."""
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        try:
-            info = package.getinfo(name)
-        except KeyError:
-            return None
-        if info.file_size > MAX_PART_BYTES:
-            raise UnreadableDocument(Code.UNPACKS_TOO_LARGE)
-        return package.read(info)
+    """One part of a checked package, unpacked within the limits; None when the package
+    has no such part."""
+    try:
+        with unpack.Package(data) as package:
+            if name not in package.names():
+                return None
+            return package.read(name)
+    except unpack.TooLarge as exc:
+        raise UnreadableDocument(Code.UNPACKS_TOO_LARGE) from exc
+    except unpack.Damaged:
+        return None
 
 
 # No entities, no DTD loading, no network, no huge trees: a hostile part cannot expand.

@@ -24,6 +24,7 @@ from pdfplumber.page import Page
 from pdfplumber.table import Table as PlumberTable
 from pdfplumber.utils import extract_text
 
+from planstatus.lib import pdflimits
 from planstatus.lib.documents.model import (
     Block,
     Cell,
@@ -101,18 +102,25 @@ def read(data: bytes) -> Document:
 
 
 def _extract(data: bytes) -> _Extracted:
+    budget = pdflimits.Budget()  # what pdfminer may unpack, and how long it may take
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
+        with budget, pdfplumber.open(io.BytesIO(data)) as pdf:
             title = str(pdf.metadata.get("Title") or "").strip() or None
             result = _Extracted([], title, 0, 0, len(pdf.pages), Counter())
             for page in pdf.pages[:MAX_PAGES]:
+                budget.start_page()
                 result.items.extend(_page_items(page))
                 result.chars += len(page.chars)
                 result.images += len(page.images)
                 result.sizes.update(round(c["size"], 1) for c in page.chars)
                 page.close()  # frees the page's parsed objects; long plans run to 100 pages
+            budget.check()
             return result
     except Exception as exc:  # pdfminer raises many kinds of error on broken or hostile files
+        if isinstance(budget.exceeded, pdflimits.TooLarge):
+            raise UnreadableDocument(Code.UNPACKS_TOO_LARGE) from exc
+        if isinstance(budget.exceeded, pdflimits.TooSlow):
+            raise UnreadableDocument(Code.TOO_HEAVY) from exc
         if _is_encrypted(exc):
             raise UnreadableDocument(Code.ENCRYPTED_PDF) from exc
         raise UnreadableDocument(Code.DAMAGED_PDF) from exc

@@ -49,6 +49,7 @@ class Code(StrEnum):
     PACKAGE_DAMAGED = "package_damaged"  # expected
     CONTENT_DAMAGED = "content_damaged"  # expected
     UNPACKS_TOO_LARGE = "unpacks_too_large"
+    TOO_HEAVY = "too_heavy"  # reading needs more memory or time than allowed
     NOT_TEXT = "not_text"
     NOT_CSV = "not_csv"
     ENCRYPTED_PDF = "encrypted_pdf"

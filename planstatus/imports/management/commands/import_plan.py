@@ -9,8 +9,9 @@ from planstatus.core.commands import PlanstatusCommand
 from planstatus.imports.matching import known_actor_forms
 from planstatus.imports.messages import refusal_text, warning_dict, warning_text, where_text
 from planstatus.imports.services import import_plan
+from planstatus.lib.capped import run_capped
 from planstatus.lib.importers import detect_format, read_plan
-from planstatus.lib.importers.base import UnreadableDocument
+from planstatus.lib.importers.base import Code, UnreadableDocument
 from planstatus.lib.vocabulary import ROLES
 from planstatus.plans.models import Plan
 from planstatus.regions.models import Region
@@ -72,11 +73,13 @@ class Command(PlanstatusCommand):
                 )
         columns = _columns(options["columns"]) if options["columns"] else None
         try:
-            parsed = read_plan(
+            parsed = run_capped(
+                read_plan,
                 data,
                 filename=path.name,
                 known_actors=known_actor_forms(region) if region else [],
                 columns=columns,
+                too_heavy=UnreadableDocument(Code.TOO_HEAVY),
             )
         except UnreadableDocument as e:
             raise CommandError(refusal_text(e).replace("\n", " ")) from None
