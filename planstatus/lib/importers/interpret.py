@@ -34,6 +34,7 @@ from planstatus.lib.importers.base import (
     DOCUMENT,
     Code,
     ImportWarning,
+    ParsedArea,
     ParsedPlan,
     UnreadableDocument,
     check_numbering,
@@ -117,6 +118,7 @@ def _read_tables(
     reader = TablesReader(known_actors, mapping=columns, sheet=document.format in _SHEETS)
     pending: list[Block] = []
     unread: list[list[Block]] = []
+    previous_area: ParsedArea | None = None
     for block in document.blocks:
         if not isinstance(block, Table):
             pending.append(block)
@@ -157,6 +159,9 @@ def _read_tables(
                 pass  # a sheet of guidance in one column, as the template's «Rettleiing»
             elif any(c.text.strip() for row in block.rows for c in row):
                 reader.plan.warnings.append(_not_read(block, block.text))
+        else:
+            rest = _describe(rest, pending, heading_block, previous_area, reader.area)
+        previous_area = reader.area if used else previous_area
         unread.append(
             [
                 b
@@ -169,7 +174,8 @@ def _read_tables(
         pending = []
     if not reader.found_table:
         return None, reader.columns_not_found()
-    unread.append([b for b in pending if block_text(b).strip()])
+    trailing = [b for b in pending if block_text(b).strip()]
+    unread.append(_describe(trailing, trailing, None, previous_area, None))
     plan = reader.finish()
     for run in unread:
         if run:
@@ -178,6 +184,35 @@ def _read_tables(
             warning.place = run[0].place.as_dict() | {"block": run[0].place.index}
             plan.warnings.append(warning)
     return plan, reader.columns_not_found()
+
+
+def _describe(
+    rest: list[Block],
+    pending: list[Block],
+    heading: Block | None,
+    previous: ParsedArea | None,
+    current: ParsedArea | None,
+) -> list[Block]:
+    """Text between tables that belongs to a focus area: the paragraphs right after a
+    table, until a heading, go on describing the area of that table; the paragraphs
+    between a new area's heading and its table describe the new area. Returns the
+    blocks left over, which the caller warns about."""
+    split = pending.index(heading) if heading in pending else len(pending)
+    lead: list[Block] = []
+    if previous is not None:
+        for b in pending[:split]:
+            if _looks_like_heading(b):
+                break
+            lead.append(b)
+    after = pending[split + 1 :] if heading is not None and current is not previous else []
+    for area, blocks in ((previous, lead), (current, after)):
+        texts = [block_text(b).strip() for b in blocks if block_text(b).strip() and b in rest]
+        if area is not None and texts:
+            area.description = "\n".join(t for t in (area.description, *texts) if t)
+    taken = {id(b) for b in lead + after} if previous is not None or after else set()
+    if previous is None:
+        taken = {id(b) for b in after} if current is not None else set()
+    return [b for b in rest if id(b) not in taken]
 
 
 def _printed_header(

@@ -199,6 +199,16 @@ def _header_columns(
                 columns["goal"] = columns.pop("measure")
             elif _weak_measure_word(cell.text):
                 readings[-1].role = role = "goal"
+        if role != "ignore" and role in columns and not person:
+            # Two headers for one role: the surer reading wins («Tiltak» over «Tiltak-ID»,
+            # «Tid» over «Frå år»); the other column is left out.
+            earlier = next(r for r in readings[:-1] if r.role == role)
+            if confidence > earlier.confidence:
+                earlier.role = "ignore"
+                del columns[role]
+            else:
+                readings[-1].role = "ignore"
+                continue
         if role != "ignore" and role not in columns:
             columns[role] = (cell.col, cell.end)
     fields = _SHEET_FIELDS if sheet else _TABLE_FIELDS
