@@ -756,9 +756,12 @@ class _Reader:
             code = draft.code or (str(number) if str(number) not in used_codes else f"{number}?")
             area = ParsedArea(code=code, name=draft.name, description="\n".join(draft.description))
             for g_number, goal in enumerate(goals, start=1):
+                # Under a goal the document numbers («Mål 2»), the measures go on from
+                # its number; else area.goal.measure.
+                prefix = goal.code.strip(".") if goal.code else f"{code}.{g_number}"
                 for m_number, measure in enumerate(goal.measures, start=1):
                     if not measure.code:
-                        measure.code = f"{code}.{g_number}.{m_number}"
+                        measure.code = f"{prefix}.{m_number}"
                         measure.code_generated = True
                         generated += 1
                 area.goals.append(goal)
