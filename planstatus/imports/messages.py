@@ -182,6 +182,9 @@ MESSAGES: dict[str, Promise] = {
         "“%(text)s” is not read as part of the plan. Check whether something is missing."
     ),
     Code.COLUMN_NOT_FOUND: gettext_lazy("Found no column “%(column)s” in the document."),
+    Code.COLUMNS_NOT_READ: gettext_lazy(
+        "The columns “%(columns)s” are not read. If they belong in the plan, say what they hold."
+    ),
     Code.SEVERAL_BULLETS_IN_ONE_LINE: gettext_lazy(
         "One line holds %(count)s bullets; each is read as a measure of its own."
     ),

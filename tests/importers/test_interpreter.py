@@ -751,3 +751,15 @@ def test_one_sheet_per_focus_area_and_no_codes_is_one_warning() -> None:
     assert all(m.code_generated for m in plan.measures())
     assert _codes(plan).count(Code.CODES_GENERATED) == 1
     assert Code.MEASURE_ON_ROW_WITHOUT_CODE not in _codes(plan)
+
+
+def test_columns_without_a_role_are_named_in_one_warning_and_shown_for_mapping() -> None:
+    data = "Tiltak;Ansvar;Kostnad;Prioritet\nLage plan;Regionrådet;200 000;Høg\n".encode()
+    plan = read_plan(data, filename="plan.csv")
+    (warning,) = [w for w in plan.warnings if w.code == Code.COLUMNS_NOT_READ]
+    assert warning.params == {"columns": "Kostnad, Prioritet"}
+    unplaced = [(c.header, c.role, c.confidence) for c in plan.tables[0].columns][2:]
+    assert unplaced == [("Kostnad", "ignore", 0.0), ("Prioritet", "ignore", 0.0)]
+    # Mapped by the person, the column is read.
+    again = read_plan(data, filename="plan.csv", columns={"Prioritet": "comment"})
+    assert again.measures()[0].comment == "Høg"

@@ -101,6 +101,7 @@ class Code(StrEnum):
     BLOCK_NOT_READ = "block_not_read"  # text: a heading or line that is no part of the plan
     COLUMN_NOT_FOUND = "column_not_found"  # column: a header the person named, not found
     SEVERAL_BULLETS_IN_ONE_LINE = "several_bullets_in_one_line"  # count
+    COLUMNS_NOT_READ = "columns_not_read"  # columns: headers, comma-separated
 
 
 class UnreadableDocument(ValueError):

@@ -184,6 +184,9 @@ def _header_columns(
         person = _person_role(mapping, cell, found)
         guess = (person, 1.0) if person else header_role_guess(cell.text)
         if guess is None:
+            # A column the reader cannot place: shown for the person to map, and warned
+            # about when it holds anything.
+            readings.append(ColumnReading(cell.col, cell.text.strip(), "ignore", 0.0, "header"))
             continue
         role, confidence = guess
         readings.append(
@@ -506,6 +509,7 @@ class TablesReader:
                 described = ", ".join(f"{r.index + 1}={r.role}" for r in found.readings)
                 self._warn(DOCUMENT, Code.COLUMNS_GUESSED, table, 0, columns=described)
         self.columns, self.found_table = columns, True
+        self._warn_unplaced(table, start, reading)
         if columns.keys() & _HIERARCHY:
             above = [[c for c in row if c.text.strip()] for row in table.rows[: max(start - 1, 0)]]
             title = next((row[0].text for row in above if len(row) == 1), None)
@@ -538,6 +542,21 @@ class TablesReader:
                 self.place["sheet"] = table.place.sheet
             self._add_row(row, columns, first_continued=continued and index == start)
         return True
+
+    def _warn_unplaced(self, table: Table, start: int, reading: TableReading) -> None:
+        """One warning for the columns no role was found for, when they hold anything."""
+        unplaced = [c for c in reading.columns if c.role == "ignore" and c.confidence == 0.0]
+        held = [
+            c.header
+            for c in unplaced
+            if any(
+                cell.col == c.index and cell.text.strip()
+                for row in table.rows[start:]
+                for cell in row
+            )
+        ]
+        if held:
+            self._warn(DOCUMENT, Code.COLUMNS_NOT_READ, table, None, columns=", ".join(held))
 
     def _columns(self, table: Table) -> Found | None:
         if _by_index_only(self.mapping):
