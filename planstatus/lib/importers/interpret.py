@@ -312,14 +312,25 @@ def _read_lines(
         wrapped=document.format in ("pdf", "text"),
         title=document.title,
     )
-    if flat is not None and flat.measures() and len(flat.measures()) >= len(listed.measures()):
-        plan = flat
+    if flat is not None and flat.measures() and (
+        len(flat.measures()) >= len(listed.measures()) or _structured(flat)
+    ):
+        plan = flat  # coded measures with their timing and actors: a flattened table
     else:
         plan = listed
     for table in document.tables():
         if any(c.text.strip() for row in table.rows for c in row):
             plan.warnings.append(_not_read(table, table.text))
     return plan
+
+
+def _structured(plan: ParsedPlan) -> bool:
+    """Whether most measures have a timing or actors of their own, as rows of a table do
+    (bullets in a measure's text would otherwise count as more measures for the lists
+    reading)."""
+    measures = plan.measures()
+    rich = sum(1 for m in measures if m.timing.text or m.responsible or m.involved)
+    return rich >= len(measures) / 2
 
 
 # ---------------------------------------------------------------------------------------
