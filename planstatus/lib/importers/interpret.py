@@ -312,8 +312,10 @@ def _read_lines(
         wrapped=document.format in ("pdf", "text"),
         title=document.title,
     )
-    if flat is not None and flat.measures() and (
-        len(flat.measures()) >= len(listed.measures()) or _structured(flat)
+    if (
+        flat is not None
+        and flat.measures()
+        and (len(flat.measures()) >= len(listed.measures()) or _structured(flat))
     ):
         plan = flat  # coded measures with their timing and actors: a flattened table
     else:
