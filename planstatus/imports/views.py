@@ -28,8 +28,9 @@ from planstatus.imports.services import (
     diff_plan,
     import_plan,
 )
+from planstatus.lib.capped import run_capped
 from planstatus.lib.importers import detect_format, read_plan
-from planstatus.lib.importers.base import ParsedPlan, UnreadableDocument
+from planstatus.lib.importers.base import Code, ParsedPlan, UnreadableDocument
 from planstatus.lib.importers.templates import build_csv_template, build_xlsx_template
 from planstatus.plans.access import get_region_for_editor
 from planstatus.regions.models import Region
@@ -45,7 +46,13 @@ def upload(request: HttpRequest, region_slug: str) -> HttpResponse:
         f = form.cleaned_data["file"]
         data = f.read()
         try:
-            parsed = read_plan(data, filename=f.name, known_actors=known_actor_forms(region))
+            parsed = run_capped(
+                read_plan,
+                data,
+                filename=f.name,
+                known_actors=known_actor_forms(region),
+                too_heavy=UnreadableDocument(Code.TOO_HEAVY),
+            )
         except UnreadableDocument as e:
             form.add_error("file", refusal_text(e))
         else:
