@@ -19,8 +19,10 @@ from planstatus.imports.programme import (
     import_programme,
     warning_message,
 )
+from planstatus.lib.capped import run_capped
 from planstatus.lib.programme import (
     MAX_BYTES,
+    TOO_HEAVY,
     ProgrammePage,
     ProgrammePageError,
     read_programme,
@@ -71,7 +73,7 @@ class Command(PlanstatusCommand):
                     _("Found no region «%(region)s».") % {"region": options["region"]}
                 )
         try:
-            page = read_programme(data)
+            page = run_capped(read_programme, data, too_heavy=ProgrammePageError(TOO_HEAVY))
         except ProgrammePageError as e:
             raise CommandError(f"{path.name}: {error_message(e)}") from None
 
