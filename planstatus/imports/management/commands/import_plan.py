@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from planstatus.core.commands import PlanstatusCommand
 from planstatus.imports.matching import known_actor_forms
 from planstatus.imports.messages import refusal_text, warning_dict, warning_text, where_text
-from planstatus.imports.services import import_plan
+from planstatus.imports.services import DoesNotFit, import_plan, length_problems
 from planstatus.lib.capped import run_capped
 from planstatus.lib.importers import detect_format, read_plan
-from planstatus.lib.importers.base import Code, UnreadableDocument
+from planstatus.lib.importers.base import Code, ParsedPlan, UnreadableDocument
 from planstatus.plans.models import Plan
 from planstatus.regions.models import Region
 
@@ -34,6 +34,10 @@ class Command(PlanstatusCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
+        if options["title"] is not None and (
+            problems := length_problems(parsed=ParsedPlan(title=None), title=options["title"])
+        ):
+            raise CommandError(" ".join(problems))
         try:
             data = path.read_bytes()
         except FileNotFoundError:
@@ -85,13 +89,16 @@ class Command(PlanstatusCommand):
             return
         if region is None:
             raise CommandError(_("Give --region to save the plan, or use --dry-run."))
-        plan = import_plan(
-            region=region,
-            parsed=parsed,
-            title=options["title"] or parsed.title or path.stem,
-            kind=options["kind"],
-            source_name=path.name,
-        )
+        try:
+            plan = import_plan(
+                region=region,
+                parsed=parsed,
+                title=options["title"] or parsed.title or path.stem,
+                kind=options["kind"],
+                source_name=path.name,
+            )
+        except DoesNotFit as e:
+            raise CommandError("\n".join([_("Nothing was saved."), *e.problems])) from None
         self.stderr.write(
             _("Saved as «%(title)s» (%(url)s), not published.")
             % {"title": plan.title, "url": plan.get_absolute_url()}
