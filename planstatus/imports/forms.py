@@ -12,14 +12,15 @@ from planstatus.plans.forms import TEXT_MAX
 from planstatus.plans.models import FocusArea, Measure, Plan, Status
 from planstatus.regions.models import Region
 
-ACCEPT = ".txt,.docx,.pdf,.xlsx,.csv"
+ACCEPT = ".txt,.docx,.odt,.pdf,.xlsx,.ods,.csv"
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Plan document"),
         help_text=_(
-            "Word (.docx), PDF with text, Excel (.xlsx), CSV or plain text. At most 10 MB."
+            "Word (.docx), PDF with text, Excel (.xlsx), LibreOffice (.odt, .ods), CSV or plain "
+            "text. At most 10 MB."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )

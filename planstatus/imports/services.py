@@ -178,7 +178,8 @@ def existing_by_name(region: Region, name: str) -> Actor | None:
 def _measure_fields(m: ParsedMeasure) -> dict[str, object]:
     return {
         "code": m.code,
-        "written_code": m.written_code or m.code,
+        # A code the reader made up was never written in the document.
+        "written_code": "" if m.code_generated else (m.written_code or m.code),
         "text": m.text,
         "timing_text": m.timing.text,
         "start_year": m.timing.start,
@@ -210,15 +211,18 @@ def _link_actors(
 
 
 def _status_update(
-    measure: Measure, status: str, user: User | None, source_name: str
+    measure: Measure, status: str, user: User | None, source_name: str, comment: str = ""
 ) -> StatusUpdate | None:
-    if status == Status.UNKNOWN:
+    """The status the document gives, with its status comment («Kommentar») when it has
+    one: a comment alone is recorded too, with the status unknown."""
+    if status == Status.UNKNOWN and not comment:
         return None
+    source = f"Frå importen av «{source_name}»."
     return StatusUpdate(
         measure=measure,
         status=Status(status),
         previous_status=Status.UNKNOWN,
-        comment=f"Frå importen av «{source_name}».",
+        comment=f"{comment}\n\n{source}" if comment else source,
         source=StatusUpdate.Source.IMPORT,
         created_by=user,
     )
@@ -280,7 +284,7 @@ def import_plan(
     updates: list[StatusUpdate] = []
     for measure, m in measures:
         _link_actors(measure, m, actors, links)
-        if update := _status_update(measure, m.status, _user(user), source_name):
+        if update := _status_update(measure, m.status, _user(user), source_name, m.comment):
             updates.append(update)
     bulk_create_with_history(links, MeasureActor)
     bulk_create_with_history(updates, StatusUpdate)

@@ -1,7 +1,7 @@
 """The case as a Word document (.docx), editable in Word and LibreOffice.
 
 The measure tables follow the council's own layout (Tiltak | Tid | Ansvar | Involvering,
-here with Status) and can be read back by planstatus.lib.importers.word: a heading names
+here with Status) and can be read back by planstatus.lib.documents.docx: a heading names
 the focus area, a merged row names the goal, the code starts the measure's cell, and the
 status cell is shaded (w:shd) and says the status in words. Header rows repeat on every
 page (w:tblHeader) and no row is split across pages (w:cantSplit).

@@ -12,8 +12,24 @@ from planstatus.imports.services import DoesNotFit, import_plan, length_problems
 from planstatus.lib.capped import run_capped
 from planstatus.lib.importers import detect_format, read_plan
 from planstatus.lib.importers.base import Code, ParsedPlan, UnreadableDocument
+from planstatus.lib.vocabulary import ROLES
 from planstatus.plans.models import Plan
 from planstatus.regions.models import Region
+
+
+def _columns(text: str) -> dict[str, str]:
+    """«Nr=code,Tiltak=measure» → {"Nr": "code", "Tiltak": "measure"}."""
+    columns: dict[str, str] = {}
+    for pair in text.split(","):
+        header, sign, role = pair.rpartition("=")
+        header, role = header.strip(), role.strip().casefold()
+        if not sign or not header or role not in ROLES:
+            raise CommandError(
+                _("Cannot read the column “%(pair)s”: write header=role, with one of: %(roles)s.")
+                % {"pair": pair.strip(), "roles": ", ".join(ROLES)}
+            )
+        columns[header] = role
+    return columns
 
 
 class Command(PlanstatusCommand):
@@ -30,6 +46,14 @@ class Command(PlanstatusCommand):
         parser.add_argument("--title", help="the plan's title (default: read from the document)")
         parser.add_argument(
             "--kind", choices=[k.value for k in Plan.Kind], default=Plan.Kind.REGIONAL_PLAN
+        )
+        parser.add_argument(
+            "--columns",
+            help=(
+                "what each column holds, overriding the reader's guess: header=role pairs "
+                'separated by commas, e.g. "Nr=code,Tiltak=measure,Ansvarlig=responsible"; '
+                "a header may also be a column number (1 is the first). Roles: " + ", ".join(ROLES)
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -51,12 +75,14 @@ class Command(PlanstatusCommand):
                 raise CommandError(
                     _("Found no region «%(region)s».") % {"region": options["region"]}
                 )
+        columns = _columns(options["columns"]) if options["columns"] else None
         try:
             parsed = run_capped(
                 read_plan,
                 data,
                 filename=path.name,
                 known_actors=known_actor_forms(region) if region else [],
+                columns=columns,
                 too_heavy=UnreadableDocument(Code.TOO_HEAVY),
             )
         except UnreadableDocument as e:
