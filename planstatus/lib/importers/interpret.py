@@ -403,27 +403,24 @@ def _one_warning_for_made_up_codes(plan: ParsedPlan) -> None:
 
 
 def _keep_within_limits(plan: ParsedPlan) -> None:
-    """Values longer than the database keeps are cut, each with a warning."""
+    """Values longer than the database keeps are warned about where they stand, and kept as
+    written: the review shows them with the field's limit, and nothing is saved until the
+    person has shortened them (imports.services refuses it), so no text is lost unseen."""
 
-    def cut(value: str, limit: int, what: str, where: str) -> str:
-        if len(value) <= limit:
-            return value
-        plan.warn(where, Code.VALUE_TOO_LONG, what=what, text=short(value, 60), limit=limit)
-        return value[: limit - 1].rstrip() + "…"
+    def check(value: str, limit: int, what: str, where: str) -> None:
+        if len(value) > limit:
+            plan.warn(where, Code.VALUE_TOO_LONG, what=what, text=short(value, 60), limit=limit)
 
     if plan.title:
-        plan.title = cut(plan.title, MAX_TITLE_LENGTH, "title", DOCUMENT)
+        check(plan.title, MAX_TITLE_LENGTH, "title", DOCUMENT)
     for area in plan.areas:
-        area.name = cut(area.name, MAX_AREA_NAME_LENGTH, "area", area.code or DOCUMENT)
-        area.code = cut(area.code, MAX_CODE_LENGTH, "code", DOCUMENT)
+        check(area.name, MAX_AREA_NAME_LENGTH, "area", area.code or DOCUMENT)
+        check(area.code, MAX_CODE_LENGTH, "code", DOCUMENT)
         for goal in area.goals:
-            goal.code = cut(goal.code, MAX_CODE_LENGTH, "code", area.code or DOCUMENT)
+            check(goal.code, MAX_CODE_LENGTH, "code", area.code or DOCUMENT)
             for m in goal.measures:
-                m.code = cut(m.code, MAX_CODE_LENGTH, "code", DOCUMENT)
-                m.written_code = cut(m.written_code, MAX_CODE_LENGTH, "code", m.code)
-                if len(m.timing.text) > MAX_TIMING_LENGTH:
-                    text = cut(m.timing.text, MAX_TIMING_LENGTH, "timing", m.code)
-                    t = m.timing
-                    m.timing = Timing(text, t.start, t.end, t.yearly, t.continuous)
-                m.responsible = [cut(n, MAX_ACTOR_LENGTH, "actor", m.code) for n in m.responsible]
-                m.involved = [cut(n, MAX_ACTOR_LENGTH, "actor", m.code) for n in m.involved]
+                check(m.code, MAX_CODE_LENGTH, "code", DOCUMENT)
+                check(m.written_code, MAX_CODE_LENGTH, "code", m.code)
+                check(m.timing.text, MAX_TIMING_LENGTH, "timing", m.code)
+                for name in [*m.responsible, *m.involved]:
+                    check(name, MAX_ACTOR_LENGTH, "actor", m.code)
