@@ -123,6 +123,26 @@ class Actor(models.Model):
     aliases = models.JSONField(_("written variants"), default=list, blank=True)
     email = models.EmailField(_("contact e-mail"), blank=True)
     note = models.TextField(_("note"), blank=True)
+    # A municipality reports as itself; its actor is tied to the region's Municipality row so
+    # that groups, matrices and statistics can name the same body.
+    municipality = models.OneToOneField(
+        Municipality,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actor",
+        verbose_name=_("municipality"),
+    )
+    # The secretariat decides whether an actor such as «Kommunane» or «Ordførarane» is one body
+    # (it reports once) or a group whose members each report for themselves.
+    is_group = models.BooleanField(_("reports as a group of members"), default=False)
+    members = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="groups",
+        verbose_name=_("members"),
+    )
 
     history = HistoricalRecords()
 
@@ -146,6 +166,14 @@ class Actor(models.Model):
         forms = [self.name, self.short_name, *self.aliases]
         return list(dict.fromkeys(f for f in forms if f))
 
+    def reporting_bodies(self) -> list[Actor]:
+        """Who reports for this actor: its members when it is a group, else the actor itself."""
+        if self.is_group:
+            return sorted(self.members.all(), key=lambda a: a.name)
+        return [self]
+
     def clean(self) -> None:
+        if self.municipality_id and self.municipality.region_id != self.region_id:
+            raise ValidationError({"municipality": _("The municipality is in another region.")})
         if not isinstance(self.aliases, list) or not all(isinstance(a, str) for a in self.aliases):
             raise ValidationError({"aliases": _("Written variants must be a list of names.")})
