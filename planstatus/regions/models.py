@@ -173,7 +173,7 @@ class Actor(models.Model):
         return [self]
 
     def clean(self) -> None:
-        if self.municipality_id and self.municipality.region_id != self.region_id:
+        if self.municipality is not None and self.municipality.region_id != self.region_id:
             raise ValidationError({"municipality": _("The municipality is in another region.")})
         if not isinstance(self.aliases, list) or not all(isinstance(a, str) for a in self.aliases):
             raise ValidationError({"aliases": _("Written variants must be a list of names.")})
