@@ -15,10 +15,11 @@ from django.utils import timezone
 from planstatus.lib.status import Status
 from planstatus.plans.actions.status import record_status
 from planstatus.plans.models import FocusArea, MeasureActor, StatusUpdate
-from planstatus.reporting.actions.links import revoke_link
+from planstatus.reporting.actions.links import hash_token, revoke_link
 from planstatus.reporting.actions.reports import record_round_status
 from planstatus.reporting.actions.rounds import close_round
 from planstatus.reporting.models import (
+    ReportingLink,
     ReminderSent,
     ReportingLinkUse,
     ReportingRound,
@@ -50,6 +51,18 @@ class RoundPageSetup(RoundSetup):
         self.opened_page = response.content.decode()
         self.client.logout()
         return ReportingRound.objects.get(state=ReportingRound.State.OPEN)
+
+    def link_rows(self) -> dict[str, dict[str, str]]:
+        """The opened page's link table: per actor's name, its link, mailed flag and text."""
+        table = by_testid(parse(self.opened_page), "round-links")
+        rows = {}
+        for tr in table.xpath('.//tr[@data-testid="round-link-row"]'):
+            rows[text(find(tr, "./th"))] = {
+                "link": text(find(tr, './/*[@data-testid="copy-link"]')),
+                "mailed": find(tr, './/*[@data-testid="mailed"]').get("data-mailed"),
+                "text": text(find(tr, './/*[@data-testid="mailed"]')),
+            }
+        return rows
 
     def actor_token(self) -> str:
         [sent] = [m for m in mail.outbox if m.to == ["post@testdal.no"]]
@@ -89,10 +102,17 @@ class OpenRoundPageTests(RoundPageTestCase):
         self.assertEqual(round.opened_by, self.owner)
         self.assertEqual([m.to for m in mail.outbox], [["post@testdal.no"]])
         self.assertIn("Skriv gjerne kva som står att.", mail.outbox[0].body)
-        # The municipality has no address: its working link is on the page to copy.
-        self.assertIn('data-testid="copy-link"', self.opened_page)
-        self.assertIn("Testdal kommune", self.opened_page)
-        copied = token_in(self.opened_page)
+        # Every actor has a row with its own working link; the municipality has no address,
+        # so its row says the link was not sent.
+        rows = self.link_rows()
+        self.assertEqual(set(rows), {"Testdal regionråd", "Testdal kommune"})
+        self.assertEqual(rows["Testdal regionråd"]["mailed"], "yes")
+        self.assertEqual(rows["Testdal kommune"]["mailed"], "no")
+        self.assertIn("inga e-postadresse", rows["Testdal kommune"]["text"])
+        for name, entry in rows.items():
+            link = ReportingLink.objects.get(token_hash=hash_token(token_in(entry["link"])))
+            self.assertEqual(link.actor.name, name)
+        copied = token_in(rows["Testdal kommune"]["link"])
         response = self.client.get(reverse("actor_page", args=[copied]))
         self.assertContains(response, "Kommunen sitt tiltak")
         self.assertEqual(response["Cache-Control"].count("no-store"), 1)
@@ -493,8 +513,9 @@ class MailServerDownTests(RoundPageCommitTestCase):
         with self.settings(**mail_server_down()):
             round = self.open_via_web()
             # The invitation failed, so the actor's link is on the page to copy instead.
-            copy = find(parse(self.opened_page), '//section[@aria-labelledby="copy-heading"]')
-            self.assertIn("Testdal regionråd", text(copy))
+            rows = self.link_rows()
+            self.assertEqual(rows["Testdal regionråd"]["mailed"], "no")
+            self.assertIn("feila", rows["Testdal regionråd"]["text"])
             self.client.force_login(self.owner)
             response = self.client.post(self.plan_url("round_remind", round.pk), follow=True)
             self.assertContains(response, "kunne ikkje sendast")
