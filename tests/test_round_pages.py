@@ -19,8 +19,8 @@ from planstatus.reporting.actions.links import hash_token, revoke_link
 from planstatus.reporting.actions.reports import record_round_status
 from planstatus.reporting.actions.rounds import close_round
 from planstatus.reporting.models import (
-    ReportingLink,
     ReminderSent,
+    ReportingLink,
     ReportingLinkUse,
     ReportingRound,
     RoundReport,
