@@ -27,6 +27,15 @@ from tests.test_browser import seed_with_secretariat
 
 WIDTHS = [(375, 812), (1366, 900)]
 BOUND = 70
+# The pages issue 21 found too wide, kept as screenshots for people to look at.
+SHOTS = {
+    "/hallingdal/": "region",
+    "/hallingdal/byregionprogrammet/": "programme",
+    "/hallingdal/regionplan/oversikt/": "dashboard",
+    "/hallingdal/regionplan/aktorar/": "actor-matrix",
+    "/hallingdal/regionplan/indikatorar/": "indicators",
+    "/hallingdal/regionplan/rundar/": "rounds",
+}
 PER_SHAPE = 2
 SKIP = re.compile(
     r"(/admin/|/konto/logout|/api/|/last-ned|\.(csv|xlsx|docx|pdf|json|ods|odt|zip|txt|xml|atom|rss)$"
@@ -50,9 +59,9 @@ OVERFLOW_JS = """() => {
       if (['auto', 'scroll', 'hidden'].includes(style.overflowX)) { scrolled = true; break; }
     }
     if (!scrolled && r.right > width + 1 && r.width > 0) {
+      const cls = typeof e.className === 'string' ? e.className.trim() : '';
       wide.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
-        (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\\s+/).join('.') : '') +
-        ' ' + Math.round(r.right) + 'px');
+        (cls ? '.' + cls.split(/\\s+/).join('.') : '') + ' ' + Math.round(r.right) + 'px');
     }
   }
   // And the path to the box that widens the page: hiding it narrows the page.
@@ -64,11 +73,20 @@ OVERFLOW_JS = """() => {
       c.style.display = 'none';
       const narrower = d.scrollWidth < base;
       c.style.display = old;
-      if (narrower) { path.push(c.tagName.toLowerCase() + '.' + c.className); el = c; next = true; break; }
+      if (narrower) {
+        path.push(c.tagName.toLowerCase() + '.' + c.className);
+        el = c;
+        next = true;
+        break;
+      }
     }
   }
   return {scrollWidth: base, elements: wide.slice(0, 6), path: path};
 }"""
+
+
+# Files to download rather than pages to look at; HEAD must answer for them all the same.
+DOWNLOAD = re.compile(r"(\.(csv|xlsx|docx|pdf|json|ods|odt|zip)$|[?&]format=|/mal\.)")
 
 
 def shape(path: str) -> str:
@@ -103,7 +121,8 @@ class CrawledPagesFitAndPassAxeTests(BrowserTestCase):
         seen: set[str] = set()
         shapes: Counter[str] = Counter()
         queue = deque(starts)
-        found = []
+        found: list[str] = []
+        self.downloads: set[str] = set()
         while queue and len(found) < BOUND:
             url = queue.popleft()
             if url in seen:
@@ -131,6 +150,8 @@ class CrawledPagesFitAndPassAxeTests(BrowserTestCase):
                     href = href.removeprefix(self.live_server_url)
                 if href.startswith("/") and not href.startswith("//"):
                     queue.append(href)
+                    if DOWNLOAD.search(href):
+                        self.downloads.add(href)
         return found
 
     def check(self, urls: list[str]) -> dict[str, object]:
@@ -140,11 +161,14 @@ class CrawledPagesFitAndPassAxeTests(BrowserTestCase):
             for url in urls:
                 self.page.goto(self.live_server_url + url)
                 overflow = self.page.evaluate(OVERFLOW_JS)
+                if url in SHOTS:
+                    self.screenshot(f"width-{SHOTS[url]}-{width}", full_page=True)
                 if overflow:
                     problems[f"{url} at {width} px"] = overflow
                 self.page.add_script_tag(path=str(AXE))
                 result = self.page.evaluate(
-                    "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                    "async (tags) => await axe.run(document,"
+                    " {runOnly: {type: 'tag', values: tags}})",
                     WCAG_AA,
                 )
                 bad = [
@@ -156,9 +180,24 @@ class CrawledPagesFitAndPassAxeTests(BrowserTestCase):
                     problems[f"{url} at {width} px: axe"] = bad
         return problems
 
+    def assert_head_answers(self, urls: list[str]) -> None:
+        """HEAD answers wherever GET does, with the same status and type and no body."""
+        wrong = {}
+        for url in urls:
+            get = self.page.request.get(self.live_server_url + url, max_redirects=0)
+            head = self.page.request.head(self.live_server_url + url, max_redirects=0)
+            same = head.status == get.status and head.headers.get(
+                "content-type"
+            ) == get.headers.get("content-type")
+            if get.status != 200 or not same or head.body():
+                wrong[url] = (get.status, head.status, len(head.body()))
+        self.assertEqual(wrong, {})
+
     def test_public_pages(self) -> None:
         urls = self.crawl(["/", "/hallingdal/", "/hallingdal/regionplan/"])
         self.assertGreater(len(urls), 15, urls)
+        self.assertTrue(any(u.endswith(".csv") for u in self.downloads), self.downloads)
+        self.assert_head_answers(urls + sorted(self.downloads))
         problems = self.check(urls)
         self.assertEqual(problems, {}, json.dumps(problems, indent=2, ensure_ascii=False))
 
@@ -174,5 +213,6 @@ class CrawledPagesFitAndPassAxeTests(BrowserTestCase):
             ]
         )
         self.assertGreater(len(urls), 20, urls)
+        self.assert_head_answers(urls + sorted(self.downloads))
         problems = self.check(urls)
         self.assertEqual(problems, {}, json.dumps(problems, indent=2, ensure_ascii=False))
