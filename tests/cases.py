@@ -7,10 +7,18 @@ import datetime
 from django.contrib.auth.models import User
 
 from planstatus.lib.reports.content import CaseDetails
-from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Plan
+from planstatus.plans.models import (
+    FocusArea,
+    Goal,
+    Measure,
+    MeasureActor,
+    Plan,
+    Status,
+    StatusUpdate,
+)
 from planstatus.regions.models import Actor, Region
 from planstatus.reporting.models import ReportingRound
-from planstatus.reporting.rounds import close_round
+from planstatus.reporting.rounds import close_round, record_round_status
 
 DETAILS = CaseDetails(
     case_number="16-25",
@@ -21,6 +29,11 @@ DETAILS = CaseDetails(
     date=datetime.date(2025, 3, 15),
     signer_name="Kari Nordmann",
     signer_title="Dagleg leiar",
+    highlights=(
+        "- Næringsplattforma er vedteken og i bruk.\n"
+        "- Breibandutbygginga går etter planen i fem av seks kommunar.\n"
+        "- Tre tiltak innan samferdsel ventar på Nasjonal transportplan."
+    ),
 )
 
 
@@ -71,3 +84,55 @@ def closed_round(plan: Plan, title: str, user: User | None = None) -> ReportingR
         plan=plan, title=title, deadline=datetime.date(2025, 3, 1), opened_by=user
     )
     return close_round(round=round, user=user)
+
+
+# What bodies write in a round: short and long, one line or two, as on the reporting page.
+COMMENTS = (
+    "Arbeidet er i gang.",
+    "Første utkast er klart og blir lagt fram for styret i april.",
+    "Vi har hatt to møte med kommunane og fylkeskommunen. Neste steg er ei felles "
+    "søknad om midlar til eit forprosjekt, med frist i juni.",
+    "Ferdig. Rapporten ligg på heimesida vår.",
+    "Ikkje starta: vi ventar på avklaring om finansiering frå fylkeskommunen, som kjem "
+    "etter budsjetthandsaminga i desember. Vi tek det opp att i neste runde.",
+    "Avslutta: tiltaket er slått saman med 2.1.1.",
+)
+
+
+def report_every_measure(
+    plan: Plan, statuses: list[Status], title: str = "Vår 2025"
+) -> ReportingRound:
+    """A closed round in which each measure's first responsible body reported a status and
+    a public comment (the secretariat for a measure without one); measure n gets
+    statuses[n % len] and COMMENTS[n % len], and is not reported on when that status is
+    UNKNOWN."""
+    round = ReportingRound.objects.create(
+        plan=plan, title=title, deadline=datetime.date(2025, 3, 1)
+    )
+    measures = Measure.objects.filter(focus_area__plan=plan, archived_at__isnull=True)
+    ordered = measures.prefetch_related("actor_links__actor").order_by(
+        "focus_area__order", "goal__order", "order", "pk"
+    )
+    for n, measure in enumerate(ordered):
+        if statuses[n % len(statuses)] == Status.UNKNOWN:
+            continue
+        responsible = measure.responsible_links
+        record_round_status(
+            round=round,
+            measure=measure,
+            status=statuses[n % len(statuses)],
+            comment=COMMENTS[n % len(COMMENTS)],
+            comment_is_public=True,
+            actor=responsible[0].actor if responsible else None,
+            expected_previous=latest_update_id(measure),
+        )
+    return close_round(round=round, user=None)
+
+
+def latest_update_id(measure: Measure) -> int | None:
+    return (
+        StatusUpdate.objects.filter(measure=measure)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
