@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+from dataclasses import replace
 
+import lxml.html
 from django.contrib.auth.models import User
 
+from planstatus.cases.models import CaseDocument, CaseDraft, SentCase
+from planstatus.lib.reports import FORMATS
 from planstatus.lib.reports.content import CaseDetails
 from planstatus.plans.models import (
     FocusArea,
@@ -136,3 +141,60 @@ def latest_update_id(measure: Measure) -> int | None:
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def html_tree(content: bytes | str) -> lxml.html.HtmlElement:
+    """A page parsed, to assert on its elements rather than slice its text."""
+    return lxml.html.fromstring(content)
+
+
+def by_test_id(content: bytes | str, test_id: str, attribute: str = "") -> list[str]:
+    """The elements with data-testid=`test_id`: their text, or the attribute's value."""
+    elements = html_tree(content).xpath(f'//*[@data-testid="{test_id}"]')
+    if attribute:
+        return [str(e.get(attribute)) for e in elements]
+    return [" ".join(e.text_content().split()) for e in elements]
+
+
+def archived_case(plan: Plan, user: User | None, number: str) -> SentCase:
+    """A sent case with a PDF and a Word file and a draft beside it, written straight to
+    the database: for tests of the pages that list them, not of making them."""
+    details = replace(DETAILS, case_number=number)
+    fields = {
+        "plan": plan,
+        "annual": False,
+        "case_number": details.case_number,
+        "title": details.title,
+        "background": details.background,
+        "highlights": details.highlights,
+        "proposed_resolution": details.proposed_resolution,
+        "place": details.place,
+        "date": details.date,
+        "signer_name": details.signer_name,
+        "signer_title": details.signer_title,
+        "inputs_digest": hashlib.sha256(number.encode()).hexdigest(),
+        "statuses": {},
+        "made_by": user,
+    }
+    CaseDraft.objects.create(
+        **fields, content_digest="0" * 64, html="<p>utkast</p>", pdf=b"%PDF", docx=b"PK"
+    )
+    sent = SentCase.objects.create(**fields, sent_by=user, sent_via=SentCase.Via.WEB)
+    for fmt, data in (("pdf", b"%PDF-1.7"), ("docx", b"PK")):
+        CaseDocument.objects.create(
+            sent_case=sent,
+            plan=plan,
+            format=fmt,
+            content_type=FORMATS[fmt].content_type,
+            filename=f"sak-{number}.{fmt}",
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            data=data,
+            case_number=number,
+            title=details.title,
+            proposed_resolution=details.proposed_resolution,
+            date=details.date,
+            created_by=user,
+            created_via=SentCase.Via.WEB,
+        )
+    return sent

@@ -382,7 +382,9 @@ def _baseline(plan: Plan, round: ReportingRound | None) -> Baseline | None:
     earlier = _round_compared_with(plan, round)
     if earlier is None:
         return None
-    frozen = RoundSnapshot.objects.filter(round=earlier).values_list("measure_id", "status")
+    frozen = (
+        RoundSnapshot.objects.filter(round=earlier).order_by().values_list("measure_id", "status")
+    )
     return Baseline(WORDING.against_round.format(round=earlier.title), dict(frozen))
 
 

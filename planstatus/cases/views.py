@@ -159,9 +159,9 @@ def case_draft_file(
     request: HttpRequest, region_slug: str, plan_slug: str, pk: int, fmt: str
 ) -> HttpResponse:
     """A draft's PDF, Word file or web page, to download and read before sending."""
+    draft = _draft(request, region_slug, plan_slug, pk)
     if fmt not in FORMATS:
         raise Http404
-    draft = _draft(request, region_slug, plan_slug, pk)
     return _attachment(draft.file(fmt), FORMATS[fmt].content_type, draft_filename(draft, fmt))
 
 
