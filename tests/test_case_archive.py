@@ -35,6 +35,8 @@ def members(data: bytes) -> dict[str, bytes]:
 
 
 class NoarkPackageTests(BaseTestCase):
+    sent: SentCase
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -177,7 +179,7 @@ class RenderingOutsideTheTransactionTests(TransactionTestCase):
         with mock.patch.object(services, "render_pdf", spy):
             draft = make_case_draft(plan=self.plan, round=None, details=DETAILS, user=None)
             send_case_draft(draft=draft, user=None)
-            record_status(measure=self.plan.measures().first(), status=Status.DONE)
+            record_status(measure=self.plan.measures()[0], status=Status.DONE)
             send_case(plan=self.plan, round=None, details=DETAILS, user=None)
         self.assertEqual(seen, [False, False])
         self.assertEqual(SentCase.objects.count(), 2)

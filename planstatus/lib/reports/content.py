@@ -284,6 +284,11 @@ class Summary:
         return bool(self.against)
 
     @property
+    def moved(self) -> bool:
+        """Whether any measure moved forward or back: then the rule for it is stated."""
+        return bool(self.total.forward or self.total.back)
+
+    @property
     def intro(self) -> str:
         if self.against:
             return WORDING.summary_intro_compared.format(against=self.against)

@@ -206,7 +206,7 @@ def _summary(document: DocxDocument, content: CaseContent) -> None:
         for index, figure in enumerate(figures, start=1):
             _write(row.cells[index], [figure], bold=bold, align=WD_ALIGN_PARAGRAPH.RIGHT)
     progress = document.add_paragraph(summary.progress_text)
-    if summary.compared:
+    if summary.moved:
         _muted_run(progress.add_run(f" {words.forward_rule}"))
     document.add_paragraph(content.late_text)
     chart = summary.chart()
