@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime
 import io
 from collections.abc import Sequence
+from typing import Any
 
 import docx
 from docx.document import Document as DocxDocument
@@ -59,10 +60,12 @@ def _shares(*percent: float) -> tuple[int, ...]:
     return tuple(widths)
 
 
-_MEASURE_COLUMNS = _shares(30, 6, 11, 11, 12.5, 29.5)
+_MEASURE_COLUMNS = _shares(29.5, 6, 11, 11, 13.5, 29)
 _CHANGE_COLUMNS = _shares(49, 7, 22, 22)  # text first: code, text, before, after below
 _OVERDUE_COLUMNS = _shares(47, 9, 9, 15, 20)
 _TABLE_TEXT = Pt(8)
+_HEADER_TEXT = Pt(7.5)
+FONT = "Arial"
 _SMALL_TEXT = Pt(7)
 _INK = RGBColor(0x1D, 0x20, 0x26)
 _HEADER_FILL = "E7E9EC"
@@ -163,7 +166,7 @@ def _measure_row(table: Table, measure: Row, words: Wording) -> None:
     _write(timing, [measure.timing])
     _write(responsible, list(measure.responsible))
     _write(involved, list(measure.involved))
-    _status_cell(status, measure.status, measure.status.text)
+    _status_cell(status, measure.status, measure.status.text, size=_HEADER_TEXT)
     paragraph = comment.paragraphs[0]
     if measure.comment is None:
         none = paragraph.add_run(words.no_comment)
@@ -326,6 +329,10 @@ def _set_up(document: DocxDocument, content: CaseContent, now: datetime.datetime
     section.header_distance = section.footer_distance = Mm(8)
 
     styles = document.styles
+    # A font every Word has, named outright (the template's theme font is Calibri, which
+    # LibreOffice without it replaces by a serif): sans-serif, like the PDF.
+    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet"):
+        _font(styles[name], FONT)
     styles["Normal"].font.size = Pt(9.5)
     styles["Normal"].paragraph_format.space_after = Pt(4)
     # A case for the politicians: sober headings in the text colour, not the template's blue.
@@ -354,6 +361,15 @@ def _set_up(document: DocxDocument, content: CaseContent, now: datetime.datetime
     _field(footer, "NUMPAGES", "1")
     _muted(footer)
 
+    # Word (and LibreOffice with a Norwegian dictionary) hyphenates the narrow columns' long
+    # words, as the PDF does; w:autoHyphenation comes right after w:defaultTabStop.
+    settings = document.settings.element
+    hyphenation = OxmlElement("w:autoHyphenation")
+    hyphenation.set(qn("w:val"), "true")
+    tab_stop = settings.find(qn("w:defaultTabStop"))
+    if tab_stop is not None:
+        tab_stop.addnext(hyphenation)
+
     properties = document.core_properties
     properties.title = content.heading
     properties.subject = content.plan_title
@@ -381,7 +397,7 @@ def _table(
     _row_property(row, "w:cantSplit")
     for cell, text, width in zip(row.cells, headers, widths, strict=True):
         cell.width = width
-        _write(cell, [text], bold=True, size=size)
+        _write(cell, [text], bold=True, size=min(size, _HEADER_TEXT))
         _shade(cell, _HEADER_FILL)
     return table
 
@@ -402,6 +418,17 @@ def _fixed_layout(table: Table, width: int) -> None:
         style.addnext(tbl_w)
     else:
         tbl_pr.insert(0, tbl_w)
+    # The PDF's cell padding (2.5 pt at the sides, 1.5 pt above and below) instead of Word's
+    # 0.19 cm, which left a year no room in the «Tid» column. tblCellMar follows tblLayout.
+    margins = OxmlElement("w:tblCellMar")
+    for side, twips in (("top", 30), ("left", 50), ("bottom", 30), ("right", 50)):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(twips))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    layout = tbl_pr.find(qn("w:tblLayout"))
+    assert layout is not None
+    layout.addnext(margins)
 
 
 def _add_row(table: Table) -> _Row:
@@ -470,6 +497,16 @@ def _field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
     run.append(text)
     field.append(run)
     paragraph._p.append(field)
+
+
+def _font(style: Any, name: str) -> None:
+    """The style's font for every script, theme fonts overridden."""
+    style.font.name = name
+    r_fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        r_fonts.set(qn(attribute), name)
+    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+        r_fonts.attrib.pop(qn(attribute), None)
 
 
 def _muted(paragraph: Paragraph) -> None:
