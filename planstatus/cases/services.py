@@ -187,8 +187,8 @@ def build_case_content(
     """The case at a closed round (its frozen snapshot) or now (`round=None`).
 
     Ten queries at most, however many measures the plan has: focus areas, goals, measures
-    with their statuses and latest public comment, their actor links and actors, those
-    comments, and what the case is compared with (the previous sent case, else the
+    with their statuses, their actor links and actors, the comments shown (two), and what
+    the case is compared with (the previous sent case, else the
     previous closed round and its snapshot). The `annual` report adds each goal's
     indicators (a fixed number more). Indicator values are shown as they are now: they have
     no rounds.
@@ -298,37 +298,36 @@ def prepare_case(
 def case_comments(
     *, measures: list[Measure], round: ReportingRound | None
 ) -> dict[int, BodyComment]:
-    """The comment the case shows under each measure: the one place that chooses it.
+    """The comment the case shows under each measure, by measure id: the one place that
+    chooses it, so that a later rule (reports approved by the secretariat before they are
+    published) changes this function and nothing else.
 
-    Today that is the latest public, non-empty comment reported on the measure, up to the
-    round's closing for a case of a closed round. (When reports must be approved before
-    they are published, this is where only approved ones are let through.) It is credited
-    to the body that reported it, never to the person who typed it: the reporting actor,
-    else «Sekretariatet» for a comment entered on the web, else the plan document.
-
-    One query: `_measures()` annotated each measure with the id of that comment.
+    Today it is the latest public, non-empty comment reported on the measure, up to the
+    round's closing for a case of a closed round. It is credited to the body that reported
+    it, never to the person who typed it: the reporting actor, else «Sekretariatet» for a
+    comment entered on the web, else the plan document. Two queries.
     """
-    wanted = {m.latest_comment_id: m.pk for m in measures if m.latest_comment_id}  # type: ignore[attr-defined]
-    if not wanted:
+    shown = StatusUpdate.objects.filter(comment_is_public=True).exclude(comment="")
+    if round is not None and round.closed_at is not None:
+        shown = shown.filter(created_at__lte=round.closed_at)
+    latest = shown.filter(measure=OuterRef("pk")).order_by("-created_at", "-pk").values("pk")[:1]
+    chosen = dict(
+        Measure.objects.filter(pk__in=[m.pk for m in measures])
+        .annotate(comment_id=Subquery(latest))
+        .filter(comment_id__isnull=False)
+        .values_list("comment_id", "pk")
+    )
+    if not chosen:
         return {}
-    updates = StatusUpdate.objects.filter(pk__in=list(wanted)).select_related("round_report__actor")
+    updates = StatusUpdate.objects.filter(pk__in=list(chosen)).select_related("round_report__actor")
     return {
-        wanted[update.pk]: BodyComment(
+        chosen[update.pk]: BodyComment(
             text=update.comment.strip(),
             actor=_credit(update),
             date_text=date_format(timezone.localdate(update.created_at), "j.n.Y"),
         )
         for update in updates
     }
-
-
-def _latest_comment_id(round: ReportingRound | None) -> Subquery:
-    updates = StatusUpdate.objects.filter(measure=OuterRef("pk"), comment_is_public=True).exclude(
-        comment=""
-    )
-    if round is not None and round.closed_at is not None:
-        updates = updates.filter(created_at__lte=round.closed_at)
-    return Subquery(updates.order_by("-created_at", "-pk").values("pk")[:1])
 
 
 def _credit(update: StatusUpdate) -> str:
@@ -491,7 +490,6 @@ def _check_round(plan: Plan, round: ReportingRound | None) -> None:
 
 
 def _measures(plan: Plan, round: ReportingRound | None) -> list[Measure]:
-    measures: Any
     if round is None:
         measures = Measure.objects.filter(focus_area__plan=plan, archived_at__isnull=True)
         measures = measures.with_status()
@@ -501,7 +499,6 @@ def _measures(plan: Plan, round: ReportingRound | None) -> list[Measure]:
         frozen = RoundSnapshot.objects.filter(round=round, measure=OuterRef("pk")).order_by()
         measures = Measure.objects.filter(focus_area__plan=plan).filter(Exists(frozen))
         measures = measures.annotate(status=Subquery(frozen.values("status")[:1]))
-    measures = measures.annotate(latest_comment_id=_latest_comment_id(round))
     return list(measures.prefetch_related("actor_links__actor").order_by("order", "pk"))
 
 
