@@ -28,6 +28,12 @@ def env_list(name: str, default: str) -> list[str]:
 # The SQLite file, uploads and generated documents all live here.
 DATA_DIR = Path(os.environ.get("PLANSTATUS_DATA_DIR", BASE_DIR / "data")).resolve()
 
+# Every file this process makes is its own alone (0600, folders 0700): the database and its
+# WAL files, mail files, backups, the secret key and uploads hold personal data and live
+# links. Set here, where every entry point (the command, gunicorn's workers, manage.py)
+# passes, so no code that writes a file has to remember it.
+os.umask(0o077)
+
 
 def _secret_key() -> str:
     """Use PLANSTATUS_SECRET_KEY, or a random key kept in the data folder.
@@ -42,10 +48,11 @@ def _secret_key() -> str:
     try:
         return path.read_text().strip()
     except FileNotFoundError:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
         key = secrets.token_urlsafe(50)
-        path.write_text(key)
-        path.chmod(0o600)
+        # Created 0600, never readable by others for a moment.
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+            f.write(key)
         return key
 
 
@@ -86,12 +93,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "planstatus.core.middleware.PrivateForMembersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns lockouts into its lockout response.
     "axes.middleware.AxesMiddleware",
+    # Innermost, so that a view's lock timeout reaches it first.
+    "planstatus.core.middleware.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "planstatus.urls"
@@ -125,15 +135,24 @@ DATABASES = {
         conn_max_age=int(os.environ.get("PLANSTATUS_DB_CONN_MAX_AGE", "600")),
     )
 }
+# How long a write waits for another's lock before the person is asked to try again
+# (core/middleware.py: 503, never a 500). PLANSTATUS_SQLITE_TIMEOUT is its older name.
+LOCK_TIMEOUT = int(
+    os.environ.get("PLANSTATUS_LOCK_TIMEOUT") or os.environ.get("PLANSTATUS_SQLITE_TIMEOUT") or "20"
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several workers share one SQLite file. WAL lets readers go on while one writes; a
     # write transaction takes the write lock when it begins (IMMEDIATE), so two writers
     # queue on the busy timeout instead of one failing half-way with "database is locked".
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": int(os.environ.get("PLANSTATUS_SQLITE_TIMEOUT") or "20"),
+        "timeout": LOCK_TIMEOUT,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+else:
+    # Without a limit, a write behind a stuck lock would wait as long as the lock is held.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c lock_timeout={LOCK_TIMEOUT}s".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rendered plan outlines and dashboards (core/fragments.py). Each process keeps its own in
@@ -197,6 +216,9 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Django's defaults (0644, and the umask for folders) would let other users read uploads.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -213,8 +235,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The client's address as core/client.py reads it, proxies included: the lockout counts the
+# person, not the reverse proxy in front of every person.
+AXES_CLIENT_IP_CALLABLE = "planstatus.core.client.client_address"
 
-# Mail: written to files in the data folder unless an SMTP server is configured.
+# Behind a reverse proxy, requests coming from one of these addresses or networks have their
+# client's address read from X-Forwarded-For (core/client.py); others are taken as they come.
+BEHIND_PROXY = env_bool("PLANSTATUS_BEHIND_PROXY", False)
+TRUSTED_PROXIES = env_list("PLANSTATUS_TRUSTED_PROXIES", "127.0.0.1,::1")
+
+# Mail: written to files in the data folder unless an SMTP server is configured. The file
+# backend is a convenience for development and demos: `check --deploy` warns about it in
+# production (planstatus/core/checks.py).
 _EMAIL_BACKENDS = {
     "file": "django.core.mail.backends.filebased.EmailBackend",
     "console": "django.core.mail.backends.console.EmailBackend",
@@ -262,7 +294,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("PLANSTATUS_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PLANSTATUS_HSTS_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("PLANSTATUS_HSTS_PRELOAD", False)
-    if env_bool("PLANSTATUS_BEHIND_PROXY", False):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Joining the browsers' HSTS preload list is the domain owner's decision, not ours.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]

@@ -6,7 +6,7 @@ import datetime
 import hashlib
 from dataclasses import replace
 
-import lxml.html
+import lxml.html  # type: ignore[import-untyped]
 from django.contrib.auth.models import User
 
 from planstatus.cases.models import CaseDocument, CaseDraft, SentCase

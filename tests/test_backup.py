@@ -7,6 +7,7 @@ when the suite runs on PostgreSQL) and backed up again, and the content must be 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -14,9 +15,10 @@ import sys
 import tempfile
 import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -171,3 +173,69 @@ def test_restore_refuses_a_database_that_is_not_empty(source: Path) -> None:
         result = planstatus("restore", str(source), data_dir=folder)
         assert result.returncode != 0
         assert "ikkje tom" in result.stderr
+
+
+def edited(source: Path, target: Path, change: Callable[[list[dict[str, Any]]], None]) -> Path:
+    """The backup with its rows changed by hand and every checksum made to match again, as
+    someone who knows the format could do."""
+    with zipfile.ZipFile(source) as archive:
+        rows: list[dict[str, Any]] = json.loads(archive.read("data.json"))
+        manifest = json.loads(archive.read("manifest.json"))
+    change(rows)
+    data = json.dumps(rows).encode()
+    manifest["data_sha256"] = hashlib.sha256(data).hexdigest()
+    manifest["data_size"] = len(data)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("manifest.json", json.dumps(manifest))
+        archive.writestr("data.json", data)
+    return target
+
+
+def first(rows: list[dict[str, Any]], model: str) -> dict[str, Any]:
+    return next(r for r in rows if r["model"] == model)
+
+
+def dangling_measure(rows: list[dict[str, Any]]) -> None:
+    first(rows, "plans.statusupdate")["fields"]["measure"] = 987654
+
+
+def purple_status(rows: list[dict[str, Any]]) -> None:
+    first(rows, "plans.statusupdate")["fields"]["status"] = "lilla"
+
+
+def long_area_name(rows: list[dict[str, Any]]) -> None:
+    # Stored by SQLite as it is; PostgreSQL's varchar(300) would refuse it.
+    first(rows, "plans.focusarea")["fields"]["name"] = "Samferdsel og veg " * 23 + "og meir"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            dangling_measure,
+            "measure viser til plans.measure 987654, som ikkje er med i tryggingskopien",
+        ),
+        (purple_status, "status er «lilla», som ikkje er ein av"),
+        (long_area_name, "name har 421 teikn; det er plass til 300"),
+    ],
+)
+def test_hand_edited_backup_is_refused_naming_the_row(
+    source: Path, change: Callable[[list[dict[str, Any]]], None], expected: str
+) -> None:
+    from tests.test_faults import empty_installation_database  # it imports this module
+
+    with tempfile.TemporaryDirectory() as folder, empty_installation_database() as (data, url):
+        bad = edited(source, Path(folder) / "handredigert.zip", change)
+        with zipfile.ZipFile(bad) as archive:
+            rows = json.loads(archive.read("data.json"))
+        model = "plans.focusarea" if change is long_area_name else "plans.statusupdate"
+        row = first(rows, model)
+        result = planstatus("restore", str(bad), data_dir=data, database_url=url)
+        assert result.returncode != 0
+        assert "Traceback" not in result.stderr, result.stderr[-3000:]
+        assert f"Rad {rows.index(row) + 1} ({model} {row['pk']})" in result.stderr, result.stderr
+        assert expected in result.stderr, result.stderr
+        assert "Ingenting vart gjenoppretta" in result.stderr
+        count = "from django.contrib.auth.models import User; print(User.objects.count())"
+        out = ok(planstatus("shell", "--no-imports", "-c", count, data_dir=data, database_url=url))
+        assert out.split() == ["0"]

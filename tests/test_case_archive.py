@@ -14,7 +14,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test import TransactionTestCase
 from django.urls import reverse
 from django.utils import timezone
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]
 
 from planstatus.cases import services
 from planstatus.cases.models import SentCase

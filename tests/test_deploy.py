@@ -11,27 +11,48 @@ from django.test import TestCase
 from django.urls import reverse
 
 
-def production_env(tmp: Path) -> dict[str, str]:
+def production_env(tmp: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env.update(
         PLANSTATUS_DEBUG="false",
         PLANSTATUS_DATA_DIR=str(tmp),
         PLANSTATUS_SECRET_KEY="x" * 20 + "a-long-and-random-production-key-9f8e7d6c5b4a",
         PLANSTATUS_ALLOWED_HOSTS="planstatus.example.org",
+        PLANSTATUS_EMAIL_BACKEND="smtp",
     )
+    env.update(extra)
     return env
 
 
-def test_check_deploy_is_clean_in_production_mode(tmp_path: Path) -> None:
+def check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     planstatus = Path(sys.executable).with_name("planstatus")
-    result = subprocess.run(
+    return subprocess.run(
         [str(planstatus), "check", "--deploy", "--fail-level", "WARNING"],
-        env=production_env(tmp_path),
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_check_deploy_is_clean_in_production_mode(tmp_path: Path) -> None:
+    tmp_path.chmod(0o700)
+    result = check_deploy(production_env(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_warns_about_mail_files_and_an_open_data_folder(tmp_path: Path) -> None:
+    # The file backend leaves live links on disk and sends nothing: development only.
+    tmp_path.chmod(0o700)
+    result = check_deploy(production_env(tmp_path, PLANSTATUS_EMAIL_BACKEND="file"))
+    assert result.returncode != 0
+    assert "planstatus.W001" in result.stderr + result.stdout
+    assert "planstatus.W002" not in result.stderr + result.stdout
+    # A data folder from before the folder was made private.
+    tmp_path.chmod(0o755)
+    result = check_deploy(production_env(tmp_path))
+    assert result.returncode != 0
+    assert "planstatus.W002" in result.stderr + result.stdout
 
 
 def test_production_settings_secure_cookies_and_hsts(tmp_path: Path) -> None:

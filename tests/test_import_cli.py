@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from io import StringIO
 from pathlib import Path
 
@@ -108,3 +109,34 @@ def test_unreadable_input_exits_non_zero_with_one_line(tmp_path: Path) -> None:
         assert result.returncode != 0, name
         assert result.stdout == "", name
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+class ImportPlanColumnsTests(TestCase):
+    """`--columns` tells the reader what each column holds (issue 18)."""
+
+    def run_json(self, path: Path, *args: str) -> dict:
+        out = StringIO()
+        call_command("import_plan", str(path), "--dry-run", "--json", *args, stdout=out)
+        return json.loads(out.getvalue())
+
+    def test_columns_map_headers_to_roles(self) -> None:
+        path = Path(self.enterContext(tempfile_dir())) / "plan.csv"
+        path.write_text("Løpenr.;Kva;Kven;Kor tid\nA-1;Lage plan;Regionrådet;2025\n")
+        result = self.run_json(
+            path, "--columns", "Løpenr.=code,Kva=measure,Kven=responsible,Kor tid=timing"
+        )
+        (measure,) = result["areas"][0]["goals"][0]["measures"]
+        self.assertEqual(
+            (measure["code"], measure["text"], measure["responsible"], measure["timing"]["start"]),
+            ("A-1", "Lage plan", ["Regionrådet"], 2025),
+        )
+        roles = {c["header"]: (c["role"], c["source"]) for c in result["tables"][0]["columns"]}
+        self.assertEqual(roles["Kva"], ("measure", "person"))
+
+    def test_a_column_mapping_that_cannot_be_read_is_refused(self) -> None:
+        with self.assertRaisesMessage(CommandError, "Nr=kode"):
+            self.run_json(SEED_TEXT, "--columns", "Nr=kode")
+
+
+def tempfile_dir() -> tempfile.TemporaryDirectory[str]:
+    return tempfile.TemporaryDirectory()

@@ -3,7 +3,6 @@ whitenoise with far-future caching, migrations run on start, production settings
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import socket
@@ -12,6 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 from tests.test_backup import ROOT, installation_env
 from tests.test_faults import empty_installation_database
@@ -41,13 +41,12 @@ def test_production_server_serves_pages_and_cached_static_files() -> None:
             PLANSTATUS_SECRET_KEY="test-" + "x" * 60,
             PLANSTATUS_ALLOWED_HOSTS="127.0.0.1",
             PLANSTATUS_SSL_REDIRECT="false",
-            PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
+            # As under the systemd unit in docs/operations.md: the venv is not on PATH.
+            PATH="/usr/bin:/bin",
         )
         server = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "planstatus.cli",
+                str(Path(sys.executable).with_name("planstatus")),
                 "serve",
                 "--production",
                 "--port",
@@ -63,14 +62,18 @@ def test_production_server_serves_pages_and_cached_static_files() -> None:
         )
         try:
             base = f"http://127.0.0.1:{port}"
-            for _ in range(120):
+            # Migrating an empty PostgreSQL database takes a while on a busy machine.
+            for _ in range(360):
                 try:
                     status, headers, body = get(base + "/")
                     break
                 except OSError:
+                    if server.poll() is not None:
+                        raise AssertionError(server.communicate()[0]) from None
                     time.sleep(0.5)
             else:
-                raise AssertionError("the server did not answer")
+                server.kill()
+                raise AssertionError("the server did not answer: " + server.communicate()[0])
             assert status == 200
             assert "gunicorn" in headers.get("Server", "")
             # Production settings: no debug pages to a visitor.

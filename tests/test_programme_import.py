@@ -295,7 +295,9 @@ def test_every_code_has_words_in_every_language() -> None:
         reader.UNREADABLE_DATE, reader.SKIPPED_TEXT, reader.IGNORED_SECTION,
         reader.REPEATED_HEADING, reader.DECODED_AS_CP1252,
     }  # fmt: skip
-    error_codes = {reader.EMPTY, reader.TOO_LARGE, reader.NOT_TEXT, reader.NOT_PROGRAMME_PAGE}
+    error_codes = {
+        reader.EMPTY, reader.TOO_LARGE, reader.NOT_TEXT, reader.NOT_PROGRAMME_PAGE, reader.TOO_HEAVY
+    }  # fmt: skip
     assert warning_codes | error_codes <= set(codes)
     assert set(WARNING_MESSAGES) == warning_codes
     assert set(ERROR_MESSAGES) == error_codes

@@ -36,7 +36,7 @@ from planstatus.lib.programme import (
     parse_number,
     parse_programme,
     read_programme,
-    status_from_words,
+    result_status,
 )
 from planstatus.plans.services import HALLINGDAL_SEED
 
@@ -926,7 +926,7 @@ def test_a_municipality_with_og_in_its_name() -> None:
     ],
 )
 def test_status_from_words(text: str, status: str) -> None:
-    assert status_from_words(text) == status
+    assert result_status(text) == status
 
 
 def test_the_html_of_a_saved_page_is_read_as_its_text() -> None:
@@ -954,3 +954,48 @@ def test_a_facts_box_copied_before_the_page() -> None:
     facts = text[text.index("Fakta Hallingdal") :]
     page = parse_programme(facts + "\n" + text[: text.index("Dokumenter")]).as_json()
     assert without_warnings(page) == without_warnings(read("hallingdal.txt"))
+
+
+# ---------------------------------------------------------------------------------------
+# Headings misspelt or without a blank line before them; results numbered (issue 18)
+# ---------------------------------------------------------------------------------------
+
+
+def test_misspelt_headings_without_blank_lines_and_numbered_results() -> None:
+    page = parse_programme(
+        "Byregionprogrammet\nNordfjord\nRegionen samarbeider om vekst.\n"
+        "Mål for Nordfjord\nFleire arbeidsplassar i regionen.\n"
+        "Resulatater\n"  # a letter too many, and no blank line before it
+        "1. Felles næringsplan er vedteken\n"
+        "2) Nettverk for reiseliv er i gang\n"
+        "3. Felles tomtebank, ikkje gjennomført\n"
+        "Innsattsområde\n- Næring\n"
+        "Råd til andre regionar\nStart tidleg.\n"
+    ).as_json()
+    assert page["goals"] == [{"text": "Fleire arbeidsplassar i regionen.", "level": "goal"}]
+    assert page["results"] == [
+        {"text": "Felles næringsplan er vedteken", "status": "done"},
+        {"text": "Nettverk for reiseliv er i gang", "status": "started"},
+        # The programme has ended: what was not carried out was not realised.
+        {"text": "Felles tomtebank, ikkje gjennomført", "status": "cancelled"},
+    ]
+    assert page["focus_areas"] == ["Næring"]
+
+
+@pytest.mark.parametrize(
+    ("written", "word"),
+    [
+        ("Resulatater", "resultater"),  # a letter added
+        ("Resultter", "resultater"),  # a letter dropped
+        ("Reusltat", "resultat"),  # two letters swapped
+        ("Faktta", "fakta"),
+        ("Rådgivning", "Rådgivning"),  # far from every heading word: kept
+        ("Mål", "Mål"),  # short words are never corrected
+    ],
+)
+def test_heading_words_one_slip_away_are_read_as_the_vocabulary_spells_them(
+    written: str, word: str
+) -> None:
+    from planstatus.lib.vocabulary import correct_heading_word
+
+    assert correct_heading_word(written) == word

@@ -24,8 +24,8 @@ MESSAGES: dict[str, Promise] = {
         "The file is too large (%(size_mb)s MB). The limit is %(limit_mb)s MB."
     ),
     Code.UNKNOWN_FORMAT: gettext_lazy(
-        "The file is not text, Word, PDF or a spreadsheet. Choose a .docx, .pdf, .xlsx, .csv "
-        "or .txt file."
+        "The file is not text, Word, PDF or a spreadsheet. Choose a .docx, .odt, .pdf, .xlsx, "
+        ".ods, .csv or .txt file."
     ),
     # Translators: %(format)s is PNG, JPEG or GIF.
     Code.IMAGE_FILE: gettext_lazy("The file is a %(format)s image, not a plan."),
@@ -37,15 +37,12 @@ MESSAGES: dict[str, Promise] = {
         "The file looks like a Word or Excel document, but is damaged."
     ),
     Code.ZIP_NOT_OFFICE: gettext_lazy(
-        "The file is a ZIP archive, but not a Word or Excel document."
+        "The file is a ZIP archive, but not a Word, Excel or OpenDocument file."
     ),
     # Translators: %(expected)s and %(found)s are the names of formats below, such as
     # “a Word document (.docx)”.
     Code.NOT_EXPECTED_FORMAT: gettext_lazy("The file is not %(expected)s."),
     Code.WRONG_PACKAGE: gettext_lazy("The file is %(found)s, not %(expected)s."),
-    Code.OPENDOCUMENT: gettext_lazy(
-        "The file is an OpenDocument document. Save it as %(save_as)s and try again."
-    ),
     Code.OLD_FORMAT_OR_PASSWORD: gettext_lazy(
         "The file is in an old format or protected by a password. Open it, save it as "
         "%(save_as)s without a password, and try again."
@@ -55,6 +52,10 @@ MESSAGES: dict[str, Promise] = {
     ),
     Code.CONTENT_DAMAGED: gettext_lazy("The file is damaged and cannot be read as %(expected)s."),
     Code.UNPACKS_TOO_LARGE: gettext_lazy("The file unpacks to far too much data."),
+    Code.TOO_HEAVY: gettext_lazy(
+        "The file needs too much memory or time to be read. Check that it is the right file, "
+        "save it again from the program it was made in, or split it into smaller files."
+    ),
     Code.NOT_TEXT: gettext_lazy(
         "The file is not readable text. Save the text as UTF-8, or upload the plan as a PDF, "
         "a Word document or a spreadsheet."
@@ -155,6 +156,37 @@ MESSAGES: dict[str, Promise] = {
     ),
     Code.STATUS_NOT_UNDERSTOOD: gettext_lazy(
         "Did not understand the status “%(words)s”; set to unknown."
+    ),
+    # Translators: %(columns)s lists column numbers and roles, such as “1=code, 2=measure”.
+    Code.COLUMNS_GUESSED: gettext_lazy(
+        "The table has no header row; its columns are read from what they hold "
+        "(%(columns)s). Check them."
+    ),
+    Code.TIMING_FROM_HEADING: gettext_lazy(
+        "No measure has a time of its own; all are given %(timing)s from “%(text)s”."
+    ),
+    Code.CODES_GENERATED: gettext_lazy(
+        "The document has no codes; %(count)s measures are given codes by their place "
+        "(focus area.goal.measure)."
+    ),
+    Code.STATUS_FROM_PROSE: gettext_lazy(
+        "The status is read from the words “%(words)s” in the text. Check it."
+    ),
+    Code.ACTORS_SPLIT_AT_COMMA: gettext_lazy(
+        "“%(text)s” is read as several actors, split at the commas. If it is one name, correct it."
+    ),
+    Code.VALUE_TOO_LONG: gettext_lazy(
+        "“%(text)s” is longer than the %(limit)s characters that can be kept, and is cut."
+    ),
+    Code.BLOCK_NOT_READ: gettext_lazy(
+        "“%(text)s” is not read as part of the plan. Check whether something is missing."
+    ),
+    Code.COLUMN_NOT_FOUND: gettext_lazy("Found no column “%(column)s” in the document."),
+    Code.COLUMNS_NOT_READ: gettext_lazy(
+        "The columns “%(columns)s” are not read. If they belong in the plan, say what they hold."
+    ),
+    Code.SEVERAL_BULLETS_IN_ONE_LINE: gettext_lazy(
+        "One line holds %(count)s bullets; each is read as a measure of its own."
     ),
 }
 

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from planstatus.imports.forms import split_names
-from planstatus.imports.services import NEW
+from planstatus.imports.services import NEW, actor_name_limit
 from planstatus.lib.importers.base import ParsedPlan, check_numbering
 from planstatus.lib.timing import parse_timing
 from planstatus.regions.models import Region
@@ -85,7 +85,7 @@ class ActorChoicesForm(forms.Form):
             )
             self.fields[f"new_{i}"] = forms.CharField(
                 label=_("Name of the new actor"),
-                max_length=200,
+                max_length=actor_name_limit(),
                 required=False,
                 initial=choice.removeprefix(NEW) if is_new else name,
             )
@@ -96,6 +96,8 @@ class ActorChoicesForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for i, name in enumerate(self.names):
+            if f"new_{i}" in self.errors:
+                continue  # a name too long: said already, not "write a name"
             if data.get(f"actor_{i}") == "new" and not (data.get(f"new_{i}") or "").strip():
                 self.add_error(
                     f"new_{i}", _("Write a name for the new actor “%(name)s”.") % {"name": name}

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -27,6 +28,95 @@ from planstatus.plans.models import (
 from planstatus.regions.models import Actor, Region
 
 NEW = "new:"
+
+
+def max_length(model: type[Model], field_name: str) -> int:
+    """The model's limit for a text field: the review forms and the import ask here."""
+    field = model._meta.get_field(field_name)
+    assert isinstance(field, Field) and field.max_length is not None, (model, field_name)
+    return field.max_length
+
+
+def actor_name_limit() -> int:
+    # A written name becomes an actor's name and is kept as written on each measure.
+    return min(max_length(Actor, "name"), max_length(MeasureActor, "written_as"))
+
+
+class DoesNotFit(ValueError):
+    """A value longer than its column holds. The messages are for the person, translated."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+def _too_long(what: str, value: str, limit: int) -> str | None:
+    if len(value) <= limit:
+        return None
+    return _("%(what)s has %(length)s characters; at most %(limit)s fit.") % {
+        "what": what,
+        "length": len(value),
+        "limit": limit,
+    }
+
+
+def length_problems(*, parsed: ParsedPlan, title: str | None) -> list[str]:
+    """Every value of the plan that is longer than the database holds, named by its place.
+
+    SQLite would store them and PostgreSQL refuse them half-way through a save; checked
+    first, the same plan gives the same clear answer on both.
+    """
+    checks: list[tuple[str, str, int]] = []
+    if title is not None:
+        checks.append((_("The title"), title, max_length(Plan, "title")))
+    name_limit = actor_name_limit()
+    for number, area in enumerate(parsed.areas, start=1):
+        where = area.code or str(number)
+        checks.append(
+            (
+                _("The name of focus area %(code)s") % {"code": where},
+                area.name,
+                max_length(FocusArea, "name"),
+            )
+        )
+        for goal in area.goals:
+            checks.append(
+                (
+                    _("The code of goal %(code)s") % {"code": goal.code[:20]},
+                    goal.code,
+                    max_length(Goal, "code"),
+                )
+            )
+            for m in goal.measures:
+                code = {"code": m.code[:20]}
+                checks += [
+                    (_("The code of measure %(code)s") % code, m.code, max_length(Measure, "code")),
+                    (
+                        _("The code of measure %(code)s as written") % code,
+                        m.written_code,
+                        max_length(Measure, "written_code"),
+                    ),
+                    (
+                        _("The time of measure %(code)s") % code,
+                        m.timing.text,
+                        max_length(Measure, "timing_text"),
+                    ),
+                ]
+                checks += [
+                    (
+                        _("The actor name «%(name)s…» in measure %(code)s")
+                        % {"name": name[:40], **code},
+                        name,
+                        name_limit,
+                    )
+                    for name in [*m.responsible, *m.involved]
+                ]
+    return [p for what, value, limit in checks if (p := _too_long(what, value, limit))]
+
+
+def check_fits(*, parsed: ParsedPlan, title: str | None) -> None:
+    if problems := length_problems(parsed=parsed, title=title):
+        raise DoesNotFit(problems)
 
 
 def actor_names(parsed: ParsedPlan) -> list[str]:
@@ -88,7 +178,8 @@ def existing_by_name(region: Region, name: str) -> Actor | None:
 def _measure_fields(m: ParsedMeasure) -> dict[str, object]:
     return {
         "code": m.code,
-        "written_code": m.written_code or m.code,
+        # A code the reader made up was never written in the document.
+        "written_code": "" if m.code_generated else (m.written_code or m.code),
         "text": m.text,
         "timing_text": m.timing.text,
         "start_year": m.timing.start,
@@ -120,15 +211,18 @@ def _link_actors(
 
 
 def _status_update(
-    measure: Measure, status: str, user: User | None, source_name: str
+    measure: Measure, status: str, user: User | None, source_name: str, comment: str = ""
 ) -> StatusUpdate | None:
-    if status == Status.UNKNOWN:
+    """The status the document gives, with its status comment («Kommentar») when it has
+    one: a comment alone is recorded too, with the status unknown."""
+    if status == Status.UNKNOWN and not comment:
         return None
+    source = f"Frå importen av «{source_name}»."
     return StatusUpdate(
         measure=measure,
         status=Status(status),
         previous_status=Status.UNKNOWN,
-        comment=f"Frå importen av «{source_name}».",
+        comment=f"{comment}\n\n{source}" if comment else source,
         source=StatusUpdate.Source.IMPORT,
         created_by=user,
     )
@@ -150,7 +244,11 @@ def import_plan(
     source_name: str = "",
     draft: PlanImport | None = None,
 ) -> Plan:
-    """Create a plan (unpublished, as a draft) from a reviewed import."""
+    """Create a plan (unpublished, as a draft) from a reviewed import.
+
+    Raises DoesNotFit, before anything is written, when a value is too long to be kept.
+    """
+    check_fits(parsed=parsed, title=title)
     actors = _resolve_actors(region, parsed, actor_choices or {})
     plan = Plan.objects.create(
         region=region,
@@ -186,7 +284,7 @@ def import_plan(
     updates: list[StatusUpdate] = []
     for measure, m in measures:
         _link_actors(measure, m, actors, links)
-        if update := _status_update(measure, m.status, _user(user), source_name):
+        if update := _status_update(measure, m.status, _user(user), source_name, m.comment):
             updates.append(update)
     bulk_create_with_history(links, MeasureActor)
     bulk_create_with_history(updates, StatusUpdate)
@@ -283,8 +381,10 @@ def apply_revision(
     """Bring a plan in line with a revised document without losing any history.
 
     Changed measures are updated in place (the audit trail keeps the old version), new ones
-    are added to their focus area, removed ones are archived, never deleted.
+    are added to their focus area, removed ones are archived, never deleted. Raises
+    DoesNotFit, before anything is written, when a value is too long to be kept.
     """
+    check_fits(parsed=parsed, title=None)
     diff = diff_plan(plan, parsed)
     actors = _resolve_actors(plan.region, parsed, actor_choices or {})
     areas = {a.code: a for a in plan.focus_areas.all()}

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from planstatus.core.forms import posted
 from planstatus.imports.forms import (
+    AreaHeadingFormSet,
     HeadingFormSet,
     MeasureRowFormSet,
     PlanDetailsForm,
@@ -20,14 +21,16 @@ from planstatus.imports.messages import refusal_text, warning_text, where_text
 from planstatus.imports.models import PlanImport
 from planstatus.imports.review import ActorChoicesForm, apply_edits, heading_initial, row_initial
 from planstatus.imports.services import (
+    DoesNotFit,
     actor_names,
     apply_revision,
     default_actor_choices,
     diff_plan,
     import_plan,
 )
+from planstatus.lib.capped import run_capped
 from planstatus.lib.importers import detect_format, read_plan
-from planstatus.lib.importers.base import ParsedPlan, UnreadableDocument
+from planstatus.lib.importers.base import Code, ParsedPlan, UnreadableDocument
 from planstatus.lib.importers.templates import build_csv_template, build_xlsx_template
 from planstatus.plans.access import get_region_for_editor
 from planstatus.regions.models import Region
@@ -43,7 +46,13 @@ def upload(request: HttpRequest, region_slug: str) -> HttpResponse:
         f = form.cleaned_data["file"]
         data = f.read()
         try:
-            parsed = read_plan(data, filename=f.name, known_actors=known_actor_forms(region))
+            parsed = run_capped(
+                read_plan,
+                data,
+                filename=f.name,
+                known_actors=known_actor_forms(region),
+                too_heavy=UnreadableDocument(Code.TOO_HEAVY),
+            )
         except UnreadableDocument as e:
             form.add_error("file", refusal_text(e))
         else:
@@ -97,7 +106,7 @@ def review(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
     title = parsed.title or draft.filename
     details = PlanDetailsForm(posted(request), initial={"title": title})
     rows = MeasureRowFormSet(posted(request), initial=row_initial(parsed), prefix="m")
-    areas = HeadingFormSet(posted(request), initial=area_initial, prefix="a")
+    areas = AreaHeadingFormSet(posted(request), initial=area_initial, prefix="a")
     goals = HeadingFormSet(posted(request), initial=goal_initial, prefix="g")
     actors = ActorChoicesForm(
         posted(request), names=names, region=region, choices=draft.actor_choices
@@ -127,7 +136,13 @@ def review(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
         draft.actor_choices = {n: choices[n] for n in actor_names(parsed)}
         draft.save(update_fields=["parsed", "actor_choices"])
         if "confirm" in request.POST and not new_names:
-            return _save(request, region, draft, parsed, kind=details.cleaned_data["kind"])
+            try:
+                return _save(request, region, draft, parsed, kind=details.cleaned_data["kind"])
+            except DoesNotFit as e:
+                # The forms hold each value to its column; this is the service's own check.
+                for problem in e.problems:
+                    messages.error(request, problem)
+                return redirect("import_review", region_slug=region.slug, pk=draft.pk)
         if new_names:
             messages.warning(
                 request, _("New actor names were written. Check how they are matched, then save.")

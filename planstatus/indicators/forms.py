@@ -52,6 +52,12 @@ FILE_ERRORS: dict[str, Any] = {
         "(found “%(detail)s”)."
     ),
     valuetable.TOO_MANY_ROWS: _("The file has too many rows. The limit is 20 000."),
+    valuetable.UNPACKS_TOO_LARGE: _("The file unpacks to far too much data."),
+    # jsonstat.TOO_HEAVY too
+    valuetable.TOO_HEAVY: _(
+        "The file needs too much memory or time to be read. Check that it is the right file, "
+        "save it again from the program it was made in, or split it into smaller files."
+    ),
     "unknown_municipality": _("Row %(row)s: “%(detail)s” is not a municipality of this region."),
     "repeated_row": _("The same period and municipality occur more than once."),
     "wrong_unit": _(

@@ -26,6 +26,7 @@ from planstatus.indicators.models import (
     StatedFact,
 )
 from planstatus.lib import charts
+from planstatus.lib.capped import run_capped
 from planstatus.lib.indicators import (
     Aggregate,
     Assessment,
@@ -35,15 +36,15 @@ from planstatus.lib.indicators import (
     Point,
     aggregate,
     assess,
-    extract_region,
     parse_period,
     position,
+    read_region_values,
     relative_difference,
     target_path,
     unit_kind,
     units_conflict,
 )
-from planstatus.lib.jsonstat import MALFORMED, JsonStatError, read_dataset
+from planstatus.lib.jsonstat import MALFORMED, TOO_HEAVY, JsonStatError
 from planstatus.lib.valuetable import BAD_ROW, TableError, TableRow
 from planstatus.plans.models import Goal, Measure, Plan
 from planstatus.regions.models import Municipality, Region
@@ -323,12 +324,13 @@ def rows_from_jsonstat(
     """A JSON-stat dataset filtered to the region's municipalities, one row per value.
 
     Raises JsonStatError (with a code) when the file cannot be used."""
-    dataset = read_dataset(data)
-    extract = extract_region(
-        dataset,
+    label, source, extract = run_capped(
+        read_region_values,
+        data,
         municipalities=[_numbers(m) for m in municipalities],
         content=content,
         weight_content=weight_content,
+        too_heavy=JsonStatError(TOO_HEAVY),
     )
     by_number = {m.number: m for m in municipalities}
     try:
@@ -336,7 +338,7 @@ def rows_from_jsonstat(
         weights = {key: _stored(v) for key, v in extract.weights.items()}
     except TableError:
         raise JsonStatError(MALFORMED, "a value is too large") from None
-    note = source_note or " – ".join(t for t in (dataset.source, dataset.label) if t)
+    note = source_note or " – ".join(t for t in (source, label) if t)
     rows = [
         ValueRow(
             municipality=by_number[number],
@@ -349,8 +351,8 @@ def rows_from_jsonstat(
     ]
     return JsonStatImport(
         rows=rows,
-        label=dataset.label,
-        source=dataset.source,
+        label=label,
+        source=source,
         periods=extract.periods,
         skipped_periods=extract.skipped_periods,
         fallbacks=extract.fallbacks,

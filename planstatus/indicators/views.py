@@ -37,9 +37,16 @@ from planstatus.indicators.services import (
     summarise,
 )
 from planstatus.lib import charts
+from planstatus.lib.capped import run_capped
 from planstatus.lib.indicators import Method
 from planstatus.lib.jsonstat import JsonStatError
-from planstatus.lib.valuetable import TableError, read_table, template_csv, template_xlsx
+from planstatus.lib.valuetable import (
+    TOO_HEAVY,
+    TableError,
+    read_table,
+    template_csv,
+    template_xlsx,
+)
 from planstatus.plans.access import get_plan_for_editor, get_plan_for_user, visible_plans
 from planstatus.plans.lineage import item_chain
 from planstatus.plans.models import Goal, Plan
@@ -283,7 +290,8 @@ def indicator_upload(
                 )
                 rows, via = details.rows, IndicatorValue.Source.JSONSTAT
             else:
-                rows = rows_from_table(table=read_table(data), municipalities=municipalities)
+                table = run_capped(read_table, data, too_heavy=TableError(TOO_HEAVY))
+                rows = rows_from_table(table=table, municipalities=municipalities)
                 note = form.cleaned_data["source_note"]
                 if note:
                     rows = [

@@ -19,7 +19,7 @@ from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise
 
-from planstatus.lib.jsonstat import Dataset, JsonStatError
+from planstatus.lib.jsonstat import Dataset, JsonStatError, read_dataset
 
 # Error codes (see jsonstat.JsonStatError); the web layer words them.
 NO_MUNICIPALITY_DIMENSION = "no_municipality_dimension"
@@ -84,6 +84,23 @@ class Extract:
     # (municipality number, period, the code the value was found under) when it was not the
     # number valid in that year: shown, so nobody wonders.
     fallbacks: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def read_region_values(
+    data: bytes,
+    *,
+    municipalities: Sequence[MunicipalityNumbers],
+    content: str = "",
+    weight_content: str = "",
+) -> tuple[str, str, Extract]:
+    """A JSON-stat file's label, source and what it holds for the region. The step of an
+    upload that reads the file, so that it can run capped (lib/capped.py) and hand back the
+    region's values only, not the whole table."""
+    dataset = read_dataset(data)
+    extract = extract_region(
+        dataset, municipalities=municipalities, content=content, weight_content=weight_content
+    )
+    return dataset.label, dataset.source, extract
 
 
 def extract_region(

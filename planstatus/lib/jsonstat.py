@@ -33,6 +33,9 @@ MALFORMED = "malformed"
 NO_DIMENSION = "no_dimension"
 
 
+TOO_HEAVY = "too_heavy"  # reading needed more memory or time than allowed (lib/capped.py)
+
+
 class JsonStatError(ValueError):
     def __init__(self, code: str, detail: str = "") -> None:
         super().__init__(f"{code}: {detail}" if detail else code)

@@ -25,6 +25,9 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any
 
+from planstatus.lib.documents.decoding import NotText, decode_text
+from planstatus.lib.vocabulary import MONTH_NUMBERS, correct_heading_word, status_from_words
+
 MAX_BYTES = 1_000_000
 
 # Error codes: the page is refused.
@@ -32,6 +35,7 @@ EMPTY = "empty"
 TOO_LARGE = "too_large"
 NOT_TEXT = "not_text"
 NOT_PROGRAMME_PAGE = "not_programme_page"
+TOO_HEAVY = "too_heavy"  # reading needed more memory or time than allowed (lib/capped.py)
 
 # Warning codes: the page is read, with something to look at.
 MISSING_PART = "missing_part"  # params: part
@@ -184,31 +188,21 @@ def read_programme(data: bytes) -> ProgrammePage:
 
 def decode_page(data: bytes) -> tuple[str, list[ProgrammeWarning]]:
     """UTF-8 (with or without BOM), UTF-16 with BOM, or else Windows-1252, which is what
-    Notepad and older Word save as «ANSI» here. Binary files are refused, not decoded."""
+    Notepad and older Word save as «ANSI» here (the one decoder, documents/decoding.py).
+    Binary files are refused, not decoded."""
     if len(data) > MAX_BYTES:
         raise ProgrammePageError(TOO_LARGE)
     if not data.strip():
         raise ProgrammePageError(EMPTY)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), []
-        except UnicodeDecodeError:
-            raise ProgrammePageError(NOT_TEXT) from None
     # PDF, zip (docx, xlsx) and images: a text reader would only produce noise from them.
-    if b"\x00" in data or data.startswith((b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8")):
+    if data.startswith((b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8")):
         raise ProgrammePageError(NOT_TEXT)
-    warnings: list[ProgrammeWarning] = []
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-        warnings.append(ProgrammeWarning(DECODED_AS_CP1252, "document"))
-    odd = sum(
-        1 for c in text if c == "\ufffd" or (unicodedata.category(c) == "Cc" and c not in "\t\n\r")
-    )
-    if odd > len(text) / 100:
-        raise ProgrammePageError(NOT_TEXT)
-    return text, warnings
+        decoded = decode_text(data)
+    except NotText as error:
+        raise ProgrammePageError(EMPTY if error.reason == "empty" else NOT_TEXT) from None
+    warnings = [ProgrammeWarning(DECODED_AS_CP1252, "document")] if decoded.guessed else []
+    return decoded.text, warnings
 
 
 def looks_like_html(text: str) -> bool:
@@ -449,11 +443,18 @@ def _match_heading(text: str) -> tuple[str, str] | None:
     if len(text) > 100 or len(text.split()) > 12 or text.endswith((".", "!", ",", ";")):
         return None
     key = _heading_text(text)
-    for part, pattern in _HEADINGS:
-        m = pattern.fullmatch(key)
-        if m:
-            return part, (m.groupdict().get("hint") or "").strip(" :*_")
+    for candidate in dict.fromkeys([key, _corrected(key)]):
+        for part, pattern in _HEADINGS:
+            m = pattern.fullmatch(candidate)
+            if m:
+                return part, (m.groupdict().get("hint") or "").strip(" :*_")
     return None
+
+
+def _corrected(key: str) -> str:
+    """A heading with misspelt words read as the vocabulary spells them: «Resulatater» is
+    «resultater», «Innsattsområde» is «innsatsområde»."""
+    return re.sub(r"[^\W\d_]+", lambda m: correct_heading_word(m.group()), key)
 
 
 def _match_fact(text: str, *, in_facts: bool) -> tuple[str, str] | None:
@@ -806,7 +807,7 @@ def _flatten(item: _Item, ancestors: tuple[str, ...] = ()) -> list[tuple[str, st
         return [pair for child in item.children for pair in _flatten(child, (*ancestors, text))]
     status = "unknown"
     for words in (text, *reversed(ancestors)):
-        status = status_from_words(words)
+        status = result_status(words)
         if status != "unknown":
             break
     return [(": ".join((*ancestors, text)), status)]
@@ -841,33 +842,16 @@ def _read_goals(page: ProgrammePage, lines: list[_Line]) -> list[ProgrammeGoal]:
 # Status from words
 # ---------------------------------------------------------------------------------------
 
-_NOT = r"(?:ikkje|ikke)"
-# Checked in this order: a line that says it was not realised is cancelled even if it also
-# says something was adopted; «i prosess» is started even if a step is «etablert».
-_STATUS_WORDS: list[tuple[str, re.Pattern[str]]] = [
-    ("cancelled", re.compile(
-        rf"\b{_NOT} (?:blitt |vorte )?(?:realisert|gjennomført|vidareført|videreført)\b"
-        r"|\b(?:avlyst|skrinlagt|avbrote|avbrutt)\b")),
-    ("started", re.compile(
-        rf"\b{_NOT} (?:avslutta|avsluttet|ferdig|ferdigstilt|fullført)\b"
-        r"|\bprosess(?:en)?\b|\bpågår\b|\bpågåande\b|\bpågående\b|\bi gang\b"
-        r"|\bigangsett\b|\bigangsatt\b|\bunder (?:arbeid|etablering)\b|\bdelvis\b")),
-    ("done", re.compile(
-        r"\bvedte(?:ke|ken|kne|ke)\b|\bvedtatt\b|\betablert(?:e)?\b|\bgjennomført(?:e)?\b"
-        r"|\bferdigstilt\b|\bfullført\b|\brealisert\b")),
-]  # fmt: skip
-_NEGATED = re.compile(rf"\b{_NOT} (?:blitt |vorte |vore |vært )?$")
 
+def result_status(text: str) -> str:
+    """The status a result line states in words (vocabulary.status_from_words, read as
+    prose); "unknown" when it states none.
 
-def status_from_words(text: str) -> str:
-    """The status a result line states in words; "unknown" when it states none."""
-    lowered = re.sub(r"\s+", " ", text.casefold())
-    for status, pattern in _STATUS_WORDS:
-        for m in pattern.finditer(lowered):
-            if status == "done" and _NEGATED.search(lowered[: m.start()]):
-                continue  # «ikkje etablert» says it was not done
-            return status
-    return "unknown"
+    A programme page tells what came of a programme that has ended, so a result «not
+    carried out» («ikkje gjennomført», «ikke startet») was not realised: cancelled.
+    """
+    status = status_from_words(text, prose=True) or "unknown"
+    return "cancelled" if status == "not_started" else status
 
 
 # ---------------------------------------------------------------------------------------
@@ -877,12 +861,7 @@ def status_from_words(text: str) -> str:
 _NUMBER = re.compile(
     r"(?<![\d.,])(?P<int>\d{1,3}(?:[. ]\d{3})+|\d+)(?:,(?P<frac>\d+))?(?![\d]|[.,]\d)"
 )
-_MONTHS = {
-    "jan": 1, "januar": 1, "feb": 2, "febr": 2, "februar": 2, "mar": 3, "mars": 3,
-    "apr": 4, "april": 4, "mai": 5, "jun": 6, "juni": 6, "jul": 7, "juli": 7,
-    "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9, "okt": 10, "oktober": 10,
-    "nov": 11, "november": 11, "des": 12, "desember": 12,
-}  # fmt: skip
+_MONTHS = MONTH_NUMBERS
 _DATE_WORDS = re.compile(
     r"(?P<day>\d{1,2})\.?\s*(?P<month>[a-zæøå]+)\.?\s*(?P<year>\d{4})", re.IGNORECASE
 )

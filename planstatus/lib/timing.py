@@ -5,15 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
+from planstatus.lib.vocabulary import CONTINUOUS, YEARLY
+
 _YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d|21\d\d)(?!\d)")
-# Nynorsk, Bokmål and English words seen or expected in the column; matched on word starts
-# so that "Kont", "kont." and "kontinuerleg" all count.
-_YEARLY = re.compile(r"\b(årleg|årlig|kvart år|hvert år|annual|yearly)", re.IGNORECASE)
-_CONTINUOUS = re.compile(
-    r"\b(kont|løpande|løpende|fortløpande|fortløpende|heile perioden|hele perioden"
-    r"|continuous|ongoing)",
-    re.IGNORECASE,
-)
+# Nynorsk, Bokmål and English words (vocabulary.py), matched on word starts so that «Kont»,
+# «kont.» and «kontinuerleg» all count.
+_YEARLY = YEARLY
+_CONTINUOUS = CONTINUOUS
 
 
 @dataclass(frozen=True)

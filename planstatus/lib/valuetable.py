@@ -21,8 +21,9 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
-from planstatus.lib.importers.base import UnreadableDocument
-from planstatus.lib.importers.word import check_package
+from planstatus.lib.documents.decoding import NotText, decode_text
+from planstatus.lib.documents.package import open_workbook
+from planstatus.lib.importers.base import Code, UnreadableDocument
 from planstatus.lib.indicators import Method, parse_period
 from planstatus.lib.opendata.xlsx import clean_text
 
@@ -38,6 +39,8 @@ BAD_SPREADSHEET = "bad_spreadsheet"
 NO_HEADER = "no_header"
 BAD_ROW = "bad_row"
 TOO_MANY_ROWS = "too_many_rows"
+UNPACKS_TOO_LARGE = "unpacks_too_large"
+TOO_HEAVY = "too_heavy"  # reading needed more memory or time than allowed (lib/capped.py)
 
 
 class TableError(ValueError):
@@ -87,9 +90,11 @@ def read_table(data: bytes) -> list[TableRow]:
 
 def _xlsx_cells(data: bytes) -> list[list[str]]:
     try:
-        check_package(data, "xlsx")
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (UnreadableDocument, OSError, KeyError, ValueError) as error:
+        workbook = open_workbook(data)
+    except UnreadableDocument as error:
+        code = UNPACKS_TOO_LARGE if error.code == Code.UNPACKS_TOO_LARGE else BAD_SPREADSHEET
+        raise TableError(code, str(error)[:200]) from None
+    except (OSError, KeyError, ValueError) as error:
         raise TableError(BAD_SPREADSHEET, str(error)[:200]) from None
     try:
         sheet = workbook.worksheets[0]
@@ -113,11 +118,11 @@ def _cell_text(value: object) -> str:
 
 def _csv_cells(data: bytes) -> list[list[str]]:
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    if "\x00" in text:
-        raise TableError(BAD_SPREADSHEET, "binary data")
+        text = decode_text(data).text
+    except NotText as error:
+        if error.reason == "empty":
+            raise TableError(EMPTY) from None
+        raise TableError(BAD_SPREADSHEET, "binary data") from None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     rows: list[list[str]] = []

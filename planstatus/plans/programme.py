@@ -43,6 +43,10 @@ ERROR_MESSAGES: dict[str, Any] = {
         "This does not look like a region's page from Byregionprogrammet: none of its "
         "headings were found («Mål for …», «Innsatsområde», «Resultat», «Fakta» …)."
     ),
+    reader.TOO_HEAVY: gettext_lazy(
+        "The file needs too much memory or time to be read. Check that it is the right file, "
+        "save it again from the program it was made in, or split it into smaller files."
+    ),
 }
 
 PART_NAMES: dict[str, Any] = {

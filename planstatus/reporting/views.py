@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from planstatus.accounts.roles import can_edit
+from planstatus.core.client import client_address
 from planstatus.core.forms import posted
 from planstatus.plans.access import get_plan_for_editor, get_plan_for_member
 from planstatus.plans.models import Measure, MeasureActor, Plan, Status
@@ -75,7 +76,7 @@ class _Client(TypedDict):
 
 def _client(request: HttpRequest) -> _Client:
     return {
-        "ip": request.META.get("REMOTE_ADDR", ""),
+        "ip": client_address(request) or "",
         "user_agent": request.META.get("HTTP_USER_AGENT", ""),
     }
 

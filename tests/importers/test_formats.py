@@ -17,7 +17,9 @@ import docx
 import pdfplumber
 import pytest
 
-from planstatus.lib.importers import pdf, spreadsheet, word
+from planstatus.lib import unpack
+from planstatus.lib.importers import read_plan, read_plan_as
+from planstatus.lib.importers.actors import split_actors
 from planstatus.lib.importers.base import (
     DOCUMENT,
     MAX_UPLOAD_BYTES,
@@ -26,14 +28,37 @@ from planstatus.lib.importers.base import (
     ParsedPlan,
     UnreadableDocument,
 )
-from planstatus.lib.importers.status import status_from_colour, status_from_words
+from planstatus.lib.importers.codes import read_code
+from planstatus.lib.importers.status import status_from_colour
 from planstatus.lib.importers.templates import build_csv_template, build_xlsx_template
 from planstatus.lib.timing import parse_timing
+from planstatus.lib.vocabulary import status_from_words
 from tests.importers import builders
 from tests.importers.builders import Measure
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 Reader = Callable[..., ParsedPlan]
+
+
+def read_docx(data: bytes, *, known_actors: list[str]) -> ParsedPlan:
+    return read_plan_as(data, "docx", known_actors=known_actors)
+
+
+def read_pdf(data: bytes, *, known_actors: list[str]) -> ParsedPlan:
+    return read_plan_as(data, "pdf", known_actors=known_actors)
+
+
+def read_xlsx(data: bytes, *, known_actors: list[str]) -> ParsedPlan:
+    return read_plan_as(data, "xlsx", known_actors=known_actors)
+
+
+def read_csv(data: bytes, *, known_actors: list[str]) -> ParsedPlan:
+    return read_plan_as(data, "csv", known_actors=known_actors)
+
+
+def read_spreadsheet(data: bytes, *, known_actors: list[str]) -> ParsedPlan:
+    """A spreadsheet told apart by its content: an .xlsx package, else CSV."""
+    return read_plan(data, filename="plan.csv", known_actors=known_actors)
 
 
 # ---------------------------------------------------------------------------------------
@@ -202,7 +227,9 @@ def _warned(plan: ParsedPlan, where: str, code: Code, /, **params: str | int) ->
 
 def _numbering_warnings(plan: ParsedPlan) -> None:
     # The curated plan writes 4.5.2 as «.5.2.» and uses 5.4.1 and 6.4.1 twice.
-    assert _warned(plan, "4.5.2", Code.CODE_COMPLETED, written=".5.2.", code="4.5.2")
+    assert _warned(
+        plan, "4.5.2", Code.CODE_COMPLETED_FROM_GOAL, written=".5.2.", code="4.5.2", goal="4.5"
+    )
     assert _warned(plan, "5.4.1", Code.DUPLICATE_CODE, count=2)
     assert _warned(plan, "6.4.1", Code.DUPLICATE_CODE, count=2)
 
@@ -223,7 +250,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
 
 
 def test_docx_round_trip(files: dict[str, bytes]) -> None:
-    plan = word.read(files["plan.docx"], known_actors=builders.known_actors())
+    plan = read_docx(files["plan.docx"], known_actors=builders.known_actors())
     assert_same_as_seed(plan)
     assert plan.title == "Regionplan for Hallingdal – status"
     _numbering_warnings(plan)
@@ -231,7 +258,7 @@ def test_docx_round_trip(files: dict[str, bytes]) -> None:
 
 
 def test_pdf_round_trip(files: dict[str, bytes]) -> None:
-    plan = pdf.read(files["plan.pdf"], known_actors=builders.known_actors())
+    plan = read_pdf(files["plan.pdf"], known_actors=builders.known_actors())
     assert_same_as_seed(plan)
     _numbering_warnings(plan)
 
@@ -240,19 +267,19 @@ def test_pdf_round_trip_with_rows_split_over_pages() -> None:
     # pdfplumber finds no cells in the part of a row above a page break (it has no bottom
     # line); the reader cuts them out itself and joins the rest from the next page.
     data = builders.build_pdf(split_rows=True)
-    plan = pdf.read(data, known_actors=builders.known_actors())
+    plan = read_pdf(data, known_actors=builders.known_actors())
     assert_same_as_seed(plan)
     assert any(w.code == Code.ROW_CONTINUES_MEASURE for w in plan.warnings)
 
 
 def test_xlsx_round_trip(files: dict[str, bytes]) -> None:
-    plan = spreadsheet.read_xlsx(files["plan.xlsx"], known_actors=builders.known_actors())
+    plan = read_xlsx(files["plan.xlsx"], known_actors=builders.known_actors())
     assert_same_as_seed(plan)
     _numbering_warnings(plan)
 
 
 def test_csv_round_trip(files: dict[str, bytes]) -> None:
-    plan = spreadsheet.read_csv(files["plan.csv"], known_actors=builders.known_actors())
+    plan = read_csv(files["plan.csv"], known_actors=builders.known_actors())
     # A CSV has no colours: what was shown by colour alone is not known.
     assert_same_as_seed(plan, lambda m: m.status if m.mode == "words" else "unknown")
     _numbering_warnings(plan)
@@ -260,20 +287,20 @@ def test_csv_round_trip(files: dict[str, bytes]) -> None:
 
 def test_csv_with_commas_in_windows_1252() -> None:
     data = builders.build_csv(delimiter=",", encoding="cp1252")
-    plan = spreadsheet.read(data, known_actors=builders.known_actors())
+    plan = read_spreadsheet(data, known_actors=builders.known_actors())
     assert_same_as_seed(plan, lambda m: m.status if m.mode == "words" else "unknown")
     assert _warned(plan, DOCUMENT, Code.READ_AS_WINDOWS_1252)
 
 
 def test_spreadsheet_read_tells_xlsx_from_csv(files: dict[str, bytes]) -> None:
     for name in ("plan.xlsx", "plan.csv"):
-        plan = spreadsheet.read(files[name], known_actors=builders.known_actors())
+        plan = read_spreadsheet(files[name], known_actors=builders.known_actors())
         assert len(plan.measures()) == 68
 
 
 def test_hand_made_bokmaal_csv_with_english_headers() -> None:
     data = (FIXTURES / "bokmaal-komma.csv").read_bytes()
-    plan = spreadsheet.read_csv(data, known_actors=["Næringsforum", "Regionrådet", "BFK"])
+    plan = read_csv(data, known_actors=["Næringsforum", "Regionrådet", "BFK"])
     assert [(a.code, a.name) for a in plan.areas] == [
         ("1", "Næringsutvikling"),
         ("2", "Kompetanse og utdanning"),
@@ -300,7 +327,7 @@ def test_hand_made_bokmaal_csv_with_english_headers() -> None:
 
 @pytest.mark.parametrize("build", [build_xlsx_template, build_csv_template])
 def test_template_reads_back_as_its_example(build: Callable[[], bytes]) -> None:
-    plan = spreadsheet.read(build(), known_actors=["Næringsforum", "Regionrådet", "Kommunane"])
+    plan = read_spreadsheet(build(), known_actors=["Næringsforum", "Regionrådet", "Kommunane"])
     (measure,) = plan.measures()
     assert (plan.areas[0].code, plan.areas[0].name) == ("1", "Næringsutvikling og arbeidsplassar")
     assert (measure.code, measure.status, measure.timing.start) == ("1.1.1", "started", 2025)
@@ -348,7 +375,7 @@ def test_docx_without_status_column_reads_colour_of_measure_cells() -> None:
 
     data = _small_docx(build)
     known = ["Regionråd", "Næringsforum", "Berdskaps-koordinator"]
-    plan = word.read(data, known_actors=known)
+    plan = read_docx(data, known_actors=known)
     first, second = plan.measures()
     assert (first.status, first.responsible) == ("done", ["Regionråd", "Næringsforum"])
     assert (second.status, second.responsible) == ("unknown", ["Berdskaps-koordinator"])
@@ -365,7 +392,7 @@ def test_docx_status_words_win_over_colour_with_a_warning() -> None:
         table.rows[2].cells[2].text = "Gjennomført"
         builders._shade(table.rows[2].cells[2], "FF0000")
 
-    plan = word.read(_small_docx(build), known_actors=[])
+    plan = read_docx(_small_docx(build), known_actors=[])
     assert plan.measures()[0].status == "done"
     assert _warned(plan, "1.1.1", Code.STATUS_WORDS_AND_COLOUR_DIFFER, words="Gjennomført")
     # The area took its code from the goal, but had no heading to take a name from.
@@ -389,7 +416,7 @@ def test_docx_goal_codes_in_the_code_column_and_a_measure_without_code() -> None
             for cell, value in zip(row.cells, values, strict=True):
                 cell.text = value
 
-    plan = word.read(_small_docx(build), known_actors=[])
+    plan = read_docx(_small_docx(build), known_actors=[])
     assert [(a.code, a.name) for a in plan.areas] == [("2", "Kompetanse")]
     assert [g.code for g in plan.areas[0].goals] == ["2.1", "2.2"]
     assert [(m.code, m.status) for m in plan.measures()] == [
@@ -423,7 +450,7 @@ def test_docx_merged_responsible_highlight_and_coloured_dot() -> None:
         dot = table.rows[3].cells[2].paragraphs[0].add_run("●")
         dot.font.color.rgb = RGBColor(0xFF, 0xC0, 0x00)
 
-    plan = word.read(_small_docx(build), known_actors=[])
+    plan = read_docx(_small_docx(build), known_actors=[])
     assert [(m.code, m.responsible, m.status) for m in plan.measures()] == [
         ("3.1.1", ["Samferdselsutval"], "done"),
         ("3.1.2", ["Samferdselsutval"], "started"),
@@ -442,8 +469,12 @@ def test_docx_merged_responsible_highlight_and_coloured_dot() -> None:
     ],
 )
 def test_read_code(written: str, parent: str, code: str, written_code: str, guessed: bool) -> None:
-    read, kept, warning = word.read_code(written, parent)
-    assert (read, kept, warning is not None) == (code, written_code, guessed)
+    reading = read_code(written, parent)
+    assert (reading.code, reading.written_code, reading.warning is not None) == (
+        code,
+        written_code,
+        guessed,
+    )
 
 
 @pytest.mark.parametrize(
@@ -468,7 +499,7 @@ def test_split_actors(cell: str, expected: list[str]) -> None:
         "Berdskaps-koordinator",
         "Arbeids- og velferdsforvaltninga",
     ]
-    assert word.split_actors(cell, known) == expected
+    assert split_actors(cell, known) == expected
 
 
 # ---------------------------------------------------------------------------------------
@@ -489,21 +520,21 @@ def _truncated(data: bytes) -> bytes:
 @pytest.mark.parametrize(
     ("reader", "data", "code", "params"),
     [
-        (word.read, b"", Code.EMPTY_FILE, {}),
-        (word.read, builders.png(), Code.NOT_EXPECTED_FORMAT, {"expected": "docx"}),
+        (read_docx, b"", Code.EMPTY_FILE, {}),
+        (read_docx, builders.png(), Code.NOT_EXPECTED_FORMAT, {"expected": "docx"}),
         (
-            word.read,
+            read_docx,
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512,
             Code.OLD_FORMAT_OR_PASSWORD,
             {"save_as": ".docx"},
         ),
-        (pdf.read, b"", Code.EMPTY_FILE, {}),
-        (pdf.read, builders.png(), Code.NOT_EXPECTED_FORMAT, {"expected": "pdf"}),
-        (pdf.read, b"%PDF-1.7\n" + b"\x00garbage\xff" * 200, Code.DAMAGED_PDF, {}),
-        (spreadsheet.read_xlsx, b"", Code.EMPTY_FILE, {}),
-        (spreadsheet.read_xlsx, builders.png(), Code.NOT_EXPECTED_FORMAT, {"expected": "xlsx"}),
-        (spreadsheet.read_csv, b"", Code.EMPTY_FILE, {}),
-        (spreadsheet.read_csv, builders.png(), Code.NOT_CSV, {}),
+        (read_pdf, b"", Code.EMPTY_FILE, {}),
+        (read_pdf, builders.png(), Code.NOT_EXPECTED_FORMAT, {"expected": "pdf"}),
+        (read_pdf, b"%PDF-1.7\n" + b"\x00garbage\xff" * 200, Code.DAMAGED_PDF, {}),
+        (read_xlsx, b"", Code.EMPTY_FILE, {}),
+        (read_xlsx, builders.png(), Code.NOT_EXPECTED_FORMAT, {"expected": "xlsx"}),
+        (read_csv, b"", Code.EMPTY_FILE, {}),
+        (read_csv, builders.png(), Code.NOT_CSV, {}),
     ],
 )
 def test_wrong_or_empty_files_are_refused(
@@ -514,18 +545,18 @@ def test_wrong_or_empty_files_are_refused(
 
 def test_truncated_docx_and_xlsx_are_refused(files: dict[str, bytes]) -> None:
     damaged = {Code.PACKAGE_DAMAGED, Code.CONTENT_DAMAGED}
-    code, params = _refused(word.read, _truncated(files["plan.docx"]))
+    code, params = _refused(read_docx, _truncated(files["plan.docx"]))
     assert code in damaged and params == {"expected": "docx"}
-    code, params = _refused(spreadsheet.read_xlsx, _truncated(files["plan.xlsx"]))
+    code, params = _refused(read_xlsx, _truncated(files["plan.xlsx"]))
     assert code in damaged and params == {"expected": "xlsx"}
 
 
 def test_an_xlsx_given_to_the_word_reader_is_named(files: dict[str, bytes]) -> None:
-    assert _refused(word.read, files["plan.xlsx"]) == (
+    assert _refused(read_docx, files["plan.xlsx"]) == (
         Code.WRONG_PACKAGE,
         {"found": "xlsx", "expected": "docx"},
     )
-    assert _refused(spreadsheet.read_xlsx, files["plan.docx"]) == (
+    assert _refused(read_xlsx, files["plan.docx"]) == (
         Code.WRONG_PACKAGE,
         {"found": "docx", "expected": "xlsx"},
     )
@@ -534,13 +565,13 @@ def test_an_xlsx_given_to_the_word_reader_is_named(files: dict[str, bytes]) -> N
 def test_zip_bomb_is_refused() -> None:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
-        package.writestr("word/document.xml", b"\x00" * (word.MAX_UNPACKED_BYTES + 1))
-    assert _refused(word.read, out.getvalue()) == (Code.UNPACKS_TOO_LARGE, {})
+        package.writestr("word/document.xml", b"\x00" * (unpack.OFFICE.entry_bytes + 1))
+    assert _refused(read_docx, out.getvalue()) == (Code.UNPACKS_TOO_LARGE, {})
 
 
 def test_too_large_file_is_refused() -> None:
     data = b"%PDF-1.7\n" + b"0" * MAX_UPLOAD_BYTES
-    code, params = _refused(pdf.read, data)
+    code, params = _refused(read_pdf, data)
     assert code == Code.TOO_LARGE and params["limit_mb"] == 10
 
 
@@ -550,11 +581,11 @@ def test_encrypted_pdf_is_refused() -> None:
     with pdfplumber.open(io.BytesIO(data), password="hemmeleg") as document:
         assert "Hemmeleg plan" in (document.pages[0].extract_text() or "")
     # … and the reader, which has none, says why it cannot read it.
-    assert _refused(pdf.read, data) == (Code.ENCRYPTED_PDF, {})
+    assert _refused(read_pdf, data) == (Code.ENCRYPTED_PDF, {})
 
 
 def test_scanned_pdf_is_refused() -> None:
-    assert _refused(pdf.read, builders.image_only_pdf()) == (Code.SCANNED_PDF, {})
+    assert _refused(read_pdf, builders.image_only_pdf()) == (Code.SCANNED_PDF, {})
 
 
 def test_documents_without_a_plan_are_refused() -> None:
@@ -564,10 +595,10 @@ def test_documents_without_a_plan_are_refused() -> None:
         table.rows[0].cells[0].text = "Namn"
         table.rows[0].cells[1].text = "Rolle"
 
-    assert _refused(word.read, _small_docx(minutes)) == (Code.NO_PLAN_TABLE, {})
+    assert _refused(read_docx, _small_docx(minutes)) == (Code.NO_PLAN_TABLE, {})
     text_only = builders.render_pdf("<h1>Referat</h1><p>Ingen tabellar her.</p>")
-    assert _refused(pdf.read, text_only) == (Code.NO_PLAN_TABLE, {})
+    assert _refused(read_pdf, text_only) == (Code.NO_PLAN_TABLE, {})
     no_header = b"Namn;Rolle\nKari;Leiar\n"
-    assert _refused(spreadsheet.read_csv, no_header) == (Code.NO_HEADER_ROW, {})
+    assert _refused(read_csv, no_header) == (Code.NO_HEADER_ROW, {})
     # A plan table with a header but not one measure is no plan either.
-    assert _refused(spreadsheet.read_csv, b"Tiltak;Status\n;\n") == (Code.NO_MEASURES, {})
+    assert _refused(read_csv, b"Tiltak;Status\n;\n") == (Code.NO_MEASURES, {})

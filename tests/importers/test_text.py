@@ -15,8 +15,10 @@ from typing import Any
 import pytest
 import yaml
 
+from planstatus.lib.importers import read_plan_as
 from planstatus.lib.importers.base import Code, ParsedMeasure, ParsedPlan, UnreadableDocument
-from planstatus.lib.importers.text import join_lines, read, read_code
+from planstatus.lib.importers.codes import read_code
+from planstatus.lib.importers.flattened import join_lines
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "text"
 SEED = Path(__file__).resolve().parents[2] / "planstatus" / "seed" / "hallingdal.yaml"
@@ -55,6 +57,10 @@ def known_actors() -> list[str]:
     names = {a["name"] for a in curated()["actors"]}
     names |= {alias for a in curated()["actors"] for alias in a["aliases"]}
     return sorted(names)
+
+
+def read(data: bytes, *, known_actors: list[str]) -> ParsedPlan:
+    return read_plan_as(data, "text", known_actors=known_actors)
 
 
 def read_hallingdal(known: list[str] | None = None) -> ParsedPlan:
@@ -450,16 +456,17 @@ def test_join_lines_undoes_hyphenation_but_keeps_real_hyphens() -> None:
 
 
 def test_read_code() -> None:
-    assert read_code("1.1.1.", "1.1") == ("1.1.1", None)
-    assert read_code("5.2.2.", "5.2") == ("5.2.2", None)
-    code, warning = read_code(".5.2.", "4.5")
+    assert (read_code("1.1.1.", "1.1").code, read_code("1.1.1.", "1.1").warning) == ("1.1.1", None)
+    assert (read_code("5.2.2.", "5.2").code, read_code("5.2.2.", "5.2").warning) == ("5.2.2", None)
+    code, warning = read_code(".5.2.", "4.5").code, read_code(".5.2.", "4.5").warning
     assert code == "4.5.2" and warning is not None
     assert (warning.where, warning.code) == ("4.5.2", Code.CODE_COMPLETED_FROM_GOAL)
     assert warning.params == {"written": ".5.2.", "code": "4.5.2", "goal": "4.5"}
-    code, warning = read_code(".2.", "4")
+    code, warning = read_code(".2.", "4").code, read_code(".2.", "4").warning
     assert (code, warning and warning.code) == ("4.2", Code.CODE_COMPLETED_FROM_AREA)
-    code, warning = read_code(".9.2.", "4.5")  # cannot be placed: kept, but warned
-    assert code == "9.2" and warning is not None and warning.code == Code.CODE_INCOMPLETE
+    reading = read_code(".9.2.", "4.5")  # cannot be placed: kept, but warned
+    assert reading.code == "9.2" and reading.warning is not None
+    assert reading.warning.code == Code.CODE_INCOMPLETE
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,10 +1,9 @@
-"""Plan readers, one module per format, chosen by the document's content (not its name)."""
+"""Plan readers: a document's bytes → ParsedPlan. The format is chosen by the content (not
+the name); lib/documents/ reads the format into blocks and interpret.py reads the plan."""
 
 from __future__ import annotations
 
-import io
-import zipfile
-
+from planstatus.lib.documents.decoding import has_utf16_bom
 from planstatus.lib.importers.base import MAX_UPLOAD_BYTES, Code, ParsedPlan, UnreadableDocument
 
 # Formats that are not plans, recognised so that the message can say what the file is.
@@ -13,7 +12,10 @@ _OTHER_SIGNATURES = {b"\xd0\xcf\x11\xe0": Code.OLD_OFFICE_FILE, b"{\\rtf": Code.
 
 
 def detect_format(data: bytes, filename: str = "") -> str:
-    """One of "pdf", "docx", "xlsx", "csv", "text"; raises UnreadableDocument otherwise."""
+    """One of "pdf", "docx", "xlsx", "odt", "ods", "csv", "text"; raises
+    UnreadableDocument otherwise."""
+    from planstatus.lib.documents.package import package_kind
+
     if not data.strip():
         raise UnreadableDocument(Code.EMPTY_FILE)
     if len(data) > MAX_UPLOAD_BYTES:
@@ -24,15 +26,10 @@ def detect_format(data: bytes, filename: str = "") -> str:
         )
     if data.startswith(b"%PDF"):
         return "pdf"
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-        except zipfile.BadZipFile:
-            raise UnreadableDocument(Code.DAMAGED_OFFICE_FILE) from None
-        if "word/document.xml" in names:
-            return "docx"
-        if "xl/workbook.xml" in names:
-            return "xlsx"
+    kind = package_kind(data)
+    if kind is not None:
+        if kind in ("docx", "xlsx", "odt", "ods"):
+            return kind
         raise UnreadableDocument(Code.ZIP_NOT_OFFICE)
     for signature, image in _IMAGES.items():
         if data.startswith(signature):
@@ -40,24 +37,48 @@ def detect_format(data: bytes, filename: str = "") -> str:
     for signature, code in _OTHER_SIGNATURES.items():
         if data.startswith(signature):
             raise UnreadableDocument(code)
-    if b"\x00" in data[:4096]:
+    # UTF-16 text has a NUL in every other byte: its byte order mark says it is text.
+    if not has_utf16_bom(data) and b"\x00" in data[:4096]:
         raise UnreadableDocument(Code.UNKNOWN_FORMAT)
-    if filename.lower().endswith(".csv"):
+    if filename.lower().endswith((".csv", ".tsv")):
         return "csv"
     return "text"
 
 
 def read_plan(
-    data: bytes, *, filename: str = "", known_actors: list[str] | None = None
+    data: bytes,
+    *,
+    filename: str = "",
+    known_actors: list[str] | None = None,
+    columns: dict[str, str] | None = None,
+    lines: dict[int, str] | None = None,
 ) -> ParsedPlan:
-    """Read a plan document of any supported format."""
-    from planstatus.lib.importers import pdf, spreadsheet, text, word
+    """Read a plan document of any supported format.
 
-    readers = {
-        "pdf": pdf.read,
-        "docx": word.read,
-        "xlsx": spreadsheet.read_xlsx,
-        "csv": spreadsheet.read_csv,
-        "text": text.read,
-    }
-    return readers[detect_format(data, filename)](data, known_actors=list(known_actors or []))
+    `columns` maps a column's header as written (or its number, from 1) to a role
+    (vocabulary.ROLES) and overrides the interpreter's guess; `lines` maps a block's index
+    to what it is ("area", "goal", "measure", "ignore") in documents read line by line.
+    """
+    return read_plan_as(
+        data,
+        detect_format(data, filename),
+        known_actors=known_actors,
+        columns=columns,
+        lines=lines,
+    )
+
+
+def read_plan_as(
+    data: bytes,
+    format: str,
+    *,
+    known_actors: list[str] | None = None,
+    columns: dict[str, str] | None = None,
+    lines: dict[int, str] | None = None,
+) -> ParsedPlan:
+    """Read `data` as a document of `format`, whatever its content says."""
+    from planstatus.lib.documents import read_document
+    from planstatus.lib.importers.interpret import interpret
+
+    document = read_document(data, format)
+    return interpret(document, known_actors=list(known_actors or []), columns=columns, lines=lines)

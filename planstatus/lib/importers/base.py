@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 from planstatus.lib.timing import Timing, parse_timing
 
@@ -45,11 +45,11 @@ class Code(StrEnum):
     # expected, found: a format key ("docx", "xlsx", "pptx", "pdf") the message names
     NOT_EXPECTED_FORMAT = "not_expected_format"  # expected
     WRONG_PACKAGE = "wrong_package"  # found, expected
-    OPENDOCUMENT = "opendocument"  # save_as: ".docx", ".xlsx"
     OLD_FORMAT_OR_PASSWORD = "old_format_or_password"  # save_as
     PACKAGE_DAMAGED = "package_damaged"  # expected
     CONTENT_DAMAGED = "content_damaged"  # expected
     UNPACKS_TOO_LARGE = "unpacks_too_large"
+    TOO_HEAVY = "too_heavy"  # reading needs more memory or time than allowed
     NOT_TEXT = "not_text"
     NOT_CSV = "not_csv"
     ENCRYPTED_PDF = "encrypted_pdf"
@@ -80,7 +80,7 @@ class Code(StrEnum):
     GOAL_WITHOUT_TEXT = "goal_without_text"  # code
     MEASURES_WITHOUT_GOAL = "measures_without_goal"
     # Measures
-    CODE_COMPLETED = "code_completed"  # written, code
+    CODE_COMPLETED = "code_completed"  # written, code (kept for reviews stored before 2026-12)
     CODE_COMPLETED_FROM_GOAL = "code_completed_from_goal"  # written, code, goal
     CODE_COMPLETED_FROM_AREA = "code_completed_from_area"  # written, code, area
     CODE_INCOMPLETE = "code_incomplete"  # written, code
@@ -91,6 +91,17 @@ class Code(StrEnum):
     AMBIGUOUS_ACTORS = "ambiguous_actors"
     STATUS_WORDS_AND_COLOUR_DIFFER = "status_words_and_colour_differ"  # words
     STATUS_NOT_UNDERSTOOD = "status_not_understood"  # words
+    # Since the one interpreter (issue 18)
+    COLUMNS_GUESSED = "columns_guessed"  # columns: «Tiltak=measure, …» as guessed from content
+    TIMING_FROM_HEADING = "timing_from_heading"  # timing, text: where it stands
+    CODES_GENERATED = "codes_generated"  # count
+    STATUS_FROM_PROSE = "status_from_prose"  # words
+    ACTORS_SPLIT_AT_COMMA = "actors_split_at_comma"  # text
+    VALUE_TOO_LONG = "value_too_long"  # what, text, limit
+    BLOCK_NOT_READ = "block_not_read"  # text: a heading or line that is no part of the plan
+    COLUMN_NOT_FOUND = "column_not_found"  # column: a header the person named, not found
+    SEVERAL_BULLETS_IN_ONE_LINE = "several_bullets_in_one_line"  # count
+    COLUMNS_NOT_READ = "columns_not_read"  # columns: headers, comma-separated
 
 
 class UnreadableDocument(ValueError):
@@ -112,6 +123,9 @@ class ImportWarning:
     kind: str = "reader"
     # Only in reviews stored before warnings had codes: the Nynorsk text, shown as it is.
     message: str = ""
+    # The block of the document the warning is about: {"block": index, "page": …, "line": …,
+    # "row": …, "sheet": …}, whichever the format has; empty when it is about no one block.
+    place: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -122,6 +136,8 @@ class ImportWarning:
         }
         if self.message:
             data["message"] = self.message
+        if self.place:
+            data["place"] = dict(self.place)
         return data
 
     @classmethod
@@ -139,6 +155,7 @@ class ImportWarning:
             params=dict(data.get("params") or {}),
             kind=data.get("kind", "reader"),
             message=str(data.get("message", "")),
+            place=dict(data.get("place") or {}),
         )
 
 
@@ -152,17 +169,24 @@ class ParsedMeasure:
     status: str = "unknown"
     written_code: str = ""  # as the document writes it, when it differs from `code`
     note: str = ""
+    # The document's comment on the status («Kommentar», «Statuskommentar»): the measure's
+    # first status comment.
+    comment: str = ""
+    # The document gives no code: `code` is made up (area.goal.measure).
+    code_generated: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
-            "written_code": self.written_code or self.code,
+            "written_code": "" if self.code_generated else (self.written_code or self.code),
             "text": self.text,
             "timing": self.timing.as_dict(),
             "responsible": list(self.responsible),
             "involved": list(self.involved),
             "status": self.status,
             "note": self.note,
+            "comment": self.comment,
+            "code_generated": self.code_generated,
         }
 
 
@@ -185,9 +209,58 @@ class ParsedArea:
     code: str
     name: str
     goals: list[ParsedGoal] = field(default_factory=list)
+    # Narrative text under the area's heading (a prose report's paragraphs), kept as it is.
+    description: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "name": self.name, "goals": [g.as_dict() for g in self.goals]}
+        data: dict[str, Any] = {
+            "code": self.code,
+            "name": self.name,
+            "goals": [g.as_dict() for g in self.goals],
+        }
+        if self.description:
+            data["description"] = self.description
+        return data
+
+
+@dataclass
+class ColumnReading:
+    """How the interpreter read one column of a table: for the person to check, and to
+    change with a role picker."""
+
+    index: int  # the column's grid position in the table, from 0
+    header: str  # the header as written; "" when the table has no header row
+    role: str  # a vocabulary.ROLES value
+    confidence: float  # 1.0 a header word; less for a phrase, a guess from content
+    source: str  # "header", "content", "person" (given by the person), "previous" (the
+    # table goes on from the one before)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "header": self.header,
+            "role": self.role,
+            "confidence": round(self.confidence, 2),
+            "source": self.source,
+        }
+
+
+@dataclass
+class TableReading:
+    block: int  # the table's block index in the document
+    name: str  # «tabell 2», «side 3», a sheet's name
+    header_row: int | None  # the row (from 0) the headers stand in; None without one
+    columns: list[ColumnReading] = field(default_factory=list)
+    used: bool = True  # read as part of the plan
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "block": self.block,
+            "name": self.name,
+            "header_row": self.header_row,
+            "columns": [c.as_dict() for c in self.columns],
+            "used": self.used,
+        }
 
 
 @dataclass
@@ -195,6 +268,11 @@ class ParsedPlan:
     title: str | None
     areas: list[ParsedArea] = field(default_factory=list)
     warnings: list[ImportWarning] = field(default_factory=list)
+    # The tables found and how their columns were read (empty for documents read as text).
+    tables: list[TableReading] = field(default_factory=list)
+    # For documents read line by line: each line's block index and what it was read as
+    # ("area", "goal", "measure", "description", "ignored", …), for a line-by-line review.
+    lines: list[dict[str, Any]] = field(default_factory=list)
 
     def measures(self) -> list[ParsedMeasure]:
         return [m for a in self.areas for g in a.goals for m in g.measures]
@@ -206,11 +284,16 @@ class ParsedPlan:
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON kept for a review; `import-plan --json` prints it with each warning worded."""
-        return {
+        data: dict[str, Any] = {
             "title": self.title,
             "areas": [a.as_dict() for a in self.areas],
             "warnings": [w.as_dict() for w in self.warnings],
         }
+        if self.tables:
+            data["tables"] = [t.as_dict() for t in self.tables]
+        if self.lines:
+            data["lines"] = [dict(line) for line in self.lines]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ParsedPlan:
@@ -221,6 +304,7 @@ class ParsedPlan:
                 ParsedArea(
                     code=a["code"],
                     name=a["name"],
+                    description=a.get("description") or "",
                     goals=[
                         ParsedGoal(
                             code=g["code"],
@@ -233,7 +317,28 @@ class ParsedPlan:
                 for a in data.get("areas", [])
             ],
             warnings=[ImportWarning.from_dict(w) for w in data.get("warnings", [])],
+            tables=[_table_from_dict(t) for t in data.get("tables") or []],
+            lines=[dict(line) for line in data.get("lines") or []],
         )
+
+
+def _table_from_dict(t: dict[str, Any]) -> TableReading:
+    return TableReading(
+        block=int(t.get("block", 0)),
+        name=str(t.get("name", "")),
+        header_row=t.get("header_row"),
+        columns=[
+            ColumnReading(
+                index=int(c.get("index", 0)),
+                header=str(c.get("header", "")),
+                role=str(c.get("role", "ignore")),
+                confidence=float(c.get("confidence", 0)),
+                source=str(c.get("source", "")),
+            )
+            for c in t.get("columns") or []
+        ],
+        used=bool(t.get("used", True)),
+    )
 
 
 def _measure_from_dict(m: dict[str, Any]) -> ParsedMeasure:
@@ -254,13 +359,9 @@ def _measure_from_dict(m: dict[str, Any]) -> ParsedMeasure:
         status=m.get("status") or "unknown",
         written_code="" if written == m["code"] else written,
         note=m.get("note") or "",
+        comment=m.get("comment") or "",
+        code_generated=bool(m.get("code_generated")),
     )
-
-
-class PlanReader(Protocol):
-    """One module per format implements this."""
-
-    def __call__(self, data: bytes, *, known_actors: list[str]) -> ParsedPlan: ...
 
 
 def _code_parts(code: str) -> list[int] | None:

@@ -6,7 +6,7 @@ legend, a table per focus area, the changes, the late measures and the resolutio
 
 The measure tables follow the council's own layout (Tiltak | Tid | Ansvar | Involvering,
 here with Status and the body's latest comment) and can be read back by
-planstatus.lib.importers.word: a heading names the focus area, a merged row names the goal,
+planstatus.lib.documents.docx: a heading names the focus area, a merged row names the goal,
 the code starts the measure's cell, and the status cell is shaded (w:shd) and says the
 status in words; «Siste kommentar» is no column the importer knows, so comments never
 become plan text. Header rows repeat on every page (w:tblHeader), no row is split across

@@ -1,5 +1,6 @@
+import importlib.util
 import os
-import shutil
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -56,8 +57,9 @@ class Command(PlanstatusCommand):
                     "PLANSTATUS_ALLOWED_HOSTS). See docs/operations.md."
                 )
             )
-        gunicorn = shutil.which("gunicorn")
-        if gunicorn is None:
+        # gunicorn is a dependency of this very Python, so it is run as a module of it: a
+        # service manager's PATH (systemd's is /usr/bin:/bin) need not know the venv.
+        if importlib.util.find_spec("gunicorn") is None:
             raise CommandError(_("Found no gunicorn. Install it with `make install`."))
         # No demo users in production: an empty database gets Hallingdal's plan data only
         # when asked for with `planstatus init`.
@@ -72,8 +74,10 @@ class Command(PlanstatusCommand):
         self.stdout.flush()
         # Replace this process with gunicorn, so a service manager's signals reach it directly.
         os.execv(
-            gunicorn,
+            sys.executable,
             [
+                sys.executable,
+                "-m",
                 "gunicorn",
                 "planstatus.wsgi:application",
                 f"--bind={host}:{port}",

@@ -8,11 +8,28 @@ from django.utils.translation import gettext as _
 from planstatus.core.commands import PlanstatusCommand
 from planstatus.imports.matching import known_actor_forms
 from planstatus.imports.messages import refusal_text, warning_dict, warning_text, where_text
-from planstatus.imports.services import import_plan
+from planstatus.imports.services import DoesNotFit, import_plan, length_problems
+from planstatus.lib.capped import run_capped
 from planstatus.lib.importers import detect_format, read_plan
-from planstatus.lib.importers.base import UnreadableDocument
+from planstatus.lib.importers.base import Code, ParsedPlan, UnreadableDocument
+from planstatus.lib.vocabulary import ROLES
 from planstatus.plans.models import Plan
 from planstatus.regions.models import Region
+
+
+def _columns(text: str) -> dict[str, str]:
+    """«Nr=code,Tiltak=measure» → {"Nr": "code", "Tiltak": "measure"}."""
+    columns: dict[str, str] = {}
+    for pair in text.split(","):
+        header, sign, role = pair.rpartition("=")
+        header, role = header.strip(), role.strip().casefold()
+        if not sign or not header or role not in ROLES:
+            raise CommandError(
+                _("Cannot read the column “%(pair)s”: write header=role, with one of: %(roles)s.")
+                % {"pair": pair.strip(), "roles": ", ".join(ROLES)}
+            )
+        columns[header] = role
+    return columns
 
 
 class Command(PlanstatusCommand):
@@ -30,9 +47,21 @@ class Command(PlanstatusCommand):
         parser.add_argument(
             "--kind", choices=[k.value for k in Plan.Kind], default=Plan.Kind.REGIONAL_PLAN
         )
+        parser.add_argument(
+            "--columns",
+            help=(
+                "what each column holds, overriding the reader's guess: header=role pairs "
+                'separated by commas, e.g. "Nr=code,Tiltak=measure,Ansvarlig=responsible"; '
+                "a header may also be a column number (1 is the first). Roles: " + ", ".join(ROLES)
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
+        if options["title"] is not None and (
+            problems := length_problems(parsed=ParsedPlan(title=None), title=options["title"])
+        ):
+            raise CommandError(" ".join(problems))
         try:
             data = path.read_bytes()
         except FileNotFoundError:
@@ -46,11 +75,15 @@ class Command(PlanstatusCommand):
                 raise CommandError(
                     _("Found no region «%(region)s».") % {"region": options["region"]}
                 )
+        columns = _columns(options["columns"]) if options["columns"] else None
         try:
-            parsed = read_plan(
+            parsed = run_capped(
+                read_plan,
                 data,
                 filename=path.name,
                 known_actors=known_actor_forms(region) if region else [],
+                columns=columns,
+                too_heavy=UnreadableDocument(Code.TOO_HEAVY),
             )
         except UnreadableDocument as e:
             raise CommandError(refusal_text(e).replace("\n", " ")) from None
@@ -82,13 +115,16 @@ class Command(PlanstatusCommand):
             return
         if region is None:
             raise CommandError(_("Give --region to save the plan, or use --dry-run."))
-        plan = import_plan(
-            region=region,
-            parsed=parsed,
-            title=options["title"] or parsed.title or path.stem,
-            kind=options["kind"],
-            source_name=path.name,
-        )
+        try:
+            plan = import_plan(
+                region=region,
+                parsed=parsed,
+                title=options["title"] or parsed.title or path.stem,
+                kind=options["kind"],
+                source_name=path.name,
+            )
+        except DoesNotFit as e:
+            raise CommandError("\n".join([_("Nothing was saved."), *e.problems])) from None
         self.stderr.write(
             _("Saved as «%(title)s» (%(url)s), not published.")
             % {"title": plan.title, "url": plan.get_absolute_url()}

@@ -9,8 +9,10 @@ from django.core.validators import validate_slug
 from django.utils.translation import gettext as _
 
 from planstatus.core.commands import PlanstatusCommand
+from planstatus.lib.capped import run_capped
 from planstatus.lib.programme import (
     MAX_BYTES,
+    TOO_HEAVY,
     ProgrammePage,
     ProgrammePageError,
     read_programme,
@@ -69,7 +71,7 @@ class Command(PlanstatusCommand):
                     _("Found no region «%(region)s».") % {"region": options["region"]}
                 )
         try:
-            page = read_programme(data)
+            page = run_capped(read_programme, data, too_heavy=ProgrammePageError(TOO_HEAVY))
         except ProgrammePageError as e:
             raise CommandError(f"{path.name}: {error_message(e)}") from None
 

@@ -17,11 +17,11 @@ person's language. No Django here: the reader is pure Python.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum, auto
 
+from planstatus.lib import vocabulary
 from planstatus.lib.importers.base import (
     DOCUMENT,
     Code,
@@ -30,18 +30,15 @@ from planstatus.lib.importers.base import (
     ParsedGoal,
     ParsedMeasure,
     ParsedPlan,
-    UnreadableDocument,
-    check_numbering,
 )
-from planstatus.lib.importers.status import status_from_words
+from planstatus.lib.importers.codes import read_code
 from planstatus.lib.timing import parse_timing
+from planstatus.lib.vocabulary import status_from_words
 
 
-def read(data: bytes, *, known_actors: list[str]) -> ParsedPlan:
-    """A plan from the text of a plan document. Raises UnreadableDocument if there is none."""
-    lines = split_lines(decode(data))
-    if not any(line.strip() for line in lines):
-        raise UnreadableDocument(Code.EMPTY_FILE)
+def read_lines(lines: list[str], known_actors: list[str]) -> ParsedPlan:
+    """A plan from the lines of a text ("" for a blank line, PAGE_BREAK for a page break);
+    the plan may have no measures, which the caller decides about."""
     known = _KnownActors(known_actors)
     names = _NameSplitter(known, _place_words(lines, known))
     classified = _mark_page_furniture([_classify(line, known) for line in lines])
@@ -49,77 +46,10 @@ def read(data: bytes, *, known_actors: list[str]) -> ParsedPlan:
     if not plan.measures():
         # A bare list of coded measures, with no heading, goal or table header before it.
         plan = _Reader(classified, names, codes_anywhere=True).read()
-    if not plan.measures():
-        raise UnreadableDocument(Code.NO_MEASURES_IN_TEXT)
-    check_numbering(plan)
     return plan
 
 
-# ---------------------------------------------------------------------------------------
-# Bytes to lines
-# ---------------------------------------------------------------------------------------
-
-# Characters beyond ASCII that Norwegian text in a single-byte encoding plausibly contains.
-_NORWEGIAN_EXTRA = set("æøåÆØÅéÉèÈêóòôÓüÜäÄöÖàáíú«»–—‘’“”•…§°½¼¾€´`¨\u00a0\u00ad")
-_ALLOWED_CONTROLS = set("\t\n\r\f\v")
-
-
-def decode(data: bytes) -> str:
-    """The text of `data`: UTF-8 (with or without BOM, or UTF-16 with BOM), or else
-    Windows-1252/Latin-1 when that gives plausible Norwegian rather than noise."""
-    if not data.strip():
-        raise UnreadableDocument(Code.EMPTY_FILE)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        candidates = ["utf-16"]
-    else:
-        candidates = ["utf-8-sig", "cp1252", "latin-1"]
-    for encoding in candidates:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        # A valid UTF-8 decoding is trusted unless it is full of control characters; the
-        # single-byte encodings decode anything, so they must also look like Norwegian.
-        if _looks_like_text(text, single_byte=encoding in ("cp1252", "latin-1")):
-            if not text.strip():
-                raise UnreadableDocument(Code.EMPTY_FILE)
-            return text
-    raise UnreadableDocument(Code.NOT_TEXT)
-
-
-def _looks_like_text(text: str, *, single_byte: bool) -> bool:
-    if not text:
-        return False
-    controls = sum(
-        1 for c in text if unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS
-    )
-    if controls > len(text) / 1000:
-        return False
-    if not single_byte:
-        return True
-    odd = sum(1 for c in text if ord(c) > 127 and c not in _NORWEGIAN_EXTRA)
-    letters = sum(1 for c in text if c.isalpha())
-    visible = sum(1 for c in text if not c.isspace())
-    return odd <= len(text) / 200 and letters >= visible / 2
-
-
 PAGE_BREAK = "\f"
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines with runs of whitespace collapsed; a form feed is a line of its own."""
-    text = unicodedata.normalize("NFC", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\f\n")
-    lines = []
-    for line in text.split("\n"):
-        if line == PAGE_BREAK:
-            lines.append(line)
-            continue
-        line = line.replace("\u00a0", " ").strip()
-        # A soft hyphen shows only where the line breaks; there it is a hyphenation.
-        line = re.sub("\u00ad$", "-", line).replace("\u00ad", "")
-        lines.append(re.sub(r"\s+", " ", line))
-    return lines
 
 
 # ---------------------------------------------------------------------------------------
@@ -152,20 +82,14 @@ class Line:
     timing: str | None = None  # a timing on this line (TIMING, or late in a CODE/TEXT line)
     tail: str = ""  # what follows the timing: actor names
     labels: tuple[tuple[str, str], ...] = ()  # (field, value) for «Ansvar: …» and the like
+    number: str = ""  # «2» of «2. Samferdsel og veg»: perhaps a focus area in sentence case
 
 
 _YEAR = r"(?:19|20|21)\d\d"
-_TIMING_WORD = (
-    r"(?:årleg|årlig|kvart\s+år|hvert\s+år|kontinuerleg|kontinuerlig|kont\.?|løpande|løpende"
-    r"|fortløpande|fortløpende|(?:i\s+)?heile\s+(?:plan)?perioden|(?:i\s+)?hele\s+(?:plan)?perioden"
-    r"|planperioden|ongoing|continuous|annually|annual|yearly)"
-)
-_SEASON = (
-    r"(?:(?:våren|vår|hausten|haust|høsten|høst|sommar|sommer|vinter|Q[1-4]"
-    r"|[1-4]\.\s*kvartal|[12]\.\s*halvår)\s+)"
-)
+_TIMING_WORD = "(?:" + "|".join(vocabulary.TIMING_CELL_WORDS) + ")"
+_SEASON = "(?:(?:" + "|".join(vocabulary.SEASON_WORDS) + r")\s+)"
 # «innan 2026», «frå 2025» as a whole cell; «2025/26» with the second year shortened.
-_BEFORE_YEAR = r"(?:(?:innan|innen|før|frå|fra|til|from|by)\s+)"
+_BEFORE_YEAR = "(?:(?:" + "|".join(vocabulary.BEFORE_YEAR_WORDS) + r")\s+)"
 _TIMING_ATOM = rf"(?:{_SEASON}?{_BEFORE_YEAR}?{_YEAR}(?:\s*[-–/]\s*\d\d(?!\d))?\.?|{_TIMING_WORD})"
 # «2025», «2025.-», «2025.-2026», «2025 – 2026», «2025 2026», «årleg», «Kont» at a line start.
 _TIMING_START = re.compile(
@@ -206,15 +130,10 @@ _AREA = re.compile(
 )
 # «1. SAMFERDSEL OG DIGITAL INFRASTRUKTUR»: a number before a heading in capitals.
 _NUMBERED_CAPS = re.compile(r"^(?P<code>\d{1,2})\.?\s+(?P<rest>\D*)$")
+# «2. Samferdsel og veg»: a number before a short name in sentence case; a focus area when
+# the goals or codes that follow carry its number.
+_NUMBERED_NAME = re.compile(r"^(?P<code>\d{1,2})\.?\s+(?P<rest>[A-ZÆØÅ][^\d:;]{2,80}[^\d.:;,])$")
 # A table header names its columns and nothing else.
-_MEASURE_COLUMN = {"tiltak", "tiltaka", "tiltakene", "aktivitet", "aktivitetar", "aktiviteter"}
-_FIELD_COLUMNS = {
-    "tid", "tidsrom", "tidsperiode", "periode", "frist", "når", "ansvar", "ansvarleg",
-    "ansvarlig", "hovudansvar", "hovedansvar", "involvering", "involverte", "involvert",
-    "medverkande", "medvirkende", "samarbeidspartnarar", "samarbeidspartnere", "partnarar",
-    "partnere", "status",
-}  # fmt: skip
-_OTHER_COLUMNS = {"nr", "kode", "nummer", "merknad", "merknader", "kommentar", "år", "og", "mål"}
 _LABELS = {
     "timing": "tid|tidsrom|tidsperiode|periode|frist|når",
     "responsible": "ansvar|ansvarleg|ansvarlig|ansvarlege|ansvarlige|hovudansvar|hovedansvar",
@@ -232,18 +151,13 @@ _LABEL_ANYWHERE = re.compile(
     + "|".join(f"(?P<{name}>{words.title()})" for name, words in _LABELS.items())
     + ")\\s*:\\s*"
 )
-_BULLET = re.compile(r"^(?:[•▪◦●■□➢►\uf0b7\uf0a7*]|[-–](?=\s))\s*")
+_BULLET = re.compile(r"^(?:[•▪◦●■□➢►\uf0b7\uf0a7*]|[-–](?=\s))\s*")  # as Hallingdal's reader
 _NOISE = re.compile(
     r"^(?:(?:side|sida|page)\s+\d+(?:\s*(?:av|of|/)\s*\d+)?|[-–]?\s*\d{1,3}\s*[-–]?|\d{1,3}\s*/\s*\d{1,3})$",
     re.IGNORECASE,
 )
-_MONTHS = "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember"
-_END = re.compile(
-    r"^(?:(?:forslag|framlegg|innstilling|tilråding)\s+til\s+(?:vedtak|innstilling)"
-    r"|(?:vedtak|innstilling|tilråding)\s*:"
-    r"|med\s+(?:venleg\s+|vennlig\s+)?(?:helsing|hilsen))",
-    re.IGNORECASE,
-)
+_MONTHS = "|".join(vocabulary.MONTHS)
+_END = vocabulary.END_OF_PLAN
 # «Hallingdal, 15. mars 2025» or «15.03.2025» alone on a line: the signature block.
 _DATE_LINE = re.compile(
     rf"^(?:[\w .-]{{1,40}},\s*)?"
@@ -279,7 +193,11 @@ def _classify(text: str, known: _KnownActors) -> Line:
         return Line(Kind.BULLET, text, body=text)
     if _is_caps(text):
         return Line(Kind.CAPS, text, body=text)
-    return _with_timing_and_labels(Kind.TEXT, text, text, known)
+    line = _with_timing_and_labels(Kind.TEXT, text, text, known)
+    named = _NUMBERED_NAME.match(text)
+    if named and line.timing is None and not line.labels and len(text.split()) <= 10:
+        return Line(Kind.TEXT, text, body=text, number=named["code"])
+    return line
 
 
 def _mark_page_furniture(lines: list[Line]) -> list[Line]:
@@ -309,14 +227,20 @@ def _is_caps(text: str) -> bool:
 
 
 def _is_header(text: str) -> bool:
+    """A table header flattened to one line: column names and nothing else, among them a
+    measure column and another one («Tiltak Tid Ansvar Involvering»)."""
     words = [w for w in re.split(r"[\s/|()]+", text.casefold().strip(" .:")) if w.strip(".:")]
-    words = [w.strip(".:") for w in words]
-    columns = _MEASURE_COLUMN | _FIELD_COLUMNS | _OTHER_COLUMNS
-    return (
-        bool(_MEASURE_COLUMN & set(words))
-        and bool(_FIELD_COLUMNS & set(words))
-        and all(w in columns for w in words)
-    )
+    roles = [vocabulary.header_role(w.strip(".:")) for w in words]
+    if not words or any(
+        r is None and w.strip(".:") not in _HEADER_FILLERS
+        for w, r in zip(words, roles, strict=True)
+    ):
+        return False
+    return "measure" in roles and bool({"timing", "responsible", "involved", "status"} & set(roles))
+
+
+# Words a flattened header may hold besides column names: «Tiltak og aktivitet».
+_HEADER_FILLERS = {"og", "eller"}
 
 
 def _labels(text: str) -> tuple[tuple[str, str], ...]:
@@ -373,7 +297,7 @@ def _starts_with_names(tail: str, known: _KnownActors, *, strict: bool = False) 
 # Text
 # ---------------------------------------------------------------------------------------
 
-_CONJUNCTIONS = {"og", "eller", "and", "or", "samt", "&"}
+_CONJUNCTIONS = vocabulary.CONJUNCTIONS
 _BROKEN_WORD = re.compile(r"[^\W\d_]-$")
 
 
@@ -477,16 +401,11 @@ def _fold(word: str) -> str:
 
 
 # Lower-case words that end a name even on a line of their own: «Hemsedal» / «kommune».
-_NAME_TAILS = {
-    "kommune", "kommunen", "fylkeskommune", "fylkeskommunen", "regionråd", "regionrådet",
-    "vegvesen", "vegvesenet", "universitet", "høgskule", "høgskole", "helseføretak",
-    "helseforetak", "iks", "as", "sa",
-}  # fmt: skip
-
+_NAME_TAILS = vocabulary.NAME_TAILS
 
 # Small words inside names: a name never ends with one, so the next word (even on the next
 # line) belongs to the same name.
-_LINKING_WORDS = {"i", "for", "på", "til", "av", "ved", "under", "frå", "fra", "de", "of"}
+_LINKING_WORDS = vocabulary.LINKING_WORDS
 
 
 @dataclass
@@ -761,6 +680,12 @@ class _Reader:
         if line.kind not in (Kind.CAPS, Kind.TEXT) or line.timing or line.labels:
             return False
         j, following = self.next_line(i)
+        if line.number and following is not None:
+            # «2. Samferdsel og veg» over «Mål 2.1» or «2.1.1 …»: the area's number.
+            if following.kind is Kind.HEADER:
+                return True
+            if following.kind in (Kind.GOAL, Kind.CODE):
+                return following.code.strip(".").split(".")[0] == line.number
         if following is None or following.kind not in (Kind.HEADER, Kind.GOAL, Kind.CODE):
             return False
         words = line.text.split()
@@ -796,13 +721,15 @@ class _Reader:
 
     def start_area(self, line: Line) -> None:
         name = line.body or line.text
+        if line.number:
+            name = _NUMBERED_NAME.match(line.text)["rest"]  # type: ignore[index]
         name = re.sub(
             r"\s*\((?:forts\.?|framhald|fortsettelse|fortsatt)\)\s*$", "", name, flags=re.I
         )
         name = name.strip(" :.–-")
         if _is_caps(name):
             name = sentence_case(name, self.known, self.names.place_words)
-        code = line.code if line.kind is Kind.AREA else ""
+        code = line.code if line.kind is Kind.AREA else line.number
         if self.areas and self.areas[-1].name.casefold() == name.casefold():
             return  # repeated at the top of a page, or «(forts.)»: the same area goes on
         self.close_measure()
@@ -852,12 +779,13 @@ class _Reader:
             if self.goal and self.goal.code
             else (self.areas[-1].code if self.areas else "")
         )
-        code, warning = read_code(written, parent)
+        reading = read_code(written, parent)
+        code = reading.code
         draft = _MeasureDraft(written, code)
-        if warning:
+        if reading.warning:
             # The note is saved with the measure, in the plan's own language.
-            draft.note = f"Skrive som «{written}» i dokumentet; lese som {code}."
-            draft.warnings.append(warning)
+            draft.note = reading.note
+            draft.warnings.append(reading.warning)
         area = self.area_for(code)
         if self.goal is None or self.goal not in area.goals:
             self.goal = _GoalDraft("")  # measures straight under a focus area
@@ -1057,29 +985,3 @@ def _status_line(text: str, known: _KnownActors) -> str | None:
 
 def _unique(names: list[str]) -> list[str]:
     return list(dict.fromkeys(names))
-
-
-def read_code(written: str, parent: str) -> tuple[str, ImportWarning | None]:
-    """(code, warning) for a measure code as written under the goal or area `parent`.
-
-    «1.1.1.» is 1.1.1 with a trailing dot, nothing to warn about. «.5.2.» under goal 4.5
-    has lost its first number and is read as 4.5.2, with a warning.
-    """
-    core = written.strip(". ")
-    parts = core.split(".")
-    if not written.startswith("."):
-        return core, None
-    parent_parts = parent.split(".") if parent else []
-    missing = len(parent_parts) + 1 - len(parts)
-    if parent_parts and missing > 0 and parts[:-1] == parent_parts[missing:]:
-        code = ".".join(parent_parts[:missing] + parts)
-        if "." in parent:
-            warning = ImportWarning.at(
-                code, Code.CODE_COMPLETED_FROM_GOAL, written=written, code=code, goal=parent
-            )
-        else:
-            warning = ImportWarning.at(
-                code, Code.CODE_COMPLETED_FROM_AREA, written=written, code=code, area=parent
-            )
-        return code, warning
-    return core, ImportWarning.at(core, Code.CODE_INCOMPLETE, written=written, code=core)
