@@ -274,9 +274,13 @@ class HallingdalCaseTests(TestCase):
         self.assertEqual(len(document.inline_shapes), 1)
         doc_pr = document.inline_shapes[0]._inline.docPr
         self.assertIn("1. Næringsutvikling og arbeidsplassar:", doc_pr.get("descr"))
-        summary = next(t for t in document.tables if t.rows[0].cells[0].text == "Innsatsområde")
+        summary = next(t for t in document.tables if t.rows[0].cells[-1].text == "Framover")
+        self.assertEqual(summary.rows[-2].cells[0].text, "Totalt")
         total = [c.text for c in summary.rows[-1].cells]
-        self.assertEqual((total[0], total[-2]), ("Totalt", "68"))
+        self.assertEqual(total[-2:], ["68", str(self.content.summary.total.forward)])
+        self.assertEqual(
+            [int(t.split()[0]) for t in total[:5]], list(self.content.summary.total.counts)
+        )
         comments = [
             row.cells[5].text
             for table in document.tables

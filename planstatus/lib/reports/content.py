@@ -33,7 +33,7 @@ class Wording:
     status: str = "Status"
     code: str = "Kode"
     # Not «Tiltak» in the compact lists, so that the Word importer takes no list for a plan.
-    measure_short: str = "Kort om tiltaket"
+    measure_short: str = "Kort omtale"
     comment: str = "Siste kommentar"
     no_comment: str = "Ingen kommentar er rapportert."
     # Who a comment is credited to when no body reported it (never the person who typed it).

@@ -189,24 +189,29 @@ def _summary(document: DocxDocument, content: CaseContent) -> None:
         for point in points:
             document.add_paragraph(point, style="List Bullet")
     document.add_paragraph(summary.intro).paragraph_format.keep_with_next = True
-    extra = 1 if summary.compared else 0
-    count_width = Emu((_TEXT_WIDTH - Cm(4.5)) // (len(summary.statuses) + 1 + extra))
-    widths = [Cm(4.5), *([count_width] * (len(summary.statuses) + 1 + extra))]
-    headers = [words.focus_area, *([""] * len(summary.statuses)), words.total]
+    # Each focus area's name in a row of its own above its figures, as goals stand above
+    # their measures: a table of names beside counts would be read back as a plan table
+    # of measures (a long text column and code-like columns) by the Word importer.
+    headers = [*([""] * len(summary.statuses)), words.total]
     if summary.compared:
         headers.append(words.forward)
-    table = _table(document, headers, widths)
+    width = Emu(_TEXT_WIDTH // len(headers))
+    table = _table(document, headers, [width] * len(headers))
     header = table.rows[0].cells
-    for index, status in enumerate(summary.statuses, start=1):
-        _status_cell(header[index], status, status.text)
+    for index, status in enumerate(summary.statuses):
+        _status_cell(header[index], status, status.text, size=_HEADER_TEXT)
     for line in (*summary.areas, summary.total):
-        row = _add_row(table)
         bold = line is summary.total
-        _write(row.cells[0], [line.label], bold=bold)
+        label = _add_row(table)
+        cell = label.cells[0].merge(label.cells[-1])
+        _write(cell, [line.label], bold=True)
+        _shade(cell, _GOAL_FILL)
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
+        row = _add_row(table)
         figures = [f"{n} {change}".strip() for n, change in line.cells] + [str(line.total)]
         if summary.compared:
             figures.append(str(line.forward))
-        for index, figure in enumerate(figures, start=1):
+        for index, figure in enumerate(figures):
             _write(row.cells[index], [figure], bold=bold, align=WD_ALIGN_PARAGRAPH.RIGHT)
     progress = document.add_paragraph(summary.progress_text)
     if summary.moved:
