@@ -219,10 +219,13 @@ def _summary(document: DocxDocument, content: CaseContent) -> None:
     document.add_paragraph(content.late_text)
     chart = summary.chart()
     if chart.series and chart.categories:
-        _chart(document, chart)
+        _chart(document, chart, size=Cm(13))  # as in the PDF: smaller, to stay on page 1
 
 
-def _chart(document: DocxDocument, chart: charts.BarChart | charts.LineChart) -> None:
+def _chart(
+    document: DocxDocument, chart: charts.BarChart | charts.LineChart, *, size: int = Cm(16)
+) -> None:
+    """The chart as a picture `size` wide, with its description as alt text."""
     paragraph = document.add_paragraph()
     run = paragraph.add_run()
     if isinstance(chart, charts.LineChart):
@@ -230,7 +233,7 @@ def _chart(document: DocxDocument, chart: charts.BarChart | charts.LineChart) ->
     else:
         width, _height = charts.png_size(chart)
         png, description = charts.to_png(chart, width=round(width)), charts.describe(chart)
-    run.add_picture(io.BytesIO(png), width=Cm(16))
+    run.add_picture(io.BytesIO(png), width=size)
     # Alt text for screen readers, where Word and LibreOffice look for it.
     for doc_pr in run._r.xpath(".//wp:docPr"):
         doc_pr.set("title", chart.title)
