@@ -46,6 +46,7 @@ lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy planstatus tests bench
+	$(BIN)/lint-imports
 
 format:
 	$(BIN)/ruff format .

@@ -43,8 +43,9 @@ import json, sys, threading, time
 import django
 django.setup()
 from django.db import transaction
-from planstatus.plans.models import Measure, Status
-from planstatus.plans.services import record_status
+from planstatus.lib.status import Status
+from planstatus.plans.models import Measure
+from planstatus.plans.actions.status import record_status
 
 measures = list(Measure.objects.filter(
     focus_area__plan__slug="plan-1", focus_area__plan__region__slug="region-1"

@@ -51,16 +51,9 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
-    from planstatus.core.services import initialise_installation
-    from planstatus.plans.models import (
-        FocusArea,
-        Goal,
-        Measure,
-        MeasureActor,
-        Plan,
-        Status,
-        StatusUpdate,
-    )
+    from planstatus.installation.services import initialise_installation
+    from planstatus.lib.status import Status
+    from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Plan, StatusUpdate
     from planstatus.regions.models import Actor, Region
 
     setup_test_environment()

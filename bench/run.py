@@ -140,8 +140,8 @@ def prepare() -> dict[str, Any]:
     from django.core.management import call_command
 
     from planstatus.accounts.models import Membership
+    from planstatus.installation.seed import load_seed_file
     from planstatus.plans.models import Measure, Plan
-    from planstatus.plans.services import load_seed_file
     from planstatus.regions.models import Region
 
     call_command("migrate", verbosity=0)

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "planstatus.cases",
     "planstatus.api",
     "planstatus.indicators",
+    "planstatus.installation",
+    "planstatus.pages",
     # Its templates and static files give the API docs page without a CDN.
     "ninja",
 ]
@@ -95,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "planstatus.core.middleware.PrivateForMembersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -155,16 +158,9 @@ else:
     _options["options"] = f"{_options.get('options', '')} -c lock_timeout={LOCK_TIMEOUT}s".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Rendered plan outlines and dashboards (core/fragments.py). Each process keeps its own in
-# memory: the key holds a stamp of the database's content, so no process can serve one made
-# before a write, and nothing needs to be shared between processes or servers.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "TIMEOUT": 600,
-        "OPTIONS": {"MAX_ENTRIES": 500},  # a 150-measure plan's outline is about 100 kB
-    }
-}
+# Nothing of ours is cached: pages are rendered afresh (issue 19). Django's own users of the
+# cache (none configured today) get each process's memory.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

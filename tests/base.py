@@ -4,16 +4,21 @@ outsider (secretariat of another region) who must see nothing of Testdal that is
 
 from __future__ import annotations
 
+import socket
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase, TransactionTestCase
 
 from planstatus.accounts.models import Membership
 from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Plan
 from planstatus.regions.models import Actor, Region
 
 
-class BaseTestCase(TestCase):
+class TestdalData(SimpleTestCase):
+    """The shared data, for a TestCase (made once per class) or a TransactionTestCase."""
+
     region: Region
     plan: Plan
     draft: Plan
@@ -74,3 +79,31 @@ class BaseTestCase(TestCase):
             measure=measure, actor=cls.actor, role=MeasureActor.Role.RESPONSIBLE
         )
         return plan, measure
+
+
+class BaseTestCase(TestdalData, TestCase):
+    pass
+
+
+class BaseCommitTestCase(TestdalData, TransactionTestCase):
+    """For code that works after a commit (transaction.on_commit: the reminder mails): the
+    test runs outside a wrapping transaction, as the code does in production, and the data
+    is made afresh for each test."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.setUpTestData()
+
+
+def mail_server_down() -> dict[str, Any]:
+    """Settings for a real SMTP connection to a port where nothing listens: every mail
+    fails as it would with the mail server down."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": port,
+        "EMAIL_TIMEOUT": 2,
+    }

@@ -57,6 +57,16 @@ class BrowserTestCase(StaticLiveServerTestCase):
         self.context.close()
         super().tearDown()
 
+    def log_in(self, page: Page | None = None, *, next: str = "") -> Page:
+        """Log in as the demo secretariat through the login form, as a person does; with
+        `next`, the form goes on to that page."""
+        page = page or self.page
+        page.goto(f"{self.live_server_url}/konto/login/" + (f"?next={next}" if next else ""))
+        page.get_by_label("Brukarnamn").fill("sekretariat")
+        page.get_by_label("Passord").fill("eit-langt-passord")
+        page.get_by_role("button", name="Logg inn").click()
+        return page
+
     def screenshot(self, name: str, **kwargs: Any) -> Path:
         folder = Path(os.environ.get("PLANSTATUS_TEST_ARTEFACTS", "test-artefacts"))
         folder.mkdir(parents=True, exist_ok=True)

@@ -22,8 +22,9 @@ from planstatus.plans.models import (
     StatusUpdate,
 )
 from planstatus.regions.models import Actor, Region
+from planstatus.reporting.actions.reports import record_round_status
+from planstatus.reporting.actions.rounds import close_round
 from planstatus.reporting.models import ReportingRound
-from planstatus.reporting.rounds import close_round, record_round_status
 
 DETAILS = CaseDetails(
     case_number="16-25",

@@ -27,12 +27,3 @@ def installation_language() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
-
-
-@pytest.fixture(autouse=True)
-def empty_fragment_cache() -> None:
-    """Every test starts with no cached fragments. The content stamp (core/fragments.py) is
-    made of row ids, and SQLite hands out the same ids again after a test's rollback."""
-    from django.core.cache import cache
-
-    cache.clear()

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from planstatus.accounts.models import Membership
 from planstatus.indicators.models import Indicator, IndicatorTarget, IndicatorValue
-from planstatus.plans.models import Measure, MeasureActor, Status, StatusUpdate
+from planstatus.lib.status import Status
+from planstatus.plans.models import Measure, MeasureActor, StatusUpdate
 from planstatus.regions.models import Actor, Municipality
 from planstatus.reporting.models import ReportingRound, RoundReport
 from tests.base import BaseTestCase

@@ -19,10 +19,10 @@ from django.urls import reverse
 
 from planstatus.cases.services import make_case_draft, send_case
 from planstatus.indicators.models import Indicator
+from planstatus.plans.actions.lineage import suggest_continuations
 from planstatus.plans.models import Measure, Plan
-from planstatus.plans.services import suggest_continuations
 from planstatus.regions.models import Actor
-from planstatus.reporting.rounds import OpenedRound, open_round
+from planstatus.reporting.actions.rounds import OpenedRound, open_round
 from tests.browser import BrowserTestCase
 from tests.cases import DETAILS
 from tests.test_browser import seed_with_secretariat
@@ -75,13 +75,6 @@ class AccessibilityTests(BrowserTestCase):
         found = {url: v for url, v in found.items() if v}
         self.assertEqual(found, {}, json.dumps(found, indent=2, ensure_ascii=False))
 
-    def log_in(self) -> None:
-        self.page.goto(f"{self.live_server_url}/konto/login/")
-        self.page.get_by_label("Brukarnamn").fill("sekretariat")
-        self.page.get_by_label("Passord").fill("eit-langt-passord")
-        self.page.get_by_role("button", name="Logg inn").click()
-        self.page.wait_for_url(f"{self.live_server_url}/")
-
     def test_public_pages(self) -> None:
         measure = Measure.objects.filter(focus_area__plan=self.plan).first()
         actor = Actor.objects.filter(region=self.plan.region).first()
@@ -117,6 +110,7 @@ class AccessibilityTests(BrowserTestCase):
             plan=self.plan, predecessor=Plan.objects.get(slug="byregionprogrammet")
         )
         self.log_in()
+        self.page.wait_for_url(f"{self.live_server_url}/")
         measure = Measure.objects.filter(focus_area__plan=self.plan).first()
         indicator = Indicator.objects.filter(plan=self.plan).first()
         assert measure is not None and indicator is not None
@@ -153,6 +147,7 @@ class AccessibilityTests(BrowserTestCase):
 
     def test_import_review(self) -> None:
         self.log_in()
+        self.page.wait_for_url(f"{self.live_server_url}/")
         page = self.page
         page.goto(f"{self.live_server_url}/hallingdal/import/")
         seed = Path(__file__).parent / "fixtures" / "text" / "hallingdal-sak-16-25.txt"

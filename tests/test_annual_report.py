@@ -26,9 +26,9 @@ from planstatus.cases.models import CaseDocument, CaseDraft, SentCase
 from planstatus.cases.services import build_case_content, render_case
 from planstatus.indicators.models import Indicator, IndicatorValue
 from planstatus.indicators.services import region_municipalities, summarise
+from planstatus.installation.seed import load_seed_file
 from planstatus.lib.jsonstat import write_dataset
 from planstatus.plans.models import Plan
-from planstatus.plans.services import load_seed_file
 from planstatus.regions.models import Region
 from tests.cases import DETAILS
 from tests.test_case_documents import artefact_dir

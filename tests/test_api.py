@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from planstatus.api.models import ApiToken
 from planstatus.api.services import issue_api_token, revoke_api_token
-from planstatus.plans.models import Measure, MeasureActor, Status
+from planstatus.lib.status import Status
+from planstatus.plans.models import Measure, MeasureActor
 from tests.opendata_base import (
     API_SECRETS,
     EVIDENCE_URL,
@@ -121,8 +122,7 @@ class VisibilityTests(ApiTestCase):
         self.assertEqual([m["id"] for m in done["items"]], [self.measure.pk])
         self.assertEqual(self.get(f"{PLAN}/measures", status="green").status_code, 422)
         # A measure dropped from the plan leaves the list but keeps its own URL.
-        # Saved, as a revision archives it: every write to content goes through the audit
-        # trail, which is what tells the cached list (core/fragments.py) that it changed.
+        # Saved, as a revision archives it.
         self.hostile.archived_at = timezone.now()
         self.hostile.save()
         self.assertEqual(self.data(f"{PLAN}/measures")["count"], 5)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from planstatus.lib.status import Status
+from planstatus.plans.actions.status import record_status
 from planstatus.plans.audit import measure_audit_log, region_audit_log
-from planstatus.plans.models import Measure, Status
-from planstatus.plans.services import record_status
+from planstatus.plans.models import Measure
 from planstatus.regions.models import Actor
 from tests.base import BaseTestCase
 

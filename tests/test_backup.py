@@ -28,10 +28,11 @@ PG_URL = os.environ.get("DATABASE_URL", "")
 
 HISTORY = """
 import datetime
-from planstatus.plans.models import Measure, Status
-from planstatus.plans.services import record_status
+from planstatus.lib.status import Status
+from planstatus.plans.models import Measure
+from planstatus.plans.actions.status import record_status
 from planstatus.reporting.models import ReportingRound
-from planstatus.reporting.rounds import close_round
+from planstatus.reporting.actions.rounds import close_round
 for i, m in enumerate(Measure.objects.order_by("pk")[:10]):
     record_status(measure=m, status=[Status.STARTED, Status.DONE][i % 2], comment=f"Notat {i} æøå")
 round = ReportingRound.objects.create(

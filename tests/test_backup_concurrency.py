@@ -41,8 +41,9 @@ call_command("backup", sys.argv[1])
 """
 
 SAVE = """
-from planstatus.plans.models import Measure, Status
-from planstatus.plans.services import record_status
+from planstatus.lib.status import Status
+from planstatus.plans.models import Measure
+from planstatus.plans.actions.status import record_status
 record_status(measure=Measure.objects.order_by("pk").first(), status=Status.DONE,
               comment="Lagra medan kopien vart skriven")
 """

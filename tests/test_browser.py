@@ -14,9 +14,10 @@ from playwright.sync_api import Page
 
 from planstatus.accounts.models import Membership
 from planstatus.cases.models import SentCase
-from planstatus.core.services import create_user
-from planstatus.plans.models import Plan, Status
-from planstatus.plans.services import load_seed_file
+from planstatus.installation.seed import load_seed_file
+from planstatus.installation.services import create_user
+from planstatus.lib.status import Status
+from planstatus.plans.models import Plan
 from planstatus.regions.models import Actor, Region
 from tests.browser import BrowserTestCase
 from tests.cases import report_every_measure
@@ -47,9 +48,20 @@ class PlanPageInBrowserTests(BrowserTestCase):
         self.assertEqual(self.page.locator("[data-testid=measure-row]").count(), 68)
         first = self.page.locator("[data-testid=measure-row]").first
         self.assertIn("ikkje vurdert", first.inner_text())
-        # Designsystemet's stylesheet was served and applied.
-        font = self.page.eval_on_selector("body", "el => getComputedStyle(el).fontSize")
-        self.assertTrue(font.endswith("px"))
+        # The three stylesheets were served and applied: Designsystemet's theme (its colour
+        # variables), its base (a caption for screen readers only is taken out of the flow)
+        # and ours (the font).
+        style = self.page.evaluate(
+            """() => ({
+                border: getComputedStyle(document.documentElement)
+                    .getPropertyValue("--ds-color-neutral-border-subtle").trim(),
+                hidden: getComputedStyle(document.querySelector("caption.ds-sr-only")).position,
+                font: getComputedStyle(document.body).fontFamily,
+            })"""
+        )
+        self.assertRegex(style["border"], r"^#[0-9a-f]{6}$")
+        self.assertEqual(style["hidden"], "absolute")
+        self.assertTrue(style["font"].startswith("Inter"), style["font"])
         self.screenshot("plan-page", full_page=False)
 
     def test_plan_page_on_a_phone_has_no_horizontal_scroll(self) -> None:
@@ -70,10 +82,7 @@ class SecretariatInBrowserTests(BrowserTestCase):
 
     def test_log_in_report_a_status_and_find_it_in_the_log(self) -> None:
         page = self.page
-        page.goto(f"{self.live_server_url}/konto/login/")
-        page.get_by_label("Brukarnamn").fill("sekretariat")
-        page.get_by_label("Passord").fill("eit-langt-passord")
-        page.get_by_role("button", name="Logg inn").click()
+        self.log_in(page)
         page.wait_for_url(f"{self.live_server_url}/")
 
         page.goto(f"{self.live_server_url}/hallingdal/regionplan/")
@@ -101,10 +110,7 @@ class ImportInBrowserTests(BrowserTestCase):
 
     def test_import_the_seed_fix_a_warning_and_save(self) -> None:
         page = self.page
-        page.goto(f"{self.live_server_url}/konto/login/?next=/hallingdal/import/")
-        page.get_by_label("Brukarnamn").fill("sekretariat")
-        page.get_by_label("Passord").fill("eit-langt-passord")
-        page.get_by_role("button", name="Logg inn").click()
+        self.log_in(page, next="/hallingdal/import/")
 
         page.get_by_label("Plandokument").set_input_files(str(SEED_TEXT))
         page.get_by_role("button", name="Les dokumentet").click()
@@ -160,10 +166,7 @@ class RoundInBrowserTests(BrowserTestCase):
     def test_open_report_from_a_phone_follow_up_and_close(self) -> None:
         page = self.page
         deadline = timezone.localdate() + datetime.timedelta(days=14)
-        page.goto(f"{self.live_server_url}/konto/login/?next=/hallingdal/regionplan/")
-        page.get_by_label("Brukarnamn").fill("sekretariat")
-        page.get_by_label("Passord").fill("eit-langt-passord")
-        page.get_by_role("button", name="Logg inn").click()
+        self.log_in(page, next="/hallingdal/regionplan/")
         page.get_by_role("link", name="Rapporteringsrundar").click()
         page.get_by_role("link", name="Opne ein ny runde").click()
         page.get_by_label("Tittel").fill("Status desember")
@@ -275,10 +278,7 @@ class CaseInBrowserTests(BrowserTestCase):
         plan = Plan.objects.get(region__slug="hallingdal", slug="regionplan")
         report_every_measure(plan, [Status.STARTED, Status.DONE, Status.NOT_STARTED])
         page = self.page
-        page.goto(f"{self.live_server_url}/konto/login/?next=/hallingdal/regionplan/sak/")
-        page.get_by_label("Brukarnamn").fill("sekretariat")
-        page.get_by_label("Passord").fill("eit-langt-passord")
-        page.get_by_role("button", name="Logg inn").click()
+        self.log_in(page, next="/hallingdal/regionplan/sak/")
         folder = Path(os.environ.get("PLANSTATUS_TEST_ARTEFACTS", "test-artefacts"))
         folder.mkdir(parents=True, exist_ok=True)
 
@@ -352,10 +352,7 @@ class LanguageInBrowserTests(BrowserTestCase):
 
     def test_the_secretariat_switches_language_and_it_is_remembered(self) -> None:
         page = self.page
-        page.goto(f"{self.live_server_url}/konto/login/?next=/hallingdal/regionplan/")
-        page.get_by_label("Brukarnamn").fill("sekretariat")
-        page.get_by_label("Passord").fill("eit-langt-passord")
-        page.get_by_role("button", name="Logg inn").click()
+        self.log_in(page, next="/hallingdal/regionplan/")
         page.get_by_label("Språk").select_option("nb")
         page.get_by_role("button", name="Byt språk").click()
         self.assertEqual(page.locator("html").get_attribute("lang"), "nb")
@@ -386,10 +383,7 @@ class LineageInBrowserTests(BrowserTestCase):
 
     def test_the_secretariat_finds_suggestions_and_confirms_one_in_place(self) -> None:
         page = self.page
-        page.goto(f"{self.live_server_url}/konto/login/?next=/hallingdal/regionplan/vidareforing/")
-        page.get_by_label("Brukarnamn").fill("sekretariat")
-        page.get_by_label("Passord").fill("eit-langt-passord")
-        page.get_by_role("button", name="Logg inn").click()
+        self.log_in(page, next="/hallingdal/regionplan/vidareforing/")
         page.get_by_role("button", name="Finn forslag i Byregionprogrammet – Hallingdal").click()
         suggestions = page.locator("[data-testid=suggested] [data-testid=continuation]")
         self.assertGreater(suggestions.count(), 0)

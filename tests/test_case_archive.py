@@ -20,8 +20,9 @@ from planstatus.cases import services
 from planstatus.cases.models import SentCase
 from planstatus.cases.services import make_case_draft, send_case, send_case_draft
 from planstatus.lib.reports import noark
-from planstatus.plans.models import Plan, Status
-from planstatus.plans.services import record_status
+from planstatus.lib.status import Status
+from planstatus.plans.actions.status import record_status
+from planstatus.plans.models import Plan
 from planstatus.regions.models import Actor, Region
 from tests.base import BaseTestCase
 from tests.cases import DETAILS, make_plan

@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 
 from planstatus.cases.models import CaseDocument, CaseSettings, SentCase
 from planstatus.cases.services import remember_case_details
-from planstatus.plans.models import Status
-from planstatus.plans.services import record_status
+from planstatus.lib.status import Status
+from planstatus.plans.actions.status import record_status
 from planstatus.reporting.models import ReportingRound
 from tests.base import BaseTestCase
 from tests.cases import DETAILS, closed_round

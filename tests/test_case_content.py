@@ -19,15 +19,13 @@ from planstatus.cases.services import (
     send_case,
 )
 from planstatus.lib.reports.content import BodyComment, CaseContent
-from planstatus.plans.models import Goal, Measure, MeasureActor, Status
-from planstatus.plans.services import record_status
+from planstatus.lib.status import Status
+from planstatus.plans.actions.status import record_status, set_status
+from planstatus.plans.models import Goal, Measure, MeasureActor
+from planstatus.reporting.actions.reports import record_round_status
+from planstatus.reporting.actions.rounds import close_round
 from planstatus.reporting.models import ReportingRound
-from planstatus.reporting.rounds import (
-    changes_since_previous,
-    close_round,
-    record_round_status,
-    set_status,
-)
+from planstatus.reporting.reads import changes_since_previous
 from tests.base import BaseTestCase
 from tests.cases import (
     DETAILS,

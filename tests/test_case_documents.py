@@ -18,14 +18,17 @@ from django.test import TestCase
 from pdfminer.pdftypes import resolve1
 
 from planstatus.cases.services import PALETTE, build_case_content, render_case, render_html
+from planstatus.core.status import status_label
 from planstatus.imports.matching import known_actor_forms
 from planstatus.imports.messages import warning_text
+from planstatus.installation.seed import load_seed_file
 from planstatus.lib.importers import read_plan
 from planstatus.lib.importers.base import Code
 from planstatus.lib.reports.content import CaseContent
 from planstatus.lib.reports.pdf import render_pdf
-from planstatus.plans.models import Measure, Plan, Status
-from planstatus.plans.services import load_seed_file, record_status
+from planstatus.lib.status import Status
+from planstatus.plans.actions.status import record_status
+from planstatus.plans.models import Measure, Plan
 from planstatus.reporting.models import ReportingRound
 from tests.base import BaseTestCase
 from tests.cases import COMMENTS, DETAILS, closed_round, make_plan, report_every_measure
@@ -242,7 +245,7 @@ class HallingdalCaseTests(TestCase):
                 shd = cells[4].find(f"{W}tcPr/{W}shd")
                 assert shd is not None
                 status = fills[shd.get(f"{W}fill")]
-                self.assertIn(str(status.label).capitalize(), row.cells[4].text)
+                self.assertIn(status_label(status).capitalize(), row.cells[4].text)
                 seen.append(status.value)
         self.assertEqual(seen, [s for _, s in self.expected])
         self.assertEqual(document.core_properties.title, "Sak 16-25 Regionplan – status")

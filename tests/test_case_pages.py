@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from planstatus.cases.models import CaseDocument, CaseDraft, CaseSettings, SentCase
 from planstatus.cases.services import CaseError, make_case_draft
-from planstatus.plans.models import Status
-from planstatus.plans.services import record_status
+from planstatus.lib.status import Status
+from planstatus.plans.actions.status import record_status
 from tests.base import BaseTestCase
 from tests.cases import DETAILS, by_test_id, closed_round, html_tree
 

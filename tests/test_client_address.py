@@ -9,10 +9,10 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from planstatus.plans.models import Status
-from planstatus.plans.services import record_status
+from planstatus.lib.status import Status
+from planstatus.plans.actions.status import record_status
+from planstatus.reporting.actions.links import issue_link
 from planstatus.reporting.models import ReportingLinkUse
-from planstatus.reporting.services import issue_link
 from tests.base import BaseTestCase
 
 PROXY = "127.0.0.1"

@@ -14,8 +14,8 @@ import yaml
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 
+from planstatus.installation.seed import HALLINGDAL_SEED, load_seed_file
 from planstatus.plans.models import Measure, Plan
-from planstatus.plans.services import HALLINGDAL_SEED, load_seed_file
 
 SEED_TEXT = Path(__file__).parent / "fixtures" / "text" / "hallingdal-sak-16-25.txt"
 MEASURE_KEYS = {"code", "text", "timing", "responsible", "involved", "status"}

@@ -3,7 +3,7 @@
 The expectations are the acceptance test of the plan interpreter: each `<name>.expected.json`
 must keep the one format `bench/import_score.py` reads, each document must stay small, and
 the corpus must keep covering the formats and points the issue names. Whether the readers
-meet the targets on it is the last test, marked xfail until the interpreter lands.
+meet the targets on it is the last test.
 """
 
 from __future__ import annotations
@@ -154,11 +154,6 @@ def test_corpus_covers_the_issue() -> None:
     assert points == set(range(1, 9))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Issue 18's interpreter is being built on branch i18-lib; today's readers refuse "
-    "most of these documents (see bench/RESULTS.md). Switch this on when it lands.",
-)
 def test_readers_meet_the_targets_on_every_document() -> None:
     score = load_score()
     scores = [score.score_document(*item) for item in score.corpus()]

@@ -7,9 +7,10 @@ from django.utils import timezone
 from planstatus.imports.matching import match_actors, normalise_name
 from planstatus.imports.services import apply_revision, diff_plan, import_plan
 from planstatus.lib.importers.base import ParsedArea, ParsedGoal, ParsedMeasure, ParsedPlan
+from planstatus.lib.status import Status
 from planstatus.lib.timing import parse_timing
-from planstatus.plans.models import Measure, MeasureActor, Plan, Status, StatusUpdate
-from planstatus.plans.services import record_status
+from planstatus.plans.actions.status import record_status
+from planstatus.plans.models import Measure, MeasureActor, Plan, StatusUpdate
 from planstatus.regions.models import Actor
 from tests.base import BaseTestCase
 

@@ -30,12 +30,13 @@ from planstatus.indicators.services import (
     region_municipalities,
     summarise,
 )
+from planstatus.installation.seed import load_seed_file
 from planstatus.lib.indicators import Assessment
 from planstatus.lib.jsonstat import write_dataset
 from planstatus.plans.models import Goal
-from planstatus.plans.services import load_seed_file
 from planstatus.regions.models import Municipality, MunicipalityPopulation
 from tests.base import BaseTestCase
+from tests.html import by_testid, parse
 
 
 class IndicatorTestCase(BaseTestCase):
@@ -634,10 +635,10 @@ class DeleteIndicatorTests(IndicatorTestCase):
         self.client.force_login(self.owner)
         page = self.client.get(self.places.get_absolute_url())
         self.assertContains(page, self.delete_url)
-        summary = self.client.get(self.delete_url).content.decode()
-        summary = summary.split('data-testid="delete-summary"')[1].split("</dl>")[0]
-        self.assertIn("<dt>Verdiar</dt><dd>2</dd>", summary)
-        self.assertIn("<dt>Målverdiar</dt><dd>1</dd>", summary)
+        summary = by_testid(parse(self.client.get(self.delete_url)), "delete-summary")
+        counts = dict(zip(summary.xpath("./dt/text()"), summary.xpath("./dd/text()"), strict=True))
+        self.assertEqual(counts["Verdiar"], "2")
+        self.assertEqual(counts["Målverdiar"], "1")
         # Without the box ticked: told why, and nothing goes.
         response = self.client.post(self.delete_url, {})
         self.assertContains(response, "Kryss av i boksen", status_code=400)

@@ -17,8 +17,8 @@ from planstatus.api.services import issue_api_token
 from planstatus.cases.models import CaseDocument, CaseDraft, CaseSettings, SentCase
 from planstatus.imports.models import PlanImport
 from planstatus.indicators.models import Indicator, IndicatorValue
+from planstatus.plans.actions.lineage import set_predecessors
 from planstatus.plans.models import Continuation, Measure, Plan, PlanPredecessor, StatusUpdate
-from planstatus.plans.services import set_predecessors
 from planstatus.regions.models import Actor
 from planstatus.reporting.models import ReminderSent, ReportingLink, ReportingRound
 from tests.base import BaseTestCase

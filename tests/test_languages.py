@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from planstatus.accounts.models import Preferences
-from planstatus.plans.models import Status
-from planstatus.plans.services import record_status
+from planstatus.lib.status import Status
+from planstatus.plans.actions.status import record_status
 from planstatus.regions.models import Municipality, MunicipalityPopulation
-from planstatus.reporting.rounds import close_round
+from planstatus.reporting.actions.rounds import close_round
 from tests.base import BaseTestCase
-from tests.test_round_pages import RoundPageTestCase
+from tests.test_round_pages import RoundPageCommitTestCase, RoundPageTestCase
 
 
 class LanguageTests(BaseTestCase):
@@ -155,9 +155,17 @@ class PythonMessageTests(RoundPageTestCase):
         self.assertIn("set by Testdal regionråd", page)
         self.assertNotIn("Nokon har rapportert", page)
 
+
+class ReminderLanguageTests(RoundPageCommitTestCase):
+    """Reminders are mailed after their transaction commits: these tests commit."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.round = self.open_via_web()
+
     def test_mails_to_actors_stay_nynorsk_when_the_secretariat_reads_english(self) -> None:
         self.client.force_login(self.owner)
-        self.in_language("en")
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         mail.outbox.clear()
         response = self.client.post(self.plan_url("round_remind", self.round.pk), follow=True)
         self.assertContains(response, "Sent 1 reminder.")

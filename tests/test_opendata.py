@@ -12,13 +12,14 @@ from typing import Any
 from django.contrib.auth.models import User
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
+from planstatus.api.opendata import build_plan_document
 from planstatus.lib.importers import read_plan
 from planstatus.lib.opendata.csv import build_csv
 from planstatus.lib.opendata.json import build_json
 from planstatus.lib.opendata.tables import HISTORY_HEADERS, MEASURE_HEADERS
 from planstatus.lib.opendata.xlsx import ABOUT_SHEET, HISTORY_SHEET, MEASURE_SHEET, build_xlsx
-from planstatus.plans.models import Measure, MeasureActor, Plan, Status, StatusUpdate
-from planstatus.plans.opendata import build_plan_document
+from planstatus.lib.status import Status
+from planstatus.plans.models import Measure, MeasureActor, Plan, StatusUpdate
 from tests.opendata_base import (
     EVIDENCE_URL,
     FORMULA_TEXTS,

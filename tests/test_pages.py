@@ -2,15 +2,19 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from planstatus.plans.models import Status
-from planstatus.plans.services import record_status
+from planstatus.lib.status import Status
+from planstatus.plans.actions.status import record_status
 from tests.base import BaseTestCase
+from tests.html import find, parse, row, text
 
 
 class PageTests(BaseTestCase):
     def test_index_lists_regions_with_published_plans(self) -> None:
-        response = self.client.get(reverse("index"))
-        self.assertContains(response, "Testdal")
+        # Annandal has no plans at all: the public neither sees it listed nor finds its page.
+        listed = parse(self.client.get(reverse("index"))).xpath("//main//a[@class='card-link']")
+        self.assertEqual([text(find(a, ".//strong")) for a in listed], ["Testdal"])
+        self.assertEqual([a.get("href") for a in listed], [reverse("region", args=["testdal"])])
+        self.assertEqual(self.client.get(reverse("region", args=["annandal"])).status_code, 404)
 
     def test_region_page_shows_only_published_plans_to_the_public(self) -> None:
         url = reverse("region", args=["testdal"])
@@ -30,11 +34,9 @@ class PageTests(BaseTestCase):
         response = self.client.get(reverse("plan", args=["testdal", "regionplan"]))
         self.assertContains(response, self.measure.text)
         self.assertContains(response, "Testdal regionråd")
-        html = response.content.decode()
-        badge = html[html.index('data-status="started"') :][:300]
-        self.assertIn("status--yellow", html)
-        self.assertIn("◐", badge)
-        self.assertIn("påstarta", badge)
+        badge = find(row(parse(response), self.measure.code), './/*[@data-status="started"]')
+        self.assertIn("status--yellow", badge.get("class"))
+        self.assertEqual(text(badge), "◐ påstarta")
 
     def test_measure_page_shows_history_newest_first(self) -> None:
         record_status(measure=self.measure, status=Status.STARTED, comment="Første melding")

@@ -17,17 +17,17 @@ from django.core.management import CommandError, call_command
 from django.test import TestCase
 from django.utils import translation
 
-from planstatus.indicators.models import StatedFact
-from planstatus.lib import programme as reader
-from planstatus.lib.programme import ProgrammePageError, ProgrammeWarning
-from planstatus.plans.models import Plan, StatusUpdate
-from planstatus.plans.programme import (
+from planstatus.imports.programme import (
     ERROR_MESSAGES,
     WARNING_MESSAGES,
     error_message,
     warning_message,
 )
-from planstatus.plans.services import load_seed_file
+from planstatus.indicators.models import StatedFact
+from planstatus.installation.seed import load_seed_file
+from planstatus.lib import programme as reader
+from planstatus.lib.programme import ProgrammePageError, ProgrammeWarning
+from planstatus.plans.models import Plan, StatusUpdate
 from planstatus.regions.models import Municipality, Region
 from tests.test_backup import ROOT, installation_env
 

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
+from planstatus.installation.seed import HALLINGDAL_SEED
 from planstatus.lib.programme import (
     DECODED_AS_CP1252,
     EMPTY,
@@ -38,7 +39,6 @@ from planstatus.lib.programme import (
     read_programme,
     result_status,
 )
-from planstatus.plans.services import HALLINGDAL_SEED
 
 FIXTURES = Path(__file__).parent / "fixtures" / "programme"
 HALLINGDAL = FIXTURES / "hallingdal.txt"

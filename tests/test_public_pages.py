@@ -12,12 +12,14 @@ from typing import Any
 
 from django.urls import get_resolver, reverse
 
-from planstatus.core.services import create_user
-from planstatus.plans.models import MeasureActor, Status
-from planstatus.plans.services import record_status
+from planstatus.installation.services import create_user
+from planstatus.lib.status import Status
+from planstatus.plans.actions.status import record_status
+from planstatus.plans.models import MeasureActor
+from planstatus.reporting.actions.links import issue_link
+from planstatus.reporting.actions.reports import record_round_status
+from planstatus.reporting.actions.rounds import close_round
 from planstatus.reporting.models import ReportingRound
-from planstatus.reporting.rounds import close_round, record_round_status
-from planstatus.reporting.services import issue_link
 from tests.base import BaseTestCase
 from tests.test_isolation import walk
 

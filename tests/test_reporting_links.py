@@ -10,14 +10,14 @@ from django.utils import timezone
 
 from planstatus.plans.models import Plan
 from planstatus.regions.models import Actor, Region
-from planstatus.reporting.models import ReportingLink, ReportingLinkUse
-from planstatus.reporting.services import (
+from planstatus.reporting.actions.links import (
     hash_token,
     issue_link,
     reissue_link,
     resolve_link,
     revoke_link,
 )
+from planstatus.reporting.models import ReportingLink, ReportingLinkUse
 from tests.base import BaseTestCase
 
 Action = ReportingLinkUse.Action

@@ -3,7 +3,6 @@ the snapshot on the plan page, bad use of links and two people saving at once.""
 
 from __future__ import annotations
 
-import socket
 from typing import Any
 
 from django.core import mail
@@ -13,24 +12,27 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from planstatus.plans.models import FocusArea, MeasureActor, Status, StatusUpdate
-from planstatus.plans.services import record_status
+from planstatus.lib.status import Status
+from planstatus.plans.actions.status import record_status
+from planstatus.plans.models import FocusArea, MeasureActor, StatusUpdate
+from planstatus.reporting.actions.links import revoke_link
+from planstatus.reporting.actions.reports import record_round_status
+from planstatus.reporting.actions.rounds import close_round
 from planstatus.reporting.models import (
     ReminderSent,
     ReportingLinkUse,
     ReportingRound,
     RoundReport,
 )
-from planstatus.reporting.rounds import close_round, record_round_status
-from planstatus.reporting.services import revoke_link
-from tests.test_rounds import BASE_URL, DAY, RoundTestCase, token_in
+from tests.base import BaseCommitTestCase, BaseTestCase, mail_server_down
+from tests.html import by_testid, find, parse, row, text
+from tests.test_rounds import BASE_URL, DAY, RoundSetup, token_in
 
 Action = ReportingLinkUse.Action
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
-@override_settings(BASE_URL=BASE_URL)
-class RoundPageTestCase(RoundTestCase):
+class RoundPageSetup(RoundSetup):
     def plan_url(self, name: str, *args: object) -> str:
         return reverse(name, args=["testdal", "regionplan", *args])
 
@@ -68,6 +70,16 @@ class RoundPageTestCase(RoundTestCase):
     def latest_pk(self, measure_pk: int) -> int | None:
         latest = StatusUpdate.objects.filter(measure_id=measure_pk).order_by("-created_at", "-pk")
         return latest.values_list("pk", flat=True).first()
+
+
+@override_settings(BASE_URL=BASE_URL)
+class RoundPageTestCase(RoundPageSetup, BaseTestCase):
+    pass
+
+
+@override_settings(BASE_URL=BASE_URL)
+class RoundPageCommitTestCase(RoundPageSetup, BaseCommitTestCase):
+    """Reminders are mailed after their transaction commits: these tests commit."""
 
 
 class OpenRoundPageTests(RoundPageTestCase):
@@ -127,10 +139,12 @@ class ActorPageTests(RoundPageTestCase):
         response = self.client.get(reverse("actor_page", args=[self.token]))
         page = response.content.decode()
         self.assertEqual(response.status_code, 200)
-        items = page.split('data-testid="report-item"')
-        self.assertEqual(len(items), 3)  # two responsible measures, each with its form
-        self.assertIn("Eit anna tiltak", page)
-        involved = page.split('id="involved-heading"')[1]
+        doc = parse(response)
+        # The two responsible measures, each with its form.
+        items = doc.xpath('//*[@data-testid="report-item"]')
+        self.assertEqual([i.get("data-code") for i in items], ["1.1.1", "1.1.2"])
+        self.assertEqual([len(i.xpath(".//form")) for i in items], [1, 1])
+        involved = text(find(doc, '//section[@aria-labelledby="involved-heading"]'))
         self.assertIn("Kommunen sitt tiltak", involved)
         self.assertIn("Kommunen held på", involved)
         self.assertNotIn(f"m{self.third.pk}-status", page)  # no form for it
@@ -190,9 +204,9 @@ class ActorPageTests(RoundPageTestCase):
         response = self.report(self.token, self.measure.pk, "not_started", None, **HTMX)
         self.assertEqual(response.status_code, 409)
         self.assertEqual(self.measure.status_updates.count(), 2)
-        page = self.client.get(reverse("actor_page", args=[self.token])).content.decode()
-        self.assertIn('data-testid="round-closed"', page)
-        self.assertNotIn("<form", page.split('id="main"')[1].split("</main>")[0])
+        doc = parse(self.client.get(reverse("actor_page", args=[self.token])))
+        by_testid(doc, "round-closed")
+        self.assertEqual(find(doc, "//main").xpath(".//form"), [])
 
     def test_hostile_and_malformed_input_is_refused_or_escaped(self) -> None:
         url_field = f"m{self.measure.pk}-evidence_url"
@@ -274,10 +288,10 @@ class BadUseTests(RoundPageTestCase):
     def test_the_round_page_lists_refused_uses(self) -> None:
         self.report(self.token, self.third.pk, "done", None)
         self.client.force_login(self.owner)
-        page = self.client.get(self.plan_url("round", self.round.pk)).content.decode()
-        refusals = page.split('data-testid="refusals"')[1].split("</ul>")[0]
-        self.assertIn("Testdal regionråd", refusals)
-        self.assertIn(f"tiltak {self.third.pk}", refusals)
+        doc = parse(self.client.get(self.plan_url("round", self.round.pk)))
+        [refusal] = [text(li) for li in by_testid(doc, "refusals").xpath("./li")]
+        self.assertIn("Testdal regionråd", refusal)
+        self.assertIn(f"measure {self.third.pk}", refusal)
 
     def test_secretariat_status_on_an_archived_measure_is_refused_cleanly(self) -> None:
         self.measure.archived_at = timezone.now()
@@ -356,30 +370,15 @@ class RoundPageTests(RoundPageTestCase):
     def test_progress_per_actor_and_unreported_measures(self) -> None:
         self.report(self.token, self.measure.pk, "started", None)
         self.client.force_login(self.colleague)  # readers may follow the round
-        page = self.client.get(self.url).content.decode()
-        self.assertIn('data-actor="Testdal regionråd" data-state="some"', page)
-        self.assertIn('data-actor="Testdal kommune" data-state="none"', page)
-        unreported = page.split('data-testid="unreported"')[1].split("</ul>")[0]
-        self.assertIn("Eit anna tiltak", unreported)
-        self.assertIn("Kommunen sitt tiltak", unreported)
-        self.assertNotIn("Eit tiltak i Regionplan", unreported)
+        response = self.client.get(self.url)
+        page = response.content.decode()
+        doc = parse(response)
+        states = {e.get("data-actor"): e.get("data-state") for e in doc.xpath("//*[@data-state]")}
+        self.assertEqual(states, {"Testdal regionråd": "some", "Testdal kommune": "none"})
+        unreported = [text(li) for li in by_testid(doc, "unreported").xpath("./li")]
+        self.assertEqual(unreported, ["1.1.2 Eit anna tiltak", "1.1.3 Kommunen sitt tiltak"])
         self.assertNotIn("round_remind", page)
         self.assertNotIn(f"m{self.measure.pk}-status", page)  # readers get no forms
-
-    def test_reminder_goes_only_to_those_behind_with_an_address(self) -> None:
-        self.client.force_login(self.owner)
-        mail.outbox.clear()
-        response = self.client.post(self.plan_url("round_remind", self.round.pk), follow=True)
-        self.assertContains(response, "Sende 1 påminning")
-        self.assertEqual([m.to for m in mail.outbox], [["post@testdal.no"]])
-        new_token = token_in(mail.outbox[0].body)
-        for measure in [self.measure, self.second]:
-            self.report(new_token, measure.pk, "done", self.latest_pk(measure.pk))
-        mail.outbox.clear()
-        self.client.force_login(self.owner)
-        self.client.post(self.plan_url("round_remind", self.round.pk))
-        self.assertEqual(mail.outbox, [])
-        self.assertEqual(ReminderSent.objects.filter(kind=ReminderSent.Kind.MANUAL).count(), 1)
 
     def test_secretariat_sets_a_status_and_the_history_says_so(self) -> None:
         self.client.force_login(self.owner)
@@ -414,13 +413,13 @@ class RoundPageTests(RoundPageTestCase):
         self.assertRedirects(response, f"{plan_url}?runde={self.round.pk}")
         # A correction after closing changes "now", never the round.
         record_status(measure=self.measure, status=Status.NOT_STARTED, user=self.owner)
-        then = self.client.get(plan_url, {"runde": self.round.pk}).content.decode()
-        now = self.client.get(plan_url).content.decode()
-        row = f'data-code="{self.measure.code}"'
-        self.assertIn('data-testid="snapshot-notice"', then)
-        self.assertIn('data-status="done"', then.split(row)[1].split("</tr>")[0])
-        self.assertIn('data-status="not_started"', now.split(row)[1].split("</tr>")[0])
-        self.assertNotIn('data-testid="snapshot-notice"', now)
+        then = parse(self.client.get(plan_url, {"runde": self.round.pk}))
+        now = parse(self.client.get(plan_url))
+        by_testid(then, "snapshot-notice")
+        self.assertEqual(now.xpath('//*[@data-testid="snapshot-notice"]'), [])
+        for doc, status in [(then, "done"), (now, "not_started")]:
+            shown = row(doc, self.measure.code).xpath(".//*[@data-status]/@data-status")
+            self.assertEqual(shown, [status])
 
     def test_changes_since_the_previous_round_with_arrows(self) -> None:
         close_round(round=self.round, user=self.owner)
@@ -429,12 +428,10 @@ class RoundPageTests(RoundPageTestCase):
         )
         record_round_status(round=second, measure=self.measure, status=Status.DONE, user=self.owner)
         close_round(round=second, user=self.owner)
-        page = self.client.get(self.plan.get_absolute_url(), {"runde": second.pk}).content.decode()
-        changes = page.split('data-testid="changes"')[1].split("</table>")[0]
-        self.assertEqual(changes.count('data-testid="change"'), 1)
-        self.assertIn('data-status="unknown"', changes)
-        self.assertIn('data-status="done"', changes)
-        self.assertIn("→", changes)
+        doc = parse(self.client.get(self.plan.get_absolute_url(), {"runde": second.pk}))
+        [change] = by_testid(doc, "changes").xpath('.//*[@data-testid="change"]')
+        self.assertEqual(change.xpath(".//*[@data-status]/@data-status"), ["unknown", "done"])
+        self.assertIn("→", text(change))
 
     def test_unknown_round_on_the_plan_page_shows_now_with_a_message(self) -> None:
         for value in ["999999", "tull", str(self.round.pk)]:  # the open round is not a choice
@@ -468,34 +465,44 @@ class QueryCountTests(RoundPageTestCase):
         return len(ctx.captured_queries)
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+class ReminderPageTests(RoundPageCommitTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.round = self.open_via_web()
+
+    def test_reminder_goes_only_to_those_behind_with_an_address(self) -> None:
+        self.client.force_login(self.owner)
+        mail.outbox.clear()
+        response = self.client.post(self.plan_url("round_remind", self.round.pk), follow=True)
+        self.assertContains(response, "Sende 1 påminning")
+        self.assertEqual([m.to for m in mail.outbox], [["post@testdal.no"]])
+        new_token = token_in(mail.outbox[0].body)
+        for measure in [self.measure, self.second]:
+            self.report(new_token, measure.pk, "done", self.latest_pk(measure.pk))
+        mail.outbox.clear()
+        self.client.force_login(self.owner)
+        self.client.post(self.plan_url("round_remind", self.round.pk))
+        self.assertEqual(mail.outbox, [])
+        self.assertEqual(ReminderSent.objects.filter(kind=ReminderSent.Kind.MANUAL).count(), 1)
 
 
-class MailServerDownTests(RoundPageTestCase):
+class MailServerDownTests(RoundPageCommitTestCase):
     """A real SMTP connection to a port where nothing listens: the mails fail, nothing is lost."""
 
     def test_failed_mails_are_shown_and_reminders_retried(self) -> None:
-        down = {
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": _closed_port(),
-            "EMAIL_TIMEOUT": 2,
-        }
-        with self.settings(**down):
+        with self.settings(**mail_server_down()):
             round = self.open_via_web()
             # The invitation failed, so the actor's link is on the page to copy instead.
-            self.assertIn("Testdal regionråd", self.opened_page.split('id="copy-heading"')[1])
+            copy = find(parse(self.opened_page), '//section[@aria-labelledby="copy-heading"]')
+            self.assertIn("Testdal regionråd", text(copy))
             self.client.force_login(self.owner)
             response = self.client.post(self.plan_url("round_remind", round.pk), follow=True)
             self.assertContains(response, "kunne ikkje sendast")
         self.assertFalse(ReminderSent.objects.exists())
-        page = self.client.get(self.plan_url("round", round.pk)).content.decode()
-        failures = page.split('data-testid="mail-failures"')[1].split("</ul>")[0]
-        self.assertEqual(failures.count("<li>"), 2)
-        self.assertIn("post@testdal.no", failures)
+        doc = parse(self.client.get(self.plan_url("round", round.pk)))
+        failures = [text(li) for li in by_testid(doc, "mail-failures").xpath("./li")]
+        self.assertEqual(len(failures), 2)  # the invitation and the reminder
+        self.assertTrue(all("post@testdal.no" in f for f in failures), failures)
         # The server is back: the same button now reaches the actor.
         self.client.post(self.plan_url("round_remind", round.pk))
         self.assertEqual([m.to for m in mail.outbox], [["post@testdal.no"]])

@@ -5,40 +5,37 @@ from __future__ import annotations
 import datetime
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from io import StringIO
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from planstatus.plans.models import FocusArea, Measure, MeasureActor, Plan, Status
-from planstatus.plans.services import record_status
+from planstatus.lib.status import Status
+from planstatus.plans.actions.status import StatusConflict, record_status
+from planstatus.plans.models import FocusArea, Measure, MeasureActor, Plan
 from planstatus.regions.models import Actor
+from planstatus.reporting.actions.links import resolve_link
+from planstatus.reporting.actions.reminders import send_manual_reminders, send_reminders
+from planstatus.reporting.actions.reports import record_round_status
+from planstatus.reporting.actions.rounds import OpenedRound, close_round, open_round
+from planstatus.reporting.errors import Refusal, RoundError
+from planstatus.reporting.messages import conflict_message, refusal_message, set_by
 from planstatus.reporting.models import (
+    MailFailure,
     ReminderSent,
     ReportingLink,
     ReportingRound,
     RoundReport,
     RoundSnapshot,
 )
-from planstatus.reporting.rounds import (
-    OSLO,
-    OpenedRound,
-    ReportState,
-    RoundError,
-    StatusConflict,
-    changes_since_previous,
-    close_round,
-    open_round,
-    record_round_status,
-    responsible_actors,
-    round_progress,
-    send_manual_reminders,
-    send_reminders,
-)
-from planstatus.reporting.services import resolve_link
-from tests.base import BaseTestCase
+from planstatus.reporting.progress import ReportState, responsible_actors, round_progress
+from planstatus.reporting.reads import changes_since_previous
+from tests.base import BaseCommitTestCase, BaseTestCase, TestdalData, mail_server_down
 
 BASE_URL = "https://planstatus.example.no"
 LINK_RE = re.compile(re.escape(BASE_URL) + r"/r/([A-Za-z0-9_-]+)/")
@@ -46,7 +43,7 @@ DAY = datetime.timedelta(days=1)
 
 
 def at_eight(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(8, 0), tzinfo=OSLO)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(8, 0)))
 
 
 def token_in(body: object) -> str:
@@ -55,9 +52,10 @@ def token_in(body: object) -> str:
     return found.group(1)
 
 
-class RoundTestCase(BaseTestCase):
+class RoundSetup(TestdalData):
     def setUp(self) -> None:
-        self.today = timezone.now().astimezone(OSLO).date()
+        super().setUp()
+        self.today = timezone.localdate()
         self.deadline = self.today + 10 * DAY
         self.actor.email = "post@testdal.no"
         self.actor.save()
@@ -68,6 +66,14 @@ class RoundTestCase(BaseTestCase):
         archived = self.add_measure(area, "1.1.9", "Eit arkivert tiltak", self.actor)
         archived.archived_at = timezone.now()
         archived.save()
+
+    @contextmanager
+    def refused(self, code: Refusal, words: str) -> Iterator[None]:
+        """The block raises RoundError with `code`, which reads `words` in Nynorsk."""
+        with self.assertRaises(RoundError) as caught:
+            yield
+        self.assertEqual(caught.exception.code, code)
+        self.assertIn(words, refusal_message(caught.exception))
 
     def add_measure(self, area: FocusArea, code: str, text: str, actor: Actor) -> Measure:
         measure = Measure.objects.create(
@@ -91,6 +97,14 @@ class RoundTestCase(BaseTestCase):
 
     def link_of(self, opened: OpenedRound, actor: Actor) -> ReportingLink:
         return next(entry.link for entry in opened.links if entry.actor == actor)
+
+
+class RoundTestCase(RoundSetup, BaseTestCase):
+    pass
+
+
+class RoundCommitTestCase(RoundSetup, BaseCommitTestCase):
+    """Reminders are mailed after their transaction commits: these tests commit."""
 
 
 class OpeningTests(RoundTestCase):
@@ -118,7 +132,7 @@ class OpeningTests(RoundTestCase):
         assert link is not None
         self.assertEqual((link.actor, link.plan), (self.actor, self.plan))
         expiry = datetime.datetime.combine(
-            self.deadline + 14 * DAY, datetime.time(23, 59), tzinfo=OSLO
+            self.deadline + 14 * DAY, datetime.time(23, 59), tzinfo=ZoneInfo("Europe/Oslo")
         )
         self.assertEqual(link.expires_at, expiry)
 
@@ -140,13 +154,13 @@ class OpeningTests(RoundTestCase):
 
     def test_a_second_open_round_is_refused(self) -> None:
         self.open()
-        with self.assertRaisesMessage(RoundError, "har allereie ein open rapporteringsrunde"):
+        with self.refused(Refusal.ALREADY_OPEN, "har allereie ein open rapporteringsrunde"):
             self.open(title="Ein til")
         self.assertEqual(ReportingRound.objects.count(), 1)
         self.assertEqual(len(mail.outbox), 1)
 
     def test_a_deadline_in_the_past_is_refused(self) -> None:
-        with self.assertRaisesMessage(RoundError, "Fristen kan ikkje vere passert."):
+        with self.refused(Refusal.DEADLINE_PASSED, "Fristen kan ikkje vere passert."):
             self.open(deadline=self.today - DAY)
         self.assertFalse(ReportingRound.objects.exists())
 
@@ -171,25 +185,25 @@ class ReportingTests(RoundTestCase):
         )
 
     def test_another_actors_measure_is_refused(self) -> None:
-        with self.assertRaisesMessage(RoundError, "er ikkje ansvarleg for tiltak 1.1.3"):
+        with self.refused(Refusal.NOT_RESPONSIBLE, "er ikkje ansvarleg for tiltak 1.1.3"):
             record_round_status(
                 round=self.round, measure=self.third, status=Status.DONE, link=self.link
             )
-        with self.assertRaisesMessage(RoundError, "er ikkje ansvarleg"):
+        with self.refused(Refusal.NOT_RESPONSIBLE, "er ikkje ansvarleg"):
             record_round_status(
                 round=self.round, measure=self.third, status=Status.DONE, actor=self.actor
             )
         self.assertFalse(self.third.status_updates.exists())
 
     def test_a_measure_of_another_plan_is_refused(self) -> None:
-        with self.assertRaisesMessage(RoundError, "høyrer ikkje til planen"):
+        with self.refused(Refusal.MEASURE_NOT_IN_PLAN, "høyrer ikkje til planen"):
             record_round_status(
                 round=self.round, measure=self.draft_measure, status=Status.DONE, user=self.owner
             )
 
     def test_a_closed_round_is_refused(self) -> None:
         close_round(round=self.round, user=self.owner)
-        with self.assertRaisesMessage(RoundError, "Runden er lukka"):
+        with self.refused(Refusal.ROUND_CLOSED, "Runden er lukka"):
             record_round_status(
                 round=self.round, measure=self.measure, status=Status.DONE, link=self.link
             )
@@ -210,9 +224,9 @@ class ReportingTests(RoundTestCase):
             )
         conflict = caught.exception
         self.assertEqual(conflict.latest, first)
-        self.assertEqual(conflict.set_by, "owner")
-        self.assertIn("«påstarta», sett av owner", str(conflict))
-        self.assertIn(" kl. ", str(conflict))
+        self.assertEqual(set_by(first), "owner")
+        self.assertIn("«påstarta», sett av owner", conflict_message(conflict))
+        self.assertIn(" kl. ", conflict_message(conflict))
         self.assertEqual(self.measure.status_updates.count(), 1)
 
         # Having seen it, the person decides to save anyway.
@@ -229,8 +243,9 @@ class ReportingTests(RoundTestCase):
         record_round_status(
             round=self.round, measure=self.measure, status=Status.DONE, link=self.link
         )
-        with self.assertRaisesMessage(StatusConflict, "sett av Testdal regionråd"):
+        with self.assertRaises(StatusConflict) as caught:
             record_round_status(round=self.round, measure=self.measure, status=Status.STARTED)
+        self.assertIn("sett av Testdal regionråd", conflict_message(caught.exception))
 
 
 class ProgressTests(RoundTestCase):
@@ -310,7 +325,7 @@ class ClosingTests(RoundTestCase):
     def test_closing_twice_is_refused(self) -> None:
         round = self.open().round
         close_round(round=round, user=self.owner)
-        with self.assertRaisesMessage(RoundError, "Runden er allereie lukka."):
+        with self.refused(Refusal.ALREADY_CLOSED, "Runden er allereie lukka."):
             close_round(round=round, user=self.owner)
         self.assertEqual(RoundSnapshot.objects.count(), 3)
 
@@ -340,7 +355,7 @@ class ClosingTests(RoundTestCase):
         )
 
 
-class ReminderTests(RoundTestCase):
+class ReminderTests(RoundCommitTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.opened = self.open()
@@ -405,8 +420,26 @@ class ReminderTests(RoundTestCase):
         )
         self.assertEqual(len(mail.outbox), 2)
 
+    def test_a_failed_reminder_leaves_the_earlier_link_working(self) -> None:
+        invitation = next(e for e in self.opened.links if e.actor == self.actor)
+        with self.settings(**mail_server_down()):
+            sent = send_manual_reminders(round=self.round, user=self.owner, base_url=BASE_URL)
+        self.assertEqual(sent, [])
+        self.assertEqual(resolve_link(token=invitation.token), invitation.link)
+        # Nothing of the failed reminder is left but the failure: no record, so the next
+        # run tries again, and no second link, as its mail never reached anyone.
+        self.assertFalse(ReminderSent.objects.exists())
+        self.assertEqual(ReportingLink.objects.filter(actor=self.actor).count(), 1)
+        self.assertEqual(MailFailure.objects.get().actor, self.actor)
+
+        # The mail server is back: the reminder goes out and its link replaces the old one.
+        [reminder] = send_manual_reminders(round=self.round, user=self.owner, base_url=BASE_URL)
+        self.assertEqual(reminder.actor, self.actor)
+        self.assertIsNone(resolve_link(token=invitation.token))
+        self.assertIsNotNone(resolve_link(token=token_in(mail.outbox[-1].body)))
+
     def test_a_revoked_link_is_not_handed_back(self) -> None:
-        from planstatus.reporting.services import revoke_link
+        from planstatus.reporting.actions.links import revoke_link
 
         revoke_link(link=self.link_of(self.opened, self.actor), user=self.owner)
         self.assertEqual(
@@ -415,7 +448,7 @@ class ReminderTests(RoundTestCase):
         self.assertFalse(ReminderSent.objects.exists())
 
 
-class CommandTests(RoundTestCase):
+class CommandTests(RoundCommitTestCase):
     def test_the_command_sends_the_reminders_due(self) -> None:
         five_days_ago = timezone.now() - 5 * DAY
         self.open(deadline=self.today + 2 * DAY, now=five_days_ago)

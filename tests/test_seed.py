@@ -8,9 +8,15 @@ from collections import Counter
 import yaml
 from django.test import TestCase
 
-from planstatus.plans.models import Measure, MeasureActor, Plan, Status, StatusUpdate
+from planstatus.installation.seed import (
+    HALLINGDAL_SEED,
+    SeedError,
+    load_region_data,
+    load_seed_file,
+)
+from planstatus.lib.status import Status
+from planstatus.plans.models import Measure, MeasureActor, Plan, StatusUpdate
 from planstatus.plans.outline import build_plan_outline
-from planstatus.plans.services import HALLINGDAL_SEED, SeedError, load_region_data, load_seed_file
 from planstatus.regions.models import Actor, Municipality, Region
 
 GOAL_MEASURE_COUNTS = {

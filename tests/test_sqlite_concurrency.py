@@ -31,8 +31,9 @@ Measure.objects.bulk_create(Measure(focus_area=area, code=f"1.{i}", text="T") fo
 WORKER = """
 import sys
 from django.db import transaction
-from planstatus.plans.models import Measure, Status, StatusUpdate
-from planstatus.reporting.rounds import set_status
+from planstatus.lib.status import Status
+from planstatus.plans.models import Measure, StatusUpdate
+from planstatus.reporting.actions.reports import report_status
 worker = sys.argv[1]
 measures = list(Measure.objects.order_by("pk"))
 statuses = [Status.NOT_STARTED, Status.STARTED, Status.DONE]
@@ -42,7 +43,7 @@ for i in range(int(sys.argv[2])):
     with transaction.atomic():
         latest = StatusUpdate.objects.filter(measure=measure).order_by("-created_at", "-pk")
         seen = latest.values_list("pk", flat=True).first()
-        set_status(
+        report_status(
             measure=measure, status=statuses[i % 3], comment=f"{worker}-{i}",
             user=None, expected_previous=seen,
         )

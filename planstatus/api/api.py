@@ -7,45 +7,42 @@ as on the web. List endpoints are paginated with `limit` and `offset`, and each 
 number of queries whatever the page size.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: django-ninja reads the operations' parameter
+# types at import time, and under @paginate it would look for them in its own module.
 
 from collections import Counter
-from collections.abc import Callable, Iterable
 from decimal import Decimal
-from functools import wraps
 from typing import Any, TypeVar
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import NinjaAPI, Path, Query
-from ninja.decorators import decorate_view
+from ninja import NinjaAPI, Path
 from ninja.errors import ValidationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
+from ninja.pagination import paginate
 from ninja.renderers import JSONRenderer
 
 from planstatus.accounts.roles import can_read_internal
 from planstatus.api.auth import ApiTokenAuth, InvalidApiToken, caller
+from planstatus.api.opendata import history_entry, measure_entry, status_value
 from planstatus.api.schemas import (
+    Converted,
     ErrorOut,
-    FocusAreaPage,
-    GoalPage,
+    FocusAreaOut,
+    GoalOut,
     HistoryEntryOut,
-    HistoryPage,
     IndicatorDetailOut,
-    IndicatorPage,
+    IndicatorOut,
+    LimitOffset,
     MeasureOut,
-    MeasurePage,
-    PageParams,
     PlanDetailOut,
-    PlanPage,
+    PlanOut,
     RegionOut,
-    RegionPage,
     StatusCode,
     StatusOut,
 )
-from planstatus.core.fragments import cached_by_content
 from planstatus.indicators.models import VALUE_PLACES, Indicator, IndicatorValue
 from planstatus.indicators.services import (
     IndicatorSummary,
@@ -55,6 +52,9 @@ from planstatus.indicators.services import (
     status_rule,
     summarise,
 )
+from planstatus.lib.opendata.json import measure_dict
+from planstatus.lib.opendata.model import FocusAreaEntry, GoalEntry
+from planstatus.lib.status import Status
 from planstatus.plans.access import (
     get_measure_for_user,
     get_plan_for_user,
@@ -62,8 +62,7 @@ from planstatus.plans.access import (
     visible_plans,
     visible_regions,
 )
-from planstatus.plans.models import Goal, Measure, MeasureActor, Plan, Status, StatusUpdate
-from planstatus.plans.opendata import history_entry, status_value
+from planstatus.plans.models import Goal, Measure, MeasureActor, Plan, StatusUpdate
 from planstatus.regions.models import Region
 
 API_VERSION = "1"
@@ -158,36 +157,8 @@ def _validation_message(exc: ValidationError) -> str:
     return "Invalid input. " + "; ".join(parts)
 
 
-def kept_for_anonymous(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """An anonymous caller's answer, kept while nothing in the database changes
-    (core/fragments.py): what anyone may see depends on the published data alone, so the
-    answer depends on the URL, the language and the content only. An answer to a token is
-    never kept: what a token may see depends on the token, and it can be revoked any time."""
-
-    @wraps(run)
-    def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.method != "GET" or "Authorization" in request.headers:
-            return run(request, *args, **kwargs)
-        return cached_by_content(
-            "api", [request.build_absolute_uri()], lambda: run(request, *args, **kwargs)
-        )
-
-    return answer
-
-
 Slug = Path(..., pattern=SLUG_PATTERN, max_length=50)
 Id = Path(..., ge=1, le=MAX_ID)
-
-
-def _page(queryset: QuerySet[Any], page: PageParams, convert: Callable[[Any], T]) -> dict[str, Any]:
-    """One page of a list: the total, then the page's items (two queries, plus any prefetch)."""
-    items: Iterable[Any] = queryset[page.offset : page.offset + page.limit]
-    return {
-        "count": queryset.count(),
-        "limit": page.limit,
-        "offset": page.offset,
-        "items": [convert(item) for item in items],
-    }
 
 
 def _status(value: str) -> StatusOut:
@@ -227,43 +198,20 @@ def _plan(request: HttpRequest, plan: Plan) -> dict[str, Any]:
     }
 
 
-def _actors(links: list[MeasureActor]) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": link.actor_id,
-            "name": link.actor.name,
-            "short_name": link.actor.short_name,
-            "written_as": link.written_as,
-        }
-        for link in links
-    ]
-
-
 def _measure(request: HttpRequest, plan: Plan, m: Measure) -> dict[str, Any]:
-    return {
-        "id": m.pk,
-        "code": m.code,
-        "written_code": m.written_code or m.code,
-        "text": m.text,
-        "timing": {
-            "text": m.timing_text,
-            "start_year": m.start_year,
-            "end_year": m.end_year,
-            "yearly": m.yearly,
-            "continuous": m.continuous,
-        },
-        "note": m.note,
-        "focus_area_id": m.focus_area_id,
-        "goal_id": m.goal_id,
-        "responsible": _actors(m.responsible_links),
-        "involved": _actors(m.involved_links),
-        "status": _status(m.current_status),
-        "status_at": getattr(m, "status_at", None),
-        "archived_at": m.archived_at,
-        "url": request.build_absolute_uri(
+    """As in the plan's JSON file (lib/opendata/json.measure_dict), and when it was archived."""
+    area, goal = m.focus_area, m.goal
+    entry = measure_entry(
+        m,
+        focus_area=FocusAreaEntry(id=area.pk, code=area.code, name=area.name),
+        goal=GoalEntry(id=goal.pk, code=goal.code, text=goal.text, focus_area_id=goal.focus_area_id)
+        if goal
+        else None,
+        url=request.build_absolute_uri(
             reverse("measure", args=[plan.region.slug, plan.slug, m.pk])
         ),
-    }
+    )
+    return measure_dict(entry) | {"archived_at": m.archived_at}
 
 
 def _measures(plan: Plan) -> QuerySet[Measure]:
@@ -272,6 +220,7 @@ def _measures(plan: Plan) -> QuerySet[Measure]:
     return (
         plan.measures()
         .with_status()
+        .select_related("focus_area", "goal")
         .prefetch_related(Prefetch("actor_links", queryset=links))
         .order_by("focus_area__order", "order", "pk")
     )
@@ -280,35 +229,32 @@ def _measures(plan: Plan) -> QuerySet[Measure]:
 # Regions and plans
 
 
-@api.get("/regions", response={200: RegionPage, **ERRORS}, tags=["regions"])
-@decorate_view(kept_for_anonymous)
-def list_regions(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+@api.get("/regions", response={200: list[RegionOut], **ERRORS}, tags=["regions"])
+@paginate(LimitOffset)
+def list_regions(request: HttpRequest) -> Any:
     """Regions with at least one plan the caller may see."""
     regions = visible_regions(caller(request)).order_by("name", "pk")
-    return _page(regions, page, lambda r: _region(request, r))
+    return Converted(regions, lambda r: _region(request, r))
 
 
 @api.get("/regions/{region_slug}", response={200: RegionOut, **ERRORS}, tags=["regions"])
-@decorate_view(kept_for_anonymous)
 def get_region(request: HttpRequest, region_slug: str = Slug) -> dict[str, Any]:
     return _region(request, get_region_for_user(caller(request), region_slug))
 
 
 @api.get(
     "/regions/{region_slug}/plans",
-    response={200: PlanPage, **ERRORS},
+    response={200: list[PlanOut], **ERRORS},
     tags=["plans"],
     by_alias=True,
 )
-@decorate_view(kept_for_anonymous)
-def list_plans(
-    request: HttpRequest, page: Query[PageParams], region_slug: str = Slug
-) -> dict[str, Any]:
+@paginate(LimitOffset)
+def list_plans(request: HttpRequest, region_slug: str = Slug) -> Any:
     """The region's plans the caller may see, newest period first."""
     user = caller(request)
     region = get_region_for_user(user, region_slug)
     plans = visible_plans(user).filter(region=region).order_by("-period_start", "title", "pk")
-    return _page(plans, page, lambda p: _plan(request, p))
+    return Converted(plans, lambda p: _plan(request, p))
 
 
 @api.get(
@@ -317,7 +263,6 @@ def list_plans(
     tags=["plans"],
     by_alias=True,
 )
-@decorate_view(kept_for_anonymous)
 def get_plan(request: HttpRequest, region_slug: str = Slug, plan_slug: str = Slug) -> Any:
     """A plan with how many of its measures have each status."""
     user = caller(request)
@@ -337,45 +282,40 @@ def get_plan(request: HttpRequest, region_slug: str = Slug, plan_slug: str = Slu
 
 @api.get(
     "/regions/{region_slug}/plans/{plan_slug}/focus-areas",
-    response={200: FocusAreaPage, **ERRORS},
+    response={200: list[FocusAreaOut], **ERRORS},
     tags=["plan content"],
 )
-@decorate_view(kept_for_anonymous)
-def list_focus_areas(
-    request: HttpRequest, page: Query[PageParams], region_slug: str = Slug, plan_slug: str = Slug
-) -> dict[str, Any]:
+@paginate(LimitOffset)
+def list_focus_areas(request: HttpRequest, region_slug: str = Slug, plan_slug: str = Slug) -> Any:
     plan = get_plan_for_user(caller(request), region_slug, plan_slug)
     areas = plan.focus_areas.order_by("order", "pk")
-    return _page(areas, page, lambda a: a)
+    return areas
 
 
 @api.get(
     "/regions/{region_slug}/plans/{plan_slug}/goals",
-    response={200: GoalPage, **ERRORS},
+    response={200: list[GoalOut], **ERRORS},
     tags=["plan content"],
 )
-@decorate_view(kept_for_anonymous)
-def list_goals(
-    request: HttpRequest, page: Query[PageParams], region_slug: str = Slug, plan_slug: str = Slug
-) -> dict[str, Any]:
+@paginate(LimitOffset)
+def list_goals(request: HttpRequest, region_slug: str = Slug, plan_slug: str = Slug) -> Any:
     plan = get_plan_for_user(caller(request), region_slug, plan_slug)
     goals = plan.goals.order_by("order", "pk")
-    return _page(goals, page, lambda g: g)
+    return goals
 
 
 @api.get(
     "/regions/{region_slug}/plans/{plan_slug}/measures",
-    response={200: MeasurePage, **ERRORS},
+    response={200: list[MeasureOut], **ERRORS},
     tags=["plan content"],
 )
-@decorate_view(kept_for_anonymous)
+@paginate(LimitOffset)
 def list_measures(
     request: HttpRequest,
-    page: Query[PageParams],
     region_slug: str = Slug,
     plan_slug: str = Slug,
     status: StatusCode | None = None,
-) -> dict[str, Any]:
+) -> Any:
     """The plan's current measures in plan order, each with its status and actors. Measures a
     revised plan dropped are left out (their own URL still answers). Filter with `status`."""
     plan = get_plan_for_user(caller(request), region_slug, plan_slug)
@@ -383,7 +323,7 @@ def list_measures(
     if status is not None:
         # `status` is the with_status() annotation, which the Django plugin cannot see.
         measures = measures.filter(status=status)  # type: ignore[misc]
-    return _page(measures, page, lambda m: _measure(request, plan, m))
+    return Converted(measures, lambda m: _measure(request, plan, m))
 
 
 @api.get(
@@ -391,7 +331,6 @@ def list_measures(
     response={200: MeasureOut, **ERRORS},
     tags=["plan content"],
 )
-@decorate_view(kept_for_anonymous)
 def get_measure(
     request: HttpRequest, region_slug: str = Slug, plan_slug: str = Slug, pk: int = Id
 ) -> dict[str, Any]:
@@ -401,17 +340,16 @@ def get_measure(
 
 @api.get(
     "/regions/{region_slug}/plans/{plan_slug}/measures/{pk}/history",
-    response={200: HistoryPage, **ERRORS},
+    response={200: list[HistoryEntryOut], **ERRORS},
     tags=["plan content"],
 )
-@decorate_view(kept_for_anonymous)
+@paginate(LimitOffset)
 def list_measure_history(
     request: HttpRequest,
-    page: Query[PageParams],
     region_slug: str = Slug,
     plan_slug: str = Slug,
     pk: int = Id,
-) -> dict[str, Any]:
+) -> Any:
     """The measure's status updates, newest first. Comments not marked public, evidence links
     and reporting details only for callers who may read the region's internal data."""
     user = caller(request)
@@ -420,9 +358,8 @@ def list_measure_history(
     updates = StatusUpdate.objects.filter(measure=measure).order_by("-created_at", "-pk")
     if internal:
         updates = updates.select_related("created_by", "round_report__actor", "round_report__round")
-    return _page(
+    return Converted(
         updates,
-        page,
         lambda u: HistoryEntryOut.model_validate(
             history_entry(u, internal=internal), from_attributes=True
         ),
@@ -510,12 +447,11 @@ def _entered(value: IndicatorValue | None, *, internal: bool) -> dict[str, str |
 
 @api.get(
     "/regions/{region_slug}/plans/{plan_slug}/indicators",
-    response={200: IndicatorPage, **ERRORS},
+    response={200: list[IndicatorOut], **ERRORS},
     tags=["indicators"],
 )
-def list_indicators(
-    request: HttpRequest, page: Query[PageParams], region_slug: str = Slug, plan_slug: str = Slug
-) -> dict[str, Any]:
+@paginate(LimitOffset)
+def list_indicators(request: HttpRequest, region_slug: str = Slug, plan_slug: str = Slug) -> Any:
     """The plan's indicators in plan order, each with its targets, the region's latest value
     and how it stands against the target path."""
     plan = get_plan_for_user(caller(request), region_slug, plan_slug)
@@ -525,7 +461,7 @@ def list_indicators(
         indicator.plan = plan
         return _indicator(request, plan, summarise(indicator, municipalities))
 
-    return _page(_indicators(plan, internal=False), page, convert)
+    return Converted(_indicators(plan, internal=False), convert)
 
 
 @api.get(

@@ -7,16 +7,25 @@ data itself (status words, names) is as the plans write it.
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Generic, Literal, TypeVar
 
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Field, Schema
+from ninja.pagination import PaginationBase
+
+from planstatus.lib.status import Status
+
+T = TypeVar("T")
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
 # Far beyond any plan, and well inside what both databases take as an offset.
 MAX_OFFSET = 1_000_000
 
-StatusCode = Literal["unknown", "not_started", "started", "done", "cancelled"]
+# The one list of statuses (an enum in the OpenAPI schema).
+StatusCode = Status
 
 INTERNAL_ONLY = (
     " Null unless the token's user may read the region's internal data (a member of the "
@@ -28,17 +37,49 @@ class ErrorOut(Schema):
     detail: str = Field(description="What went wrong, in words.")
 
 
-class PageParams(Schema):
-    limit: int = Field(
-        DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="How many items to return at most."
-    )
-    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many items to skip.")
+class LimitOffset(PaginationBase):
+    """django-ninja's pagination, answering as the API always has: a page of `items` with
+    the `count` of all, and the `limit` and `offset` asked for (at most 500 items a page).
+
+    A list operation returns a QuerySet, or Converted() when its items need the request."""
+
+    class Input(Schema):
+        limit: int = Field(
+            DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="How many items to return at most."
+        )
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many items to skip.")
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(description="How many items there are in all, on every page.")
+        limit: int
+        offset: int
+
+    def paginate_queryset(
+        self, queryset: Any, pagination: Input, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
+        """Two queries: the count, then the page's items (plus any prefetch)."""
+        start = pagination.offset
+        return {
+            "count": queryset.count(),
+            "items": queryset[start : start + pagination.limit],
+            "limit": pagination.limit,
+            "offset": pagination.offset,
+        }
 
 
-class PageOut(Schema):
-    count: int = Field(description="How many items there are in all, on every page.")
-    limit: int
-    offset: int
+class Converted(Generic[T]):
+    """A QuerySet whose items are converted as a page is sliced from it."""
+
+    def __init__(self, queryset: QuerySet[Any], convert: Callable[[Any], T]) -> None:
+        self.queryset = queryset
+        self.convert = convert
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, page: slice) -> list[T]:
+        return [self.convert(item) for item in self.queryset[page]]
 
 
 class StatusOut(Schema):
@@ -56,10 +97,6 @@ class RegionOut(Schema):
     council_name: str
     description: str
     url: str = Field(description="The region's web page.")
-
-
-class RegionPage(PageOut):
-    items: list[RegionOut]
 
 
 class DownloadsOut(Schema):
@@ -84,10 +121,6 @@ class PlanOut(Schema):
     downloads: DownloadsOut = Field(description="The plan as CSV, Excel and JSON files.")
 
 
-class PlanPage(PageOut):
-    items: list[PlanOut]
-
-
 class StatusCountOut(Schema):
     status: StatusOut
     count: int
@@ -108,20 +141,12 @@ class FocusAreaOut(Schema):
     order: int
 
 
-class FocusAreaPage(PageOut):
-    items: list[FocusAreaOut]
-
-
 class GoalOut(Schema):
     id: int
     code: str
     text: str
     focus_area_id: int | None = Field(description="Null for a goal of the whole plan.")
     order: int
-
-
-class GoalPage(PageOut):
-    items: list[GoalOut]
 
 
 class ActorOut(Schema):
@@ -158,10 +183,6 @@ class MeasureOut(Schema):
     url: str = Field(description="The measure's web page.")
 
 
-class MeasurePage(PageOut):
-    items: list[MeasureOut]
-
-
 class HistoryEntryOut(Schema):
     id: int
     at: datetime.datetime
@@ -179,10 +200,6 @@ class HistoryEntryOut(Schema):
         description="The actor that reported in a reporting round." + INTERNAL_ONLY
     )
     round_title: str | None = Field(description="The reporting round." + INTERNAL_ONLY)
-
-
-class HistoryPage(PageOut):
-    items: list[HistoryEntryOut]
 
 
 # Indicators
@@ -247,10 +264,6 @@ class IndicatorOut(Schema):
     )
     latest: PeriodValueOut | None = Field(description="The region's latest known value.")
     url: str = Field(description="The indicator's web page.")
-
-
-class IndicatorPage(PageOut):
-    items: list[IndicatorOut]
 
 
 class RegionValueOut(Schema):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planstatus.api.models import ApiToken
-from planstatus.reporting.services import hash_token
+from planstatus.reporting.actions.links import hash_token
 
 # Recognisable in a leaked file or a secret scanner's rules; the random part follows.
 TOKEN_PREFIX = "ps_"

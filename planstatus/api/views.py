@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from planstatus.accounts.roles import can_read_internal
 from planstatus.api.forms import ApiTokenForm
+from planstatus.api.opendata import build_plan_document
 from planstatus.api.services import issue_api_token, revoke_api_token
 from planstatus.core.forms import posted
 from planstatus.lib.opendata.csv import build_csv
@@ -22,7 +23,6 @@ from planstatus.lib.opendata.json import build_json
 from planstatus.lib.opendata.model import PlanDocument
 from planstatus.lib.opendata.xlsx import build_xlsx
 from planstatus.plans.access import get_plan_for_user
-from planstatus.plans.opendata import build_plan_document
 
 FORMATS: dict[str, tuple[Callable[[PlanDocument], bytes], str]] = {
     "csv": (build_csv, "text/csv; charset=utf-8; header=present"),

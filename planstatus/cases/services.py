@@ -39,6 +39,7 @@ from planstatus.cases.models import (
     CaseSettings,
     SentCase,
 )
+from planstatus.core.status import status_colour_name, status_label
 from planstatus.indicators.models import Indicator
 from planstatus.indicators.services import (
     IndicatorSummary,
@@ -70,9 +71,10 @@ from planstatus.lib.reports.content import (
 )
 from planstatus.lib.reports.docx import render_docx
 from planstatus.lib.reports.pdf import render_pdf
-from planstatus.plans.models import Goal, Measure, Plan, Status, StatusUpdate
+from planstatus.lib.status import Status
+from planstatus.plans.models import Goal, Measure, Plan, StatusUpdate
 from planstatus.reporting.models import ReportingRound, RoundSnapshot
-from planstatus.reporting.rounds import previous_closed_round
+from planstatus.reporting.reads import previous_closed_round
 
 # The document is written in Nynorsk whatever language the person making it uses.
 DOCUMENT_LANGUAGE = "nn"
@@ -154,9 +156,9 @@ def status_style(status: Status) -> StatusStyle:
     with translation.override(DOCUMENT_LANGUAGE):
         return StatusStyle(
             key=status.value,
-            word=str(status.label),
+            word=status_label(status),
             symbol=status.symbol,
-            colour_word=status.colour_name,
+            colour_word=status_colour_name(status),
             fill=fill,
             ink=ink,
             strong=strong,
@@ -245,7 +247,7 @@ def prepare_case(
     as_of_day = timezone.localdate(round.closed_at) if round and round.closed_at else today
     changes = []
     if baseline is not None:
-        # As reporting.rounds.changes_since_previous: a measure new since the case or round
+        # As reporting.reads.changes_since_previous: a measure new since the case or round
         # compared with counts as moved from «ikkje vurdert».
         for m in in_order:
             was = _was(m, before)

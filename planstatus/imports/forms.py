@@ -6,10 +6,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from planstatus.core.status import status_label
 from planstatus.imports.services import actor_name_limit, max_length
 from planstatus.lib.importers.base import MAX_UPLOAD_BYTES, STATUSES
 from planstatus.plans.forms import TEXT_MAX
-from planstatus.plans.models import FocusArea, Measure, Plan, Status
+from planstatus.plans.models import FocusArea, Measure, Plan
 from planstatus.regions.models import Region
 
 ACCEPT = ".txt,.docx,.odt,.pdf,.xlsx,.ods,.csv"
@@ -86,7 +87,7 @@ class MeasureRowForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    status = forms.ChoiceField(label=_("Status"), choices=[(s, Status(s).label) for s in STATUSES])
+    status = forms.ChoiceField(label=_("Status"), choices=[(s, status_label(s)) for s in STATUSES])
 
     def clean_responsible(self) -> str:
         return check_actor_names(self.cleaned_data["responsible"])

@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 from planstatus.imports.matching import match_actors
 from planstatus.imports.models import PlanImport
 from planstatus.lib.importers.base import ParsedMeasure, ParsedPlan
+from planstatus.lib.status import Status
 from planstatus.plans.models import (
     RESERVED_PLAN_SLUGS,
     FocusArea,
@@ -22,7 +23,6 @@ from planstatus.plans.models import (
     Measure,
     MeasureActor,
     Plan,
-    Status,
     StatusUpdate,
 )
 from planstatus.regions.models import Actor, Region

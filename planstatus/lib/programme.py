@@ -12,7 +12,7 @@ neighbours, so a heading glued to the text before it is still a heading, then ga
 lines under each heading and reads every part on its own. Nothing is guessed silently: a
 missing part, an unreadable number or date and every line left unused become a warning.
 Warnings and errors carry a code and parameters; the Django side words them in the person's
-language (planstatus/plans/programme.py).
+language (planstatus/imports/programme.py).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from planstatus.lib.documents.decoding import NotText, decode_text
+from planstatus.lib.status import Status
 from planstatus.lib.vocabulary import MONTH_NUMBERS, correct_heading_word, status_from_words
 
 MAX_BYTES = 1_000_000
@@ -68,7 +69,7 @@ FACTS = (
     "population_date",
     "area_km2",
 )
-STATUSES = ("unknown", "not_started", "started", "done", "cancelled")
+STATUSES = tuple(s.value for s in Status)  # the one list: planstatus/lib/status.py
 
 
 class ProgrammePageError(ValueError):

@@ -1,4 +1,4 @@
-"""The plan dashboard: filters that combine, counts per status, overdue, progress over rounds.
+"""The plan dashboard: filters that combine, counts per status, overdue, who carries what.
 
 A plan has at most a few hundred measures, so the dashboard fetches all of the plan's
 current measures in a fixed number of queries and filters them here. That keeps the query
@@ -9,18 +9,17 @@ Norwegian letters on SQLite too (its LIKE only folds ASCII).
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Min
 from django.utils.translation import gettext as _
 
-from planstatus.core.fragments import cached_by_content
+from planstatus.core.status import status_label
 from planstatus.lib.charts import BarChart, Series
-from planstatus.plans.models import FocusArea, Measure, MeasureActor, Plan, Status
+from planstatus.lib.status import Status
+from planstatus.plans.models import FocusArea, Measure, MeasureActor, Plan
 from planstatus.plans.outline import StatusCount, count_statuses
 from planstatus.regions.models import Actor
-from planstatus.reporting.models import ReportingRound, RoundSnapshot
 
 
 @dataclass(frozen=True)
@@ -32,21 +31,6 @@ class Filters:
     statuses: frozenset[Status] = frozenset()
     overdue: bool = False
     text: str = ""
-
-    @property
-    def cache_key(self) -> str:
-        """The filters by ids and values, for the key of the dashboard's cached rendering."""
-        return repr(
-            (
-                self.area.pk if self.area else None,
-                self.responsible.pk if self.responsible else None,
-                self.involved.pk if self.involved else None,
-                self.due_year,
-                sorted(self.statuses),
-                self.overdue,
-                self.text,
-            )
-        )
 
     @property
     def active(self) -> bool:
@@ -190,54 +174,11 @@ def due_years(plan: Plan) -> list[int]:
 
 def filter_choices(plan: Plan) -> tuple[list[FocusArea], list[Actor], list[int]]:
     """The filter form's choices: the plan's focus areas, the actors on its measures and the
-    years they are due. Kept while nothing changes (core/fragments.py); three queries else."""
-    return cached_by_content(
-        "dashboard-choices",
-        [plan.pk],
-        lambda: (list(plan.focus_areas.all()), plan_actors(plan), due_years(plan)),
-    )
+    years they are due; three queries."""
+    return list(plan.focus_areas.all()), plan_actors(plan), due_years(plan)
 
 
 # --- Progress over time -------------------------------------------------------------------
-
-
-@dataclass
-class RoundShare:
-    """How the measures stood at one moment: a closed round, or now."""
-
-    label: str
-    counts: dict[Status, int]
-    round_pk: int | None = None
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    def share(self, status: Status) -> float:
-        return self.counts.get(status, 0) / self.total if self.total else 0.0
-
-    @property
-    def rows(self) -> list[tuple[Status, int, float]]:
-        return [(s, self.counts.get(s, 0), self.share(s)) for s in Status]
-
-
-def progress_over_time(plan: Plan, now_measures: list[Measure]) -> list[RoundShare]:
-    """Counts per status at each closed round, oldest first, then now: one query."""
-    rows = (
-        RoundSnapshot.objects.filter(round__plan=plan, round__state=ReportingRound.State.CLOSED)
-        .values("round_id", "round__title", "round__closed_at", "status")
-        .annotate(n=Count("id"))
-        .order_by("round__closed_at", "round_id")
-    )
-    shares: dict[int, RoundShare] = {}
-    for row in rows:
-        share = shares.setdefault(
-            row["round_id"],
-            RoundShare(label=row["round__title"], counts={}, round_pk=row["round_id"]),
-        )
-        share.counts[Status(row["status"])] = row["n"]
-    now = RoundShare(label="", counts=dict(Counter(m.current_status for m in now_measures)))
-    return [*shares.values(), now]
 
 
 # --- Who carries what ---------------------------------------------------------------------
@@ -287,10 +228,10 @@ def actor_matrix(plan: Plan, areas: list[FocusArea]) -> list[MatrixRow]:
 # --- Charts (the pipeline the status case uses too) ---------------------------------------
 
 
-def _status_series(statuses: list[Status], values: dict[Status, list[int]]) -> tuple[Series, ...]:
+def status_series(statuses: list[Status], values: dict[Status, list[int]]) -> tuple[Series, ...]:
     return tuple(
         Series(
-            label=str(status.label),
+            label=status_label(status),
             colour=status.palette[2],
             mark=status.symbol,
             values=tuple(values[status]),
@@ -311,19 +252,7 @@ def area_chart(board: Dashboard) -> BarChart:
         categories=tuple(
             f"{a.area.code}. {a.area.name}" if a.area.code else a.area.name for a in board.areas
         ),
-        series=_status_series(list(Status), values),
-        total_label=str(_("Total")),
-    )
-
-
-def timeline_chart(points: list[RoundShare]) -> BarChart:
-    """The whole plan per status at each closed round and now."""
-    values = {s: [p.counts.get(s, 0) for p in points] for s in Status}
-    return BarChart(
-        title=str(_("Progress over time")),
-        description=str(_("One bar per closed round and one for now, split by status.")),
-        categories=tuple(p.label or str(_("Now")) for p in points),
-        series=_status_series(list(Status), values),
+        series=status_series(list(Status), values),
         total_label=str(_("Total")),
     )
 

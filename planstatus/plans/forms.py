@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from planstatus.plans.models import FocusArea, Measure, Plan, Status
+from planstatus.core.status import STATUS_CHOICES
+from planstatus.plans.models import FocusArea, Measure, Plan
 from planstatus.regions.models import Actor, Region
 
 COMMENT_MAX = 2000
@@ -13,7 +14,7 @@ TEXT_MAX = 5000
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=Status.choices, widget=forms.RadioSelect)
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, widget=forms.RadioSelect)
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
@@ -33,27 +34,6 @@ class StatusForm(forms.Form):
     )
     # The latest update the person saw, so a save made meanwhile by someone else is noticed.
     expected_previous = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-
-class RoundChoiceForm(forms.Form):
-    """Which closed round's frozen statuses the plan page shows; none means now."""
-
-    runde = forms.TypedChoiceField(
-        label=_("Show status"),
-        required=False,
-        empty_value=None,
-        widget=forms.Select(attrs={"class": "ds-input"}),
-    )
-
-    def __init__(self, data: Any, *, rounds: list[Any]) -> None:
-        super().__init__(data if data.get("runde") else None)
-        self.rounds = {str(r.pk): r for r in rounds}
-        field = self.fields["runde"]
-        assert isinstance(field, forms.TypedChoiceField)
-        field.choices = [("", _("Now"))] + [
-            (str(r.pk), f"{r.title} ({r.closed_at:%d.%m.%Y})") for r in rounds
-        ]
-        field.coerce = self.rounds.__getitem__
 
 
 class MeasureForm(forms.ModelForm):
@@ -169,7 +149,7 @@ class DashboardForm(forms.Form):
     )
     status = forms.MultipleChoiceField(
         label=_("Status"),
-        choices=Status.choices,
+        choices=STATUS_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from planstatus.lib.status import Status
 from planstatus.plans.models import (
     Continuation,
     FocusArea,
@@ -23,7 +24,6 @@ from planstatus.plans.models import (
     Plan,
     PlanPredecessor,
     ProgrammeDetails,
-    Status,
     item_kind,
 )
 from planstatus.plans.outline import PlanOutline, StatusCount, count_statuses
@@ -167,22 +167,6 @@ def _outcome(carried: list[tuple[Plan, Item]], measures: list[Measure]) -> ItemO
     if measures and all(m.current_status == Status.DONE for m in measures):
         return ItemOutcome(Outcome.COMPLETED)
     return ItemOutcome(Outcome.DROPPED)
-
-
-def carried_into_plans(plan: Plan, *, visible: QuerySet[Plan]) -> str:
-    """The later plans, among those the reader may see, that carry on an item of `plan`,
-    as "3,7": what plan_outcomes() shows differs between readers only by this (one query)."""
-    ids = (
-        Continuation.objects.filter(
-            earlier_plan=plan,
-            state=Continuation.State.CONFIRMED,
-            later_plan__in=visible.values("pk"),
-        )
-        .order_by("later_plan_id")
-        .values_list("later_plan_id", flat=True)
-        .distinct()
-    )
-    return ",".join(str(pk) for pk in ids)
 
 
 def plan_outcomes(plan: Plan, outline: PlanOutline, *, visible: QuerySet[Plan]) -> PlanOutcomes:

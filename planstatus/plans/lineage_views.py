@@ -15,19 +15,17 @@ from django.views.decorators.http import require_POST
 
 from planstatus.accounts.roles import can_edit
 from planstatus.core.forms import posted
+from planstatus.core.http import HtmxHttpRequest
 from planstatus.plans.access import get_plan_for_editor, get_plan_for_member
-from planstatus.plans.forms import DecisionForm, PredecessorsForm, SuggestForm
-from planstatus.plans.models import Continuation, Plan
-from planstatus.plans.services import (
+from planstatus.plans.actions.lineage import (
     LineageError,
     decide_continuation,
     set_predecessors,
     suggest_continuations,
 )
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
+from planstatus.plans.forms import DecisionForm, PredecessorsForm, SuggestForm
+from planstatus.plans.messages import lineage_message
+from planstatus.plans.models import Continuation, Plan
 
 
 def _lineage_url(plan: Plan) -> str:
@@ -48,7 +46,7 @@ def lineage(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRespo
                 plan=plan, predecessors=form.cleaned_data["predecessors"], user=request.user
             )
         except LineageError as refused:
-            form.add_error("predecessors", str(refused))
+            form.add_error("predecessors", lineage_message(refused))
         else:
             messages.success(request, _("The earlier plans are saved."))
             return redirect(_lineage_url(plan))
@@ -85,7 +83,7 @@ def suggest(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRespo
     try:
         new = suggest_continuations(plan=plan, predecessor=form.cleaned_data["predecessor"])
     except LineageError as refused:
-        messages.error(request, str(refused))
+        messages.error(request, lineage_message(refused))
         return redirect(_lineage_url(plan))
     messages.success(
         request,
@@ -96,7 +94,7 @@ def suggest(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRespo
 
 @require_POST
 @login_required
-def decide(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
+def decide(request: HtmxHttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
     plan = get_plan_for_editor(request.user, region_slug, plan_slug)
     link = Continuation.objects.filter(later_plan=plan, pk=pk).with_items().first()
     if link is None:
@@ -105,13 +103,13 @@ def decide(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> H
     if form.is_valid():
         link = decide_continuation(link=link, accept=form.cleaned_data["accept"], user=request.user)
         link = Continuation.objects.with_items().get(pk=link.pk)
-        if not _is_htmx(request):
+        if not request.htmx:
             if link.state == Continuation.State.CONFIRMED:
                 messages.success(request, _("The link is confirmed."))
             else:
                 messages.success(request, _("The suggestion is rejected."))
             return redirect(_lineage_url(plan) + f"#lenke-{link.pk}")
-    elif not _is_htmx(request):
+    elif not request.htmx:
         messages.error(request, _("Choose confirm or reject."))
         return redirect(_lineage_url(plan))
     return render(

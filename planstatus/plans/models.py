@@ -13,69 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from planstatus.core.status import STATUS_CHOICES
+from planstatus.lib.status import Status
 from planstatus.regions.models import Actor, Municipality, Region
-
-
-class Status(models.TextChoices):
-    UNKNOWN = "unknown", _("not assessed")
-    NOT_STARTED = "not_started", _("not started")
-    STARTED = "started", _("started")
-    DONE = "done", _("done")
-    CANCELLED = "cancelled", _("stopped without being carried out")
-
-    # Status is never carried by colour alone: every status has a word (its label),
-    # a symbol and a colour, and the templates show all three.
-    @property
-    def symbol(self) -> str:
-        return _STATUS_SYMBOLS[self]
-
-    @property
-    def colour(self) -> str:
-        return _STATUS_COLOURS[self]
-
-    @property
-    def colour_name(self) -> str:
-        return str(_STATUS_COLOUR_NAMES[self])
-
-    @property
-    def palette(self) -> tuple[str, str, str]:
-        """(fill, ink, strong) hex colours for documents and charts; see _STATUS_PALETTE."""
-        return _STATUS_PALETTE[self]
-
-
-_STATUS_SYMBOLS = {
-    Status.UNKNOWN: "?",
-    Status.NOT_STARTED: "○",
-    Status.STARTED: "◐",
-    Status.DONE: "✓",
-    Status.CANCELLED: "⊘",
-}
-_STATUS_COLOURS = {
-    Status.UNKNOWN: "grey",
-    Status.NOT_STARTED: "red",
-    Status.STARTED: "yellow",
-    Status.DONE: "green",
-    Status.CANCELLED: "dark",
-}
-# (fill, ink, strong): the same colours as the --ps-status-* variables in planstatus.css
-# (tests/test_case_content.py holds them together). Pale fills with dark ink stay legible in
-# black-and-white print; the strong colour is for chart bars.
-_STATUS_PALETTE = {
-    Status.DONE: ("#d3f1dc", "#0b4d23", "#1a7f3c"),
-    Status.STARTED: ("#fff1b8", "#4d3b00", "#b38600"),
-    Status.NOT_STARTED: ("#fbd9d7", "#7a1410", "#c4261d"),
-    Status.CANCELLED: ("#3a3f47", "#ffffff", "#1d2026"),
-    Status.UNKNOWN: ("#eceef1", "#30343b", "#6b717c"),
-}
-# The words the plan documents use for the traffic-light colours (GRØN / GUL / RAUD).
-_STATUS_COLOUR_NAMES = {
-    Status.UNKNOWN: _("grey"),
-    Status.NOT_STARTED: _("red"),
-    Status.STARTED: _("yellow"),
-    Status.DONE: _("green"),
-    Status.CANCELLED: _("black"),
-}
-
 
 # Plan slugs share the URL level with the region's own pages.
 RESERVED_PLAN_SLUGS = {"logg", "aktorar", "api", "rundar", "rapportar", "import"}
@@ -213,10 +153,16 @@ class Goal(models.Model):
         return f"{_('Goal')} {self.code}" if self.code else self.text[:60]
 
 
+def _latest_updates() -> models.QuerySet[StatusUpdate]:
+    """The outer query's measure's updates, newest first: the first is its current status.
+    The one definition of "latest" (StatusUpdate's own ordering says the same)."""
+    return StatusUpdate.objects.filter(measure=OuterRef("pk")).order_by("-created_at", "-pk")
+
+
 class MeasureQuerySet(models.QuerySet["Measure"]):
     def with_status(self) -> MeasureQuerySet:
         """Annotate `status` and `status_at`: the latest status update, in one query."""
-        latest = StatusUpdate.objects.filter(measure=OuterRef("pk")).order_by("-created_at", "-pk")
+        latest = _latest_updates()
         return self.annotate(
             status=Coalesce(
                 Subquery(latest.values("status")[:1]),
@@ -225,6 +171,10 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
             ),
             status_at=Subquery(latest.values("created_at")[:1]),
         )
+
+    def with_latest_id(self) -> MeasureQuerySet:
+        """Annotate `latest_id`: the latest status update's id (None without one)."""
+        return self.annotate(latest_id=Subquery(_latest_updates().values("pk")[:1]))
 
 
 class Measure(models.Model):
@@ -359,10 +309,10 @@ class StatusUpdate(models.Model):
     measure = models.ForeignKey(
         Measure, on_delete=models.CASCADE, related_name="status_updates", verbose_name=_("measure")
     )
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    status = models.CharField(_("status"), max_length=12, choices=STATUS_CHOICES)
     # What the status was when this update was made, so the log shows before and after.
     previous_status = models.CharField(
-        _("previous status"), max_length=12, choices=Status.choices, default=Status.UNKNOWN
+        _("previous status"), max_length=12, choices=STATUS_CHOICES, default=Status.UNKNOWN
     )
     comment = models.TextField(_("comment"), blank=True)
     # Comments are internal unless marked public; the public pages show only those.
@@ -390,10 +340,6 @@ class StatusUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure.code}: {self.get_status_display()}"
-
-    @property
-    def status_enum(self) -> Status:
-        return Status(self.status)
 
 
 class PlanPredecessor(models.Model):

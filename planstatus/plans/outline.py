@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from planstatus.plans.models import FocusArea, Goal, Measure, Plan, Status
+from planstatus.lib.status import Status
+from planstatus.plans.models import FocusArea, Goal, Measure, Plan
 
 
 @dataclass

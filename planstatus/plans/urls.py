@@ -4,13 +4,10 @@ from planstatus.plans import lineage_views, views
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("<slug:region_slug>/", views.region_detail, name="region"),
     path("<slug:region_slug>/logg/", views.region_log, name="region_log"),
     path("<slug:region_slug>/aktorar/", views.actor_list, name="actor_list"),
     path("<slug:region_slug>/aktorar/ny/", views.actor_edit, name="actor_create"),
     path("<slug:region_slug>/aktorar/<int:pk>/", views.actor_edit, name="actor_edit"),
-    path("<slug:region_slug>/<slug:plan_slug>/", views.plan_detail, name="plan"),
-    path("<slug:region_slug>/<slug:plan_slug>/oversikt/", views.dashboard, name="dashboard"),
     path("<slug:region_slug>/<slug:plan_slug>/aktorar/", views.actor_matrix, name="actor_matrix"),
     path(
         "<slug:region_slug>/<slug:plan_slug>/aktorar/<int:pk>/",
@@ -36,16 +33,6 @@ urlpatterns = [
         "<slug:region_slug>/<slug:plan_slug>/vidareforing/<int:pk>/",
         lineage_views.decide,
         name="continuation_decide",
-    ),
-    path(
-        "<slug:region_slug>/<slug:plan_slug>/tiltak/<int:pk>/",
-        views.measure_detail,
-        name="measure",
-    ),
-    path(
-        "<slug:region_slug>/<slug:plan_slug>/tiltak/<int:pk>/status/",
-        views.measure_status,
-        name="measure_status",
     ),
     path(
         "<slug:region_slug>/<slug:plan_slug>/tiltak/<int:pk>/endre/",

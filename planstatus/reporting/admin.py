@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from planstatus.reporting.actions.links import revoke_link
 from planstatus.reporting.models import (
     MailFailure,
     ReminderSent,
@@ -15,7 +16,6 @@ from planstatus.reporting.models import (
     RoundReport,
     RoundSnapshot,
 )
-from planstatus.reporting.services import revoke_link
 
 
 class ReportingLinkUseInline(admin.TabularInline):

@@ -3,16 +3,18 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from planstatus.plans.models import Status
-from planstatus.reporting.models import DEFAULT_REMINDER_DAYS_BEFORE
+from planstatus.core.status import STATUS_CHOICES
+from planstatus.lib.status import Status
+from planstatus.reporting.models import DEFAULT_REMINDER_DAYS_BEFORE, ReportingRound
 
 MESSAGE_MAX = 2000
 COMMENT_MAX = 1000
 # A report says where the work stands; "not assessed" is the absence of a report.
-REPORTABLE = [(s.value, s.label) for s in Status if s != Status.UNKNOWN]
+REPORTABLE = [(value, label) for value, label in STATUS_CHOICES if value != Status.UNKNOWN]
 
 
 class OpenRoundForm(forms.Form):
@@ -85,3 +87,24 @@ class ReportForm(forms.Form):
     )
     # The latest update the person saw, so a save made meanwhile by someone else is noticed.
     expected_previous = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class RoundChoiceForm(forms.Form):
+    """Which closed round's frozen statuses the plan page shows; none means now."""
+
+    runde = forms.TypedChoiceField(
+        label=_("Show status"),
+        required=False,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "ds-input"}),
+    )
+
+    def __init__(self, data: QueryDict, *, rounds: list[ReportingRound]) -> None:
+        super().__init__(data if data.get("runde") else None)
+        self.rounds = {str(r.pk): r for r in rounds}
+        field = self.fields["runde"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("Now"))] + [
+            (str(r.pk), f"{r.title} ({r.closed_at:%d.%m.%Y})") for r in rounds
+        ]
+        field.coerce = self.rounds.__getitem__

@@ -17,7 +17,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from planstatus.plans.models import Measure, Plan, Status, StatusUpdate
+from planstatus.core.status import STATUS_CHOICES
+from planstatus.plans.models import Measure, Plan, StatusUpdate
 from planstatus.regions.models import Actor
 
 # Shared by the model's clean() and the service, so the admin and the code say the same.
@@ -202,7 +203,7 @@ class RoundSnapshot(models.Model):
     measure = models.ForeignKey(
         Measure, on_delete=models.CASCADE, related_name="+", verbose_name=_("measure")
     )
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    status = models.CharField(_("status"), max_length=12, choices=STATUS_CHOICES)
     comment = models.TextField(_("comment"), blank=True)
     # Copied too, so a public report of the round shows only what was public at closing.
     comment_is_public = models.BooleanField(_("comment is public"), default=False)

@@ -24,30 +24,30 @@ from django.views.decorators.http import require_POST
 from planstatus.accounts.roles import can_edit
 from planstatus.core.client import client_address
 from planstatus.core.forms import posted
+from planstatus.core.http import HtmxHttpRequest
+from planstatus.lib.status import Status
 from planstatus.plans.access import get_plan_for_editor, get_plan_for_member
-from planstatus.plans.models import Measure, MeasureActor, Plan, Status
+from planstatus.plans.actions.status import StatusConflict
+from planstatus.plans.models import Measure, MeasureActor, Plan
 from planstatus.regions.models import Actor
+from planstatus.reporting.actions.links import check_link, log_link_use
+from planstatus.reporting.actions.reminders import send_manual_reminders
+from planstatus.reporting.actions.reports import record_round_status
+from planstatus.reporting.actions.rounds import close_round, issue_round_link, open_round
+from planstatus.reporting.errors import RoundError
 from planstatus.reporting.forms import OpenRoundForm, ReportForm
+from planstatus.reporting.messages import conflict_message, refusal_message
 from planstatus.reporting.models import ReportingLink, ReportingLinkUse, ReportingRound
-from planstatus.reporting.rounds import (
+from planstatus.reporting.progress import responsible_actors, round_progress
+from planstatus.reporting.reads import (
     MeasureReport,
-    RoundError,
-    StatusConflict,
     actor_work,
     changes_since_previous,
-    close_round,
-    issue_round_link,
     measure_reports,
-    open_round,
     previous_closed_round,
-    record_round_status,
     refused_uses,
-    responsible_actors,
     round_for_plan,
-    round_progress,
-    send_manual_reminders,
 )
-from planstatus.reporting.services import check_link, log_link_use
 
 Action = ReportingLinkUse.Action
 
@@ -63,10 +63,6 @@ REFUSAL_STATUS = {
 
 # The round page lists the latest refused uses of the round's links; the admin has them all.
 REFUSALS_SHOWN = 50
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 class _Client(TypedDict):
@@ -86,9 +82,9 @@ def _base_url(request: HttpRequest) -> str:
 
 
 def _refused(
-    request: HttpRequest, refusal: ReportingLinkUse.Action, link: ReportingLink | None = None
+    request: HtmxHttpRequest, refusal: ReportingLinkUse.Action, link: ReportingLink | None = None
 ) -> HttpResponse:
-    template = "reporting/_refused.html" if _is_htmx(request) else "reporting/refused.html"
+    template = "reporting/_refused.html" if request.htmx else "reporting/refused.html"
     response = render(
         request,
         template,
@@ -119,7 +115,7 @@ def _report_form(report: MeasureReport, data: dict[str, str] | None = None) -> R
 
 
 @never_cache
-def actor_page(request: HttpRequest, token: str) -> HttpResponse:
+def actor_page(request: HtmxHttpRequest, token: str) -> HttpResponse:
     check = check_link(token=token, **_client(request))
     link = check.usable
     if link is None:
@@ -139,13 +135,13 @@ def actor_page(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @require_POST
-def actor_report(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+def actor_report(request: HtmxHttpRequest, token: str, pk: int) -> HttpResponse:
     check = check_link(token=token, action=None, **_client(request))
     link = check.usable
     if link is None:
         return _refused(request, check.refusal or Action.REFUSED_UNKNOWN, check.link)
     round = ReportingRound.objects.filter(plan=link.plan, state=ReportingRound.State.OPEN).first()
-    detail = f"tiltak {pk}"
+    detail = f"measure {pk}"
     if round is None:
         log_link_use(link=link, action=Action.REFUSED_CLOSED, detail=detail, **_client(request))
         return _refused(request, Action.REFUSED_CLOSED, link)
@@ -171,7 +167,7 @@ def actor_report(request: HttpRequest, token: str, pk: int) -> HttpResponse:
 
 
 def _save_report(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     *,
     round: ReportingRound,
     measure: Measure,
@@ -204,13 +200,13 @@ def _save_report(
         except StatusConflict as e:
             conflict = e
         except RoundError as e:
-            error = str(e)
+            error = refusal_message(e)
     if link is not None:
-        outcome = "lagra" if saved else "konflikt" if conflict else "ikkje lagra"
+        outcome = "saved" if saved else "conflict" if conflict else "not saved"
         log_link_use(
             link=link, action=Action.REPORTED, detail=f"{detail}: {outcome}", **_client(request)
         )
-    if saved and not _is_htmx(request):
+    if saved and not request.htmx:
         messages.success(request, _("Saved: %(code)s.") % {"code": measure.code or measure.text})
         return redirect(done_url)
     [report] = measure_reports(round=round, measure_ids=[measure.pk])
@@ -223,13 +219,13 @@ def _save_report(
         "item": {"report": report, "form": form},
         "post_url": post_url,
         "saved": saved,
-        "conflict": conflict,
+        "conflict": conflict_message(conflict) if conflict is not None else "",
         "error": error,
         "round": round,
         "is_actor": link is not None,
     }
     template = "reporting/_report_item.html"
-    if not _is_htmx(request):
+    if not request.htmx:
         template = "reporting/report_item_page.html"
         context |= {"plan": round.plan, "back": done_url}
     status = 200 if saved else 409 if conflict or error else 400
@@ -285,7 +281,7 @@ def round_open(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRe
                 base_url=_base_url(request),
             )
         except RoundError as e:
-            form.add_error(None, str(e))
+            form.add_error(None, refusal_message(e))
         else:
             # Rendered, not redirected: the links to hand over exist only in this response.
             return render(request, "reporting/round_opened.html", {"plan": plan, "opened": opened})
@@ -331,7 +327,7 @@ def round_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
 @require_POST
 @login_required
 def round_report(
-    request: HttpRequest, region_slug: str, plan_slug: str, pk: int, measure_pk: int
+    request: HtmxHttpRequest, region_slug: str, plan_slug: str, pk: int, measure_pk: int
 ) -> HttpResponse:
     plan = get_plan_for_editor(request.user, region_slug, plan_slug)
     round = _get_round(plan, pk)
@@ -354,7 +350,7 @@ def round_remind(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
     try:
         sent = send_manual_reminders(round=round, user=request.user, base_url=_base_url(request))
     except RoundError as e:
-        messages.error(request, str(e))
+        messages.error(request, refusal_message(e))
     else:
         behind = [a for a in round_progress(round).behind if a.actor.email]
         failed = len(behind) - len(sent)
@@ -387,7 +383,7 @@ def round_close(request: HttpRequest, region_slug: str, plan_slug: str, pk: int)
         try:
             close_round(round=round, user=request.user)
         except RoundError as e:
-            messages.error(request, str(e))
+            messages.error(request, refusal_message(e))
             return redirect("round", region_slug, plan_slug, round.pk)
         messages.success(
             request,
@@ -419,7 +415,7 @@ def round_link(
             round=round, actor=actor, user=request.user, base_url=_base_url(request)
         )
     except RoundError as e:
-        messages.error(request, str(e))
+        messages.error(request, refusal_message(e))
         return redirect("round", region_slug, plan_slug, round.pk)
     return render(
         request,

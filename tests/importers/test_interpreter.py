@@ -714,7 +714,7 @@ def test_every_line_ends_in_the_plan_or_a_warning_and_areas_are_right(first: boo
             assert all(word in read for word in re.findall(r"\w+", line)), line
 
 
-def test_over_long_values_are_cut_with_a_warning() -> None:
+def test_over_long_values_are_kept_with_a_warning() -> None:
     name = "Regionrådet for " + "svært " * 60 + "lange namn"
     heading = "Innsatsområde 1: " + "Samferdsel " * 40
     data = (
@@ -723,8 +723,9 @@ def test_over_long_values_are_cut_with_a_warning() -> None:
     ).encode()
     plan = read_plan(data, filename="plan.csv")
     (measure,) = plan.measures()
-    assert len(measure.responsible[0]) <= 200 and len(plan.areas[0].name) <= 300
-    assert len(measure.timing.text) <= 100
+    # Kept as written: the review shows them, and nothing is saved until they are shortened.
+    assert measure.responsible == [name]
+    assert plan.areas[0].name == heading.removeprefix("Innsatsområde 1: ").strip()
     cut = [w for w in plan.warnings if w.code == Code.VALUE_TOO_LONG]
     assert {w.params["limit"] for w in cut} == {100, 200, 300}
 

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from planstatus.lib.status import Status
 from planstatus.lib.timing import Timing, parse_timing
 
-STATUSES = ("unknown", "not_started", "started", "done", "cancelled")
+STATUSES = tuple(s.value for s in Status)  # the one list: planstatus/lib/status.py
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 

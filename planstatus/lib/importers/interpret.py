@@ -197,7 +197,10 @@ def _describe(
     table, until a heading, go on describing the area of that table; the paragraphs
     between a new area's heading and its table describe the new area. Returns the
     blocks left over, which the caller warns about."""
-    split = pending.index(heading) if heading in pending else len(pending)
+    # Blocks are compared by identity: two equal paragraphs are still two blocks, and a
+    # long document's thousands of blocks made equality tests quadratic.
+    split = next((i for i, b in enumerate(pending) if b is heading), len(pending))
+    in_rest = {id(b) for b in rest}
     lead: list[Block] = []
     if previous is not None:
         for b in pending[:split]:
@@ -206,7 +209,9 @@ def _describe(
             lead.append(b)
     after = pending[split + 1 :] if heading is not None and current is not previous else []
     for area, blocks in ((previous, lead), (current, after)):
-        texts = [block_text(b).strip() for b in blocks if block_text(b).strip() and b in rest]
+        texts = [
+            block_text(b).strip() for b in blocks if block_text(b).strip() and id(b) in in_rest
+        ]
         if area is not None and texts:
             area.description = "\n".join(t for t in (area.description, *texts) if t)
     taken = {id(b) for b in lead + after} if previous is not None or after else set()
@@ -403,27 +408,24 @@ def _one_warning_for_made_up_codes(plan: ParsedPlan) -> None:
 
 
 def _keep_within_limits(plan: ParsedPlan) -> None:
-    """Values longer than the database keeps are cut, each with a warning."""
+    """Values longer than the database keeps are warned about where they stand, and kept as
+    written: the review shows them with the field's limit, and nothing is saved until the
+    person has shortened them (imports.services refuses it), so no text is lost unseen."""
 
-    def cut(value: str, limit: int, what: str, where: str) -> str:
-        if len(value) <= limit:
-            return value
-        plan.warn(where, Code.VALUE_TOO_LONG, what=what, text=short(value, 60), limit=limit)
-        return value[: limit - 1].rstrip() + "…"
+    def check(value: str, limit: int, what: str, where: str) -> None:
+        if len(value) > limit:
+            plan.warn(where, Code.VALUE_TOO_LONG, what=what, text=short(value, 60), limit=limit)
 
     if plan.title:
-        plan.title = cut(plan.title, MAX_TITLE_LENGTH, "title", DOCUMENT)
+        check(plan.title, MAX_TITLE_LENGTH, "title", DOCUMENT)
     for area in plan.areas:
-        area.name = cut(area.name, MAX_AREA_NAME_LENGTH, "area", area.code or DOCUMENT)
-        area.code = cut(area.code, MAX_CODE_LENGTH, "code", DOCUMENT)
+        check(area.name, MAX_AREA_NAME_LENGTH, "area", area.code or DOCUMENT)
+        check(area.code, MAX_CODE_LENGTH, "code", DOCUMENT)
         for goal in area.goals:
-            goal.code = cut(goal.code, MAX_CODE_LENGTH, "code", area.code or DOCUMENT)
+            check(goal.code, MAX_CODE_LENGTH, "code", area.code or DOCUMENT)
             for m in goal.measures:
-                m.code = cut(m.code, MAX_CODE_LENGTH, "code", DOCUMENT)
-                m.written_code = cut(m.written_code, MAX_CODE_LENGTH, "code", m.code)
-                if len(m.timing.text) > MAX_TIMING_LENGTH:
-                    text = cut(m.timing.text, MAX_TIMING_LENGTH, "timing", m.code)
-                    t = m.timing
-                    m.timing = Timing(text, t.start, t.end, t.yearly, t.continuous)
-                m.responsible = [cut(n, MAX_ACTOR_LENGTH, "actor", m.code) for n in m.responsible]
-                m.involved = [cut(n, MAX_ACTOR_LENGTH, "actor", m.code) for n in m.involved]
+                check(m.code, MAX_CODE_LENGTH, "code", DOCUMENT)
+                check(m.written_code, MAX_CODE_LENGTH, "code", m.code)
+                check(m.timing.text, MAX_TIMING_LENGTH, "timing", m.code)
+                for name in [*m.responsible, *m.involved]:
+                    check(name, MAX_ACTOR_LENGTH, "actor", m.code)

@@ -63,7 +63,9 @@ def _history(entry: HistoryEntry) -> dict[str, Any]:
     }
 
 
-def _measure(m: MeasureEntry) -> dict[str, Any]:
+def measure_dict(m: MeasureEntry) -> dict[str, Any]:
+    """A measure with the API's field names: the one serialiser of a measure, for this file
+    and for the REST API's answers (api/api.py)."""
     return {
         "id": m.id,
         "code": m.code,
@@ -84,8 +86,11 @@ def _measure(m: MeasureEntry) -> dict[str, Any]:
         "status": status_dict(m.status),
         "status_at": _time(m.status_at),
         "url": m.url,
-        "history": [_history(h) for h in m.history],
     }
+
+
+def _measure(m: MeasureEntry) -> dict[str, Any]:
+    return measure_dict(m) | {"history": [_history(h) for h in m.history]}
 
 
 def plan_dict(doc: PlanDocument) -> dict[str, Any]:

@@ -6,7 +6,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from planstatus.core.commands import PlanstatusCommand
-from planstatus.reporting.rounds import REMINDER_KIND_TEXT, RoundError, send_reminders
+from planstatus.reporting.actions.reminders import send_reminders
+from planstatus.reporting.errors import RoundError
+from planstatus.reporting.messages import REMINDER_KIND_TEXT, refusal_message
 
 
 class Command(PlanstatusCommand):
@@ -36,7 +38,7 @@ class Command(PlanstatusCommand):
         try:
             sent = send_reminders(base_url=base_url)
         except RoundError as e:
-            raise CommandError(str(e)) from None
+            raise CommandError(refusal_message(e)) from None
         for reminder in sent:
             self.stdout.write(
                 _(

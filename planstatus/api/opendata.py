@@ -11,9 +11,11 @@ import datetime
 from collections.abc import Callable
 from dataclasses import replace
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
+from planstatus.core.status import status_label
 from planstatus.lib.opendata.model import (
     ActorEntry,
     FocusAreaEntry,
@@ -23,13 +25,14 @@ from planstatus.lib.opendata.model import (
     PlanDocument,
     StatusValue,
 )
-from planstatus.plans.models import MeasureActor, Plan, Status, StatusUpdate
+from planstatus.lib.status import Status
+from planstatus.plans.models import Measure, MeasureActor, Plan, StatusUpdate
 
 
 def status_value(value: str) -> StatusValue:
     status = Status(value)
     return StatusValue(
-        code=status.value, word=str(status.label), colour=status.colour, symbol=status.symbol
+        code=status.value, word=status_label(status), colour=status.colour, symbol=status.symbol
     )
 
 
@@ -63,6 +66,47 @@ def history_entry(update: StatusUpdate, *, internal: bool) -> HistoryEntry:
     )
 
 
+def _actor_entry(link: MeasureActor) -> ActorEntry:
+    return ActorEntry(
+        id=link.actor_id,
+        name=link.actor.name,
+        short_name=link.actor.short_name,
+        written_as=link.written_as,
+    )
+
+
+def measure_entry(
+    m: Measure,
+    *,
+    focus_area: FocusAreaEntry,
+    goal: GoalEntry | None,
+    url: str,
+    history: tuple[HistoryEntry, ...] = (),
+) -> MeasureEntry:
+    """A measure fetched with_status() and its actor links (prefetched, with actors)."""
+    status_at = getattr(m, "status_at", None)
+    return MeasureEntry(
+        id=m.pk,
+        code=m.code,
+        written_code=m.written_code,
+        text=m.text,
+        timing_text=m.timing_text,
+        start_year=m.start_year,
+        end_year=m.end_year,
+        yearly=m.yearly,
+        continuous=m.continuous,
+        note=m.note,
+        focus_area=focus_area,
+        goal=goal,
+        responsible=tuple(_actor_entry(link) for link in m.responsible_links),
+        involved=tuple(_actor_entry(link) for link in m.involved_links),
+        status=status_value(m.current_status),
+        status_at=_local(status_at) if status_at else None,
+        url=url,
+        history=history,
+    )
+
+
 def build_plan_document(
     plan: Plan,
     *,
@@ -73,7 +117,7 @@ def build_plan_document(
     """The plan's current measures (archived ones left out) with status and history.
 
     Five queries whatever the plan's size: focus areas, goals, measures with their current
-    status, actor links with actors, and status updates (with reporter, actor and round when
+    status, their actor links with actors, and status updates (with reporter, actor and round when
     internal). `plan.region` is expected to be fetched with the plan.
     """
     areas = {
@@ -83,21 +127,13 @@ def build_plan_document(
         g.pk: GoalEntry(id=g.pk, code=g.code, text=g.text, focus_area_id=g.focus_area_id)
         for g in plan.goals.all()
     }
-    measures = list(plan.measures().with_status().order_by("focus_area__order", "order", "pk"))
-
-    actors: dict[tuple[int, str], list[ActorEntry]] = {}
-    links = MeasureActor.objects.filter(
-        measure__focus_area__plan=plan, measure__archived_at__isnull=True
-    ).select_related("actor")
-    for link in links.order_by("measure", "role", "position", "pk"):
-        actors.setdefault((link.measure_id, link.role), []).append(
-            ActorEntry(
-                id=link.actor_id,
-                name=link.actor.name,
-                short_name=link.actor.short_name,
-                written_as=link.written_as,
-            )
-        )
+    links = MeasureActor.objects.select_related("actor").order_by("role", "position", "pk")
+    measures = list(
+        plan.measures()
+        .with_status()
+        .prefetch_related(Prefetch("actor_links", queryset=links))
+        .order_by("focus_area__order", "order", "pk")
+    )
 
     history: dict[int, list[HistoryEntry]] = {}
     updates = StatusUpdate.objects.filter(
@@ -109,32 +145,16 @@ def build_plan_document(
         history.setdefault(update.measure_id, []).append(history_entry(update, internal=internal))
 
     region = plan.region
-    entries = []
-    for m in measures:
-        path = reverse("measure", args=[region.slug, plan.slug, m.pk])
-        status_at = getattr(m, "status_at", None)
-        entries.append(
-            MeasureEntry(
-                id=m.pk,
-                code=m.code,
-                written_code=m.written_code,
-                text=m.text,
-                timing_text=m.timing_text,
-                start_year=m.start_year,
-                end_year=m.end_year,
-                yearly=m.yearly,
-                continuous=m.continuous,
-                note=m.note,
-                focus_area=areas[m.focus_area_id],
-                goal=goals.get(m.goal_id) if m.goal_id else None,
-                responsible=tuple(actors.get((m.pk, MeasureActor.Role.RESPONSIBLE), [])),
-                involved=tuple(actors.get((m.pk, MeasureActor.Role.INVOLVED), [])),
-                status=status_value(m.current_status),
-                status_at=_local(status_at) if status_at else None,
-                url=absolute_url(path),
-                history=tuple(history.get(m.pk, [])),
-            )
+    entries = [
+        measure_entry(
+            m,
+            focus_area=areas[m.focus_area_id],
+            goal=goals.get(m.goal_id) if m.goal_id else None,
+            url=absolute_url(reverse("measure", args=[region.slug, plan.slug, m.pk])),
+            history=tuple(history.get(m.pk, [])),
         )
+        for m in measures
+    ]
     return PlanDocument(
         region_slug=region.slug,
         region_name=region.name,

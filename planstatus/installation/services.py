@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from planstatus.accounts.models import Membership
-from planstatus.plans.services import load_seed_file
+from planstatus.installation.seed import load_seed_file
 from planstatus.regions.models import Region
 
 # (user name, role in Hallingdal or None for the installation administrator)

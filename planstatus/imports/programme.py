@@ -21,10 +21,12 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from planstatus.indicators.models import StatedFact
 from planstatus.lib import programme as reader
 from planstatus.lib.programme import ProgrammePage, ProgrammePageError, ProgrammeWarning
-from planstatus.plans.models import FocusArea, Goal, Measure, Plan, Status, StatusUpdate
-from planstatus.plans.services import store_programme_details
+from planstatus.lib.status import Status
+from planstatus.plans.actions.programme import store_programme_details
+from planstatus.plans.models import FocusArea, Goal, Measure, Plan, StatusUpdate
 from planstatus.regions.models import Region
 
 DEFAULT_SLUG = "byregionprogrammet"
@@ -174,8 +176,6 @@ def _number(value: Decimal | int) -> str:
 def compare_stated_facts(*, region: Region, page: ProgrammePage) -> list[FactComparison]:
     """The page's population and area beside the figures the region has stated for the
     same kind and date (the seed keeps Byregionprogrammet's figures the same way)."""
-    from planstatus.indicators.models import StatedFact
-
     wanted: list[tuple[str, Decimal, datetime.date | None]] = []
     if page.facts.population is not None:
         wanted.append(
@@ -369,8 +369,6 @@ def _save_programme_details(
 
 
 def _save_stated_facts(*, region: Region, page: ProgrammePage, replace: bool) -> None:
-    from planstatus.indicators.models import StatedFact
-
     source = f"Byregionprogrammet – {page.region or region.name}"[:300]
     for comparison in compare_stated_facts(region=region, page=page):
         if comparison.outcome == "new":

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from planstatus.core.commands import PlanstatusCommand
-from planstatus.core.services import initialise_installation, working_demo_logins
+from planstatus.installation.services import initialise_installation, working_demo_logins
 
 
 def default_workers() -> int:

@@ -4,8 +4,8 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from planstatus.core.backup import BackupError, make_backup
 from planstatus.core.commands import PlanstatusCommand
+from planstatus.installation.backup import BackupError, make_backup
 
 
 class Command(PlanstatusCommand):

@@ -4,7 +4,7 @@ from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
 from planstatus.core.commands import PlanstatusCommand
-from planstatus.core.services import initialise_installation
+from planstatus.installation.services import initialise_installation
 
 
 class Command(PlanstatusCommand):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from planstatus.accounts.models import Membership
 from planstatus.core.commands import PlanstatusCommand
-from planstatus.core.services import create_user
+from planstatus.installation.services import create_user
 from planstatus.regions.models import Region
 
 

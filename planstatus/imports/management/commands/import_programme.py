@@ -9,16 +9,8 @@ from django.core.validators import validate_slug
 from django.utils.translation import gettext as _
 
 from planstatus.core.commands import PlanstatusCommand
-from planstatus.lib.capped import run_capped
-from planstatus.lib.programme import (
-    MAX_BYTES,
-    TOO_HEAVY,
-    ProgrammePage,
-    ProgrammePageError,
-    read_programme,
-)
-from planstatus.plans.models import Plan, Status, validate_plan_slug
-from planstatus.plans.programme import (
+from planstatus.core.status import status_label
+from planstatus.imports.programme import (
     DEFAULT_SLUG,
     ProgrammeImportError,
     compare_municipalities,
@@ -27,6 +19,16 @@ from planstatus.plans.programme import (
     import_programme,
     warning_message,
 )
+from planstatus.lib.capped import run_capped
+from planstatus.lib.programme import (
+    MAX_BYTES,
+    TOO_HEAVY,
+    ProgrammePage,
+    ProgrammePageError,
+    read_programme,
+)
+from planstatus.lib.status import Status
+from planstatus.plans.models import Plan, validate_plan_slug
 from planstatus.regions.models import Region
 
 
@@ -128,7 +130,7 @@ class Command(PlanstatusCommand):
 
     def _summary(self, path: Path, page: ProgrammePage) -> str:
         counts = Counter(r.status for r in page.results)
-        statuses = ", ".join(f"{counts[s]} {Status(s).label}" for s in Status.values if counts[s])
+        statuses = ", ".join(f"{counts[s]} {status_label(s)}" for s in Status if counts[s])
         return _(
             "%(file)s: «%(region)s» – goals: %(goals)s, focus areas: %(areas)s, results: "
             "%(results)s (%(statuses)s), advice: %(advice)s, warnings: %(warnings)s."

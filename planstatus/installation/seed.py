@@ -1,0 +1,281 @@
+"""Loading curated data (planstatus/seed/*.yaml): a region with its municipalities,
+actors, plans, indicators, stated facts and lineage, in one transaction."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from planstatus.indicators.services import load_indicators, load_stated_facts
+from planstatus.lib.status import Status
+from planstatus.lib.timing import parse_timing
+from planstatus.plans.actions.lineage import confirm_continuation, set_predecessors
+from planstatus.plans.actions.programme import store_programme_details
+from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Plan, StatusUpdate
+from planstatus.regions.models import Actor, Municipality, MunicipalityPopulation, Region
+
+SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
+HALLINGDAL_SEED = SEED_DIR / "hallingdal.yaml"
+
+
+class SeedError(ValueError):
+    """The seed data is inconsistent; nothing was written."""
+
+
+def _date(value: Any) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value))
+
+
+def _required_date(value: Any) -> datetime.date:
+    date = _date(value)
+    if date is None:
+        raise SeedError(_("A date is missing."))
+    return date
+
+
+def load_seed_file(*, path: Path = HALLINGDAL_SEED) -> Region:
+    with path.open(encoding="utf-8") as f:
+        data = yaml.safe_load(f)
+    return load_region_data(data=data)
+
+
+@transaction.atomic
+def load_region_data(*, data: Mapping[str, Any]) -> Region:
+    """Create a region with its municipalities, actors and plans from curated data.
+
+    Every actor written in a measure must be a known written form of exactly one actor;
+    anything else raises SeedError and leaves the database as it was.
+    """
+    region_data = data["region"]
+    if Region.objects.filter(slug=region_data["slug"]).exists():
+        raise SeedError(_("Region «%(slug)s» already exists.") % {"slug": region_data["slug"]})
+    region = Region.objects.create(
+        slug=region_data["slug"],
+        name=region_data["name"],
+        council_name=region_data.get("council_name", ""),
+        description=region_data.get("description", ""),
+    )
+    for m in region_data.get("municipalities", []):
+        municipality = Municipality.objects.create(
+            region=region,
+            name=m["name"],
+            number=str(m["number"]),
+            number_2020_2023=str(m.get("number_2020_2023") or ""),
+            number_before_2020=str(m.get("number_before_2020") or ""),
+            area_km2=Decimal(str(m["area_km2"])) if m.get("area_km2") is not None else None,
+            former_names=list(m.get("former_names") or []),
+            note=m.get("note") or "",
+        )
+        MunicipalityPopulation.objects.bulk_create(
+            MunicipalityPopulation(
+                municipality=municipality, date=_required_date(p["date"]), count=int(p["count"])
+            )
+            for p in m.get("populations", [])
+        )
+
+    actors_by_form: dict[str, Actor] = {}
+    for a in data.get("actors", []):
+        actor = Actor.objects.create(
+            region=region,
+            name=a["name"],
+            short_name=a.get("short_name") or "",
+            kind=a.get("kind") or Actor.Kind.OTHER,
+            aliases=list(a.get("aliases") or []),
+            email=a.get("email") or "",
+            note=a.get("note") or "",
+        )
+        for form in actor.written_forms():
+            other = actors_by_form.setdefault(form, actor)
+            if other != actor:
+                raise SeedError(
+                    _("«%(form)s» is written for both %(first)s and %(second)s.")
+                    % {"form": form, "first": other.name, "second": actor.name}
+                )
+
+    load_stated_facts(region=region, facts=region_data.get("stated_facts") or [])
+    plans: dict[str, Plan] = {}
+    for plan_data in data.get("plans", []):
+        plan = _load_plan(region=region, data=plan_data, actors_by_form=actors_by_form)
+        load_indicators(plan=plan, indicators=plan_data.get("indicators") or [])
+        _load_programme_details(plan=plan, data=plan_data)
+        plans[plan.slug] = plan
+    # Lineage last: a plan may name a predecessor that comes after it in the file.
+    for plan_data in data.get("plans", []):
+        named = plan_data.get("predecessors") or []
+        if named:
+            set_predecessors(
+                plan=plans[plan_data["slug"]],
+                predecessors=[_seed_plan(plans, slug) for slug in named],
+            )
+    for link in data.get("continuations") or []:
+        confirm_continuation(
+            earlier=_seed_item(plans, link.get("earlier") or {}),
+            later=_seed_item(plans, link.get("later") or {}),
+            note=link.get("note") or "",
+        )
+    return region
+
+
+def _seed_plan(plans: Mapping[str, Plan], slug: str) -> Plan:
+    try:
+        return plans[slug]
+    except KeyError:
+        raise SeedError(_("There is no plan «%(slug)s» in the file.") % {"slug": slug}) from None
+
+
+def _seed_item(plans: Mapping[str, Plan], ref: Mapping[str, Any]) -> FocusArea | Goal | Measure:
+    """The one item a continuation names: {plan, focus_area|goal|measure: code, text: start},
+    where `text` (the start of the item's text) tells apart items that share a code."""
+    plan = _seed_plan(plans, str(ref.get("plan") or ""))
+    kinds = [k for k in ("focus_area", "goal", "measure") if k in ref]
+    if len(kinds) != 1:
+        raise SeedError(_("A continuation must name one focus area, goal or measure."))
+    kind, code, start = kinds[0], str(ref[kinds[0]]), str(ref.get("text") or "")
+    items: list[FocusArea | Goal | Measure]
+    if kind == "focus_area":
+        items = [a for a in plan.focus_areas.filter(code=code) if a.name.startswith(start)]
+    elif kind == "goal":
+        items = [g for g in plan.goals.filter(code=code) if g.text.startswith(start)]
+    else:
+        measures = plan.measures().select_related("focus_area").filter(code=code)
+        items = [m for m in measures if m.text.startswith(start)]
+    if len(items) != 1:
+        raise SeedError(
+            _("«%(code)s» in %(plan)s matches %(n)s items, not one.")
+            % {"code": code, "plan": plan.slug, "n": len(items)}
+        )
+    return items[0]
+
+
+def _load_programme_details(*, plan: Plan, data: Mapping[str, Any]) -> None:
+    keys = ("intro", "application_excerpt", "advice", "follow_up", "facts")
+    if not any(data.get(key) for key in keys):
+        return
+    follow_up = data.get("follow_up") or {}
+    facts = data.get("facts") or {}
+    # Population and area are the region's stated facts (region.stated_facts), checked
+    # there against the municipalities; here only who took part.
+    _details, unmatched = store_programme_details(
+        plan=plan,
+        intro=data.get("intro") or data.get("description") or "",
+        application_excerpt=data.get("application_excerpt") or "",
+        advice=list(data.get("advice") or []),
+        follow_up=follow_up.get("text") or "",
+        follow_up_items=list(follow_up.get("items") or []),
+        applicant=facts.get("applicant_municipality") or "",
+        partners=list(facts.get("partner_municipalities") or []),
+    )
+    if unmatched:
+        raise SeedError(
+            _("Unknown municipality: %(names)s.") % {"names": ", ".join(sorted(unmatched))}
+        )
+
+
+def _load_plan(
+    *, region: Region, data: Mapping[str, Any], actors_by_form: dict[str, Actor]
+) -> Plan:
+    plan = Plan.objects.create(
+        region=region,
+        slug=data["slug"],
+        kind=data["kind"],
+        title=data["title"],
+        description=data.get("description") or "",
+        period_start=data.get("period_start"),
+        period_end=data.get("period_end"),
+        adopted_by=data.get("adopted_by") or "",
+        adopted_on=_date(data.get("adopted_on")),
+        state=data.get("state") or Plan.State.DRAFT,
+        published=data.get("published", True),
+        note=data.get("note") or "",
+    )
+    goal_order = 0
+    for g in data.get("goals", []):
+        goal_order += 1
+        Goal.objects.create(plan=plan, code=g.get("code") or "", text=g["text"], order=goal_order)
+
+    measure_order = 0
+    updates: list[StatusUpdate] = []
+    links: list[MeasureActor] = []
+    for area_order, area_data in enumerate(data.get("focus_areas", []), start=1):
+        area = FocusArea.objects.create(
+            plan=plan, code=area_data.get("code") or "", name=area_data["name"], order=area_order
+        )
+        groups: list[tuple[Goal | None, list[Mapping[str, Any]]]] = [
+            (None, area_data.get("measures") or [])
+        ]
+        for g in area_data.get("goals") or []:
+            goal_order += 1
+            area_goal = Goal.objects.create(
+                plan=plan,
+                focus_area=area,
+                code=g.get("code") or "",
+                text=g["text"],
+                order=goal_order,
+            )
+            groups.append((area_goal, g.get("measures") or []))
+        for goal, measures in groups:
+            for m in measures:
+                measure_order += 1
+                timing = parse_timing(str(m.get("timing") or ""))
+                measure = Measure.objects.create(
+                    focus_area=area,
+                    goal=goal,
+                    code=m.get("code") or "",
+                    written_code=m.get("written_code") or "",
+                    order=measure_order,
+                    text=m["text"].strip(),
+                    timing_text=timing.text,
+                    start_year=timing.start,
+                    end_year=timing.end,
+                    yearly=timing.yearly,
+                    continuous=timing.continuous,
+                    note=m.get("note") or "",
+                )
+                for role, key in (
+                    (MeasureActor.Role.RESPONSIBLE, "responsible"),
+                    (MeasureActor.Role.INVOLVED, "involved"),
+                ):
+                    for position, written in enumerate(m.get(key) or []):
+                        try:
+                            actor = actors_by_form[written]
+                        except KeyError:
+                            raise SeedError(
+                                _("Measure %(code)s: unknown actor «%(written)s».")
+                                % {"code": measure.code, "written": written}
+                            ) from None
+                        links.append(
+                            MeasureActor(
+                                measure=measure,
+                                actor=actor,
+                                role=role,
+                                position=position,
+                                written_as=written,
+                            )
+                        )
+                status = m.get("status") or Status.UNKNOWN
+                if status != Status.UNKNOWN:
+                    # The programme page states results in words; that is a reported status.
+                    updates.append(
+                        StatusUpdate(
+                            measure=measure,
+                            status=Status(status),
+                            comment=m.get("status_comment") or "",
+                            source=StatusUpdate.Source.SEED,
+                        )
+                    )
+    # Bulk writes keep the audit trail too: the first version of every row is recorded.
+    bulk_create_with_history(links, MeasureActor)
+    bulk_create_with_history(updates, StatusUpdate)
+    return plan

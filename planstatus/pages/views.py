@@ -1,0 +1,210 @@
+"""The pages that show several apps together, so they sit above all of them: a region's
+story with its stated figures (indicators), a plan with its rounds (reporting), its status
+cases (cases) and downloads (api), the dashboard with progress over rounds, and a measure
+with its status form, whose save counts in the plan's open round.
+
+Each app lends what it owns: functions that fetch and partial templates that show. A lower
+app never includes a higher app's template; the page here puts them together.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from planstatus.accounts.roles import can_edit, can_read_internal
+from planstatus.indicators.services import check_region_facts
+from planstatus.lib.status import Status
+from planstatus.plans.access import (
+    get_measure_for_editor,
+    get_measure_for_user,
+    get_plan_for_user,
+    get_region_for_user,
+    visible_plans,
+)
+from planstatus.plans.actions.status import StatusConflict
+from planstatus.plans.audit import measure_audit_log
+from planstatus.plans.dashboard import Filters, area_chart, build_dashboard, filter_choices
+from planstatus.plans.forms import DashboardForm, StatusForm
+from planstatus.plans.lineage import item_chain, plan_outcomes, region_story
+from planstatus.plans.models import Measure, Plan
+from planstatus.plans.outline import build_plan_outline
+from planstatus.reporting.actions.reports import report_status
+from planstatus.reporting.errors import RoundError
+from planstatus.reporting.forms import RoundChoiceForm
+from planstatus.reporting.messages import conflict_message, refusal_message
+from planstatus.reporting.progress import progress_over_time, timeline_chart
+from planstatus.reporting.reads import (
+    changes_since_previous,
+    plan_rounds,
+    previous_closed_round,
+    snapshot_statuses,
+)
+
+
+def region_detail(request: HttpRequest, region_slug: str) -> HttpResponse:
+    region = get_region_for_user(request.user, region_slug)
+    municipalities = list(region.municipalities.prefetch_related("populations"))
+    story = region_story(region, visible=visible_plans(request.user))
+    return render(
+        request,
+        "pages/region_detail.html",
+        {
+            "region": region,
+            "municipalities": municipalities,
+            "story": story,
+            "fact_checks": check_region_facts(region, municipalities),
+            "is_member": can_read_internal(request.user, region),
+            "can_edit": can_edit(request.user, region),
+        },
+    )
+
+
+def plan_detail(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, region_slug, plan_slug)
+    rounds = plan_rounds(plan)
+    form = RoundChoiceForm(request.GET, rounds=[r for r in rounds if not r.is_open])
+    shown = form.cleaned_data["runde"] if form.is_valid() else None
+    if form.errors:
+        messages.error(request, _("There is no such closed round; the plan is shown as it is now."))
+    visible = visible_plans(request.user)
+    outline = build_plan_outline(plan, snapshot_statuses(shown) if shown else None)
+    outcomes = None
+    if plan.state == Plan.State.ARCHIVED:
+        outcomes = plan_outcomes(plan, outline, visible=visible)
+        for m in outline.measures:
+            m.outcome = outcomes.measures[m.pk]  # type: ignore[attr-defined]
+    return render(
+        request,
+        "pages/plan_detail.html",
+        {
+            "plan": plan,
+            "can_edit": can_edit(request.user, plan.region),
+            "is_member": can_read_internal(request.user, plan.region),
+            "round_form": form,
+            "shown_round": shown,
+            "open_round": next((r for r in rounds if r.is_open), None),
+            "outline": outline,
+            "outcomes": outcomes,
+            "changes": changes_since_previous(shown) if shown else [],
+            "previous": previous_closed_round(shown) if shown else None,
+        },
+    )
+
+
+def _measure_page(
+    request: HttpRequest,
+    measure: Measure,
+    status_form: StatusForm | None = None,
+    status: int | None = None,
+) -> HttpResponse:
+    plan = measure.focus_area.plan
+    internal = can_read_internal(request.user, plan.region)
+    editor = can_edit(request.user, plan.region)
+    history = list(
+        measure.status_updates.select_related(
+            "created_by", "round_report__actor", "round_report__round"
+        )
+    )
+    duplicates = (
+        plan.measures().filter(code=measure.code).exclude(pk=measure.pk) if measure.code else []
+    )
+    if editor and status_form is None:
+        status_form = StatusForm(
+            initial={
+                "status": measure.current_status,
+                "expected_previous": history[0].pk if history else None,
+            }
+        )
+    return render(
+        request,
+        "pages/measure_detail.html",
+        {
+            "plan": plan,
+            "measure": measure,
+            "history": history,
+            "duplicates": list(duplicates),
+            "internal": internal,
+            "can_edit": editor,
+            "status_form": status_form,
+            "audit": measure_audit_log(measure) if internal else [],
+            "chain": item_chain(measure, region=plan.region, visible=visible_plans(request.user)),
+        },
+        status=status or (400 if status_form is not None and status_form.errors else 200),
+    )
+
+
+def measure_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
+    measure = get_measure_for_user(request.user, region_slug, plan_slug, pk)
+    return _measure_page(request, measure)
+
+
+@require_POST
+@login_required
+def measure_status(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
+    measure = get_measure_for_editor(request.user, region_slug, plan_slug, pk)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        return _measure_page(request, measure, status_form=form)
+    try:
+        report_status(
+            measure=measure,
+            status=Status(form.cleaned_data["status"]),
+            comment=form.cleaned_data["comment"],
+            comment_is_public=form.cleaned_data["comment_is_public"],
+            evidence_url=form.cleaned_data["evidence_url"],
+            user=request.user,
+            expected_previous=form.cleaned_data["expected_previous"],
+        )
+    except StatusConflict as conflict:
+        # The form keeps what was written; saving again now overrides the newer status.
+        data = request.POST.copy()
+        data["expected_previous"] = str(conflict.latest.pk) if conflict.latest else ""
+        form = StatusForm(data)
+        form.is_valid()
+        form.add_error(None, conflict_message(conflict))
+        return _measure_page(request, measure, status_form=form, status=409)
+    except RoundError as refused:
+        form.add_error(None, refusal_message(refused))
+        return _measure_page(request, measure, status_form=form)
+    messages.success(request, _("The status is saved."))
+    return redirect(measure)
+
+
+def dashboard(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, region_slug, plan_slug)
+    areas, actors, years = filter_choices(plan)
+    form = DashboardForm(request.GET, areas=areas, actors=actors, years=years)
+    filters = Filters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = Filters(
+            area=data["omrade"],
+            responsible=data["ansvar"],
+            involved=data["involvert"],
+            due_year=data["frist"],
+            statuses=frozenset(Status(s) for s in data["status"]),
+            overdue=data["forseinka"],
+            text=data["q"].strip(),
+        )
+    board = build_dashboard(plan=plan, filters=filters, areas=areas, today=timezone.localdate())
+    timeline = progress_over_time(plan, board.everything)
+    return render(
+        request,
+        "pages/dashboard.html",
+        {
+            "plan": plan,
+            "form": form,
+            "filters": filters,
+            "board": board,
+            "timeline": timeline,
+            "area_chart": area_chart(board),
+            "timeline_chart": timeline_chart(timeline) if len(timeline) > 1 else None,
+        },
+        status=400 if form.errors else 200,
+    )

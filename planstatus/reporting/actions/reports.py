@@ -1,0 +1,137 @@
+"""Reporting a measure's status in a round, through a personal link or by the secretariat.
+
+The write and its conflict check are plans' (plans/actions/status.py); a round adds who
+reported (the actor, the link) and refuses what the round does not allow.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from planstatus.lib.status import Status
+from planstatus.plans.actions.status import set_status
+from planstatus.plans.models import Measure, MeasureActor, StatusUpdate
+from planstatus.regions.models import Actor
+from planstatus.reporting.actions.rounds import AnyUser, locked_round
+from planstatus.reporting.errors import Refusal, RoundError
+from planstatus.reporting.models import ReportingLink, ReportingRound, RoundReport
+
+
+@transaction.atomic
+def record_round_status(
+    *,
+    round: ReportingRound,
+    measure: Measure,
+    status: Status,
+    comment: str = "",
+    comment_is_public: bool = False,
+    evidence_url: str = "",
+    user: AnyUser = None,
+    actor: Actor | None = None,
+    link: ReportingLink | None = None,
+    expected_previous: int | None = None,
+) -> StatusUpdate:
+    """Report a measure's status in a round.
+
+    `expected_previous` is the id of the latest update the person saw (None: they saw none).
+    If someone has reported since, StatusConflict is raised and nothing is saved; the caller
+    shows the newer status and, if the person still wants the change, calls again with that
+    update's id. With a `link`, the link's actor reports and must be responsible.
+    """
+    round = locked_round(round)
+    if not round.is_open:
+        raise RoundError(Refusal.ROUND_CLOSED)
+    try:
+        status = Status(status)
+    except ValueError:
+        raise RoundError(Refusal.UNKNOWN_STATUS) from None
+    actor = _reporting_actor(round=round, actor=actor, link=link)
+    measure = _locked_measure(round=round, measure=measure)
+    if actor is not None and not _is_responsible(actor=actor, measure=measure):
+        raise RoundError(Refusal.NOT_RESPONSIBLE, actor=actor.name, code=measure.code)
+    update = set_status(
+        measure=measure,
+        status=status,
+        comment=comment,
+        comment_is_public=comment_is_public,
+        evidence_url=evidence_url,
+        user=user,
+        expected_previous=expected_previous,
+    )
+    RoundReport.objects.create(round=round, status_update=update, actor=actor, via_link=link)
+    return update
+
+
+@transaction.atomic
+def report_status(
+    *,
+    measure: Measure,
+    status: Status,
+    comment: str = "",
+    comment_is_public: bool = False,
+    evidence_url: str = "",
+    user: AnyUser,
+    expected_previous: int | None,
+) -> StatusUpdate:
+    """The secretariat sets a measure's status, from the measure page or a round page.
+
+    While the plan has an open round the update counts as reported in it, so the round's
+    progress and reminders see it. Either way a newer update than the one the person saw
+    raises StatusConflict, and nothing is saved.
+    """
+    open_round = ReportingRound.objects.filter(
+        plan__focus_areas__measures=measure, state=ReportingRound.State.OPEN
+    ).first()
+    if open_round is not None:
+        return record_round_status(
+            round=open_round,
+            measure=measure,
+            status=status,
+            comment=comment,
+            comment_is_public=comment_is_public,
+            evidence_url=evidence_url,
+            user=user,
+            expected_previous=expected_previous,
+        )
+    return set_status(
+        measure=measure,
+        status=Status(status),
+        comment=comment,
+        comment_is_public=comment_is_public,
+        evidence_url=evidence_url,
+        user=user,
+        expected_previous=expected_previous,
+    )
+
+
+def _reporting_actor(
+    *, round: ReportingRound, actor: Actor | None, link: ReportingLink | None
+) -> Actor | None:
+    if link is None:
+        return actor
+    if link.plan_id != round.plan_id or not link.is_usable():
+        raise RoundError(Refusal.LINK_NOT_VALID)
+    if actor is not None and actor.pk != link.actor_id:
+        raise RoundError(Refusal.LINK_OF_ANOTHER_ACTOR)
+    return link.actor
+
+
+def _locked_measure(*, round: ReportingRound, measure: Measure) -> Measure:
+    # Locked before the checks, so the measure cannot be archived or moved meanwhile (the
+    # status write locks it again for its conflict check, a no-op within one transaction).
+    locked = (
+        Measure.objects.select_for_update(of=("self",))
+        .filter(pk=measure.pk, focus_area__plan_id=round.plan_id)
+        .first()
+    )
+    if locked is None:
+        raise RoundError(Refusal.MEASURE_NOT_IN_PLAN, plan=round.plan.title)
+    if locked.archived_at is not None:
+        raise RoundError(Refusal.MEASURE_ARCHIVED, code=locked.code)
+    return locked
+
+
+def _is_responsible(*, actor: Actor, measure: Measure) -> bool:
+    return MeasureActor.objects.filter(
+        measure=measure, actor=actor, role=MeasureActor.Role.RESPONSIBLE
+    ).exists()

@@ -1,0 +1,280 @@
+"""Opening and closing reporting rounds, and handing an actor a new link in one.
+
+Opening gives every responsible actor a personal link by e-mail; closing freezes every
+measure's status in a snapshot that later corrections never touch.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from planstatus.accounts.roles import known_user
+from planstatus.lib.status import Status
+from planstatus.plans.models import Measure, MeasureActor, Plan, StatusUpdate
+from planstatus.regions.models import Actor
+from planstatus.reporting.actions.links import issue_link, reissue_link
+from planstatus.reporting.errors import Refusal, RoundError
+from planstatus.reporting.mail import record_failure, render_mail, send_mail
+from planstatus.reporting.models import (
+    DEFAULT_REMINDER_DAYS_BEFORE,
+    MailFailure,
+    ReportingLink,
+    ReportingRound,
+    RoundSnapshot,
+)
+from planstatus.reporting.progress import Responsibility, responsibilities
+from planstatus.reporting.round_links import check_base_url, link_expiry, reporting_url
+
+logger = logging.getLogger(__name__)
+
+AnyUser = User | AnonymousUser | None
+
+
+def locked_round(round: ReportingRound) -> ReportingRound:
+    # Reports and closing both lock the round first, so no report slips in between the
+    # snapshot and the closing (on SQLite the transaction serialises writes instead).
+    return (
+        ReportingRound.objects.select_for_update(of=("self",))
+        .select_related("plan")
+        .get(pk=round.pk)
+    )
+
+
+@dataclass(frozen=True)
+class RoundLink:
+    actor: Actor
+    link: ReportingLink
+    # Not in repr: a result printed in a log or a traceback must not carry the secret.
+    token: str = field(repr=False)
+    url: str = field(repr=False)
+    mailed: bool
+
+
+@dataclass(frozen=True)
+class OpenedRound:
+    round: ReportingRound
+    links: list[RoundLink]
+
+    @property
+    def not_mailed(self) -> list[RoundLink]:
+        """The links the secretariat must hand over itself (no address, or the mail failed)."""
+        return [link for link in self.links if not link.mailed]
+
+    @property
+    def mailed_count(self) -> int:
+        return sum(1 for link in self.links if link.mailed)
+
+
+def open_round(
+    *,
+    plan: Plan,
+    title: str,
+    deadline: datetime.date,
+    message: str = "",
+    user: AnyUser,
+    base_url: str,
+    reminder_days_before: int = DEFAULT_REMINDER_DAYS_BEFORE,
+    now: datetime.datetime | None = None,
+) -> OpenedRound:
+    """Open a round, issue each responsible actor a link and mail it to those with an address.
+
+    The round and its links are written in one transaction; the mails go out after it, so
+    no mail carries a link that a rollback took away. A failed mail does not undo the round:
+    that actor's link is returned with mailed=False, for the page to show and copy.
+    """
+    now = now or timezone.now()
+    check_base_url(base_url)
+    with transaction.atomic():
+        round = _create_round(
+            plan=plan,
+            title=title,
+            deadline=deadline,
+            message=message,
+            user=user,
+            reminder_days_before=reminder_days_before,
+            now=now,
+        )
+        issued: list[tuple[Responsibility, ReportingLink, str]] = []
+        for responsibility in responsibilities(plan.pk):
+            link, token = issue_link(
+                actor=responsibility.actor,
+                plan=plan,
+                expires_at=link_expiry(deadline),
+                user=user,
+                now=now,
+            )
+            issued.append((responsibility, link, token))
+    reply_to = user.email if isinstance(user, User) else ""
+    links = []
+    for responsibility, link, token in issued:
+        url = reporting_url(base_url=base_url, token=token)
+        mailed = _mail_invitation(
+            round=round, responsibility=responsibility, link=link, url=url, reply_to=reply_to
+        )
+        links.append(
+            RoundLink(actor=responsibility.actor, link=link, token=token, url=url, mailed=mailed)
+        )
+    logger.info(
+        "Opened reporting round %s for plan %s: %d links, %d sent by mail.",
+        round.pk,
+        plan.pk,
+        len(links),
+        sum(link.mailed for link in links),
+    )
+    return OpenedRound(round=round, links=links)
+
+
+def _create_round(
+    *,
+    plan: Plan,
+    title: str,
+    deadline: datetime.date,
+    message: str,
+    user: AnyUser,
+    reminder_days_before: int,
+    now: datetime.datetime,
+) -> ReportingRound:
+    if not title.strip():
+        raise RoundError(Refusal.NO_TITLE)
+    if deadline < timezone.localdate(now):
+        raise RoundError(Refusal.DEADLINE_PASSED)
+    if reminder_days_before < 0:
+        raise RoundError(Refusal.NEGATIVE_REMINDER_DAYS)
+    already_open = RoundError(Refusal.ALREADY_OPEN, plan=plan.title)
+    if ReportingRound.objects.filter(plan=plan, state=ReportingRound.State.OPEN).exists():
+        raise already_open
+    round = ReportingRound(
+        plan=plan,
+        title=title.strip(),
+        deadline=deadline,
+        message=message.strip(),
+        reminder_days_before=reminder_days_before,
+        opened_at=now,
+        opened_by=known_user(user),
+    )
+    round._history_user = known_user(user)  # type: ignore[attr-defined]
+    try:
+        # The constraint catches a second opening that passed the check at the same time.
+        with transaction.atomic():
+            round.save()
+    except IntegrityError:
+        raise already_open from None
+    return round
+
+
+def _mail_invitation(
+    *,
+    round: ReportingRound,
+    responsibility: Responsibility,
+    link: ReportingLink,
+    url: str,
+    reply_to: str,
+) -> bool:
+    actor = responsibility.actor
+    if not actor.email:
+        return False
+    subject, body = render_mail(
+        "round_opened",
+        {
+            "actor": actor,
+            "round": round,
+            "plan": round.plan,
+            "measures": responsibility.measures,
+            "url": url,
+            "expires_at": timezone.localtime(link.expires_at),
+        },
+    )
+    try:
+        send_mail(to=actor.email, subject=subject, body=body, reply_to=reply_to)
+    except OSError as e:
+        # The mail's text is not logged: it holds the token.
+        logger.warning("Mail to actor %s in round %s failed.", actor.pk, round.pk, exc_info=True)
+        record_failure(round=round, actor=actor, kind=MailFailure.Kind.INVITATION, error=e)
+        return False
+    return True
+
+
+@transaction.atomic
+def close_round(*, round: ReportingRound, user: AnyUser) -> ReportingRound:
+    """Freeze every current measure's latest status in the snapshot and close the round."""
+    locked = locked_round(round)
+    if not locked.is_open:
+        raise RoundError(Refusal.ALREADY_CLOSED)
+    now = timezone.now()
+    measures = (
+        Measure.objects.filter(focus_area__plan_id=locked.plan_id, archived_at__isnull=True)
+        .with_latest_id()
+        .only("pk")
+    )
+    measure_updates = [(m.pk, m.latest_id) for m in measures]  # type: ignore[attr-defined]
+    updates = StatusUpdate.objects.in_bulk([u for _, u in measure_updates if u is not None])
+    RoundSnapshot.objects.bulk_create(
+        _snapshot_row(round=locked, measure_id=measure_id, update=updates.get(update_id))
+        for measure_id, update_id in measure_updates
+    )
+    locked.state = ReportingRound.State.CLOSED
+    locked.closed_at = now
+    locked.closed_by = known_user(user)
+    locked._history_user = known_user(user)  # type: ignore[attr-defined]
+    locked.save()
+    round.refresh_from_db()
+    return round
+
+
+def _snapshot_row(
+    *, round: ReportingRound, measure_id: int, update: StatusUpdate | None
+) -> RoundSnapshot:
+    if update is None:
+        return RoundSnapshot(round=round, measure_id=measure_id, status=Status.UNKNOWN)
+    return RoundSnapshot(
+        round=round,
+        measure_id=measure_id,
+        status=update.status,
+        comment=update.comment,
+        comment_is_public=update.comment_is_public,
+        status_update=update,
+        reported_at=update.created_at,
+    )
+
+
+def issue_round_link(
+    *, round: ReportingRound, actor: Actor, user: AnyUser, base_url: str
+) -> tuple[ReportingLink, str]:
+    """A new link for an actor in an open round, for the secretariat to hand over itself.
+
+    Any earlier link of the actor for the round stops working, and so does one a person
+    revoked: asking for a new link is asking for access to be given back.
+    Returns the link and its full address.
+    """
+    check_base_url(base_url)
+    with transaction.atomic():
+        round = locked_round(round)
+        if not round.is_open:
+            raise RoundError(Refusal.ROUND_CLOSED)
+        responsible = MeasureActor.objects.filter(
+            actor=actor,
+            role=MeasureActor.Role.RESPONSIBLE,
+            measure__focus_area__plan_id=round.plan_id,
+            measure__archived_at__isnull=True,
+        )
+        if not responsible.exists():
+            raise RoundError(Refusal.NOT_RESPONSIBLE_IN_PLAN, actor=actor.name)
+        expires_at = link_expiry(round.deadline)
+        current = (
+            ReportingLink.objects.filter(
+                actor=actor, plan_id=round.plan_id, created_at__gte=round.opened_at
+            )
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if current is None or current.is_revoked:
+            link, token = issue_link(actor=actor, plan=round.plan, expires_at=expires_at, user=user)
+        else:
+            link, token = reissue_link(link=current, expires_at=expires_at, user=user)
+    return link, reporting_url(base_url=base_url, token=token)

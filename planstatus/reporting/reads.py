@@ -1,0 +1,180 @@
+"""What the reporting pages show: an actor's work, measures with their latest and in-round
+reports, a plan's rounds, and what changed since the previous round. Fixed query counts."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import F, QuerySet
+
+from planstatus.lib.status import Status
+from planstatus.plans.models import Measure, MeasureActor, Plan, StatusUpdate
+from planstatus.regions.models import Actor
+from planstatus.reporting.messages import set_by
+from planstatus.reporting.models import ReportingLinkUse, ReportingRound, RoundReport, RoundSnapshot
+from planstatus.reporting.round_links import LINK_GRACE_DAYS
+
+
+@dataclass(frozen=True)
+class MeasureReport:
+    """A measure as the reporting pages show it: now, and what the round has heard."""
+
+    measure: Measure
+    latest: StatusUpdate | None
+    # The newest update reported in the round, by anyone.
+    in_round: StatusUpdate | None
+
+    @property
+    def set_by(self) -> str:
+        return set_by(self.latest) if self.latest is not None else ""
+
+    @property
+    def in_round_by(self) -> str:
+        return set_by(self.in_round) if self.in_round is not None else ""
+
+
+@dataclass(frozen=True)
+class ActorWork:
+    actor: Actor
+    round: ReportingRound | None
+    responsible: list[MeasureReport]
+    involved: list[MeasureReport]
+
+    @property
+    def reported_count(self) -> int:
+        return sum(1 for r in self.responsible if r.in_round is not None)
+
+
+def actor_work(*, actor: Actor, plan: Plan, round: ReportingRound | None) -> ActorWork:
+    """The actor's current measures in the plan, split by role. Four queries."""
+    links = list(
+        MeasureActor.objects.filter(
+            actor=actor, measure__focus_area__plan=plan, measure__archived_at__isnull=True
+        )
+        .values_list("measure_id", "role")
+        .distinct()
+    )
+    responsible_ids = {m for m, role in links if role == MeasureActor.Role.RESPONSIBLE}
+    involved_ids = {m for m, _ in links} - responsible_ids
+    reports = measure_reports(round=round, measure_ids=responsible_ids | involved_ids)
+    return ActorWork(
+        actor=actor,
+        round=round,
+        responsible=[r for r in reports if r.measure.pk in responsible_ids],
+        involved=[r for r in reports if r.measure.pk in involved_ids],
+    )
+
+
+def measure_reports(
+    *, round: ReportingRound | None, measure_ids: set[int] | list[int]
+) -> list[MeasureReport]:
+    """Measures in plan order with their latest update and the round's; three queries."""
+    measures = list(
+        Measure.objects.filter(pk__in=list(measure_ids))
+        .select_related("focus_area", "goal")
+        .with_latest_id()
+        .order_by("focus_area__order", "order", "pk")
+    )
+    in_round: dict[int, int] = {}
+    if round is not None:
+        reported = RoundReport.objects.filter(
+            round=round, status_update__measure_id__in=[m.pk for m in measures]
+        ).order_by("status_update__created_at", "status_update_id")
+        # Later rows overwrite earlier ones: the newest report wins.
+        in_round = dict(reported.values_list("status_update__measure_id", "status_update_id"))
+    wanted = {m.latest_id for m in measures if m.latest_id} | set(in_round.values())  # type: ignore[attr-defined]
+    updates = (
+        StatusUpdate.objects.filter(pk__in=wanted)
+        .select_related("created_by", "round_report__actor")
+        .in_bulk()
+    )
+    return [
+        MeasureReport(
+            measure=m,
+            latest=updates.get(m.latest_id),  # type: ignore[attr-defined]
+            in_round=updates.get(in_round[m.pk]) if m.pk in in_round else None,
+        )
+        for m in measures
+    ]
+
+
+def plan_rounds(plan: Plan) -> list[ReportingRound]:
+    """All the plan's rounds in one query: the open one first, then the newest closed."""
+    return list(
+        ReportingRound.objects.filter(plan=plan).order_by(
+            F("closed_at").desc(nulls_first=True), "-pk"
+        )
+    )
+
+
+def snapshot_statuses(round: ReportingRound) -> dict[int, str]:
+    """A closed round's frozen status per measure id."""
+    return dict(RoundSnapshot.objects.filter(round=round).values_list("measure_id", "status"))
+
+
+def refused_uses(round: ReportingRound) -> QuerySet[ReportingLinkUse]:
+    """Refused uses of the plan's links while the round was open, newest first."""
+    uses = ReportingLinkUse.objects.filter(
+        link__plan_id=round.plan_id, at__gte=round.opened_at, action__startswith="refused_"
+    )
+    if round.closed_at is not None:
+        uses = uses.filter(at__lte=round.closed_at + datetime.timedelta(days=LINK_GRACE_DAYS))
+    return uses.select_related("link__actor").order_by("-at", "-pk")
+
+
+def round_for_plan(plan: Plan) -> ReportingRound | None:
+    """The plan's open round, else its latest closed one, else None."""
+    rounds = plan_rounds(plan)
+    return rounds[0] if rounds else None
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    measure: Measure
+    from_status: Status
+    to_status: Status
+
+
+def previous_closed_round(round: ReportingRound) -> ReportingRound | None:
+    rounds = ReportingRound.objects.filter(
+        plan_id=round.plan_id, state=ReportingRound.State.CLOSED
+    ).exclude(pk=round.pk)
+    if round.closed_at is not None:
+        rounds = rounds.filter(closed_at__lt=round.closed_at)
+    return rounds.order_by("-closed_at", "-pk").first()
+
+
+def changes_since_previous(round: ReportingRound) -> list[StatusChange]:
+    """Measures whose status differs from the previous closed round's snapshot.
+
+    A closed round is compared by its own snapshot; an open one by the statuses as they
+    stand now. A measure new since the previous round counts as moved from "not assessed".
+    Without a previous closed round there is nothing to compare, and the list is empty.
+    """
+    previous = previous_closed_round(round)
+    if previous is None:
+        return []
+    before = dict(RoundSnapshot.objects.filter(round=previous).values_list("measure_id", "status"))
+    changes = []
+    for measure, status in _statuses_of(round):
+        was = Status(before.get(measure.pk, Status.UNKNOWN))
+        if was != status:
+            changes.append(StatusChange(measure=measure, from_status=was, to_status=status))
+    return changes
+
+
+def _statuses_of(round: ReportingRound) -> list[tuple[Measure, Status]]:
+    # With the plan and region: the list links every measure, and a link costs no query then.
+    if not round.is_open:
+        rows = RoundSnapshot.objects.filter(round=round).select_related(
+            "measure__focus_area__plan__region"
+        )
+        return [(row.measure, Status(row.status)) for row in rows]
+    measures = (
+        Measure.objects.filter(focus_area__plan_id=round.plan_id, archived_at__isnull=True)
+        .with_status()
+        .select_related("focus_area__plan__region")
+        .order_by("focus_area__order", "order", "pk")
+    )
+    return [(m, m.current_status) for m in measures]
