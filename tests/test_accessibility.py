@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,12 +17,14 @@ from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
+from planstatus.cases.services import make_case_draft, send_case
 from planstatus.indicators.models import Indicator
 from planstatus.plans.actions.lineage import suggest_continuations
 from planstatus.plans.models import Measure, Plan
 from planstatus.regions.models import Actor
 from planstatus.reporting.actions.rounds import OpenedRound, open_round
 from tests.browser import BrowserTestCase
+from tests.cases import DETAILS
 from tests.test_browser import seed_with_secretariat
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -111,7 +114,13 @@ class AccessibilityTests(BrowserTestCase):
         measure = Measure.objects.filter(focus_area__plan=self.plan).first()
         indicator = Indicator.objects.filter(plan=self.plan).first()
         assert measure is not None and indicator is not None
+        # The case page with a case sent and a draft in its preview frame.
+        send_case(plan=self.plan, round=None, details=DETAILS, user=None)
+        draft = make_case_draft(
+            plan=self.plan, round=None, details=replace(DETAILS, case_number="17-25"), user=None
+        )
         self.assert_accessible(
+            reverse("case_draft_preview", args=["hallingdal", "regionplan", draft.pk]),
             "/hallingdal/regionplan/",
             measure.get_absolute_url(),
             "/hallingdal/regionplan/vidareforing/",

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from planstatus.api.models import ApiToken
 from planstatus.api.services import issue_api_token
-from planstatus.cases.models import CaseDocument, CaseSettings
+from planstatus.cases.models import CaseDocument, CaseDraft, CaseSettings, SentCase
 from planstatus.imports.models import PlanImport
 from planstatus.indicators.models import Indicator, IndicatorValue
 from planstatus.plans.actions.lineage import set_predecessors
@@ -78,6 +78,11 @@ PRIVATE = {
     "case_page",
     "case_print",
     "case_download",
+    "case_export",
+    "case_draft_preview",
+    "case_draft_file",
+    "case_draft_delete",
+    "case_draft_send",
     # Downloads and API answers of the draft plan.
     "plan_data",
     "api:get_plan",
@@ -118,6 +123,11 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "round_close": {"pk": "round"},
     "round_link": {"pk": "round"},
     "case_download": {"pk": "case"},
+    "case_export": {"pk": "sent_case"},
+    "case_draft_preview": {"pk": "case_draft"},
+    "case_draft_file": {"pk": "case_draft"},
+    "case_draft_delete": {"pk": "case_draft"},
+    "case_draft_send": {"pk": "case_draft"},
     "api_token_revoke": {"pk": "api_token"},
     "indicator": {"pk": "indicator"},
     "indicator_edit": {"pk": "indicator"},
@@ -174,7 +184,29 @@ class IsolationTests(BaseTestCase):
             file_size=1,
             parsed={"title": self.private_text, "areas": [], "warnings": []},
         )
+        self.draft_sent_case = SentCase.objects.create(
+            plan=self.draft,
+            case_number="1-25",
+            title="Hemmeleg sak",
+            proposed_resolution="Saka blir teken til orientering",
+            date=timezone.localdate(),
+            inputs_digest="1" * 64,
+            sent_via="web",
+        )
+        self.draft_case_draft = CaseDraft.objects.create(
+            plan=self.draft,
+            case_number="2-25",
+            title="Hemmeleg utkast",
+            proposed_resolution="Saka blir teken til orientering",
+            date=timezone.localdate(),
+            inputs_digest="2" * 64,
+            content_digest="2" * 64,
+            html=self.private_text,
+            pdf=self.private_text.encode(),
+            docx=self.private_text.encode(),
+        )
         self.draft_case = CaseDocument.objects.create(
+            sent_case=self.draft_sent_case,
             plan=self.draft,
             format="html",
             content_type="text/html; charset=utf-8",
@@ -218,6 +250,10 @@ class IsolationTests(BaseTestCase):
                     kwargs[key] = self.draft_round.pk
                 if OVERRIDES.get(name, {}).get(key) == "case":
                     kwargs[key] = self.draft_case.pk
+                if OVERRIDES.get(name, {}).get(key) == "sent_case":
+                    kwargs[key] = self.draft_sent_case.pk
+                if OVERRIDES.get(name, {}).get(key) == "case_draft":
+                    kwargs[key] = self.draft_case_draft.pk
                 if OVERRIDES.get(name, {}).get(key) == "api_token":
                     kwargs[key] = self.owner_token.pk
                 if OVERRIDES.get(name, {}).get(key) == "indicator":
@@ -254,6 +290,12 @@ class IsolationTests(BaseTestCase):
         self.assertFalse(ReminderSent.objects.exists())
         self.assertEqual(
             list(CaseDocument.objects.values_list("pk", flat=True)), [self.draft_case.pk]
+        )
+        self.assertEqual(
+            list(SentCase.objects.values_list("pk", flat=True)), [self.draft_sent_case.pk]
+        )
+        self.assertEqual(
+            list(CaseDraft.objects.values_list("pk", flat=True)), [self.draft_case_draft.pk]
         )
         self.assertFalse(CaseSettings.objects.exists())
         self.assertFalse(ApiToken.objects.filter(revoked_at__isnull=False).exists())
@@ -311,6 +353,8 @@ class IsolationTests(BaseTestCase):
                 ["testdal", "utkast", self.draft_round.pk, self.draft_measure.pk],
             ),
             ("case_page", ["testdal", "utkast"]),
+            ("case_draft_send", ["testdal", "utkast", self.draft_case_draft.pk]),
+            ("case_draft_delete", ["testdal", "utkast", self.draft_case_draft.pk]),
             ("indicator_value", ["testdal", "utkast", self.draft_indicator.pk]),
             ("indicator_upload", ["testdal", "utkast", self.draft_indicator.pk]),
             ("indicator_create", ["testdal", "utkast"]),

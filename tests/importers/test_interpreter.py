@@ -306,6 +306,46 @@ def test_a_comment_column_is_the_first_status_comment() -> None:
     assert again.measures()[0].comment == "Arbeidsgruppa er sett ned."
 
 
+def test_a_measure_whose_cells_begin_with_header_words_is_no_repeated_header() -> None:
+    # The status case's own tables: a comment «Avslutta: tiltaket …» or «Ferdig. …» has
+    # header words in it, but only the header's own texts make a repeated header row.
+    header = ("Tiltak", "Tid", "Ansvar", "Status", "Siste kommentar")
+
+    def build(document: Any) -> None:
+        _table(
+            document,
+            [
+                header,
+                ("1.1.1 Lage næringsplan", "2025", "Regionrådet", "Påstarta", "I gang."),
+                (
+                    "1.1.2 Felles innkjøp",
+                    "2026",
+                    "Kommunane",
+                    "Avslutta utan gjennomføring",
+                    "Avslutta: tiltaket er slått saman med 1.1.1.",
+                ),
+                (
+                    "1.1.3 Ny portal",
+                    "2025 2026",
+                    "Næringshagen",
+                    "Ikkje påstarta",
+                    "Ferdig. Rapporten ligg på heimesida.",
+                ),
+                header,  # the header again, as on a new page
+                ("1.1.4 Bulyst", "2025", "Regionrådet", "Gjennomført", ""),
+            ],
+        )
+
+    plan = read_plan(_docx(build), filename="sak.docx")
+    assert [(m.code, m.status) for m in plan.measures()] == [
+        ("1.1.1", "started"),
+        ("1.1.2", "cancelled"),
+        ("1.1.3", "not_started"),
+        ("1.1.4", "done"),
+    ]
+    assert plan.measures()[1].comment == "Avslutta: tiltaket er slått saman med 1.1.1."
+
+
 # ---------------------------------------------------------------------------------------
 # The person maps the columns
 # ---------------------------------------------------------------------------------------

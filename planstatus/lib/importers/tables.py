@@ -227,6 +227,10 @@ def _header_columns(
     return columns, sorted(readings, key=lambda r: r.index)
 
 
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 def _weak_measure_word(header: str) -> bool:
     """Strategies and goal-like headers that name the measure column only when no column
     is headed «Tiltak» or «Aktivitet»."""
@@ -472,6 +476,7 @@ class TablesReader:
     goal_text: str = ""
     goal_code: str = ""
     headers: dict[str, str] = field(default_factory=dict)  # role → the header's text
+    header_texts: set[str] = field(default_factory=set)  # every header cell, folded
     code_rest: str = ""  # what a code cell holds besides the code (a date)
     names_found: set[str] = field(default_factory=set)  # the person's headers found
     generated: bool = False  # the measure being added has a code made up
@@ -505,6 +510,7 @@ class TablesReader:
             reading.header_row = found.header_row
             reading.columns = found.readings
             self.headers = {r.role: r.header for r in found.readings}
+            self.header_texts = {_folded(r.header) for r in found.readings if r.header}
             if found.header_row is None:
                 described = ", ".join(f"{r.index + 1}={r.role}" for r in found.readings)
                 self._warn(DOCUMENT, Code.COLUMNS_GUESSED, table, 0, columns=described)
@@ -596,7 +602,7 @@ class TablesReader:
 
     def _add_row(self, row: list[Cell], columns: Columns, *, first_continued: bool) -> None:
         filled = [c for c in row if c.text.strip()]
-        if not filled or _header_columns(row, sheet=self.sheet):
+        if not filled or self._header_again(row):
             return  # empty, or the header repeated on a new page
         goal = parse_goal_heading(filled[0].text)
         measure_start, measure_end = columns.get("measure", (-1, -1))
@@ -618,6 +624,16 @@ class TablesReader:
             self._continue_measure(text, fields, row)
         elif written or text.strip():
             self._add_measure(written, text, fields, row)
+
+    def _header_again(self, row: list[Cell]) -> bool:
+        """The table's header row again, as printed at the top of each page. Once the
+        header is known only a row of those very headers is one: a measure whose comment
+        or text happens to begin with header words («Avslutta: tiltaket er slått saman …»,
+        «Ferdig. Rapporten …») is a measure."""
+        if not _header_columns(row, sheet=self.sheet):
+            return False
+        texts = [_folded(c.text) for c in row if c.text.strip()]
+        return not self.header_texts or all(t in self.header_texts for t in texts)
 
     def _code_and_text(self, written: str, text: str) -> tuple[str, str]:
         """The code and the measure's text of a row: the code column's code of any shape
