@@ -48,6 +48,8 @@ PUBLIC = {
 OWN_ACCOUNT = {"password_change", "password_change_done", "api_tokens"}
 # Pages of one region's internal or unpublished content.
 PRIVATE = {
+    # Installation administrators only: a new region.
+    "region_create",
     "region_log",
     "actor_list",
     "actor_create",
