@@ -4,12 +4,14 @@ Everything that differs between a laptop and a server comes from environment var
 with defaults that are safe for local development. See `.env.example` for the list.
 """
 
+import copy
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.utils.log import DEFAULT_LOGGING
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -297,3 +299,11 @@ if not DEBUG:
 
 # Password of the demo users that `planstatus init` creates on an empty database.
 DEMO_PASSWORD = os.environ.get("PLANSTATUS_DEMO_PASSWORD", "hallingdal-demo")
+
+# Django's own logging, with personal links' tokens taken out of every line its handlers
+# write (the development server's access log, the 4xx warnings). gunicorn's access log is
+# redacted by the logger class `serve --production` gives it.
+LOGGING = copy.deepcopy(DEFAULT_LOGGING)
+LOGGING["filters"]["no_link_tokens"] = {"()": "planstatus.core.logging.RedactLinkTokens"}
+for _handler in LOGGING["handlers"].values():
+    _handler.setdefault("filters", []).append("no_link_tokens")

@@ -136,13 +136,13 @@ class AccessibilityTests(BrowserTestCase):
             "/hallingdal/logg/",
             "/hallingdal/aktorar/",
             "/hallingdal/import/",
-            reverse("actor_page", args=[token]),
+            reverse("actor_link", args=[token]),
         )
 
     def test_actor_reporting_page_on_a_phone(self) -> None:
         opened = open_december_round(self.plan, self.live_server_url)
         self.page.set_viewport_size({"width": 375, "height": 812})
-        self.assert_accessible(reverse("actor_page", args=[opened.links[0].token]))
+        self.assert_accessible(reverse("actor_link", args=[opened.links[0].token]))
         del mail.outbox[:]
 
     def test_import_review(self) -> None:
@@ -169,7 +169,7 @@ class KeyboardAndZoomTests(BrowserTestCase):
         opened = open_december_round(self.plan, self.live_server_url)
         entry = opened.links[0]
         page = self.page
-        page.goto(self.live_server_url + reverse("actor_page", args=[entry.token]))
+        page.goto(self.live_server_url + reverse("actor_link", args=[entry.token]))
         first = page.locator("[data-testid=report-item]").first
         code = first.get_attribute("data-code")
         # Tab from the top of the page to the first status choice, as a keyboard user would.
@@ -215,7 +215,7 @@ class KeyboardAndZoomTests(BrowserTestCase):
     def test_phone_tap_targets_are_at_least_24_pixels(self) -> None:
         opened = open_december_round(self.plan, self.live_server_url)
         self.page.set_viewport_size({"width": 375, "height": 812})
-        for url in ["/hallingdal/regionplan/", reverse("actor_page", args=[opened.links[0].token])]:
+        for url in ["/hallingdal/regionplan/", reverse("actor_link", args=[opened.links[0].token])]:
             self.page.goto(self.live_server_url + url)
             small = self.page.evaluate(
                 """() => [...document.querySelectorAll(

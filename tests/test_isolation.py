@@ -20,6 +20,7 @@ from planstatus.indicators.models import Indicator, IndicatorValue
 from planstatus.plans.actions.lineage import set_predecessors
 from planstatus.plans.models import Continuation, Measure, Plan, PlanPredecessor, StatusUpdate
 from planstatus.regions.models import Actor
+from planstatus.reporting.actions.links import issue_link
 from planstatus.reporting.models import ReminderSent, ReportingLink, ReportingRound
 from tests.base import BaseTestCase
 
@@ -63,7 +64,9 @@ PRIVATE = {
     "import_template",
     "import_review",
     "import_discard",
-    # The actor's page answers only to a valid token; the walker's token is not one.
+    # The actor's page answers only to a valid token; the walker's token is not one. The
+    # token-free pages answer only to a browser that opened a valid token.
+    "actor_link",
     "actor_page",
     "actor_report",
     "round_list",
@@ -73,6 +76,7 @@ PRIVATE = {
     "round_remind",
     "round_close",
     "round_link",
+    "round_link_revoke",
     # Public for a published plan; the walker asks for the draft.
     "dashboard",
     "actor_matrix",
@@ -175,6 +179,12 @@ class IsolationTests(BaseTestCase):
         self.draft_round = ReportingRound.objects.create(
             plan=self.draft, title="Hemmeleg runde", deadline=datetime.date(2099, 1, 1)
         )
+        self.draft_round_link, _ = issue_link(
+            actor=self.actor,
+            round=self.draft_round,
+            expires_at=timezone.now() + datetime.timedelta(days=30),
+        )
+        self.values["link_pk"] = self.draft_round_link.pk
         self.owner_token, _ = issue_api_token(user=self.owner, name="Eigaren sin nøkkel")
         self.draft_indicator = Indicator.objects.create(
             plan=self.draft, name=self.private_text + " (indikator)", unit="%"
@@ -288,7 +298,10 @@ class IsolationTests(BaseTestCase):
         self.assertEqual(PlanImport.objects.get().state, PlanImport.State.DRAFT)
         self.assertTrue(ReportingRound.objects.get(pk=self.draft_round.pk).is_open)
         self.assertEqual(ReportingRound.objects.count(), 1)
-        self.assertFalse(ReportingLink.objects.exists())
+        self.assertEqual(
+            list(ReportingLink.objects.values_list("pk", "revoked_at")),
+            [(self.draft_round_link.pk, None)],
+        )
         self.assertFalse(ReminderSent.objects.exists())
         self.assertEqual(
             list(CaseDocument.objects.values_list("pk", flat=True)), [self.draft_case.pk]
@@ -350,6 +363,10 @@ class IsolationTests(BaseTestCase):
             ("round_remind", ["testdal", "utkast", self.draft_round.pk]),
             ("round_close", ["testdal", "utkast", self.draft_round.pk]),
             ("round_link", ["testdal", "utkast", self.draft_round.pk, self.actor.pk]),
+            (
+                "round_link_revoke",
+                ["testdal", "utkast", self.draft_round.pk, self.draft_round_link.pk],
+            ),
             (
                 "round_report",
                 ["testdal", "utkast", self.draft_round.pk, self.draft_measure.pk],

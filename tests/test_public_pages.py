@@ -45,7 +45,7 @@ class PublicPagesTests(BaseTestCase):
         )
         link, _ = issue_link(
             actor=self.actor,
-            plan=self.plan,
+            round=round,
             expires_at=datetime.datetime(2099, 3, 15, tzinfo=datetime.UTC),
         )
         record_round_status(
