@@ -69,6 +69,7 @@ class PublicPagesTests(BaseTestCase):
             "uidb64": "MQ",
             "token": "ikkje-ei-lenke",
             "fmt": "xlsx",
+            "link_pk": link.pk,
         }
 
     def public_urls(self) -> list[str]:
