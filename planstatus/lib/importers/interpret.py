@@ -36,6 +36,7 @@ from planstatus.lib.importers.base import (
     ImportWarning,
     ParsedArea,
     ParsedPlan,
+    TableChoice,
     UnreadableDocument,
     check_numbering,
 )
@@ -74,8 +75,9 @@ def interpret(
     known_actors: list[str],
     columns: ColumnMap | None = None,
     lines: dict[int, str] | None = None,
+    tables: dict[int, TableChoice] | None = None,
 ) -> ParsedPlan:
-    plan, missing = _read_tables(document, known_actors, columns)
+    plan, missing = _read_tables(document, known_actors, columns, tables or {})
     if plan is None:
         plan = _read_lines(document, known_actors, lines or {})
     if plan is None or not plan.measures():
@@ -109,13 +111,18 @@ def interpret(
 
 
 def _read_tables(
-    document: Document, known_actors: list[str], columns: ColumnMap | None
+    document: Document,
+    known_actors: list[str],
+    columns: ColumnMap | None,
+    choices: dict[int, TableChoice],
 ) -> tuple[ParsedPlan | None, list[str]]:
     """The plan from the document's tables (None when it has no plan table), and the
     headers the person named that no table has."""
     if not document.tables():
         return None, [k for k in columns or {} if not k.isdigit()]
-    reader = TablesReader(known_actors, mapping=columns, sheet=document.format in _SHEETS)
+    reader = TablesReader(
+        known_actors, mapping=columns, sheet=document.format in _SHEETS, choices=choices
+    )
     pending: list[Block] = []
     unread: list[list[Block]] = []
     previous_area: ParsedArea | None = None
