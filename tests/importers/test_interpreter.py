@@ -383,8 +383,11 @@ def test_one_tables_roles_chosen_by_the_person() -> None:
     assert plan.tables[0].header_row is None and len(plan.measures()) == 2
     # No measure column: the table is no part of the plan, and the plan has none left.
     none = {0: "ignore", 1: "ignore", 2: "ignore", 3: "ignore"}
-    with pytest.raises(UnreadableDocument):
+    with pytest.raises(UnreadableDocument) as refused:
         read_plan(data, filename="plan.docx", tables={first.block: TableChoice(none, 0)})
+    # The refusal carries the tables as read, so that the person can try other roles.
+    assert [t.block for t in refused.value.tables] == [first.block, guessed.tables[1].block]
+    assert [c.sample[0] for c in refused.value.tables[1].columns] == ["Kari", "Leiar"]
 
 
 # ---------------------------------------------------------------------------------------

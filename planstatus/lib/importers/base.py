@@ -112,6 +112,9 @@ class UnreadableDocument(ValueError):
         super().__init__(f"{code} {params}" if params else str(code))
         self.code = code
         self.params: Params = params
+        # A document whose tables held no plan as read: each table's reading, for the
+        # person to name the columns and read it again.
+        self.tables: list[TableReading] = []
 
 
 @dataclass

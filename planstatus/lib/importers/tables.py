@@ -553,6 +553,7 @@ class TablesReader:
             # by a page break); each sheet of a spreadsheet stands on its own.
             if self.columns is None or item.heading is not None or self.sheet:
                 reading.used = False
+                _complete_columns(reading, table, [])
                 return False
             start, columns, continued = 0, self.columns, True
             reading.columns = [
