@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,3 +37,10 @@ def empty_fragment_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def private_media_folder(tmp_path_factory: pytest.TempPathFactory, settings: Any) -> None:
+    """Uploaded documents kept for a review go to a folder of the test run's own, not the
+    data folder of the checkout."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"

@@ -60,6 +60,8 @@ PRIVATE = {
     "import_upload",
     "import_template",
     "import_review",
+    "import_columns",
+    "import_lines",
     "import_discard",
     # The actor's page answers only to a valid token; the walker's token is not one.
     "actor_page",
@@ -110,6 +112,8 @@ PRIVATE = {
 OVERRIDES: dict[str, dict[str, Any]] = {
     "actor_edit": {"pk": "actor"},
     "import_review": {"pk": "import"},
+    "import_columns": {"pk": "import"},
+    "import_lines": {"pk": "import"},
     "import_discard": {"pk": "import"},
     "plan_actor": {"pk": "actor"},
     "round": {"pk": "round"},
