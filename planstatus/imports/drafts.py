@@ -81,8 +81,14 @@ def _fold(header: str) -> str:
 
 
 def header_set(table: TableReading) -> list[str]:
-    """The table's headers, folded and sorted: what makes two tables "the same layout"."""
-    return sorted({_fold(c.header) for c in table.columns if c.header.strip()})
+    """The table's headers, folded and sorted: what makes two tables "the same layout".
+    A table read without a header row offers its first texts, which may be headers the
+    reader did not know (and a remembered mapping then names)."""
+    if table.header_row is None:
+        texts = [c.sample[0] for c in table.columns if c.sample]
+    else:
+        texts = [c.header for c in table.columns]
+    return sorted({_fold(t) for t in texts if t.strip()})
 
 
 def _digest(headers: list[str]) -> str:
@@ -174,12 +180,14 @@ def start_import(
             raise
         refusal = e
         parsed = ParsedPlan(title=None, tables=e.tables)
+    parsed.title = parsed.title or filename  # what the review offers as the title
     remembered = similar_mappings(region, parsed.tables)
     if remembered:
         try:
             parsed = read_document(
                 data, filename=filename, region=region, columns=remembered_columns(remembered)
             )
+            parsed.title = parsed.title or filename
             refusal = None
         except UnreadableDocument:
             remembered = []  # read as before; the person chooses
@@ -271,6 +279,7 @@ def read_again(
         tables=table_choices(new_tables),
         lines=line_choices(new_lines),
     )
+    after.title = after.title or draft.filename
     before = ParsedPlan.from_dict(draft.reading or draft.parsed)
     edited = ParsedPlan.from_dict(draft.parsed)
     carried = (

@@ -104,7 +104,10 @@ MeasureRowFormSet = forms.formset_factory(MeasureRowForm, extra=0, max_num=5000)
 
 
 class HeadingForm(forms.Form):
-    text = forms.CharField(max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}))
+    # A plan without a goal level reads one goal with no text: nothing to require.
+    text = forms.CharField(
+        max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 HeadingFormSet = forms.formset_factory(HeadingForm, extra=0, max_num=2000)
