@@ -16,15 +16,15 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
+# lxml comes with python-docx; it ships no types.
+from lxml import html as lxml_html  # type: ignore[import-untyped]
+
 from planstatus.imports.models import ColumnMapping, PlanImport
 from planstatus.imports.review import FIELD_BUDGET, paginate
 from planstatus.lib.importers.base import ParsedPlan
 from planstatus.plans.models import Measure, Plan, StatusUpdate
 from tests.base import BaseTestCase
 from tests.formdata import form_fields
-
-# lxml comes with python-docx; it ships no types.
-from lxml import html as lxml_html  # type: ignore[import-untyped]  # noqa: I001
 
 UNUSUAL_HEADERS = (
     "Nr",
@@ -351,14 +351,14 @@ class RememberedMappingTests(ReviewTestCase):
         mapping = ColumnMapping.objects.get(region=self.region)
         self.assertEqual(mapping.roles["Merknad"], "comment")
         self.assertEqual(mapping.roles["Kva skal gjerast"], "measure")
-        self.assertEqual(mapping.history.count(), 1)
+        self.assertEqual(mapping.history.count(), 1)  # type: ignore[attr-defined]
 
         # Next year's plan: one header renamed. The roles are applied at once.
         headers = (*UNUSUAL_HEADERS[:7], "Budsjett")
         draft = self.start("2026.docx", unusual_plan_docx(headers))
         parsed = self.parsed(draft)
         self.assertEqual(
-            [(m.code, m.comment) for m in parsed.measures()][0],
+            (parsed.measures()[0].code, parsed.measures()[0].comment),
             ("1.1", "Arbeidsgruppa er sett ned"),
         )
         self.assertEqual(list(draft.remembered.all()), [mapping])
@@ -393,7 +393,10 @@ class RememberedMappingTests(ReviewTestCase):
         mapping = ColumnMapping.objects.get(region=self.region)
         self.assertEqual(mapping.roles["Kostnad"], "note")
         self.assertEqual(
-            [h.roles["Kostnad"] for h in mapping.history.order_by("history_date")],
+            [
+                h.roles["Kostnad"]
+                for h in mapping.history.order_by("history_date")  # type: ignore[attr-defined]
+            ],
             ["ignore", "note"],
         )
 
