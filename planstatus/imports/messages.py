@@ -176,7 +176,8 @@ MESSAGES: dict[str, Promise] = {
         "“%(text)s” is read as several actors, split at the commas. If it is one name, correct it."
     ),
     Code.VALUE_TOO_LONG: gettext_lazy(
-        "“%(text)s” is longer than the %(limit)s characters that can be kept. Shorten it before the plan is saved."
+        "“%(text)s” is longer than the %(limit)s characters that can be kept. Shorten it "
+        "before the plan is saved."
     ),
     Code.BLOCK_NOT_READ: gettext_lazy(
         "“%(text)s” is not read as part of the plan. Check whether something is missing."

@@ -72,10 +72,11 @@ def run_capped(
     data: bytes,
     /,
     *,
-    cap: Cap = DEFAULT_CAP,
+    cap: Cap | None = None,
     too_heavy: Exception | None = None,
     **kwargs: Any,
 ) -> T:
+    cap = cap or DEFAULT_CAP  # looked up now, so that a test can lower it
     module, name = read.__module__, read.__qualname__
     if not _ours(module) or "." in name or "<" in name:
         raise ValueError(f"{module}.{name} is not a module-level reader in planstatus.lib")
@@ -105,10 +106,12 @@ def run_capped(
         )
     except subprocess.TimeoutExpired:  # run() has killed the child
         raise too_heavy or CapExceeded("out of time") from None
-    outcome = _load(child.stdout) if child.returncode == 0 else None
-    if outcome is None:
-        # Killed (SIGKILL, SIGXCPU, SIGSEGV on a failed allocation), or no answer.
+    if child.returncode != 0:
+        # Killed (SIGKILL at the hard CPU limit, SIGSEGV on a failed allocation in C, …).
         raise too_heavy or CapExceeded(f"the reader died ({child.returncode})")
+    outcome = _load(child.stdout)
+    if outcome is None:
+        raise too_heavy or CapExceeded("the reader gave no answer that may be read")
     kind, value = outcome
     if kind == "returned":
         return value
@@ -146,15 +149,31 @@ def _load(payload: bytes) -> tuple[str, Any] | None:
 # The child
 
 
+# What a failed allocation says when it is not a MemoryError: libxml2, the dynamic loader
+# (an ImportError), and an OSError with ENOMEM.
+_NO_MEMORY = ("memory allocation failed", "failed to map segment", "cannot allocate memory")
+
+
 def _out_of_memory(error: BaseException | None) -> bool:
     """Whether an error comes from a failed allocation, however a library wrapped it."""
     seen = 0
     while error is not None and seen < 20:
-        if isinstance(error, MemoryError) or "memory allocation failed" in str(error).lower():
+        if isinstance(error, MemoryError) or any(m in str(error).lower() for m in _NO_MEMORY):
             return True
         error = error.__cause__ or error.__context__
         seen += 1
     return False
+
+
+def _near_the_cap(memory_bytes: int) -> bool:
+    """Whether this process's address space came within 10 % of the cap: libxml2 reports a
+    failed allocation as «unknown error», so the error alone cannot tell."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        peak = int(status.split("VmPeak:")[1].split()[0]) * 1024
+    except (OSError, IndexError, ValueError):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return peak > 0.9 * memory_bytes
 
 
 def _time_up(signum: int, frame: object) -> None:
@@ -177,7 +196,7 @@ def _child(memory_bytes: int, cpu_seconds: int) -> int:
     except _TimeUp:
         outcome = ("exceeded", "out of CPU time")
     except BaseException as error:
-        if _out_of_memory(error):
+        if _out_of_memory(error) or _near_the_cap(memory_bytes):
             outcome = ("exceeded", "out of memory")
         elif _ours(type(error).__module__):
             error.__cause__ = error.__context__ = error.__traceback__ = None

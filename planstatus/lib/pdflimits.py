@@ -60,19 +60,13 @@ _current: contextvars.ContextVar[Budget | None] = contextvars.ContextVar("pdf_bu
 
 
 class Budget:
-    def __init__(
-        self,
-        *,
-        page_bytes: int = PAGE_BYTES,
-        document_bytes: int = DOCUMENT_BYTES,
-        page_seconds: float = PAGE_SECONDS,
-        document_seconds: float = DOCUMENT_SECONDS,
-    ) -> None:
-        self.page_bytes, self.document_bytes = page_bytes, document_bytes
-        self.page_seconds = page_seconds
+    def __init__(self) -> None:
+        # The module's limits as they are now, so that a test can lower them.
+        self.page_bytes, self.document_bytes = PAGE_BYTES, DOCUMENT_BYTES
+        self.page_seconds = PAGE_SECONDS
         now = time.monotonic()
-        self._document_deadline = now + document_seconds
-        self._page_deadline = now + page_seconds
+        self._document_deadline = now + DOCUMENT_SECONDS
+        self._page_deadline = now + PAGE_SECONDS
         self._page_used = self._document_used = 0
         self.exceeded: LimitExceeded | None = None
         self._token: contextvars.Token[Budget | None] | None = None

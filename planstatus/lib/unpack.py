@@ -200,8 +200,10 @@ _DECODERS: dict[int, Callable[[Iterable[bytes]], Iterator[bytes]]] = {
 
 
 class _ElementCounter:
-    """Counts the elements of XML fed in pieces, keeping no tree. Entity declarations (the
-    «billion laughs») are refused; XML that is not well-formed is left to the reader."""
+    """Counts the elements of XML fed in pieces, keeping no tree: every element starts with
+    «<» and a name, so the «<» not followed by «/» bound them from above (comments and
+    processing instructions count too). Entity declarations (the «billion laughs») are
+    refused; XML that is not well-formed is left to the reader."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
@@ -210,21 +212,17 @@ class _ElementCounter:
 
     def start_part(self) -> None:
         self._parser = expat.ParserCreate()
-        self._parser.StartElementHandler = self._element
         self._parser.EntityDeclHandler = self._entity
 
     def feed(self, piece: bytes) -> None:
-        if self._parser is None:
-            return
-        try:
-            self._parser.Parse(piece, False)
-        except expat.ExpatError:
-            self._parser = None
-
-    def _element(self, *_: object) -> None:
-        self.count += 1
+        self.count += piece.count(b"<") - piece.count(b"</")
         if self.count > self.limit:
             raise TooLarge(f"more than {self.limit} XML elements")
+        if self._parser is not None:
+            try:
+                self._parser.Parse(piece, False)
+            except expat.ExpatError:
+                self._parser = None
 
     def _entity(self, *_: object) -> None:
         raise TooLarge("XML entity declarations")

@@ -36,6 +36,7 @@ def read(data: bytes) -> Document:
     document = package.open_docx(data)
     theme = _theme(data)
     numbering = _Numbering(package.read_part(data, "word/numbering.xml"))
+    styles = _Styles()
     blocks: list[Block] = []
     tables = 0
     for item in document.iter_inner_content():
@@ -45,7 +46,7 @@ def read(data: bytes) -> Document:
             rows = _rows(item, theme)
             blocks.append(Table(place, rows, list(range(1, len(rows) + 1)), f"tabell {tables}"))
             continue
-        block = _paragraph(item, place, numbering)
+        block = _paragraph(item, place, numbering, styles)
         if block is not None:
             blocks.append(block)
     title = (document.core_properties.title or "").strip() or None
@@ -62,11 +63,29 @@ def _theme(data: bytes) -> dict[str, str]:
         return {}
 
 
-def _paragraph(paragraph: DocxParagraph, place: Place, numbering: _Numbering) -> Block | None:
+class _Styles:
+    """Each paragraph style looked up once per document: python-docx searches every style
+    on each `paragraph.style`, which made long documents slow (seconds per thousand
+    paragraphs)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str | None, Any] = {}
+
+    def of(self, paragraph: DocxParagraph) -> Any:
+        style_id = paragraph._p.style
+        if style_id not in self._seen:
+            self._seen[style_id] = paragraph.style
+        return self._seen[style_id]
+
+
+def _paragraph(
+    paragraph: DocxParagraph, place: Place, numbering: _Numbering, styles: _Styles
+) -> Block | None:
     text = paragraph.text.strip()
     if not text:
         return None
-    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    paragraph_style = styles.of(paragraph)
+    style = (paragraph_style.name if paragraph_style is not None else "") or ""
     if _TITLE_STYLE.match(style):
         return Heading(place, text, level=0)
     heading = _HEADING_STYLE.match(style)
@@ -75,7 +94,7 @@ def _paragraph(paragraph: DocxParagraph, place: Place, numbering: _Numbering) ->
     outline = paragraph._p.xpath("./w:pPr/w:outlineLvl/@w:val")
     if outline and outline[0].isdigit() and int(outline[0]) < 9:
         return Heading(place, text, level=int(outline[0]) + 1)
-    number = _num_pr(paragraph)
+    number = _num_pr(paragraph, paragraph_style)
     if number is not None:
         marker, value, depth = numbering.next(*number)
         # «List Bullet 2», «Listenummer 3»: Word's styles for deeper list levels.
@@ -85,14 +104,13 @@ def _paragraph(paragraph: DocxParagraph, place: Place, numbering: _Numbering) ->
         if marker is not None:
             return ListItem(place, text, marker=marker, number=value, depth=depth)
     runs = [r for r in paragraph.runs if r.text.strip()]
-    bold = bool(runs) and all(_run_bold(r, paragraph) for r in runs)
+    bold = bool(runs) and all(_run_bold(r, paragraph_style) for r in runs)
     return Paragraph(place, text, bold=bold, style=style)
 
 
-def _run_bold(run: Any, paragraph: DocxParagraph) -> bool:
+def _run_bold(run: Any, style: Any) -> bool:
     if run.bold is not None:
         return bool(run.bold)
-    style = paragraph.style
     while style is not None:
         if style.font.bold is not None:
             return bool(style.font.bold)
@@ -100,10 +118,9 @@ def _run_bold(run: Any, paragraph: DocxParagraph) -> bool:
     return False
 
 
-def _num_pr(paragraph: DocxParagraph) -> tuple[str, int] | None:
+def _num_pr(paragraph: DocxParagraph, style: Any) -> tuple[str, int] | None:
     """(numId, ilvl) of a paragraph in a Word list, from the paragraph or its style."""
     elements = [paragraph._p]
-    style = paragraph.style
     while style is not None:
         elements.append(style.element)
         style = style.base_style

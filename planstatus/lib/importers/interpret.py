@@ -212,7 +212,10 @@ def _describe(
     table, until a heading, go on describing the area of that table; the paragraphs
     between a new area's heading and its table describe the new area. Returns the
     blocks left over, which the caller warns about."""
-    split = pending.index(heading) if heading in pending else len(pending)
+    # Blocks are compared by identity: two equal paragraphs are still two blocks, and a
+    # long document's thousands of blocks made equality tests quadratic.
+    split = next((i for i, b in enumerate(pending) if b is heading), len(pending))
+    in_rest = {id(b) for b in rest}
     lead: list[Block] = []
     if previous is not None:
         for b in pending[:split]:
@@ -221,7 +224,9 @@ def _describe(
             lead.append(b)
     after = pending[split + 1 :] if heading is not None and current is not previous else []
     for area, blocks in ((previous, lead), (current, after)):
-        texts = [block_text(b).strip() for b in blocks if block_text(b).strip() and b in rest]
+        texts = [
+            block_text(b).strip() for b in blocks if block_text(b).strip() and id(b) in in_rest
+        ]
         if area is not None and texts:
             area.description = "\n".join(t for t in (area.description, *texts) if t)
     taken = {id(b) for b in lead + after} if previous is not None or after else set()
