@@ -10,5 +10,7 @@ urlpatterns = [
         name="import_template",
     ),
     path("<slug:region_slug>/import/<int:pk>/", views.review, name="import_review"),
+    path("<slug:region_slug>/import/<int:pk>/kolonnar/", views.read_columns, name="import_columns"),
+    path("<slug:region_slug>/import/<int:pk>/linjer/", views.read_lines, name="import_lines"),
     path("<slug:region_slug>/import/<int:pk>/forkast/", views.discard, name="import_discard"),
 ]
