@@ -61,6 +61,7 @@ PRIVATE = {
     "measure_status",
     "measure_edit",
     "import_upload",
+    "programme_upload",
     "import_template",
     "import_review",
     "import_columns",

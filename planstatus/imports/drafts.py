@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from planstatus.imports.matching import known_actor_forms
 from planstatus.imports.models import DOCUMENT_DAYS, ColumnMapping, PlanImport
+from planstatus.imports.programme import import_programme
 from planstatus.imports.review import Carried, carry_edits
 from planstatus.imports.services import default_actor_choices
 from planstatus.lib.capped import run_capped
@@ -31,6 +32,14 @@ from planstatus.lib.importers.base import (
     TableChoice,
     TableReading,
     UnreadableDocument,
+)
+from planstatus.lib.programme import (
+    TOO_HEAVY,
+    ProgrammePage,
+    ProgrammePageError,
+    decode_page,
+    looks_like_html,
+    read_programme,
 )
 from planstatus.lib.vocabulary import header_key
 from planstatus.plans.models import Plan
@@ -355,3 +364,69 @@ def clear_old_documents(*, now: datetime.datetime | None = None) -> int:
                 path.unlink(missing_ok=True)
                 removed += 1
     return removed
+
+
+# ---------------------------------------------------------------------------------------
+# Programme pages
+# ---------------------------------------------------------------------------------------
+
+
+def read_programme_page(data: bytes) -> ProgrammePage:
+    """The page read in the capped child process. Raises ProgrammePageError."""
+    return run_capped(read_programme, data, too_heavy=ProgrammePageError(TOO_HEAVY))
+
+
+def start_programme_import(
+    *,
+    region: Region,
+    data: bytes,
+    filename: str,
+    slug: str,
+    replace: bool,
+    user: User | AnonymousUser | None,
+) -> PlanImport:
+    """Read a Byregionprogrammet page and keep it, with its document, for review. Raises
+    ProgrammePageError; nothing is written then."""
+    page = read_programme_page(data)
+    draft = PlanImport(
+        region=region,
+        kind=PlanImport.Kind.PROGRAMME,
+        filename=filename[:255],
+        file_format="html" if looks_like_html(decode_page(data)[0]) else "text",
+        file_size=len(data),
+        parsed=page.as_json(),
+        created_by=_user(user),
+        options={"slug": slug, "replace": replace},
+    )
+    draft.document.save("", ContentFile(data), save=False)
+    try:
+        draft.save()
+    except BaseException:
+        draft.document.delete(save=False)
+        raise
+    return draft
+
+
+def save_programme_import(
+    *, draft: PlanImport, slug: str, replace: bool, user: User | AnonymousUser | None
+) -> Plan:
+    """Save the reviewed page as an unpublished programme (the earlier one archived with
+    `replace`), mark the import saved and remove its document. Raises DocumentGone,
+    ProgrammePageError or ProgrammeImportError; nothing is written then."""
+    page = read_programme_page(document_bytes(draft))
+    with transaction.atomic():
+        plan = import_programme(
+            region=draft.region,
+            page=page,
+            user=user,
+            slug=slug,
+            replace=replace,
+            source_name=draft.filename,
+        )
+        draft.state = PlanImport.State.SAVED
+        draft.saved_plan = plan
+        draft.saved_at = timezone.now()
+        draft.options = {**draft.options, "slug": slug, "replace": replace}
+        draft.save(update_fields=["state", "saved_plan", "saved_at", "options"])
+    remove_document(draft)
+    return plan

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from planstatus.core.status import status_label
+from planstatus.imports.programme import DEFAULT_SLUG
 from planstatus.imports.services import actor_name_limit, max_length
 from planstatus.lib.importers.base import (
     MAX_UPLOAD_BYTES,
@@ -14,8 +15,9 @@ from planstatus.lib.importers.base import (
     ColumnReading,
     TableReading,
 )
+from planstatus.lib.programme import MAX_BYTES as PROGRAMME_MAX_BYTES
 from planstatus.plans.forms import TEXT_MAX
-from planstatus.plans.models import FocusArea, Measure, Plan
+from planstatus.plans.models import FocusArea, Measure, Plan, validate_plan_slug
 from planstatus.regions.models import Region
 
 ACCEPT = ".txt,.docx,.odt,.pdf,.xlsx,.ods,.csv"
@@ -228,3 +230,66 @@ class LineRolesForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if value and name in self.changed_data
         }
+
+
+class ProgrammeOptionsForm(forms.Form):
+    """Where a programme page is saved: its short name, and whether a programme already
+    saved there is archived (`import-programme --slug --replace`)."""
+
+    slug = forms.SlugField(
+        label=_("Short name"),
+        max_length=max_length(Plan, "slug"),
+        initial=DEFAULT_SLUG,
+        help_text=_("Part of the plan's address. Letters, digits and hyphens."),
+        validators=[validate_plan_slug],
+    )
+    replace = forms.BooleanField(
+        label=_("Replace the programme already saved under this short name (it is archived)"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.region = region
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        slug = data.get("slug")
+        existing = self.region.plans.filter(slug=slug).first() if slug else None
+        if existing is not None and existing.kind != Plan.Kind.PROGRAMME:
+            self.add_error(
+                "slug",
+                _("The region has a plan «%(title)s» under this short name. Choose another.")
+                % {"title": existing.title},
+            )
+        elif existing is not None and not data.get("replace"):
+            self.add_error(
+                "replace",
+                _(
+                    "The region already has the programme «%(title)s» under this short name. "
+                    "Tick the box to archive it and save this page instead, or choose another "
+                    "short name."
+                )
+                % {"title": existing.title},
+            )
+        return data
+
+
+class ProgrammeUploadForm(ProgrammeOptionsForm):
+    file = forms.FileField(
+        label=_("Programme page"),
+        help_text=_(
+            "The region's page from Byregionprogrammet, saved as a web page (.html) or copied "
+            "into a text file (.txt). At most 1 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.html,.htm"}),
+    )
+    field_order = ["file", "slug", "replace"]
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        if f.size > PROGRAMME_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large for a programme page (at most 1 MB).")
+            )
+        return f

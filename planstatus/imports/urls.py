@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planstatus.imports import views
+from planstatus.imports import programme_views, views
 
 urlpatterns = [
     path("<slug:region_slug>/import/", views.upload, name="import_upload"),
@@ -8,6 +8,11 @@ urlpatterns = [
         "<slug:region_slug>/import/mal.<str:fmt>",
         views.template_download,
         name="import_template",
+    ),
+    path(
+        "<slug:region_slug>/import/program/",
+        programme_views.programme_upload,
+        name="programme_upload",
     ),
     path("<slug:region_slug>/import/<int:pk>/", views.review, name="import_review"),
     path("<slug:region_slug>/import/<int:pk>/kolonnar/", views.read_columns, name="import_columns"),

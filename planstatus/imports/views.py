@@ -31,6 +31,7 @@ from planstatus.imports.forms import (
 )
 from planstatus.imports.messages import message_text, refusal_text, warning_text, where_text
 from planstatus.imports.models import PlanImport
+from planstatus.imports.programme_views import programme_review
 from planstatus.imports.review import (
     ActorChoicesForm,
     Page,
@@ -108,12 +109,12 @@ def template_download(request: HttpRequest, region_slug: str, fmt: str) -> HttpR
 
 
 def _get_draft(
-    request: HttpRequest, region_slug: str, pk: int, kind: str = PlanImport.Kind.PLAN
+    request: HttpRequest, region_slug: str, pk: int, kind: str | None = PlanImport.Kind.PLAN
 ) -> tuple[Region, PlanImport]:
+    """An import under review in a region the person edits; of `kind`, or any with None."""
     region = get_region_for_editor(request.user, region_slug)
-    draft = get_object_or_404(
-        PlanImport, region=region, pk=pk, state=PlanImport.State.DRAFT, kind=kind
-    )
+    drafts = PlanImport.objects.filter(region=region, state=PlanImport.State.DRAFT)
+    draft = get_object_or_404(drafts.filter(kind=kind) if kind else drafts, pk=pk)
     return region, draft
 
 
@@ -134,7 +135,9 @@ def _review_url(draft: PlanImport, page: int = 1, lines: int = 1, anchor: str = 
 
 @login_required
 def review(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
-    region, draft = _get_draft(request, region_slug, pk)
+    region, draft = _get_draft(request, region_slug, pk, kind=None)
+    if draft.kind == PlanImport.Kind.PROGRAMME:
+        return programme_review(request, region, draft)
     parsed = ParsedPlan.from_dict(draft.parsed)
     pages = paginate(parsed)
     source = request.POST if request.method == "POST" else request.GET
@@ -531,7 +534,7 @@ def _read_again(
 @require_POST
 @login_required
 def discard(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
-    region, draft = _get_draft(request, region_slug, pk)
+    region, draft = _get_draft(request, region_slug, pk, kind=None)
     discard_import(draft=draft)
     messages.success(request, _("The import is discarded."))
     return redirect("import_upload", region_slug=region.slug)
