@@ -7,6 +7,7 @@ from __future__ import annotations
 import zipfile
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -24,7 +25,7 @@ class ProgrammeUploadTests(BaseTestCase):
         self.client.force_login(self.owner)
         self.url = reverse("programme_upload", args=["testdal"])
 
-    def upload(self, name: str, content: bytes, **data: str) -> object:
+    def upload(self, name: str, content: bytes, **data: str) -> Any:
         return self.client.post(
             self.url,
             {"file": SimpleUploadedFile(name, content), "slug": "byregionprogrammet", **data},
