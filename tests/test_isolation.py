@@ -61,8 +61,11 @@ PRIVATE = {
     "measure_status",
     "measure_edit",
     "import_upload",
+    "programme_upload",
     "import_template",
     "import_review",
+    "import_columns",
+    "import_lines",
     "import_discard",
     # The actor's page answers only to a valid token; the walker's token is not one. The
     # token-free pages answer only to a browser that opened a valid token.
@@ -121,6 +124,8 @@ PRIVATE = {
 OVERRIDES: dict[str, dict[str, Any]] = {
     "actor_edit": {"pk": "actor"},
     "import_review": {"pk": "import"},
+    "import_columns": {"pk": "import"},
+    "import_lines": {"pk": "import"},
     "import_discard": {"pk": "import"},
     "plan_actor": {"pk": "actor"},
     "round": {"pk": "round"},
