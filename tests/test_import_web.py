@@ -14,6 +14,7 @@ from planstatus.imports.models import PlanImport
 from planstatus.plans.models import Measure, Plan
 from planstatus.regions.models import Actor
 from tests.base import BaseTestCase
+from tests.formdata import form_fields
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse
@@ -38,24 +39,11 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
 
-def review_data(client: Client, draft: PlanImport) -> dict[str, str]:
+def review_data(client: Client, draft: PlanImport, page: int = 1) -> dict[str, str]:
     """What the review page's form posts when nothing is changed."""
-    page = client.get(reverse("import_review", args=[draft.region.slug, draft.pk]))
-    data: dict[str, str] = {
-        "title": page.context["details"].initial["title"],
-        "kind": "regional_plan",
-    }
-    for fs in (page.context["rows"], page.context["areas"], page.context["goals"]):
-        mf = fs.management_form
-        for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
-            data[f"{fs.prefix}-{name}"] = str(mf[name].value())
-        for f in fs.forms:
-            for name in f.fields:
-                data[f"{f.prefix}-{name}"] = str(f.initial.get(name, ""))
-    actors = page.context["actors"]
-    for name in actors.fields:
-        value = actors[name].value()
-        data[name] = "" if value is None else str(value)
+    url = reverse("import_review", args=[draft.region.slug, draft.pk])
+    response = client.get(url, {"side": page} if page > 1 else {})
+    _action, data = form_fields(response, '//form[@data-testid="review-form"]')
     return data
 
 

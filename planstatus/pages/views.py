@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -61,6 +62,7 @@ def region_detail(request: HttpRequest, region_slug: str) -> HttpResponse:
             "fact_checks": check_region_facts(region, municipalities),
             "is_member": can_read_internal(request.user, region),
             "can_edit": can_edit(request.user, region),
+            "import_url": reverse("import_upload", args=[region.slug]),
         },
     )
 

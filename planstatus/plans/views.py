@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from planstatus.accounts.roles import can_edit
+from planstatus.accounts.roles import can_edit, is_installation_admin
 from planstatus.core.forms import posted
 from planstatus.plans.access import (
     get_measure_for_editor,
@@ -38,7 +38,11 @@ from planstatus.regions.models import Actor, Region
 
 def index(request: HttpRequest) -> HttpResponse:
     regions = visible_regions(request.user).order_by("name")
-    return render(request, "plans/index.html", {"regions": regions})
+    return render(
+        request,
+        "plans/index.html",
+        {"regions": regions, "can_add_region": is_installation_admin(request.user)},
+    )
 
 
 @login_required
