@@ -525,8 +525,10 @@ class MailServerDownTests(RoundPageCommitTestCase):
         with self.settings(**mail_server_down()):
             round = self.open_via_web()
             # The invitation failed, so the actor's link is on the page to copy instead.
-            copy = find(parse(self.opened_page), '//section[@aria-labelledby="copy-heading"]')
-            self.assertIn("Testdal regionråd", text(copy))
+            doc = parse(self.opened_page)
+            actor_row = find(doc, f'//tr[@data-testid="actor-link"][@data-actor="{self.actor.pk}"]')
+            self.assertIn("Testdal regionråd", text(actor_row))
+            self.assertIn("e-posten feila", text(actor_row).lower())
             self.client.force_login(self.owner)
             response = self.client.post(self.plan_url("round_remind", round.pk), follow=True)
             self.assertContains(response, "kunne ikkje sendast")
