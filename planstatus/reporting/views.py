@@ -366,6 +366,8 @@ def round_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
             "round": round,
             "progress": progress,
             "to_remind": [a for a in progress.behind if a.actor.email],
+            "behind_without_address": [a for a in progress.behind if not a.actor.email],
+            "behind_count": len(progress.behind),
             "items": items,
             "can_edit": editor,
             "changes": changes_since_previous(round),
