@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "planstatus.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "planstatus.api.middleware.ApiHeadMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "planstatus.core.middleware.PrivateForMembersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -211,3 +211,16 @@ def test_line_chart_axis_starts_at_zero_unless_the_values_lie_close_together() -
     # A flat line (a target of holding the population): from 0 too, not ±1 in tenths.
     flat = tick_labels((2015.0, 20566.0), (2027.0, 20566.0))
     assert flat[0] == "0" and not any("," in label for label in flat)
+
+
+def test_the_legend_sums_parts_of_a_whole_but_not_moments() -> None:
+    def legend(c: BarChart) -> list[str]:
+        texts = [t.text or "" for t in ET.fromstring(to_svg(c)).iter(f"{SVG}text")]
+        # The legend's items: symbol and name (a segment's label is symbol and number).
+        return [t for t in texts if t[:1] in "✓◐○" and not t[2:].isdigit()]
+
+    # Focus areas add up to the plan: the legend gives each status's sum.
+    assert legend(chart()) == ["✓ gjennomført (3)", "◐ påstarta (6)", "○ ikkje påstarta (1)"]
+    # Rounds do not (issue 21: «ikkje vurdert (89)» for a 68-measure plan): names only.
+    rounds = chart(categories=("Vår 2025", "Haust 2025"), legend_totals=False)
+    assert legend(rounds) == ["✓ gjennomført", "◐ påstarta", "○ ikkje påstarta"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,6 +16,7 @@ from planstatus.plans.models import Measure, Plan
 from planstatus.regions.models import Actor
 from tests.base import BaseTestCase
 from tests.formdata import form_fields
+from tests.html import find, parse
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse
@@ -111,6 +113,21 @@ class ImportWebTests(BaseTestCase):
         self.assertTrue(Actor.objects.filter(region=self.region, name="Næringsforum").exists())
         draft.refresh_from_db()
         self.assertEqual((draft.state, draft.saved_plan), (PlanImport.State.SAVED, plan))
+
+    def test_the_suggested_title_and_short_name_are_clean(self) -> None:
+        # Issue 21: the case text gave «Sak 16-25 REGIONPLAN - STATUS» and a short name cut
+        # mid-word.
+        seed = Path(__file__).parent / "fixtures" / "text" / "hallingdal-sak-16-25.txt"
+        response = self.post_file("sak-16-25.txt", seed.read_bytes())
+        draft = PlanImport.objects.get()
+        page = parse(self.client.get(response["Location"]))
+        self.assertEqual(find(page, '//input[@name="title"]').get("value"), "Regionplan – status")
+        data = review_data(self.client, draft)
+        data["title"] = "Regionplan for Hallingdal 2025–2028 (import)"
+        data["confirm"] = "1"
+        self.client.post(reverse("import_review", args=["testdal", draft.pk]), data)
+        plan = Plan.objects.exclude(slug__in=["regionplan", "utkast"]).get()
+        self.assertEqual(plan.slug, "regionplan-for-hallingdal-2025-2028")
 
     def test_invalid_review_changes_nothing(self) -> None:
         self.post_file("program.txt", SMALL_TEXT.encode())

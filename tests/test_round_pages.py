@@ -521,6 +521,22 @@ class ReminderPageTests(RoundPageCommitTestCase):
         super().setUp()
         self.round = self.open_via_web()
 
+    def test_the_button_counts_both_those_mailed_and_those_without_an_address(self) -> None:
+        # Issue 20: the button said «dei 3 aktørane» while 19 had not reported.
+        self.client.force_login(self.owner)
+        doc = parse(self.client.get(self.plan_url("round", self.round.pk)))
+        self.assertIn("1 aktør", text(by_testid(doc, "remind-button")))
+        self.assertIn("1 utan adresse", text(by_testid(doc, "remind-button")))
+        self.assertIn("2 aktørar", text(find(doc, '//*[@data-testid="behind"]/summary')))
+        mailed = text(by_testid(doc, "behind-with-address"))
+        without = by_testid(doc, "behind-without-address")
+        self.assertIn(self.actor.name, mailed)
+        self.assertNotIn(self.municipality.name, mailed)
+        self.assertIn(self.municipality.name, text(without))
+        # Each body without an address gets a button for a new link to hand on.
+        action = self.plan_url("round_link", self.round.pk, self.municipality.pk)
+        self.assertEqual(len(without.xpath(f'.//form[@action="{action}"]')), 1)
+
     def test_reminder_goes_only_to_those_behind_with_an_address(self) -> None:
         self.client.force_login(self.owner)
         mail.outbox.clear()

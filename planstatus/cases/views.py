@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from planstatus.accounts.roles import can_edit
 from planstatus.cases.forms import ANNUAL_REPORT, NOW, STATUS_CASE, CaseForm
@@ -138,7 +138,7 @@ _PREVIEW_POLICY = {
 }
 
 
-@require_GET
+@require_safe
 @login_required
 @xframe_options_sameorigin
 def case_draft_preview(
@@ -153,7 +153,7 @@ def case_draft_preview(
     return response
 
 
-@require_GET
+@require_safe
 @login_required
 def case_draft_file(
     request: HttpRequest, region_slug: str, plan_slug: str, pk: int, fmt: str
@@ -234,7 +234,7 @@ def _round_from(plan: Plan, value: str) -> ReportingRound | None:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def case_download(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
     """A file of a sent case, byte for byte as it was archived."""
@@ -243,7 +243,7 @@ def case_download(request: HttpRequest, region_slug: str, plan_slug: str, pk: in
     return _attachment(bytes(document.data), document.content_type, document.filename)
 
 
-@require_GET
+@require_safe
 @login_required
 def case_export(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
     """A sent case as a Noark 5-style transfer package (docs/noark.md)."""

@@ -57,6 +57,7 @@ from planstatus.lib.importers.base import (
     UnreadableDocument,
 )
 from planstatus.lib.importers.templates import build_csv_template, build_xlsx_template
+from planstatus.lib.slugs import suggested_title
 from planstatus.plans.access import get_region_for_editor
 from planstatus.regions.models import Region
 
@@ -146,7 +147,9 @@ def review(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
     data = posted(request)
     measures = parsed.measures()
     goal_list = all_goals(parsed)
-    title = parsed.title or draft.filename
+    # The document's own heading, cleaned as a person would (issue 21: «Sak 16-25
+    # REGIONPLAN - STATUS» became a plan's title); the reading keeps it as written.
+    title = suggested_title(parsed.title) if parsed.title else draft.filename
     details = PlanDetailsForm(data, initial={"title": title})
     rows = {
         i: MeasureRowForm(data, prefix=f"m-{i}", initial=row_initial(measures[i]))

@@ -7,22 +7,20 @@ from typing import Any
 
 from django import forms
 from django.core.validators import validate_email
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from planstatus.installation.services import MunicipalityEntry
+from planstatus.lib.slugs import slug_from
 from planstatus.regions.models import Municipality, Region, validate_region_slug
 
 MAX_MUNICIPALITIES = 60  # Norway's largest county had 46 municipalities in 2020
 # «3451 Nord-Aurdal», «3451; Nord-Aurdal», «3451, Nord-Aurdal», «3451 – Nord-Aurdal»
 _LINE = re.compile(r"^\s*(\d+)\s*[;,:\t–-]?\s*(.*?)\s*$")
-# Slugs keep to ASCII; Norwegian letters are spelt out, not dropped («Ål» → «al»).
-_SPELT_OUT = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "Ae", "Ø": "O", "Å": "A"})
 
 
 def suggested_slug(name: str) -> str:
-    return slugify(name.translate(_SPELT_OUT))[:50].strip("-")
+    return slug_from(name, max_length=50)
 
 
 class NewRegionForm(forms.Form):

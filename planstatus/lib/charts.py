@@ -51,6 +51,9 @@ class BarChart:
     description: str = ""
     stacked: bool = True
     total_label: str = "Sum"
+    # The legend gives each series its sum over the categories when they are parts of a
+    # whole (focus areas); not when they are moments (rounds), where the sum means nothing.
+    legend_totals: bool = True
 
     def __post_init__(self) -> None:
         for s in self.series:
@@ -219,7 +222,7 @@ def _legend(layout: _Layout, chart: BarChart, y: float) -> float:
     """Lay the legend out in lines as wide as the chart; return the y below it."""
     x, line_top = _MARGIN, y
     for s, total in zip(chart.series, chart.series_totals(), strict=True):
-        text = f"{s.name} ({total})"
+        text = f"{s.name} ({total})" if chart.legend_totals else s.name
         item = _SWATCH + 6 + _text_width(text, _SMALL) + 16
         if x > _MARGIN and x + item > layout.width - _MARGIN:
             x, line_top = _MARGIN, line_top + _LEGEND_LINE

@@ -191,4 +191,5 @@ def timeline_chart(points: list[RoundShare]) -> BarChart:
         categories=tuple(p.label or str(_("Now")) for p in points),
         series=status_series(list(Status), values),
         total_label=str(_("Total")),
+        legend_totals=False,
     )

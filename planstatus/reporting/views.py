@@ -89,22 +89,29 @@ def _base_url(request: HttpRequest) -> str:
 
 
 def _refused(
-    request: HtmxHttpRequest, refusal: str, link: ReportingLink | None = None
+    request: HtmxHttpRequest,
+    refusal: str,
+    link: ReportingLink | None = None,
+    *,
+    token_in_address: bool = False,
 ) -> HttpResponse:
     template = "reporting/_refused.html" if request.htmx else "reporting/refused.html"
     response = render(
         request,
         template,
-        {"refusal": refusal, "link": link, "no_login_next": True},
+        {"refusal": refusal, "link": link, "no_login_next": token_in_address},
         status=REFUSAL_STATUS.get(refusal, 403),
     )
-    return _private(response)
+    return _private(response, token_in_address=token_in_address)
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    # A link page's address may hold the token, and the page what a body reported: no
-    # Referer to the files it loads or the sites it links to, and no copy in any cache.
-    response["Referrer-Policy"] = "no-referrer"
+def _private(response: HttpResponse, *, token_in_address: bool = False) -> HttpResponse:
+    """No copy in any cache: the page shows what a body reported. Where the address holds
+    the token, no Referer either, to the files the page loads or the sites it links to.
+    The token-free pages keep Django's same-origin policy: under no-referrer a browser
+    sends `Origin: null` with the page's saves, which the CSRF check rightly refuses."""
+    if token_in_address:
+        response["Referrer-Policy"] = "no-referrer"
     response["Cache-Control"] = "no-store"
     return response
 
@@ -143,10 +150,11 @@ def actor_link(request: HtmxHttpRequest, token: str) -> HttpResponse:
     check = check_link(token=token, **_client(request))
     link = check.usable
     if link is None:
-        return _refused(request, check.refusal or Action.REFUSED_UNKNOWN, check.link)
+        refusal = check.refusal or Action.REFUSED_UNKNOWN
+        return _refused(request, refusal, check.link, token_in_address=True)
     kept = [pk for pk in request.session.get(SESSION_LINKS, []) if pk != link.pk]
     request.session[SESSION_LINKS] = [*kept[-(SESSION_LINKS_KEPT - 1) :], link.pk]
-    return _private(redirect("actor_page", link.pk))
+    return _private(redirect("actor_page", link.pk), token_in_address=True)
 
 
 def _redeemed_link(
@@ -358,6 +366,8 @@ def round_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
             "round": round,
             "progress": progress,
             "to_remind": [a for a in progress.behind if a.actor.email],
+            "behind_without_address": [a for a in progress.behind if not a.actor.email],
+            "behind_count": len(progress.behind),
             "items": items,
             "can_edit": editor,
             "changes": changes_since_previous(round),
