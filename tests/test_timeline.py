@@ -126,6 +126,12 @@ class TimelineTests(BaseTestCase):
         doc = parse(self.client.get(self.url, {"status": "done", "omrade": str(self.area.pk)}))
         shown = [int(g.get("data-measure")) for g in doc.xpath("//svg//g[@data-measure]")]
         self.assertEqual(shown, [self.span.pk])
+        # "Clear the filters" leads back to the page it is on, here and on the dashboard.
+        clear = doc.xpath('//form[@data-testid="filters"]//a/@href')
+        self.assertEqual(clear, [self.url])
+        dashboard = reverse("dashboard", args=["testdal", "regionplan"])
+        doc = parse(self.client.get(dashboard, {"status": "done"}))
+        self.assertEqual(doc.xpath('//form[@data-testid="filters"]//a/@href'), [dashboard])
         response = self.client.get(self.url, {"frist": "nonsense"})
         self.assertEqual(response.status_code, 400)
 
