@@ -77,6 +77,14 @@ class Row:
         return self.y + ROW_HEIGHT / 2 + 4
 
     @property
+    def years_text(self) -> str:
+        """«2025–2027», «2026» or empty: the years as read, for the table."""
+        start, end = self.measure.start_year, self.measure.end_year
+        if start and end and start != end:
+            return f"{start}–{end}"
+        return str(end or start or "")
+
+    @property
     def arrow(self) -> str:
         """A continuous measure's bar ends in an arrow: it runs on."""
         if self.kind != Kind.CONTINUOUS or not self.segments:
