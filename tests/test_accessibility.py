@@ -103,6 +103,27 @@ class AccessibilityTests(BrowserTestCase):
             "/konto/login/",
         )
 
+    def test_timeline_passes_axe_and_fits_a_phone(self) -> None:
+        urls = ["/hallingdal/regionplan/tidslinje/", "/hallingdal/regionplan/tidslinje/?q=breiband"]
+        self.assert_accessible(*urls)
+        self.page.goto(self.live_server_url + urls[0])
+        self.screenshot("timeline-desktop", full_page=True)
+        self.page.set_viewport_size({"width": 375, "height": 812})
+        self.assert_accessible(*urls)
+        for url in urls:
+            self.page.goto(self.live_server_url + url)
+            overflow = self.page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            self.assertLessEqual(overflow, 0, url)
+            # The table is read without sideways scrolling: it is no wider than the page.
+            widest = self.page.evaluate(
+                """() => Math.max(...[...document.querySelectorAll('table.timeline-table')]
+                    .map(t => t.getBoundingClientRect().right))"""
+            )
+            self.assertLessEqual(widest, 375, url)
+        self.screenshot("timeline-phone", full_page=True)
+
     def test_secretariat_pages(self) -> None:
         opened = open_december_round(self.plan, self.live_server_url)
         token = opened.links[0].token

@@ -82,6 +82,7 @@ PRIVATE = {
     "round_link_revoke",
     # Public for a published plan; the walker asks for the draft.
     "dashboard",
+    "timeline",
     "actor_matrix",
     "plan_actor",
     "case_page",

@@ -30,7 +30,7 @@ from planstatus.plans.access import (
 )
 from planstatus.plans.actions.status import StatusConflict
 from planstatus.plans.audit import measure_audit_log
-from planstatus.plans.dashboard import Filters, area_chart, build_dashboard, filter_choices
+from planstatus.plans.dashboard import area_chart, build_dashboard, filter_choices, read_filters
 from planstatus.plans.forms import DashboardForm, StatusForm
 from planstatus.plans.lineage import item_chain, plan_outcomes, region_story
 from planstatus.plans.models import Measure, Plan
@@ -182,18 +182,7 @@ def dashboard(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRes
     plan = get_plan_for_user(request.user, region_slug, plan_slug)
     areas, actors, years = filter_choices(plan)
     form = DashboardForm(request.GET, areas=areas, actors=actors, years=years)
-    filters = Filters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = Filters(
-            area=data["omrade"],
-            responsible=data["ansvar"],
-            involved=data["involvert"],
-            due_year=data["frist"],
-            statuses=frozenset(Status(s) for s in data["status"]),
-            overdue=data["forseinka"],
-            text=data["q"].strip(),
-        )
+    filters = read_filters(form)
     board = build_dashboard(plan=plan, filters=filters, areas=areas, today=timezone.localdate())
     timeline = progress_over_time(plan, board.everything)
     return render(
