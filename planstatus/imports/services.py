@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -16,6 +17,7 @@ from planstatus.imports.matching import match_actors
 from planstatus.imports.models import PlanImport
 from planstatus.lib.importers.base import ParsedMeasure, ParsedPlan
 from planstatus.lib.status import Status
+from planstatus.lib.titles import slug_within
 from planstatus.plans.models import (
     RESERVED_PLAN_SLUGS,
     FocusArea,
@@ -135,7 +137,8 @@ def default_actor_choices(parsed: ParsedPlan, region: Region) -> dict[str, str]:
 
 
 def unique_plan_slug(region: Region, title: str) -> str:
-    base = slugify(title)[:40].strip("-") or "plan"
+    # «2025–2028» is two years, not 20252028: dashes and slashes part words before slugify.
+    base = slug_within(slugify(re.sub(r"[–—/]", " ", title)), 40).strip("-") or "plan"
     if base in RESERVED_PLAN_SLUGS:
         base = f"{base}-plan"
     slug, n = base, 1

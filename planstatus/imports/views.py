@@ -57,6 +57,7 @@ from planstatus.lib.importers.base import (
     UnreadableDocument,
 )
 from planstatus.lib.importers.templates import build_csv_template, build_xlsx_template
+from planstatus.lib.titles import clean_title
 from planstatus.plans.access import get_region_for_editor
 from planstatus.regions.models import Region
 
@@ -146,7 +147,7 @@ def review(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
     data = posted(request)
     measures = parsed.measures()
     goal_list = all_goals(parsed)
-    title = parsed.title or draft.filename
+    title = clean_title(parsed.title or draft.filename)
     details = PlanDetailsForm(data, initial={"title": title})
     rows = {
         i: MeasureRowForm(data, prefix=f"m-{i}", initial=row_initial(measures[i]))
@@ -411,7 +412,7 @@ def _save(
         plan = import_plan(
             region=region,
             parsed=parsed,
-            title=parsed.title or draft.filename,
+            title=clean_title(parsed.title or draft.filename),
             kind=kind,
             actor_choices=draft.actor_choices,
             user=request.user,
