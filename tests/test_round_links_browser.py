@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from planstatus.plans.models import Measure, MeasureActor, Plan
 from planstatus.regions.models import Actor
@@ -105,7 +106,8 @@ class RoundLinksPageTests(BrowserTestCase):
         self.assert_rows_hold_their_own_links(1366)
         row = self.page.locator("[data-testid=round-link-row]").nth(3)
         row.get_by_role("button", name=re.compile("^Kopier")).click()
-        self.assertEqual(row.get_by_role("button").inner_text().split()[0], "Kopiert")
+        # The clipboard answers asynchronously; expect waits for the label to change.
+        expect(row.get_by_role("button")).to_contain_text("Kopiert")
         copied = self.page.evaluate("navigator.clipboard.readText()")
         self.assertEqual(copied, row.locator("[data-testid=copy-link]").input_value())
         self.screenshot("round-links-1366", full_page=False)

@@ -414,7 +414,7 @@ def _save(
         plan = import_plan(
             region=region,
             parsed=parsed,
-            title=parsed.title or draft.filename,
+            title=suggested_title(parsed.title or draft.filename),
             kind=kind,
             actor_choices=draft.actor_choices,
             user=request.user,

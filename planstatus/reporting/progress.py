@@ -191,5 +191,6 @@ def timeline_chart(points: list[RoundShare]) -> BarChart:
         categories=tuple(p.label or str(_("Now")) for p in points),
         series=status_series(list(Status), values),
         total_label=str(_("Total")),
-        legend_totals=False,
+        # The same measures at each round: a status's count summed over rounds means nothing.
+        additive=False,
     )
