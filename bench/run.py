@@ -16,7 +16,8 @@ middleware, view, queries and template, no network. p50/p95 over --runs runs aft
 warm-up runs, and the SQL query count of one more run. The floor is one raw SQL query that
 fetches the same rows (measures, current status, actors; or a measure's history) and
 json.dumps of them: what the page costs at the very least. The ratio p50 / floor p50 is the
-figure to watch.
+figure to watch. The second floor renders the same rows to an HTML table by a plain Python
+f-string join; the ratio to it shows what Django's template engine, middleware and ORM add.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -73,10 +75,15 @@ class Result:
     queries: int
     floor_p50: float | None = None
     load: float = 0.0
+    html_floor_p50: float | None = None
 
     @property
     def ratio(self) -> float | None:
         return self.p50 / self.floor_p50 if self.floor_p50 else None
+
+    @property
+    def html_ratio(self) -> float | None:
+        return self.p50 / self.html_floor_p50 if self.html_floor_p50 else None
 
 
 @dataclass
@@ -182,18 +189,38 @@ FROM plans_statusupdate su WHERE su.measure_id = %s ORDER BY su.created_at DESC,
 """
 
 
-def floor(sql: str, params: list[Any]) -> Callable[[], str]:
-    from django.db import connection
+@dataclass
+class Floor:
+    """The rows a page shows, fetched by one raw SQL query: the JSON floor (json.dumps of the
+    rows) and the HTML floor (the same rows as an HTML table by a plain f-string join), so that
+    the ratio to the second shows what the template engine and Django add."""
 
-    def fetch() -> str:
+    sql: str
+    params: list[Any]
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        from django.db import connection
+
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return json.dumps(cursor.fetchall(), default=str)
+            cursor.execute(self.sql, self.params)
+            return cursor.fetchall()
 
-    return fetch
+    def json(self) -> str:
+        return json.dumps(self.rows(), default=str)
+
+    def html(self) -> str:
+        cells = "".join(
+            "<tr>" + "".join(f"<td>{escape(str(value))}</td>" for value in row) + "</tr>\n"
+            for row in self.rows()
+        )
+        return f"<table><tbody>\n{cells}</tbody></table>"
 
 
-def cases(ctx: dict[str, Any]) -> list[tuple[str, str, Callable[[], object], Callable[[], str]]]:
+def floor(sql: str, params: list[Any]) -> Floor:
+    return Floor(sql, params)
+
+
+def cases(ctx: dict[str, Any]) -> list[tuple[str, str, Callable[[], object], Floor | None]]:
     """(key, label, the work, its floor)"""
     from django.core.cache import cache
     from django.db import transaction
@@ -306,7 +333,7 @@ def cases(ctx: dict[str, Any]) -> list[tuple[str, str, Callable[[], object], Cal
         ),
         ("docx", "Case as .docx, 150 measures", case("docx"), plan_floor),
         ("pdf", "Case as .pdf, 150 measures", case("pdf"), plan_floor),
-        ("import", "Plain-text import, Hallingdal's plan", import_seed, lambda: ""),
+        ("import", "Plain-text import, Hallingdal's plan", import_seed, None),
     ]
 
 
@@ -347,9 +374,10 @@ def run_engine(args: argparse.Namespace) -> EngineRun:
         p50, p95 = percentiles(wall)
         with CaptureQueriesContext(connection) as queries:
             work()
-        floor_p50 = None
-        if key != "import":
-            floor_p50 = statistics.median(timed(floor_fn, runs)[0])
+        floor_p50 = html_floor_p50 = None
+        if floor_fn is not None:
+            floor_p50 = statistics.median(timed(floor_fn.json, runs)[0])
+            html_floor_p50 = statistics.median(timed(floor_fn.html, runs)[0])
         result = Result(
             key,
             label,
@@ -360,6 +388,7 @@ def run_engine(args: argparse.Namespace) -> EngineRun:
             len(queries),
             floor_p50,
             round(os.getloadavg()[0], 2),
+            html_floor_p50,
         )
         run.results.append(result)
         print(table_row(result), flush=True)
@@ -390,9 +419,9 @@ def profile(args: argparse.Namespace) -> None:
 # --- Reporting -------------------------------------------------------------------------------
 
 TABLE_HEAD = (
-    "| case | p50 ms | p95 ms | CPU p50 ms | queries | floor p50 ms | × floor | target p50 "
-    "| load |\n"
-    "|---|---:|---:|---:|---:|---:|---:|---|---:|"
+    "| case | p50 ms | p95 ms | CPU p50 ms | queries | floor p50 ms | × floor "
+    "| f-string floor p50 ms | × f-string | target p50 | load |\n"
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"
 )
 
 
@@ -409,9 +438,11 @@ def table_row(r: Result) -> str:
         verdict += "✓ met" if met else "✗ missed"
     floor_text = f"{r.floor_p50:.1f}" if r.floor_p50 is not None else "–"
     ratio = f"{r.ratio:.1f}" if r.ratio is not None else "–"
+    html_floor = f"{r.html_floor_p50:.1f}" if r.html_floor_p50 is not None else "–"
+    html_ratio = f"{r.html_ratio:.1f}" if r.html_ratio is not None else "–"
     return (
         f"| {r.label} | {r.p50:.1f} | {r.p95:.1f} | {r.cpu_p50:.1f} | {r.queries} | "
-        f"{floor_text} | {ratio} | "
+        f"{floor_text} | {ratio} | {html_floor} | {html_ratio} | "
         f"{verdict or '–'} | {r.load:.2f} |"
     )
 
@@ -562,7 +593,8 @@ def write_results(runs: list[EngineRun], load: str, when: datetime.datetime, too
         "- Server time in-process through Django's test client with production settings; "
         f"p50/p95 over {runs[0].results[0].runs if runs and runs[0].results else 0} runs "
         "after three warm-up runs; the query count of one more run. The floor: one raw SQL "
-        "query for the same rows + json.dumps. `load` is the 1-minute load average when the "
+        "query for the same rows + json.dumps; the f-string floor: the same rows as an HTML table "
+        "by a plain f-string join. `load` is the 1-minute load average when the "
         "case finished.",
         "",
     ]

@@ -4,12 +4,15 @@ Everything that differs between a laptop and a server comes from environment var
 with defaults that are safe for local development. See `.env.example` for the list.
 """
 
+import copy
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.log import DEFAULT_LOGGING
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -94,6 +97,7 @@ MIDDLEWARE = [
     "planstatus.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "planstatus.api.middleware.ApiHeadMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "planstatus.core.middleware.PrivateForMembersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -131,11 +135,11 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'planstatus.sqlite3'}",
         # Each worker keeps its connection between requests: a new PostgreSQL connection per
-        # request (a new server process, its catalogue caches cold) cost more than a cached
-        # plan page itself (bench/RESULTS.md). Not checked before reuse (a query per request,
-        # an eighth of a worker's time under load): after a database restart, each worker's
-        # first request fails once and the next one reconnects.
+        # request (a new server process, its catalogue caches cold) cost more than a
+        # page itself (bench/RESULTS.md). Checked before reuse at the start of each request,
+        # so after a database restart (or a fail-over to the standby) no request fails.
         conn_max_age=int(os.environ.get("PLANSTATUS_DB_CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
     )
 }
 # How long a write waits for another's lock before the person is asked to try again
@@ -158,9 +162,35 @@ else:
     _options["options"] = f"{_options.get('options', '')} -c lock_timeout={LOCK_TIMEOUT}s".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Nothing of ours is cached: pages are rendered afresh (issue 19). Django's own users of the
-# cache (none configured today) get each process's memory.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache holds sessions (in front of the database) and, with Redis, the failed-login
+# lockout: things every worker and every app server must see alike, so never one process's
+# memory. Unset: files in the data folder, shared by the workers of one machine.
+# redis://host:port/db: Redis, shared by several app servers. locmem://: one process's
+# memory, for development only. Pages themselves are never cached (issue 19).
+CACHE_URL = os.environ.get("PLANSTATUS_CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "planstatus",
+        }
+    }
+elif CACHE_URL == "locmem://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif CACHE_URL:
+    raise ImproperlyConfigured(
+        "PLANSTATUS_CACHE_URL must be redis://host:port/db or locmem:// (or be unset for files "
+        "in the data folder)."
+    )
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    }
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -226,6 +256,13 @@ LOGOUT_REDIRECT_URL = "index"
 
 # Failed logins: five tries per user name and address, then a quarter of an hour's pause.
 AXES_FAILURE_LIMIT = int(os.environ.get("PLANSTATUS_LOGIN_FAILURE_LIMIT", "5"))
+# Failed logins are counted where every app server sees them: in Redis when there is one,
+# else in the database (which the servers share too, and where the admin lists them).
+AXES_HANDLER = (
+    "axes.handlers.cache.AxesCacheHandler"
+    if CACHES["default"]["BACKEND"].endswith("RedisCache")
+    else "axes.handlers.database.AxesDatabaseHandler"
+)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -297,3 +334,11 @@ if not DEBUG:
 
 # Password of the demo users that `planstatus init` creates on an empty database.
 DEMO_PASSWORD = os.environ.get("PLANSTATUS_DEMO_PASSWORD", "hallingdal-demo")
+
+# Django's own logging, with personal links' tokens taken out of every line its handlers
+# write (the development server's access log, the 4xx warnings). gunicorn's access log is
+# redacted by the logger class `serve --production` gives it.
+LOGGING = copy.deepcopy(DEFAULT_LOGGING)
+LOGGING["filters"]["no_link_tokens"] = {"()": "planstatus.core.logging.RedactLinkTokens"}
+for _handler in LOGGING["handlers"].values():
+    _handler.setdefault("filters", []).append("no_link_tokens")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("planstatus.api.urls")),
     path("konto/", include("django.contrib.auth.urls")),
     path("sprak/", account_views.set_language, name="set_language"),
+    path("", include("planstatus.installation.urls")),
     path("", include("planstatus.imports.urls")),
     path("", include("planstatus.reporting.urls")),
     path("", include("planstatus.cases.urls")),

@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,3 +28,10 @@ def installation_language() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def private_media_folder(tmp_path_factory: pytest.TempPathFactory, settings: Any) -> None:
+    """Uploaded documents kept for a review go to a folder of the test run's own, not the
+    data folder of the checkout."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,12 +17,14 @@ from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
+from planstatus.cases.services import make_case_draft, send_case
 from planstatus.indicators.models import Indicator
 from planstatus.plans.actions.lineage import suggest_continuations
 from planstatus.plans.models import Measure, Plan
 from planstatus.regions.models import Actor
 from planstatus.reporting.actions.rounds import OpenedRound, open_round
 from tests.browser import BrowserTestCase
+from tests.cases import DETAILS
 from tests.test_browser import seed_with_secretariat
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -100,6 +103,27 @@ class AccessibilityTests(BrowserTestCase):
             "/konto/login/",
         )
 
+    def test_timeline_passes_axe_and_fits_a_phone(self) -> None:
+        urls = ["/hallingdal/regionplan/tidslinje/", "/hallingdal/regionplan/tidslinje/?q=breiband"]
+        self.assert_accessible(*urls)
+        self.page.goto(self.live_server_url + urls[0])
+        self.screenshot("timeline-desktop", full_page=True)
+        self.page.set_viewport_size({"width": 375, "height": 812})
+        self.assert_accessible(*urls)
+        for url in urls:
+            self.page.goto(self.live_server_url + url)
+            overflow = self.page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            self.assertLessEqual(overflow, 0, url)
+            # The table is read without sideways scrolling: it is no wider than the page.
+            widest = self.page.evaluate(
+                """() => Math.max(...[...document.querySelectorAll('table.timeline-table')]
+                    .map(t => t.getBoundingClientRect().right))"""
+            )
+            self.assertLessEqual(widest, 375, url)
+        self.screenshot("timeline-phone", full_page=True)
+
     def test_secretariat_pages(self) -> None:
         opened = open_december_round(self.plan, self.live_server_url)
         token = opened.links[0].token
@@ -111,7 +135,13 @@ class AccessibilityTests(BrowserTestCase):
         measure = Measure.objects.filter(focus_area__plan=self.plan).first()
         indicator = Indicator.objects.filter(plan=self.plan).first()
         assert measure is not None and indicator is not None
+        # The case page with a case sent and a draft in its preview frame.
+        send_case(plan=self.plan, round=None, details=DETAILS, user=None)
+        draft = make_case_draft(
+            plan=self.plan, round=None, details=replace(DETAILS, case_number="17-25"), user=None
+        )
         self.assert_accessible(
+            reverse("case_draft_preview", args=["hallingdal", "regionplan", draft.pk]),
             "/hallingdal/regionplan/",
             measure.get_absolute_url(),
             "/hallingdal/regionplan/vidareforing/",
@@ -127,13 +157,13 @@ class AccessibilityTests(BrowserTestCase):
             "/hallingdal/logg/",
             "/hallingdal/aktorar/",
             "/hallingdal/import/",
-            reverse("actor_page", args=[token]),
+            reverse("actor_link", args=[token]),
         )
 
     def test_actor_reporting_page_on_a_phone(self) -> None:
         opened = open_december_round(self.plan, self.live_server_url)
         self.page.set_viewport_size({"width": 375, "height": 812})
-        self.assert_accessible(reverse("actor_page", args=[opened.links[0].token]))
+        self.assert_accessible(reverse("actor_link", args=[opened.links[0].token]))
         del mail.outbox[:]
 
     def test_import_review(self) -> None:
@@ -160,7 +190,7 @@ class KeyboardAndZoomTests(BrowserTestCase):
         opened = open_december_round(self.plan, self.live_server_url)
         entry = opened.links[0]
         page = self.page
-        page.goto(self.live_server_url + reverse("actor_page", args=[entry.token]))
+        page.goto(self.live_server_url + reverse("actor_link", args=[entry.token]))
         first = page.locator("[data-testid=report-item]").first
         code = first.get_attribute("data-code")
         # Tab from the top of the page to the first status choice, as a keyboard user would.
@@ -206,7 +236,7 @@ class KeyboardAndZoomTests(BrowserTestCase):
     def test_phone_tap_targets_are_at_least_24_pixels(self) -> None:
         opened = open_december_round(self.plan, self.live_server_url)
         self.page.set_viewport_size({"width": 375, "height": 812})
-        for url in ["/hallingdal/regionplan/", reverse("actor_page", args=[opened.links[0].token])]:
+        for url in ["/hallingdal/regionplan/", reverse("actor_link", args=[opened.links[0].token])]:
             self.page.goto(self.live_server_url + url)
             small = self.page.evaluate(
                 """() => [...document.querySelectorAll(

@@ -22,7 +22,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from planstatus.accounts.models import Membership
-from planstatus.cases.models import CaseDocument
+from planstatus.cases.models import CaseDocument, CaseDraft, SentCase
 from planstatus.cases.services import build_case_content, render_case
 from planstatus.indicators.models import Indicator, IndicatorValue
 from planstatus.indicators.services import region_municipalities, summarise
@@ -185,7 +185,6 @@ class AnnualReportTests(TestCase):
         form = {
             "kind": "annual",
             "round": "now",
-            "format": "pdf",
             "case_number": "30-26",
             "title": "Årsrapport 2026 – regionplanen",
             "background": "",
@@ -195,9 +194,15 @@ class AnnualReportTests(TestCase):
             "signer_name": "Kari Nordmann",
             "signer_title": "",
         }
-        self.assertRedirects(self.client.post(url, form), url)
-        document = CaseDocument.objects.get()
-        self.assertTrue(document.annual)
+        response = self.client.post(url, form)
+        draft = CaseDraft.objects.get()
+        self.assertRedirects(response, f"{url}?utkast={draft.pk}#forhandsvising")
+        self.assertTrue(draft.annual)
+        self.assertIn('data-testid="indicator"', draft.html)
+        send = reverse("case_draft_send", args=["hallingdal", "regionplan", draft.pk])
+        self.client.post(send)
+        document = CaseDocument.objects.get(format="pdf")
+        self.assertTrue(document.annual and document.sent_case.annual)
         self.assertTrue(document.filename.startswith("arsrapport-30-26-"))
         self.assertContains(self.client.get(url), "Årsrapport")
 
@@ -218,12 +223,12 @@ class AnnualReportTests(TestCase):
                 f"--output={target}",
                 "--case-number=30-26",
                 "--annual",
-                "--archive",
+                "--send",
                 stdout=io.StringIO(),
             )
             document = docx.Document(str(target))
         self.assertIn("Folketal", [p.text for p in document.paragraphs])
-        self.assertTrue(CaseDocument.objects.get().annual)
+        self.assertTrue(SentCase.objects.get().annual)
 
 
 def _tag(name: str) -> str:

@@ -13,11 +13,14 @@ from django.utils import timezone
 from playwright.sync_api import Page
 
 from planstatus.accounts.models import Membership
+from planstatus.cases.models import SentCase
 from planstatus.installation.seed import load_seed_file
 from planstatus.installation.services import create_user
+from planstatus.lib.status import Status
 from planstatus.plans.models import Plan
 from planstatus.regions.models import Actor, Region
 from tests.browser import BrowserTestCase
+from tests.cases import report_every_measure
 
 SEED_TEXT = Path(__file__).parent / "fixtures" / "text" / "hallingdal-sak-16-25.txt"
 
@@ -270,28 +273,75 @@ class CaseInBrowserTests(BrowserTestCase):
         super().setUp()
         seed_with_secretariat()
 
-    def test_the_secretariat_makes_the_case_and_downloads_word_and_pdf(self) -> None:
+    def test_the_secretariat_previews_sends_and_finds_one_archived_copy(self) -> None:
+        # The bodies have reported, with comments, in a round.
+        plan = Plan.objects.get(region__slug="hallingdal", slug="regionplan")
+        report_every_measure(plan, [Status.STARTED, Status.DONE, Status.NOT_STARTED])
         page = self.page
         self.log_in(page, next="/hallingdal/regionplan/sak/")
         folder = Path(os.environ.get("PLANSTATUS_TEST_ARTEFACTS", "test-artefacts"))
         folder.mkdir(parents=True, exist_ok=True)
-        for fmt, magic in [("docx", b"PK"), ("pdf", b"%PDF")]:
-            page.locator(f"input[name=format][value={fmt}]").check()
+
+        def make_draft() -> None:
             page.get_by_label("Saksnummer").fill("16-25")
             page.get_by_label("Stad").fill("Gol")
             page.get_by_label("Underskriven av").fill("Kari Nordmann")
-            page.get_by_role("button", name="Lag og arkiver saka").click()
+            page.get_by_label("Punkt å peike på").fill(
+                "- Næringsplattforma er i bruk.\n- Tre tiltak ventar på pengar."
+            )
+            page.get_by_role("button", name="Lag utkast").click()
             page.wait_for_load_state()
             self.assertEqual(page.locator(".ds-validation-message").all_inner_texts(), [])
-            self.assertIn("er laga og arkivert", page.locator(".messages").inner_text())
-            with page.expect_download() as download_info:
-                page.get_by_test_id("case-archive").get_by_role("link").first.click()
-            download = download_info.value
-            self.assertTrue(download.suggested_filename.endswith(f".{fmt}"))
-            saved = folder / f"journey-case.{fmt}"
-            download.save_as(saved)
-            self.assertEqual(saved.read_bytes()[: len(magic)], magic)
+
+        make_draft()
+        self.assertIn("Utkastet til sak 16-25 er laga", page.locator(".messages").inner_text())
+        # The preview, in the page: the case as its web page, summary first, bodies' words.
+        preview = page.frame_locator("[data-testid=case-preview-frame]")
+        self.assertEqual(preview.locator("h2").first.inner_text(), "Samandrag")
+        self.assertIn(
+            "Næringsplattforma er i bruk.", preview.get_by_test_id("highlights").inner_text()
+        )
+        comments = preview.get_by_test_id("comment").all_inner_texts()
+        self.assertEqual(len(comments), 68)
+        self.assertTrue(all("4." in c or "Ingen kommentar" in c for c in comments))
+        self.assertIn("Arbeidet er i gang.", " ".join(comments))
+        page.get_by_test_id("case-preview").scroll_into_view_if_needed()
+        self.screenshot("case-preview", full_page=False)
+        with page.expect_download() as download_info:
+            page.get_by_test_id("case-draft").get_by_role("link", name="PDF").click()
+        saved = folder / "journey-draft.pdf"
+        download_info.value.save_as(saved)
+        self.assertTrue(download_info.value.suggested_filename.startswith("utkast-sak-16-25"))
+        self.assertEqual(saved.read_bytes()[:4], b"%PDF")
+
+        page.get_by_role("button", name="Send til politisk behandling").click()
+        page.wait_for_load_state()
+        self.assertIn("er send til politisk behandling", page.locator(".messages").inner_text())
+        self.assertEqual(page.get_by_test_id("case-draft").count(), 0)
+        archive = page.get_by_test_id("sent-case")
+        self.assertEqual(archive.count(), 1)
+        self.assertIn("Sendt", archive.inner_text())
+        self.assertEqual(archive.locator(".case-files li").count(), 2)  # PDF and Word
+        with page.expect_download() as download_info:
+            archive.get_by_test_id("case-export").click()
+        self.assertTrue(download_info.value.suggested_filename.endswith(".zip"))
         self.screenshot("case-archive", full_page=False)
+
+        # The same case again: refused, with a link to the copy already sent.
+        make_draft()
+        page.get_by_role("button", name="Send til politisk behandling").click()
+        page.wait_for_load_state()
+        self.assertIn("vart alt sendt", page.get_by_test_id("already-sent").inner_text())
+        page.get_by_role("link", name="Gå til saka som vart send").click()
+        self.assertTrue(page.url.endswith("#sendt-" + str(SentCase.objects.get().pk)))
+        self.assertEqual(page.get_by_test_id("sent-case").count(), 1)
+        self.assertEqual(SentCase.objects.count(), 1)
+
+        page.set_viewport_size({"width": 375, "height": 812})
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        self.assertLessEqual(overflow, 0)
 
 
 @pytest.mark.browser

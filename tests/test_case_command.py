@@ -10,7 +10,7 @@ from tempfile import TemporaryDirectory
 import docx
 from django.core.management import CommandError, call_command
 
-from planstatus.cases.models import CaseDocument, CaseSettings
+from planstatus.cases.models import CaseDocument, CaseSettings, SentCase
 from planstatus.cases.services import remember_case_details
 from planstatus.lib.status import Status
 from planstatus.plans.actions.status import record_status
@@ -43,7 +43,7 @@ class ReportCommandTests(BaseTestCase):
         self.assertIn("◐ Påstarta", html)
         self.assertFalse(CaseDocument.objects.exists())  # not archived unless asked
 
-    def test_a_closed_round_and_archiving_with_the_command_as_maker(self) -> None:
+    def test_a_closed_round_sent_with_the_command_as_sender(self) -> None:
         record_status(measure=self.measure, status=Status.DONE)
         round = closed_round(self.plan, "Vår 2025")
         record_status(measure=self.measure, status=Status.NOT_STARTED)
@@ -56,16 +56,19 @@ class ReportCommandTests(BaseTestCase):
             "docx",
             "-o",
             str(target),
-            "--archive",
+            "--send",
             "--case-number",
             "20-25",
         )
-        self.assertIn("og arkivert", output)
-        document = CaseDocument.objects.get()
-        self.assertEqual(bytes(document.data), target.read_bytes())
-        self.assertEqual((document.round, document.case_number), (round, "20-25"))
-        self.assertEqual((document.created_by, document.created_by_name), (None, "kommandolinja"))
-        self.assertEqual(document.created_via, CaseDocument.Via.COMMAND)
+        self.assertIn("og sende ho til politisk behandling", output)
+        sent = SentCase.objects.get()
+        self.assertEqual((sent.round, sent.case_number), (round, "20-25"))
+        self.assertEqual((sent.sent_by, sent.sent_by_name), (None, "kommandolinja"))
+        self.assertEqual(sent.sent_via, SentCase.Via.COMMAND)
+        files = {d.format: d for d in sent.documents.all()}
+        self.assertEqual(set(files), {"pdf", "docx"})
+        self.assertEqual(bytes(files["docx"].data), target.read_bytes())
+        self.assertTrue(bytes(files["pdf"].data).startswith(b"%PDF"))
         cells = [
             c.text
             for t in docx.Document(io.BytesIO(target.read_bytes())).tables
@@ -75,6 +78,22 @@ class ReportCommandTests(BaseTestCase):
         self.assertIn("✓ Gjennomført", cells)  # the round's status, not today's
         # --case-number is for this document; the remembered fields stay as they were.
         self.assertEqual(CaseSettings.objects.get().case_number, "16-25")
+
+    def test_sending_the_same_case_twice_is_refused_and_archive_means_send(self) -> None:
+        first, second = self.out / "a.pdf", self.out / "b.pdf"
+        self.report("testdal/regionplan", "--format", "pdf", "-o", str(first), "--archive")
+        sent = SentCase.objects.get()
+        with self.assertRaises(CommandError) as raised:
+            self.report("testdal/regionplan", "--format", "pdf", "-o", str(second), "--send")
+        self.assertIn("vart alt sendt", str(raised.exception))
+        self.assertIn(sent.get_absolute_url(), str(raised.exception))
+        self.assertEqual(SentCase.objects.count(), 1)
+        self.assertFalse(second.exists())
+        # A changed status is another case.
+        record_status(measure=self.measure, status=Status.STARTED)
+        self.report("testdal/regionplan", "--format", "html", "-o", str(second), "--send")
+        self.assertEqual(SentCase.objects.count(), 2)
+        self.assertTrue(second.read_bytes().startswith(b"<!DOCTYPE html>"))
 
     def test_errors_are_clear_and_in_nynorsk(self) -> None:
         open_round = ReportingRound.objects.create(
@@ -99,7 +118,7 @@ class ReportCommandTests(BaseTestCase):
         with self.assertRaisesMessage(CommandError, "finst ikkje"):
             self.report("testdal/regionplan", "--format", "pdf", "-o", "/finst/ikkje/sak.pdf")
         self.assertFalse(Path(target).exists())
-        self.assertFalse(CaseDocument.objects.exists())
+        self.assertFalse(SentCase.objects.exists())
 
 
 class FullDiskTests(BaseTestCase):
@@ -113,7 +132,8 @@ class FullDiskTests(BaseTestCase):
             self.skipTest("this machine has no /dev/full")
         with self.assertRaises(CommandError) as raised:
             call_command(
-                "report", "testdal/regionplan", "--format", "pdf", "-o", "/dev/full", "--archive"
+                "report", "testdal/regionplan", "--format", "pdf", "-o", "/dev/full", "--send"
             )
         self.assertIn("Kan ikkje skrive fila /dev/full", str(raised.exception))
+        self.assertFalse(SentCase.objects.exists())
         self.assertFalse(CaseDocument.objects.exists())

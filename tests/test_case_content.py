@@ -4,19 +4,37 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import replace
 from pathlib import Path
 
+from django.urls import reverse
 from django.utils import translation
 
-from planstatus.cases.services import PALETTE, CaseError, build_case_content
-from planstatus.lib.reports.content import CaseContent
+from planstatus.cases.services import (
+    PALETTE,
+    CaseError,
+    build_case_content,
+    prepare_case,
+    render_html,
+    send_case,
+)
+from planstatus.lib.reports.content import BodyComment, CaseContent
 from planstatus.lib.status import Status
-from planstatus.plans.actions.status import record_status
+from planstatus.plans.actions.status import record_status, set_status
 from planstatus.plans.models import Goal, Measure, MeasureActor
+from planstatus.reporting.actions.reports import record_round_status
+from planstatus.reporting.actions.rounds import close_round
 from planstatus.reporting.models import ReportingRound
 from planstatus.reporting.reads import changes_since_previous
 from tests.base import BaseTestCase
-from tests.cases import DETAILS, closed_round, make_plan
+from tests.cases import (
+    DETAILS,
+    by_test_id,
+    closed_round,
+    html_tree,
+    latest_update_id,
+    make_plan,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -110,7 +128,7 @@ class CaseContentTests(BaseTestCase):
         second = closed_round(self.plan, "Vår 2025")
 
         comparison = self.build(second).comparison
-        self.assertEqual(comparison.against, "Haust 2024")
+        self.assertEqual(comparison.against, "rapporteringsrunden «Haust 2024»")
         self.assertEqual(
             [(c.code, c.arrow_text) for c in comparison.changes],
             [
@@ -124,32 +142,53 @@ class CaseContentTests(BaseTestCase):
             {(c.code, Status(c.before.key), Status(c.after.key)) for c in comparison.changes},
         )
         self.assertIsNone(self.build(first).comparison.against)
-        self.assertIn("ingen tidlegare lukka", self.build(first).comparison.text)
+        self.assertIn("ingen tidlegare sak eller lukka", self.build(first).comparison.text)
 
     def test_now_is_compared_with_the_latest_closed_round(self) -> None:
         closed_round(self.plan, "Vår 2025")
         self.assertEqual(
-            self.build().comparison.text, "Ingen tiltak har endra status sidan «Vår 2025»."
+            self.build().comparison.text,
+            "Ingen tiltak har endra status sidan rapporteringsrunden «Vår 2025».",
         )
         record_status(measure=self.second, status=Status.CANCELLED)
         [change] = self.build().comparison.changes
         self.assertEqual(change.arrow_text, "? Ikkje vurdert → ⊘ Avslutta utan gjennomføring")
 
-    def test_overdue_measures_are_past_their_time_and_neither_done_nor_stopped(self) -> None:
+    def test_late_measures_are_past_their_time_and_not_started_or_only_started(self) -> None:
         record_status(measure=self.measure, status=Status.DONE)
         content = self.build(today=datetime.date(2026, 2, 1))
-        # 1.1.1 is done; 1.1.3 is yearly, so never overdue; 1.1.2 ended in 2025.
-        self.assertEqual([r.code for r in content.overdue], ["1.1.2"])
+        # 1.1.1 is done; 1.1.3 is yearly, so never late; 1.1.2 ended in 2025 but nobody has
+        # assessed it: it is not called late, it is listed as not assessed.
+        self.assertEqual(content.overdue, ())
+        self.assertEqual(content.unassessed, ("1.1.2", "1.1.3"))
+        self.assertEqual(
+            content.unassessed_text,
+            "2 tiltak er ikkje vurderte, og er ikkje rekna med her: 1.1.2, 1.1.3.",
+        )
+        for status, late in [
+            (Status.NOT_STARTED, True),
+            (Status.STARTED, True),
+            (Status.CANCELLED, False),
+            (Status.DONE, False),
+        ]:
+            record_status(measure=self.second, status=status)
+            content = self.build(today=datetime.date(2026, 2, 1))
+            self.assertEqual([r.code for r in content.overdue], ["1.1.2"] if late else [], status)
+        record_status(measure=self.second, status=Status.STARTED)
+        content = self.build(today=datetime.date(2026, 2, 1))
         self.assertIn("før 2026", content.overdue_text)
+        self.assertEqual(content.late_text[:5], "Eitt ")
         self.assertEqual(self.build(today=datetime.date(2025, 12, 31)).overdue, ())
 
     def test_a_closed_round_judges_overdue_at_its_closing(self) -> None:
+        record_status(measure=self.measure, status=Status.STARTED)
+        record_status(measure=self.second, status=Status.NOT_STARTED)
         round = closed_round(self.plan, "Vår 2025")
         assert round.closed_at is not None
         year = round.closed_at.year
         Measure.objects.filter(pk=self.measure.pk).update(end_year=year - 1)
         Measure.objects.filter(pk=self.second.pk).update(end_year=year)
-        # Years later, 1.1.2 would be overdue too; at the round's closing it was not.
+        # Years later, 1.1.2 would be late too; at the round's closing it was not.
         content = self.build(round, today=datetime.date(year + 5, 1, 1))
         self.assertEqual([r.code for r in content.overdue], ["1.1.1"])
         self.assertEqual(content.overdue_as_of, str(year))
@@ -207,15 +246,22 @@ class CaseContentTests(BaseTestCase):
                 record_status(measure=m, status=Status.STARTED)
             round = closed_round(plan, "Vår 2025")
             for m in plan.measures()[3:6]:
-                record_status(measure=m, status=Status.DONE)
-            with self.assertNumQueries(7):
+                record_status(
+                    measure=m, status=Status.DONE, comment="Ferdig.", comment_is_public=True
+                )
+            # Areas, goals, measures, actor links, actors, the comments shown (two), the
+            # previous sent case (none), the previous round and its snapshot.
+            with self.assertNumQueries(10):
                 now = build_case_content(plan=plan, round=None, details=DETAILS)
-            with self.assertNumQueries(7):
+            # The comments came after the round closed: none to fetch for its case.
+            with self.assertNumQueries(9):
                 at_round = build_case_content(plan=plan, round=round, details=DETAILS)
             self.assertEqual(now.measure_count, size)
             self.assertEqual(at_round.measure_count, size)
             self.assertEqual(len(now.comparison.changes), 3)
             self.assertEqual(len(at_round.comparison.changes), 3)
+            self.assertEqual(sum(1 for a in now.areas for r in a.rows if r.comment), 3)
+            self.assertEqual(sum(1 for a in at_round.areas for r in a.rows if r.comment), 0)
 
     def test_palette_is_the_sites_and_the_print_pages(self) -> None:
         site = (ROOT / "planstatus/core/static/planstatus/planstatus.css").read_text()
@@ -230,3 +276,209 @@ class CaseContentTests(BaseTestCase):
             )
             assert rule is not None, status
             self.assertEqual(rule.groups(), (fill, ink))
+
+
+class BodyCommentTests(BaseTestCase):
+    """Which comment the case shows under a measure, and whom it credits."""
+
+    def comment(self, round: ReportingRound | None = None) -> BodyComment | None:
+        content = build_case_content(plan=self.plan, round=round, details=DETAILS)
+        [row] = content.areas[0].rows
+        return row.comment
+
+    def report(self, round: ReportingRound, text: str, *, public: bool = True) -> None:
+        record_round_status(
+            round=round,
+            measure=self.measure,
+            status=Status.STARTED,
+            comment=text,
+            comment_is_public=public,
+            user=self.owner,
+            actor=self.actor,
+            expected_previous=latest_update_id(self.measure),
+        )
+
+    def test_the_latest_public_comment_credited_to_the_body_never_the_person(self) -> None:
+        self.assertIsNone(self.comment())
+        round = ReportingRound.objects.create(
+            plan=self.plan, title="Vår 2025", deadline=datetime.date(2025, 3, 1)
+        )
+        self.report(round, "  Første rapport.  ")
+        self.report(round, "Intern merknad.", public=False)
+        self.report(round, "")  # public, but nothing said
+        comment = self.comment()
+        assert comment is not None
+        self.assertEqual(comment.text, "Første rapport.")
+        self.assertEqual(comment.actor, "Testdal regionråd")  # the body, not «owner»
+        self.assertRegex(comment.credit, r"^Testdal regionråd, \d{1,2}\.\d{1,2}\.\d{4}$")
+
+    def test_a_comment_the_secretariat_entered_is_credited_to_the_secretariat(self) -> None:
+        set_status(
+            measure=self.measure,
+            status=Status.DONE,
+            comment="Ferdig, etter melding frå kommunen.",
+            comment_is_public=True,
+            user=self.owner,
+            expected_previous=None,
+        )
+        comment = self.comment()
+        assert comment is not None
+        self.assertEqual(
+            (comment.text, comment.actor), ("Ferdig, etter melding frå kommunen.", "Sekretariatet")
+        )
+        self.assertNotIn("owner", comment.credit)
+
+    def test_a_closed_rounds_case_shows_no_comment_made_after_it_closed(self) -> None:
+        round = ReportingRound.objects.create(
+            plan=self.plan, title="Vår 2025", deadline=datetime.date(2025, 3, 1)
+        )
+        self.report(round, "Før lukking.")
+        close_round(round=round, user=self.owner)
+        record_status(
+            measure=self.measure, status=Status.DONE, comment="Etter.", comment_is_public=True
+        )
+        at_round = self.comment(round)
+        now = self.comment()
+        assert at_round is not None and now is not None
+        self.assertEqual((at_round.text, now.text), ("Før lukking.", "Etter."))
+
+    def test_nothing_reported_is_said_in_every_format(self) -> None:
+        content = build_case_content(plan=self.plan, round=None, details=DETAILS)
+        self.assertIn("Ingen kommentar er rapportert.", render_html(content))
+
+
+class ComparisonWithTheSentCaseTests(BaseTestCase):
+    """The summary's arrows compare with what the politicians saw last: the previous case
+    sent, else the previous closed round."""
+
+    def setUp(self) -> None:
+        area = self.measure.focus_area
+        self.others = [
+            Measure.objects.create(
+                focus_area=area, goal=self.measure.goal, code=f"1.1.{n}", text=f"T {n}", order=n
+            )
+            for n in (2, 3, 4)
+        ]
+        record_status(measure=self.measure, status=Status.NOT_STARTED)
+        record_status(measure=self.others[0], status=Status.STARTED)
+        record_status(measure=self.others[1], status=Status.DONE)
+
+    def test_arrows_and_moves_since_the_previous_sent_case(self) -> None:
+        closed_round(self.plan, "Haust 2024")  # older than the case: not compared with
+        send_case(plan=self.plan, round=None, details=DETAILS, user=self.owner)
+        record_status(measure=self.measure, status=Status.DONE)  # forward
+        record_status(measure=self.others[0], status=Status.NOT_STARTED)  # back
+        record_status(measure=self.others[1], status=Status.CANCELLED)  # neither
+        content = build_case_content(
+            plan=self.plan, round=None, details=replace(DETAILS, case_number="20-25")
+        )
+        summary = content.summary
+        self.assertEqual(summary.against, "sak 16-25 (15. mars 2025)")
+        # done, started, not started, cancelled, unknown
+        self.assertEqual(summary.total.counts, (1, 0, 1, 1, 1))
+        self.assertEqual(summary.total.deltas, (0, -1, 0, 1, 0))
+        self.assertEqual([c for _, c in summary.total.cells], ["", "↓1", "", "↑1", ""])
+        self.assertEqual((summary.total.forward, summary.total.back), (1, 1))
+        self.assertEqual(
+            summary.progress_text,
+            "Sidan sak 16-25 (15. mars 2025) har eitt tiltak gått framover og eitt tiltak "
+            "gått tilbake.",
+        )
+        self.assertEqual(
+            [(c.code, c.direction_mark) for c in content.comparison.changes],
+            [("1.1.1", "↑"), ("1.1.2", "↓"), ("1.1.3", "")],
+        )
+
+    def test_without_a_sent_case_the_previous_closed_round(self) -> None:
+        closed_round(self.plan, "Haust 2024")
+        record_status(measure=self.measure, status=Status.STARTED)
+        summary = build_case_content(plan=self.plan, round=None, details=DETAILS).summary
+        self.assertEqual(summary.against, "rapporteringsrunden «Haust 2024»")
+        self.assertEqual((summary.total.forward, summary.total.back), (1, 0))
+
+    def test_a_case_of_a_round_is_not_compared_with_a_case_of_the_same_round(self) -> None:
+        round = closed_round(self.plan, "Vår 2025")
+        send_case(plan=self.plan, round=round, details=DETAILS, user=self.owner)
+        summary = build_case_content(
+            plan=self.plan, round=round, details=replace(DETAILS, case_number="17-25")
+        ).summary
+        self.assertEqual(summary.against, "")
+        self.assertIn("ingen tidlegare sak", summary.progress_text)
+
+    def test_highlights_are_points_one_a_line_without_list_marks(self) -> None:
+        details = replace(DETAILS, highlights="- Eitt\n\n• To  \n3) Tre\n  * Fire\n5. Fem\n")
+        self.assertEqual(details.highlight_points, ("Eitt", "To", "Tre", "Fire", "Fem"))
+
+
+class DigestTests(BaseTestCase):
+    """The inputs a case is made from, as one digest: what «sent twice» compares."""
+
+    def digest(self, **changes: object) -> str:
+        details = replace(DETAILS, **changes)  # type: ignore[arg-type]
+        return prepare_case(plan=self.plan, round=None, details=details).inputs_digest
+
+    def test_same_inputs_same_digest_and_every_input_counts(self) -> None:
+        first = self.digest()
+        self.assertEqual(self.digest(), first)
+        self.assertNotEqual(self.digest(case_number="17-25"), first)
+        self.assertNotEqual(self.digest(highlights="Noko anna"), first)
+        record_status(measure=self.measure, status=Status.STARTED)
+        started = self.digest()
+        self.assertNotEqual(started, first)
+        record_status(
+            measure=self.measure, status=Status.STARTED, comment="Ny", comment_is_public=True
+        )
+        self.assertNotEqual(self.digest(), started)
+        record_status(measure=self.measure, status=Status.STARTED, comment="Intern")
+        # An internal comment is in no case: the case, and so its digest, is the same.
+        self.assertNotEqual(self.digest(), started)
+        round = closed_round(self.plan, "Vår 2025")
+        now = prepare_case(plan=self.plan, round=None, details=DETAILS).inputs_digest
+        at_round = prepare_case(plan=self.plan, round=round, details=DETAILS).inputs_digest
+        self.assertNotEqual(now, at_round)  # the round is an input
+
+
+class LateRuleTests(BaseTestCase):
+    """One rule for «late» on the dashboard, the actor's page in the plan and the case."""
+
+    def test_dashboard_actor_page_and_case_agree(self) -> None:
+        year = datetime.date.today().year
+        area, goal = self.measure.focus_area, self.measure.goal
+        codes = {}
+        for n, status in enumerate(
+            [Status.UNKNOWN, Status.NOT_STARTED, Status.STARTED, Status.DONE, Status.CANCELLED],
+            start=2,
+        ):
+            measure = Measure.objects.create(
+                focus_area=area,
+                goal=goal,
+                code=f"1.1.{n}",
+                text=status.value,
+                order=n,
+                timing_text=str(year - 1),
+                end_year=year - 1,
+            )
+            MeasureActor.objects.create(
+                measure=measure, actor=self.actor, role=MeasureActor.Role.RESPONSIBLE
+            )
+            if status != Status.UNKNOWN:
+                record_status(measure=measure, status=status)
+            codes[status] = measure.code
+        late = {codes[Status.NOT_STARTED], codes[Status.STARTED]}
+
+        content = build_case_content(plan=self.plan, round=None, details=DETAILS)
+        self.assertEqual({r.code for r in content.overdue}, late)
+
+        self.client.force_login(self.owner)
+        dashboard = self.client.get(
+            reverse("dashboard", args=["testdal", "regionplan"]), {"forseinka": "on"}
+        )
+        self.assertEqual(set(by_test_id(dashboard.content, "measure-row", "data-code")), late)
+
+        actor_page = self.client.get(
+            reverse("plan_actor", args=["testdal", "regionplan", self.actor.pk])
+        )
+        marked = html_tree(actor_page.content).xpath(
+            '//*[@data-testid="overdue"]/ancestor::*[@data-testid="measure-row"]/@data-code'
+        )
+        self.assertEqual(set(marked), late)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import xml.etree.ElementTree as ET
@@ -72,6 +73,17 @@ def test_stacked_segments_are_proportional_and_numbered() -> None:
     # Each segment says its symbol and number, so the colour is not needed to read it.
     assert "✓ 3" in texts and "◐ 4" in texts
     assert "✓ gjennomført (3)" in texts  # the legend, with totals
+
+
+def test_a_chart_of_the_same_things_over_time_sums_nothing_across_bars() -> None:
+    # The dashboard's «Utvikling over tid» once said «ikkje vurdert (89)» for 68 measures.
+    over_time = dataclasses.replace(chart(), additive=False)
+    root = ET.fromstring(to_svg(over_time))
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "✓ gjennomført" in texts and "✓ gjennomført (3)" not in texts
+    assert "✓ 3" in texts  # the counts stay, per bar
+    rows = table_rows(over_time)
+    assert len(rows) == 1 + len(over_time.categories)  # no row of sums over the bars
 
 
 def test_grouped_chart_draws_one_bar_per_series() -> None:
@@ -211,3 +223,16 @@ def test_line_chart_axis_starts_at_zero_unless_the_values_lie_close_together() -
     # A flat line (a target of holding the population): from 0 too, not ±1 in tenths.
     flat = tick_labels((2015.0, 20566.0), (2027.0, 20566.0))
     assert flat[0] == "0" and not any("," in label for label in flat)
+
+
+def test_the_legend_sums_parts_of_a_whole_but_not_moments() -> None:
+    def legend(c: BarChart) -> list[str]:
+        texts = [t.text or "" for t in ET.fromstring(to_svg(c)).iter(f"{SVG}text")]
+        # The legend's items: symbol and name (a segment's label is symbol and number).
+        return [t for t in texts if t[:1] in "✓◐○" and not t[2:].isdigit()]
+
+    # Focus areas add up to the plan: the legend gives each status's sum.
+    assert legend(chart()) == ["✓ gjennomført (3)", "◐ påstarta (6)", "○ ikkje påstarta (1)"]
+    # Rounds do not (issue 21: «ikkje vurdert (89)» for a 68-measure plan): names only.
+    rounds = chart(categories=("Vår 2025", "Haust 2025"), additive=False)
+    assert legend(rounds) == ["✓ gjennomført", "◐ påstarta", "○ ikkje påstarta"]

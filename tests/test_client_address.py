@@ -12,7 +12,7 @@ from django.utils import timezone
 from planstatus.lib.status import Status
 from planstatus.plans.actions.status import record_status
 from planstatus.reporting.actions.links import issue_link
-from planstatus.reporting.models import ReportingLinkUse
+from planstatus.reporting.models import ReportingLinkUse, ReportingRound
 from tests.base import BaseTestCase
 
 PROXY = "127.0.0.1"
@@ -62,14 +62,17 @@ class ClientAddressTests(BaseTestCase):
 
     @BEHIND_NGINX
     def test_the_link_log_records_the_client_not_the_proxy(self) -> None:
+        round = ReportingRound.objects.create(
+            plan=self.plan, title="Vår", deadline=timezone.localdate()
+        )
         _, token = issue_link(
             actor=self.actor,
-            plan=self.plan,
+            round=round,
             expires_at=timezone.now() + datetime.timedelta(days=30),
             user=self.owner,
         )
         self.client.get(
-            reverse("actor_page", args=[token]),
+            reverse("actor_link", args=[token]),
             REMOTE_ADDR=PROXY,
             HTTP_X_FORWARDED_FOR="192.0.2.44",
         )

@@ -33,6 +33,17 @@ from django.db import connection
 User.objects.filter(username="admin").update(first_name="Skriv")  # a write: the WAL file
 send_mail("Lenkje", "https://planstatus.example.no/r/hemmeleg/", "a@example.no", ["b@example.no"])
 default_storage.save("opplastingar/plan.txt", ContentFile(b"Plan"))
+# A plan document kept for its review, under a random name (never the person's file name).
+from planstatus.imports.drafts import start_import
+from planstatus.regions.models import Region
+draft = start_import(
+    region=Region.objects.get(slug="hallingdal"),
+    data=chr(10).join(["Tiltak;Tid", "Lage plan;2025"]).encode(),
+    filename="Hemmeleg plan.csv",
+    target_plan=None,
+    user=None,
+)
+print("kept", draft.document.name)
 call_command("backup", str(Path(os.environ["BACKUP_DIR"]) / "kopi.zip"))
 # Listed while the connection is open, so SQLite's -wal and -shm files are there.
 for folder in (settings.DATA_DIR, Path(os.environ["BACKUP_DIR"])):
@@ -68,7 +79,10 @@ def test_data_files_are_private_whatever_the_umask() -> None:
                 line.split(" ", 2) for line in listing.splitlines() if line.startswith("0o")
             )
         }
+        kept = next(line.split()[1] for line in listing.splitlines() if line.startswith("kept "))
+        assert kept.startswith("imports/") and "Hemmeleg" not in kept, kept
         expected = {"data", "secret_key", "mail", "media", "opplastingar", "plan.txt", "kopi.zip"}
+        expected |= {"imports", Path(kept).name}
         if connection.vendor == "sqlite":
             expected |= {"planstatus.sqlite3", "planstatus.sqlite3-wal", "planstatus.sqlite3-shm"}
         assert expected <= set(modes), sorted(modes)

@@ -37,20 +37,32 @@ def check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 def test_check_deploy_is_clean_in_production_mode(tmp_path: Path) -> None:
     tmp_path.chmod(0o700)
-    result = check_deploy(production_env(tmp_path))
+    result = check_deploy(production_env(tmp_path, PLANSTATUS_CACHE_URL="redis://127.0.0.1:1/0"))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_warns_when_the_cache_is_not_shared_between_servers(tmp_path: Path) -> None:
+    tmp_path.chmod(0o700)
+    for cache_url in ("", "locmem://"):
+        result = check_deploy(production_env(tmp_path, PLANSTATUS_CACHE_URL=cache_url))
+        assert result.returncode != 0
+        assert "planstatus.W003" in result.stderr + result.stdout
+        assert "PLANSTATUS_CACHE_URL=redis://" in result.stderr + result.stdout
 
 
 def test_check_deploy_warns_about_mail_files_and_an_open_data_folder(tmp_path: Path) -> None:
     # The file backend leaves live links on disk and sends nothing: development only.
     tmp_path.chmod(0o700)
-    result = check_deploy(production_env(tmp_path, PLANSTATUS_EMAIL_BACKEND="file"))
+    redis = "redis://127.0.0.1:1/0"
+    result = check_deploy(
+        production_env(tmp_path, PLANSTATUS_EMAIL_BACKEND="file", PLANSTATUS_CACHE_URL=redis)
+    )
     assert result.returncode != 0
     assert "planstatus.W001" in result.stderr + result.stdout
     assert "planstatus.W002" not in result.stderr + result.stdout
     # A data folder from before the folder was made private.
     tmp_path.chmod(0o755)
-    result = check_deploy(production_env(tmp_path))
+    result = check_deploy(production_env(tmp_path, PLANSTATUS_CACHE_URL=redis))
     assert result.returncode != 0
     assert "planstatus.W002" in result.stderr + result.stdout
 

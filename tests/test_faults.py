@@ -134,18 +134,21 @@ original = models.CaseDocument.save
 
 def save_and_wait(self, *args, **kwargs):
     original(self, *args, **kwargs)
-    # The archive row is written; its transaction is not committed yet.
+    # The sent case and its first file are written; the transaction is not committed yet.
     print("HALVVEGS", flush=True)
     time.sleep(120)
 
 models.CaseDocument.save = save_and_wait
 call_command(
     "report", "hallingdal/regionplan", "--format", "pdf", "-o", sys.argv[1],
-    "--archive", "--case-number", "16-25",
+    "--send", "--case-number", "16-25",
 )
 """
 
-ARCHIVE = "from planstatus.cases.models import CaseDocument\nprint(CaseDocument.objects.count())"
+ARCHIVE = (
+    "from planstatus.cases.models import CaseDocument, SentCase\n"
+    "print(SentCase.objects.count() + CaseDocument.objects.count())"
+)
 
 
 def test_killed_report_generation_leaves_no_archive_entry() -> None:

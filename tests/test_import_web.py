@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +15,8 @@ from planstatus.imports.models import PlanImport
 from planstatus.plans.models import Measure, Plan
 from planstatus.regions.models import Actor
 from tests.base import BaseTestCase
+from tests.formdata import form_fields
+from tests.html import find, parse
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse
@@ -38,24 +41,11 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
 
-def review_data(client: Client, draft: PlanImport) -> dict[str, str]:
+def review_data(client: Client, draft: PlanImport, page: int = 1) -> dict[str, str]:
     """What the review page's form posts when nothing is changed."""
-    page = client.get(reverse("import_review", args=[draft.region.slug, draft.pk]))
-    data: dict[str, str] = {
-        "title": page.context["details"].initial["title"],
-        "kind": "regional_plan",
-    }
-    for fs in (page.context["rows"], page.context["areas"], page.context["goals"]):
-        mf = fs.management_form
-        for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
-            data[f"{fs.prefix}-{name}"] = str(mf[name].value())
-        for f in fs.forms:
-            for name in f.fields:
-                data[f"{f.prefix}-{name}"] = str(f.initial.get(name, ""))
-    actors = page.context["actors"]
-    for name in actors.fields:
-        value = actors[name].value()
-        data[name] = "" if value is None else str(value)
+    url = reverse("import_review", args=[draft.region.slug, draft.pk])
+    response = client.get(url, {"side": page} if page > 1 else {})
+    _action, data = form_fields(response, '//form[@data-testid="review-form"]')
     return data
 
 
@@ -123,6 +113,21 @@ class ImportWebTests(BaseTestCase):
         self.assertTrue(Actor.objects.filter(region=self.region, name="Næringsforum").exists())
         draft.refresh_from_db()
         self.assertEqual((draft.state, draft.saved_plan), (PlanImport.State.SAVED, plan))
+
+    def test_the_suggested_title_and_short_name_are_clean(self) -> None:
+        # Issue 21: the case text gave «Sak 16-25 REGIONPLAN - STATUS» and a short name cut
+        # mid-word.
+        seed = Path(__file__).parent / "fixtures" / "text" / "hallingdal-sak-16-25.txt"
+        response = self.post_file("sak-16-25.txt", seed.read_bytes())
+        draft = PlanImport.objects.get()
+        page = parse(self.client.get(response["Location"]))
+        self.assertEqual(find(page, '//input[@name="title"]').get("value"), "Regionplan – status")
+        data = review_data(self.client, draft)
+        data["title"] = "Regionplan for Hallingdal 2025–2028 (import)"
+        data["confirm"] = "1"
+        self.client.post(reverse("import_review", args=["testdal", draft.pk]), data)
+        plan = Plan.objects.exclude(slug__in=["regionplan", "utkast"]).get()
+        self.assertEqual(plan.slug, "regionplan-for-hallingdal-2025-2028")
 
     def test_invalid_review_changes_nothing(self) -> None:
         self.post_file("program.txt", SMALL_TEXT.encode())

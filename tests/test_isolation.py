@@ -14,12 +14,13 @@ from django.utils import timezone
 
 from planstatus.api.models import ApiToken
 from planstatus.api.services import issue_api_token
-from planstatus.cases.models import CaseDocument, CaseSettings
+from planstatus.cases.models import CaseDocument, CaseDraft, CaseSettings, SentCase
 from planstatus.imports.models import PlanImport
 from planstatus.indicators.models import Indicator, IndicatorValue
 from planstatus.plans.actions.lineage import set_predecessors
 from planstatus.plans.models import Continuation, Measure, Plan, PlanPredecessor, StatusUpdate
 from planstatus.regions.models import Actor
+from planstatus.reporting.actions.links import issue_link
 from planstatus.reporting.models import ReminderSent, ReportingLink, ReportingRound
 from tests.base import BaseTestCase
 
@@ -48,6 +49,8 @@ PUBLIC = {
 OWN_ACCOUNT = {"password_change", "password_change_done", "api_tokens"}
 # Pages of one region's internal or unpublished content.
 PRIVATE = {
+    # Installation administrators only: a new region.
+    "region_create",
     "region_log",
     "actor_list",
     "actor_create",
@@ -58,10 +61,15 @@ PRIVATE = {
     "measure_status",
     "measure_edit",
     "import_upload",
+    "programme_upload",
     "import_template",
     "import_review",
+    "import_columns",
+    "import_lines",
     "import_discard",
-    # The actor's page answers only to a valid token; the walker's token is not one.
+    # The actor's page answers only to a valid token; the walker's token is not one. The
+    # token-free pages answer only to a browser that opened a valid token.
+    "actor_link",
     "actor_page",
     "actor_report",
     "round_list",
@@ -71,13 +79,20 @@ PRIVATE = {
     "round_remind",
     "round_close",
     "round_link",
+    "round_link_revoke",
     # Public for a published plan; the walker asks for the draft.
     "dashboard",
+    "timeline",
     "actor_matrix",
     "plan_actor",
     "case_page",
     "case_print",
     "case_download",
+    "case_export",
+    "case_draft_preview",
+    "case_draft_file",
+    "case_draft_delete",
+    "case_draft_send",
     # Downloads and API answers of the draft plan.
     "plan_data",
     "api:get_plan",
@@ -110,6 +125,8 @@ PRIVATE = {
 OVERRIDES: dict[str, dict[str, Any]] = {
     "actor_edit": {"pk": "actor"},
     "import_review": {"pk": "import"},
+    "import_columns": {"pk": "import"},
+    "import_lines": {"pk": "import"},
     "import_discard": {"pk": "import"},
     "plan_actor": {"pk": "actor"},
     "round": {"pk": "round"},
@@ -118,6 +135,11 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "round_close": {"pk": "round"},
     "round_link": {"pk": "round"},
     "case_download": {"pk": "case"},
+    "case_export": {"pk": "sent_case"},
+    "case_draft_preview": {"pk": "case_draft"},
+    "case_draft_file": {"pk": "case_draft"},
+    "case_draft_delete": {"pk": "case_draft"},
+    "case_draft_send": {"pk": "case_draft"},
     "api_token_revoke": {"pk": "api_token"},
     "indicator": {"pk": "indicator"},
     "indicator_edit": {"pk": "indicator"},
@@ -163,6 +185,12 @@ class IsolationTests(BaseTestCase):
         self.draft_round = ReportingRound.objects.create(
             plan=self.draft, title="Hemmeleg runde", deadline=datetime.date(2099, 1, 1)
         )
+        self.draft_round_link, _ = issue_link(
+            actor=self.actor,
+            round=self.draft_round,
+            expires_at=timezone.now() + datetime.timedelta(days=30),
+        )
+        self.values["link_pk"] = self.draft_round_link.pk
         self.owner_token, _ = issue_api_token(user=self.owner, name="Eigaren sin nøkkel")
         self.draft_indicator = Indicator.objects.create(
             plan=self.draft, name=self.private_text + " (indikator)", unit="%"
@@ -174,7 +202,29 @@ class IsolationTests(BaseTestCase):
             file_size=1,
             parsed={"title": self.private_text, "areas": [], "warnings": []},
         )
+        self.draft_sent_case = SentCase.objects.create(
+            plan=self.draft,
+            case_number="1-25",
+            title="Hemmeleg sak",
+            proposed_resolution="Saka blir teken til orientering",
+            date=timezone.localdate(),
+            inputs_digest="1" * 64,
+            sent_via="web",
+        )
+        self.draft_case_draft = CaseDraft.objects.create(
+            plan=self.draft,
+            case_number="2-25",
+            title="Hemmeleg utkast",
+            proposed_resolution="Saka blir teken til orientering",
+            date=timezone.localdate(),
+            inputs_digest="2" * 64,
+            content_digest="2" * 64,
+            html=self.private_text,
+            pdf=self.private_text.encode(),
+            docx=self.private_text.encode(),
+        )
         self.draft_case = CaseDocument.objects.create(
+            sent_case=self.draft_sent_case,
             plan=self.draft,
             format="html",
             content_type="text/html; charset=utf-8",
@@ -218,6 +268,10 @@ class IsolationTests(BaseTestCase):
                     kwargs[key] = self.draft_round.pk
                 if OVERRIDES.get(name, {}).get(key) == "case":
                     kwargs[key] = self.draft_case.pk
+                if OVERRIDES.get(name, {}).get(key) == "sent_case":
+                    kwargs[key] = self.draft_sent_case.pk
+                if OVERRIDES.get(name, {}).get(key) == "case_draft":
+                    kwargs[key] = self.draft_case_draft.pk
                 if OVERRIDES.get(name, {}).get(key) == "api_token":
                     kwargs[key] = self.owner_token.pk
                 if OVERRIDES.get(name, {}).get(key) == "indicator":
@@ -250,10 +304,19 @@ class IsolationTests(BaseTestCase):
         self.assertEqual(PlanImport.objects.get().state, PlanImport.State.DRAFT)
         self.assertTrue(ReportingRound.objects.get(pk=self.draft_round.pk).is_open)
         self.assertEqual(ReportingRound.objects.count(), 1)
-        self.assertFalse(ReportingLink.objects.exists())
+        self.assertEqual(
+            list(ReportingLink.objects.values_list("pk", "revoked_at")),
+            [(self.draft_round_link.pk, None)],
+        )
         self.assertFalse(ReminderSent.objects.exists())
         self.assertEqual(
             list(CaseDocument.objects.values_list("pk", flat=True)), [self.draft_case.pk]
+        )
+        self.assertEqual(
+            list(SentCase.objects.values_list("pk", flat=True)), [self.draft_sent_case.pk]
+        )
+        self.assertEqual(
+            list(CaseDraft.objects.values_list("pk", flat=True)), [self.draft_case_draft.pk]
         )
         self.assertFalse(CaseSettings.objects.exists())
         self.assertFalse(ApiToken.objects.filter(revoked_at__isnull=False).exists())
@@ -307,10 +370,16 @@ class IsolationTests(BaseTestCase):
             ("round_close", ["testdal", "utkast", self.draft_round.pk]),
             ("round_link", ["testdal", "utkast", self.draft_round.pk, self.actor.pk]),
             (
+                "round_link_revoke",
+                ["testdal", "utkast", self.draft_round.pk, self.draft_round_link.pk],
+            ),
+            (
                 "round_report",
                 ["testdal", "utkast", self.draft_round.pk, self.draft_measure.pk],
             ),
             ("case_page", ["testdal", "utkast"]),
+            ("case_draft_send", ["testdal", "utkast", self.draft_case_draft.pk]),
+            ("case_draft_delete", ["testdal", "utkast", self.draft_case_draft.pk]),
             ("indicator_value", ["testdal", "utkast", self.draft_indicator.pk]),
             ("indicator_upload", ["testdal", "utkast", self.draft_indicator.pk]),
             ("indicator_create", ["testdal", "utkast"]),

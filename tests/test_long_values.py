@@ -102,8 +102,8 @@ class LongValueTests(BaseTestCase):
         self.assertEqual(response.status_code, 400)
         errors = [
             *response.context["details"].errors.get("title", []),
-            *response.context["areas"].forms[0].errors.get("text", []),
-            *response.context["rows"].forms[0].errors.get("responsible", []),
+            *response.context["areas"][0].errors.get("text", []),
+            *response.context["rows"][0].errors.get("responsible", []),
         ]
         self.assertEqual(len(errors), 3, errors)
         self.assertIn("300", errors[0])

@@ -67,6 +67,15 @@ class DownloadTests(OpenDataTestCase):
             if fmt != "csv":  # the CSV has the current status only; the others the history
                 self.assertIn(PUBLIC_COMMENT, text, fmt)
 
+    def test_head_answers_as_get_does(self) -> None:
+        # A download manager or link checker asks HEAD first; it once got 405.
+        for fmt in ["csv", "xlsx", "json"]:
+            get, head = self.client.get(url(fmt)), self.client.head(url(fmt))
+            self.assertEqual(head.status_code, 200, fmt)
+            self.assertEqual(head["Content-Type"], get["Content-Type"])
+            self.assertEqual(head["Content-Disposition"], get["Content-Disposition"])
+        self.assertEqual(self.client.post(url("csv")).status_code, 405)
+
     def test_members_get_the_internal_file_marked_as_such(self) -> None:
         self.client.force_login(self.colleague)
         for fmt in ["csv", "xlsx", "json"]:

@@ -86,6 +86,15 @@ def test_production_server_serves_pages_and_cached_static_files() -> None:
             status, headers, _ = get(base + css.group(1))
             assert status == 200
             assert "max-age=315360000" in headers.get("Cache-Control", "")
+            # A personal link's token stays out of the access log, as path and as Referer.
+            token = "EinLenkjeTokenSomIkkjeSkalLoggast_0123456789abcdefghij"
+            request = urllib.request.Request(
+                f"{base}/r/{token}/", headers={"Referer": f"{base}/r/{token}/"}
+            )
+            try:
+                urllib.request.urlopen(request, timeout=10)
+            except urllib.error.HTTPError as e:
+                assert e.code == 404
             # Several workers: gunicorn's master and two worker processes.
             workers = subprocess.run(
                 ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
@@ -95,3 +104,5 @@ def test_production_server_serves_pages_and_cached_static_files() -> None:
             server.send_signal(signal.SIGTERM)
             output, _ = server.communicate(timeout=60)
         assert "gunicorn, 2 arbeidarar" in output
+        assert token not in output
+        assert '"GET /r/[lenkje]/ HTTP/1.1" 404' in output, output[-3000:]

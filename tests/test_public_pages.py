@@ -45,7 +45,7 @@ class PublicPagesTests(BaseTestCase):
         )
         link, _ = issue_link(
             actor=self.actor,
-            plan=self.plan,
+            round=round,
             expires_at=datetime.datetime(2099, 3, 15, tzinfo=datetime.UTC),
         )
         record_round_status(
@@ -69,6 +69,7 @@ class PublicPagesTests(BaseTestCase):
             "uidb64": "MQ",
             "token": "ikkje-ei-lenke",
             "fmt": "xlsx",
+            "link_pk": link.pk,
         }
 
     def public_urls(self) -> list[str]:

@@ -1,4 +1,5 @@
-"""Personal reporting links: issuing, resolving, refusing, revoking and reissuing."""
+"""Personal reporting links: issuing, resolving, refusing and revoking; a link belongs to
+one round and ends with it."""
 
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ from planstatus.regions.models import Actor, Region
 from planstatus.reporting.actions.links import (
     hash_token,
     issue_link,
-    reissue_link,
     resolve_link,
     revoke_link,
 )
-from planstatus.reporting.models import ReportingLink, ReportingLinkUse
+from planstatus.reporting.actions.rounds import close_round
+from planstatus.reporting.models import ReportingLink, ReportingLinkUse, ReportingRound
 from tests.base import BaseTestCase
 
 Action = ReportingLinkUse.Action
@@ -33,10 +34,20 @@ class ReportingLinkTests(BaseTestCase):
     def setUp(self) -> None:
         self.now = timezone.now()
         self.expires = self.now + 30 * 24 * HOUR
+        self.round = self.open_round("Vår")
 
-    def issue(self) -> tuple[ReportingLink, str]:
+    def open_round(self, title: str) -> ReportingRound:
+        return ReportingRound.objects.create(
+            plan=self.plan, title=title, deadline=timezone.localdate() + datetime.timedelta(7)
+        )
+
+    def issue(self, round: ReportingRound | None = None) -> tuple[ReportingLink, str]:
         return issue_link(
-            actor=self.actor, plan=self.plan, expires_at=self.expires, user=self.owner, now=self.now
+            actor=self.actor,
+            round=round or self.round,
+            expires_at=self.expires,
+            user=self.owner,
+            now=self.now,
         )
 
     def uses(self) -> list[tuple[int | None, str]]:
@@ -66,7 +77,7 @@ class ReportingLinkTests(BaseTestCase):
         resolve_link(token=altered(token), now=self.now)
         revoke_link(link=link, user=self.owner)
         resolve_link(token=token, now=self.now)
-        _new_link, new_token = reissue_link(link=link, user=self.owner)
+        _new_link, new_token = self.issue()
 
         rows = [*ReportingLink.objects.values(), *ReportingLinkUse.objects.values()]
         self.assertEqual(len(rows), 2 + 3)
@@ -110,38 +121,45 @@ class ReportingLinkTests(BaseTestCase):
     def test_anonymous_user_is_not_recorded(self) -> None:
         link, _token = issue_link(
             actor=self.actor,
-            plan=self.plan,
+            round=self.round,
             expires_at=self.expires,
             user=AnonymousUser(),
             now=self.now,
         )
         self.assertIsNone(link.created_by)
 
-    def test_reissue_revokes_the_old_token_and_the_new_one_works(self) -> None:
-        old, old_token = self.issue()
-        new, new_token = reissue_link(link=old, user=self.colleague)
+    def test_a_second_link_leaves_the_first_working(self) -> None:
+        first, first_token = self.issue()
+        second, second_token = self.issue()
+        self.assertNotEqual(first_token, second_token)
+        self.assertEqual(resolve_link(token=first_token, now=self.now), first)
+        self.assertEqual(resolve_link(token=second_token, now=self.now), second)
+        revoke_link(link=first, user=self.owner)
+        self.assertIsNone(resolve_link(token=first_token, now=self.now))
+        self.assertEqual(resolve_link(token=second_token, now=self.now), second)
 
-        self.assertNotEqual(new_token, old_token)
-        self.assertEqual((new.actor, new.plan, new.expires_at), (old.actor, old.plan, self.expires))
-        self.assertEqual(new.created_by, self.colleague)
-        old.refresh_from_db()
-        self.assertTrue(old.is_revoked)
-        self.assertIsNone(resolve_link(token=old_token, now=self.now))
-        self.assertEqual(resolve_link(token=new_token, now=self.now), new)
+    def test_closing_the_round_ends_its_links_and_a_new_round_does_not_revive_them(self) -> None:
+        link, token = self.issue()
+        close_round(round=self.round, user=self.owner)
+        self.assertIsNone(resolve_link(token=token, now=self.now))
+        later = self.open_round("Haust")
+        later_link, later_token = self.issue(later)
+        self.assertIsNone(resolve_link(token=token, now=self.now))
+        self.assertEqual(resolve_link(token=later_token, now=self.now), later_link)
+        self.assertEqual(
+            self.uses(),
+            [
+                (link.pk, Action.REFUSED_CLOSED),
+                (link.pk, Action.REFUSED_CLOSED),
+                (later_link.pk, Action.OPENED),
+            ],
+        )
 
-    def test_reissue_with_a_new_expiry(self) -> None:
-        old, _token = self.issue()
-        later = self.expires + 24 * HOUR
-        new, _new_token = reissue_link(link=old, expires_at=later)
-        self.assertEqual(new.expires_at, later)
-
-    def test_failed_reissue_leaves_the_old_link_working(self) -> None:
-        old, old_token = self.issue()
-        with self.assertRaises(ValueError):
-            reissue_link(link=old, expires_at=timezone.now() - HOUR)
-        self.assertFalse(old.is_revoked)
-        self.assertEqual(ReportingLink.objects.count(), 1)
-        self.assertEqual(resolve_link(token=old_token, now=self.now), old)
+    def test_a_link_from_before_links_had_rounds_works_no_more(self) -> None:
+        link, token = self.issue()
+        ReportingLink.objects.filter(pk=link.pk).update(round=None)
+        self.assertIsNone(resolve_link(token=token, now=self.now))
+        self.assertEqual(self.uses(), [(link.pk, Action.REFUSED_CLOSED)])
 
     def test_cross_region_actor_and_plan_raise_and_write_nothing(self) -> None:
         other_region = Region.objects.create(slug="andredal", name="Andredal")
@@ -149,10 +167,16 @@ class ReportingLinkTests(BaseTestCase):
             region=other_region, slug="regionplan", kind=Plan.Kind.REGIONAL_PLAN, title="Annan"
         )
         other_actor = Actor.objects.create(region=other_region, name="Andredal regionråd")
+        other_round = ReportingRound.objects.create(
+            plan=other_plan, title="Vår", deadline=timezone.localdate()
+        )
 
-        for actor, plan in ((self.actor, other_plan), (other_actor, self.plan)):
+        for actor, plan, round in (
+            (self.actor, other_plan, other_round),
+            (other_actor, self.plan, self.round),
+        ):
             with self.assertRaisesMessage(ValueError, "ulike regionar"):
-                issue_link(actor=actor, plan=plan, expires_at=self.expires, now=self.now)
+                issue_link(actor=actor, round=round, expires_at=self.expires, now=self.now)
             unsaved = ReportingLink(
                 actor=actor, plan=plan, token_hash="0" * 64, expires_at=self.expires
             )
@@ -164,7 +188,7 @@ class ReportingLinkTests(BaseTestCase):
     def test_expiry_in_the_past_or_without_time_zone_is_refused(self) -> None:
         for expires_at in (self.now, self.now - HOUR, timezone.make_naive(self.expires)):
             with self.assertRaises(ValueError):
-                issue_link(actor=self.actor, plan=self.plan, expires_at=expires_at, now=self.now)
+                issue_link(actor=self.actor, round=self.round, expires_at=expires_at, now=self.now)
         self.assertFalse(ReportingLink.objects.exists())
 
     def test_str_shows_neither_token_nor_hash(self) -> None:

@@ -15,11 +15,12 @@ from django.utils import timezone
 from planstatus.lib.status import Status
 from planstatus.plans.actions.status import record_status
 from planstatus.plans.models import FocusArea, MeasureActor, StatusUpdate
-from planstatus.reporting.actions.links import revoke_link
+from planstatus.reporting.actions.links import hash_token, revoke_link
 from planstatus.reporting.actions.reports import record_round_status
 from planstatus.reporting.actions.rounds import close_round
 from planstatus.reporting.models import (
     ReminderSent,
+    ReportingLink,
     ReportingLinkUse,
     ReportingRound,
     RoundReport,
@@ -51,6 +52,18 @@ class RoundPageSetup(RoundSetup):
         self.client.logout()
         return ReportingRound.objects.get(state=ReportingRound.State.OPEN)
 
+    def link_rows(self) -> dict[str, dict[str, str]]:
+        """The opened page's link table: per actor's name, its link, mailed flag and text."""
+        table = by_testid(parse(self.opened_page), "round-links")
+        rows = {}
+        for tr in table.xpath('.//tr[@data-testid="round-link-row"]'):
+            rows[text(find(tr, "./th"))] = {
+                "link": text(find(tr, './/*[@data-testid="copy-link"]')),
+                "mailed": find(tr, './/*[@data-testid="mailed"]').get("data-mailed"),
+                "text": text(find(tr, './/*[@data-testid="mailed"]')),
+            }
+        return rows
+
     def actor_token(self) -> str:
         [sent] = [m for m in mail.outbox if m.to == ["post@testdal.no"]]
         return token_in(sent.body)
@@ -65,7 +78,15 @@ class RoundPageSetup(RoundSetup):
             prefix + "evidence_url": extra.pop("evidence_url", ""),
             prefix + "expected_previous": "" if expected is None else str(expected),
         }
-        return self.client.post(reverse("actor_report", args=[token, measure_pk]), data, **extra)
+        return self.client.post(self.report_url(token, measure_pk), data, **extra)
+
+    def report_url(self, token: str, measure_pk: int) -> str:
+        """The token-free address a save goes to, once this browser has opened the link."""
+        opened = self.client.get(reverse("actor_link", args=[token]))
+        if opened.status_code != 302:
+            return reverse("actor_link", args=[token])  # a refused link: its own page
+        link_pk = int(opened["Location"].rstrip("/").rsplit("/", 1)[1])
+        return reverse("actor_report", args=[link_pk, measure_pk])
 
     def latest_pk(self, measure_pk: int) -> int | None:
         latest = StatusUpdate.objects.filter(measure_id=measure_pk).order_by("-created_at", "-pk")
@@ -89,11 +110,18 @@ class OpenRoundPageTests(RoundPageTestCase):
         self.assertEqual(round.opened_by, self.owner)
         self.assertEqual([m.to for m in mail.outbox], [["post@testdal.no"]])
         self.assertIn("Skriv gjerne kva som står att.", mail.outbox[0].body)
-        # The municipality has no address: its working link is on the page to copy.
-        self.assertIn('data-testid="copy-link"', self.opened_page)
-        self.assertIn("Testdal kommune", self.opened_page)
-        copied = token_in(self.opened_page)
-        response = self.client.get(reverse("actor_page", args=[copied]))
+        # Every actor has a row with its own working link; the municipality has no address,
+        # so its row says the link was not sent.
+        rows = self.link_rows()
+        self.assertEqual(set(rows), {"Testdal regionråd", "Testdal kommune"})
+        self.assertEqual(rows["Testdal regionråd"]["mailed"], "yes")
+        self.assertEqual(rows["Testdal kommune"]["mailed"], "no")
+        self.assertIn("inga e-postadresse", rows["Testdal kommune"]["text"])
+        for name, entry in rows.items():
+            link = ReportingLink.objects.get(token_hash=hash_token(token_in(entry["link"])))
+            self.assertEqual(link.actor.name, name)
+        copied = token_in(rows["Testdal kommune"]["link"])
+        response = self.client.get(reverse("actor_link", args=[copied]), follow=True)
         self.assertContains(response, "Kommunen sitt tiltak")
         self.assertEqual(response["Cache-Control"].count("no-store"), 1)
 
@@ -135,8 +163,13 @@ class ActorPageTests(RoundPageTestCase):
         self.token = self.actor_token()
 
     def test_page_lists_responsible_and_involved_measures_apart(self) -> None:
-        record_status(measure=self.third, status=Status.STARTED, comment="Kommunen held på")
-        response = self.client.get(reverse("actor_page", args=[self.token]))
+        record_status(
+            measure=self.third,
+            status=Status.STARTED,
+            comment="Kommunen held på",
+            comment_is_public=True,
+        )
+        response = self.client.get(reverse("actor_link", args=[self.token]), follow=True)
         page = response.content.decode()
         self.assertEqual(response.status_code, 200)
         doc = parse(response)
@@ -182,9 +215,10 @@ class ActorPageTests(RoundPageTestCase):
 
     def test_without_javascript_a_save_redirects_back_to_the_measure(self) -> None:
         response = self.report(self.token, self.measure.pk, "done", None)
+        link = ReportingLink.objects.get(token_hash=hash_token(self.token))
         self.assertRedirects(
             response,
-            reverse("actor_page", args=[self.token]) + f"#tiltak-{self.measure.pk}",
+            reverse("actor_page", args=[link.pk]) + f"#tiltak-{self.measure.pk}",
             fetch_redirect_response=False,
         )
         self.assertEqual(self.measure.current_status, Status.DONE)
@@ -192,7 +226,9 @@ class ActorPageTests(RoundPageTestCase):
     def test_actor_can_correct_its_report_until_the_round_closes(self) -> None:
         self.report(self.token, self.measure.pk, "started", None, **HTMX)
         first = self.latest_pk(self.measure.pk)
-        page = self.client.get(reverse("actor_page", args=[self.token])).content.decode()
+        page = self.client.get(
+            reverse("actor_link", args=[self.token]), follow=True
+        ).content.decode()
         self.assertIn(f'value="{first}"', page)  # the form now expects the actor's own report
         response = self.report(self.token, self.measure.pk, "done", first, **HTMX)
         self.assertEqual(response.status_code, 200)
@@ -204,23 +240,25 @@ class ActorPageTests(RoundPageTestCase):
         response = self.report(self.token, self.measure.pk, "not_started", None, **HTMX)
         self.assertEqual(response.status_code, 409)
         self.assertEqual(self.measure.status_updates.count(), 2)
-        doc = parse(self.client.get(reverse("actor_page", args=[self.token])))
-        by_testid(doc, "round-closed")
+        # The link ended with its round: the page says so and names whom to ask.
+        response = self.client.get(reverse("actor_link", args=[self.token]), follow=True)
+        self.assertEqual(response.status_code, 409)
+        doc = parse(response)
+        self.assertEqual(by_testid(doc, "refused").get("data-refusal"), "refused_closed")
+        self.assertIn(self.owner.get_username(), text(by_testid(doc, "contact")))
         self.assertEqual(find(doc, "//main").xpath(".//form"), [])
 
     def test_hostile_and_malformed_input_is_refused_or_escaped(self) -> None:
         url_field = f"m{self.measure.pk}-evidence_url"
         for bad_url in ["javascript:alert(1)", "ikkje ei adresse", "https://" + "x" * 600]:
             response = self.client.post(
-                reverse("actor_report", args=[self.token, self.measure.pk]),
+                self.report_url(self.token, self.measure.pk),
                 {f"m{self.measure.pk}-status": "done", url_field: bad_url},
                 **HTMX,
             )
             self.assertEqual(response.status_code, 400, bad_url)
         for data in [{}, {f"m{self.measure.pk}-status": "unknown"}]:
-            response = self.client.post(
-                reverse("actor_report", args=[self.token, self.measure.pk]), data, **HTMX
-            )
+            response = self.client.post(self.report_url(self.token, self.measure.pk), data, **HTMX)
             self.assertContains(response, "Vel ein status", status_code=400)
         response = self.report(self.token, self.measure.pk, "started", None, comment="x" * 1001)
         self.assertEqual(response.status_code, 400)
@@ -229,7 +267,9 @@ class ActorPageTests(RoundPageTestCase):
         self.report(
             self.token, self.measure.pk, "started", None, comment="<script>alert(1)</script>"
         )
-        page = self.client.get(reverse("actor_page", args=[self.token])).content.decode()
+        page = self.client.get(
+            reverse("actor_link", args=[self.token]), follow=True
+        ).content.decode()
         self.assertNotIn("<script>alert(1)", page)
         self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", page)
 
@@ -251,7 +291,9 @@ class BadUseTests(RoundPageTestCase):
     def test_altered_link(self) -> None:
         altered = self.token[:-2] + ("AA" if not self.token.endswith("AA") else "BB")
         self.assert_refused(
-            self.client.get(reverse("actor_page", args=[altered])), 404, Action.REFUSED_UNKNOWN
+            self.client.get(reverse("actor_link", args=[altered]), follow=True),
+            404,
+            Action.REFUSED_UNKNOWN,
         )
         self.assert_refused(
             self.report(altered, self.measure.pk, "done", None), 404, Action.REFUSED_UNKNOWN
@@ -259,7 +301,7 @@ class BadUseTests(RoundPageTestCase):
 
     def test_expired_link(self) -> None:
         self.round.plan.reporting_links.update(expires_at=timezone.now() - DAY)
-        response = self.client.get(reverse("actor_page", args=[self.token]))
+        response = self.client.get(reverse("actor_link", args=[self.token]), follow=True)
         self.assert_refused(response, 410, Action.REFUSED_EXPIRED)
         self.assertContains(response, "Lenka har gått ut", status_code=410)
 
@@ -337,7 +379,10 @@ class ConcurrencyTests(RoundPageTestCase):
         self.assertEqual(response.status_code, 409)
         fragment = response.content.decode()
         self.assertIn('data-testid="conflict"', fragment)
-        self.assertIn("sett av owner", fragment)
+        # The link holder is told a body set it, never which person.
+        self.assertIn("sett av sekretariatet", fragment)
+        self.assertNotIn("owner", fragment)
+        self.assertNotIn("Sekretariatet sette status", fragment)  # an internal comment
         self.assertIn("Ferdig!", fragment)  # what the actor wrote is kept
         self.assertEqual(self.measure.current_status, Status.STARTED)
         newer = self.latest_pk(self.measure.pk)
@@ -396,13 +441,18 @@ class RoundPageTests(RoundPageTestCase):
         self.assertIn('data-testid="reported-by-user">owner<', page)
         self.assertIn("Status mars 2025", page)
 
-    def test_new_link_for_an_actor_replaces_the_old(self) -> None:
+    def test_a_new_link_for_an_actor_leaves_the_earlier_working(self) -> None:
         self.client.force_login(self.owner)
         response = self.client.post(self.plan_url("round_link", self.round.pk, self.actor.pk))
         self.assertEqual(response.status_code, 200)
         new_token = token_in(response.content.decode())
-        self.assertEqual(self.client.get(reverse("actor_page", args=[self.token])).status_code, 410)
-        self.assertEqual(self.client.get(reverse("actor_page", args=[new_token])).status_code, 200)
+        self.client.logout()
+        self.assertEqual(
+            self.client.get(reverse("actor_link", args=[self.token]), follow=True).status_code, 200
+        )
+        self.assertEqual(
+            self.client.get(reverse("actor_link", args=[new_token]), follow=True).status_code, 200
+        )
 
     def test_close_freezes_the_snapshot_shown_on_the_plan_page(self) -> None:
         self.report(self.token, self.measure.pk, "done", None)
@@ -445,7 +495,8 @@ class QueryCountTests(RoundPageTestCase):
         round = self.open_via_web()
         token = self.actor_token()
         self.client.force_login(self.owner)
-        urls = [reverse("actor_page", args=[token]), self.plan_url("round", round.pk)]
+        opened = self.client.get(reverse("actor_link", args=[token]))
+        urls = [opened["Location"], self.plan_url("round", round.pk)]
         record_round_status(
             round=round, measure=self.measure, status=Status.STARTED, actor=self.actor
         )
@@ -470,6 +521,22 @@ class ReminderPageTests(RoundPageCommitTestCase):
         super().setUp()
         self.round = self.open_via_web()
 
+    def test_the_button_counts_both_those_mailed_and_those_without_an_address(self) -> None:
+        # Issue 20: the button said «dei 3 aktørane» while 19 had not reported.
+        self.client.force_login(self.owner)
+        doc = parse(self.client.get(self.plan_url("round", self.round.pk)))
+        self.assertIn("1 aktør", text(by_testid(doc, "remind-button")))
+        self.assertIn("1 utan adresse", text(by_testid(doc, "remind-button")))
+        self.assertIn("2 aktørar", text(find(doc, '//*[@data-testid="behind"]/summary')))
+        mailed = text(by_testid(doc, "behind-with-address"))
+        without = by_testid(doc, "behind-without-address")
+        self.assertIn(self.actor.name, mailed)
+        self.assertNotIn(self.municipality.name, mailed)
+        self.assertIn(self.municipality.name, text(without))
+        # Each body without an address gets a button for a new link to hand on.
+        action = self.plan_url("round_link", self.round.pk, self.municipality.pk)
+        self.assertEqual(len(without.xpath(f'.//form[@action="{action}"]')), 1)
+
     def test_reminder_goes_only_to_those_behind_with_an_address(self) -> None:
         self.client.force_login(self.owner)
         mail.outbox.clear()
@@ -493,8 +560,9 @@ class MailServerDownTests(RoundPageCommitTestCase):
         with self.settings(**mail_server_down()):
             round = self.open_via_web()
             # The invitation failed, so the actor's link is on the page to copy instead.
-            copy = find(parse(self.opened_page), '//section[@aria-labelledby="copy-heading"]')
-            self.assertIn("Testdal regionråd", text(copy))
+            rows = self.link_rows()
+            self.assertEqual(rows["Testdal regionråd"]["mailed"], "no")
+            self.assertIn("feila", rows["Testdal regionråd"]["text"])
             self.client.force_login(self.owner)
             response = self.client.post(self.plan_url("round_remind", round.pk), follow=True)
             self.assertContains(response, "kunne ikkje sendast")

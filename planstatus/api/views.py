@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from planstatus.accounts.roles import can_read_internal
 from planstatus.api.forms import ApiTokenForm
@@ -31,7 +31,7 @@ FORMATS: dict[str, tuple[Callable[[PlanDocument], bytes], str]] = {
 }
 
 
-@require_GET
+@require_safe  # GET and HEAD: a link checker or a download manager asks HEAD first
 def plan_data(request: HttpRequest, region_slug: str, plan_slug: str, fmt: str) -> HttpResponse:
     """The plan as a file. Members get internal details unless they ask for the public file
     with ?offentleg=1 (to pass on); everyone else gets the public file."""

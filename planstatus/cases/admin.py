@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from planstatus.cases.models import CaseDocument, CaseSettings
+from planstatus.cases.models import CaseDocument, CaseDraft, CaseSettings, SentCase
 
 
 @admin.register(CaseSettings)
@@ -13,10 +13,29 @@ class CaseSettingsAdmin(SimpleHistoryAdmin):
     search_fields = ["plan__title", "case_number", "title"]
 
 
-@admin.register(CaseDocument)
-class CaseDocumentAdmin(admin.ModelAdmin):
-    """The archive is read-only here too: what was sent stays as it was sent."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """What went to the politicians stays as it was sent: read-only here too."""
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SentCase)
+class SentCaseAdmin(ReadOnlyAdmin):
+    list_display = ["case_number", "title", "plan", "round", "sent_at", "sent_by_name"]
+    list_filter = ["plan"]
+    search_fields = ["case_number", "title"]
+    exclude = ["statuses"]
+
+
+@admin.register(CaseDocument)
+class CaseDocumentAdmin(ReadOnlyAdmin):
     list_display = [
         "case_number",
         "title",
@@ -33,11 +52,14 @@ class CaseDocumentAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).defer("data")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+@admin.register(CaseDraft)
+class CaseDraftAdmin(ReadOnlyAdmin):
+    """Drafts are made, looked over, sent and deleted on the case page."""
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    list_display = ["case_number", "title", "plan", "round", "made_at", "made_by_name"]
+    list_filter = ["plan"]
+    exclude = ["html", "pdf", "docx", "statuses"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).defer("html", "pdf", "docx")

@@ -9,8 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from planstatus.cases.services import closed_rounds
-from planstatus.lib.reports import FORMATS
-from planstatus.lib.reports.content import CaseDetails
+from planstatus.lib.reports.content import CaseDetails, highlight_points
 from planstatus.plans.models import Plan
 from planstatus.reporting.models import ReportingRound
 
@@ -18,6 +17,8 @@ NOW = "now"
 STATUS_CASE = "status"
 ANNUAL_REPORT = "annual"
 TEXT_MAX = 5000
+HIGHLIGHTS_MAX = 1500
+HIGHLIGHTS_MOST = 5
 
 
 class CaseForm(forms.Form):
@@ -32,12 +33,6 @@ class CaseForm(forms.Form):
         required=False,  # a form from before the annual report makes a status case
     )
     round = forms.ChoiceField(label=_("Statuses from"))
-    format = forms.ChoiceField(
-        label=_("Format"),
-        choices=[(f.key, f.label) for f in FORMATS.values()],
-        initial="docx",
-        widget=forms.RadioSelect,
-    )
     case_number = forms.CharField(
         label=_("Case number"),
         max_length=30,
@@ -59,6 +54,16 @@ class CaseForm(forms.Form):
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("An empty line starts a new paragraph."),
+    )
+    highlights = forms.CharField(
+        label=_("Points to highlight"),
+        required=False,
+        max_length=HIGHLIGHTS_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Three to five things the secretariat wants the politicians to notice, one a "
+            "line. They stand first in the case, with the summary."
+        ),
     )
     proposed_resolution = forms.CharField(
         label=_("Proposed resolution"),
@@ -84,6 +89,16 @@ class CaseForm(forms.Form):
             (pk, _round_label(r)) for pk, r in self.rounds.items()
         ]
 
+    def clean_highlights(self) -> str:
+        text = str(self.cleaned_data["highlights"])
+        points = highlight_points(text)
+        if len(points) > HIGHLIGHTS_MOST:
+            raise forms.ValidationError(
+                _("Write at most %(most)s points, one a line; this has %(count)s.")
+                % {"most": HIGHLIGHTS_MOST, "count": len(points)}
+            )
+        return text
+
     def annual(self) -> bool:
         return bool(self.cleaned_data["kind"] == ANNUAL_REPORT)
 
@@ -101,6 +116,7 @@ class CaseForm(forms.Form):
             date=data["date"],
             signer_name=data["signer_name"],
             signer_title=data["signer_title"],
+            highlights=data["highlights"],
         )
 
 

@@ -1,22 +1,28 @@
-"""Building, rendering and archiving the status case.
+"""Building, rendering, drafting, sending and exporting the status case.
 
 `build_case_content` reads the plan (at a closed round, or now) into the format-free
-CaseContent in a fixed number of queries; `render_case` turns it into bytes; and
-`generate_case` does both and archives the result in one transaction.
+CaseContent in a fixed number of queries; `render_case` turns it into bytes.
+`make_case_draft` renders a draft to look over (the PDF takes seconds, so it is rendered
+before the short transaction that stores it, never inside one); `send_case_draft` archives
+a draft's files as the one sent case, refusing a case already sent with the same inputs;
+`send_case` does both for the command line. `noark_package` exports a sent case.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.staticfiles import finders
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -26,7 +32,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from planstatus.accounts.roles import known_user
-from planstatus.cases.models import DEFAULT_RESOLUTION, CaseDocument, CaseSettings
+from planstatus.cases.models import (
+    DEFAULT_RESOLUTION,
+    CaseDocument,
+    CaseDraft,
+    CaseSettings,
+    SentCase,
+)
 from planstatus.core.status import status_colour_name, status_label
 from planstatus.indicators.models import Indicator
 from planstatus.indicators.services import (
@@ -39,9 +51,11 @@ from planstatus.indicators.services import (
     summarise,
 )
 from planstatus.lib import charts
-from planstatus.lib.reports import FORMATS
+from planstatus.lib.reports import FORMATS, noark
 from planstatus.lib.reports.content import (
+    WORDING,
     AreaTable,
+    BodyComment,
     CaseContent,
     CaseDetails,
     Change,
@@ -58,7 +72,7 @@ from planstatus.lib.reports.content import (
 from planstatus.lib.reports.docx import render_docx
 from planstatus.lib.reports.pdf import render_pdf
 from planstatus.lib.status import Status
-from planstatus.plans.models import Goal, Measure, Plan
+from planstatus.plans.models import Goal, Measure, Plan, StatusUpdate
 from planstatus.reporting.models import ReportingRound, RoundSnapshot
 from planstatus.reporting.reads import previous_closed_round
 
@@ -105,6 +119,7 @@ def case_details_for(plan: Plan, *, today: datetime.date | None = None) -> CaseD
         date=today,
         signer_name=remembered.signer_name,
         signer_title=remembered.signer_title,
+        highlights=remembered.highlights,
     )
 
 
@@ -114,6 +129,7 @@ def remember_case_details(*, plan: Plan, details: CaseDetails, user: AnyUser) ->
     remembered.case_number = details.case_number
     remembered.title = details.title
     remembered.background = details.background
+    remembered.highlights = details.highlights
     remembered.proposed_resolution = details.proposed_resolution
     remembered.place = details.place
     remembered.signer_name = details.signer_name
@@ -149,6 +165,19 @@ def status_style(status: Status) -> StatusStyle:
         )
 
 
+@dataclass(frozen=True)
+class PreparedCase:
+    """A case's content with what the archive keeps beside it."""
+
+    plan: Plan
+    round: ReportingRound | None
+    content: CaseContent
+    statuses: dict[str, str]  # measure id → status, for the next case's comparison
+    statuses_at: datetime.datetime
+    inputs_digest: str
+    content_digest: str
+
+
 def build_case_content(
     *,
     plan: Plan,
@@ -159,60 +188,83 @@ def build_case_content(
 ) -> CaseContent:
     """The case at a closed round (its frozen snapshot) or now (`round=None`).
 
-    Seven queries at most, however many measures the plan has: focus areas, goals, measures
-    with their statuses, their actor links and actors, the round compared with, and its
-    snapshot. The `annual` report adds each goal's indicators (a fixed number more).
-    Indicator values are shown as they are now: they have no rounds.
+    Ten queries at most, however many measures the plan has: focus areas, goals, measures
+    with their statuses, their actor links and actors, the comments shown (two), and what
+    the case is compared with (the previous sent case, else the
+    previous closed round and its snapshot). The `annual` report adds each goal's
+    indicators (a fixed number more). Indicator values are shown as they are now: they have
+    no rounds.
     """
+    return prepare_case(plan=plan, round=round, details=details, today=today, annual=annual).content
+
+
+def prepare_case(
+    *,
+    plan: Plan,
+    round: ReportingRound | None,
+    details: CaseDetails,
+    today: datetime.date | None = None,
+    annual: bool = False,
+) -> PreparedCase:
     _check_round(plan, round)
+    now = timezone.now()
     today = today or timezone.localdate()
     areas = list(plan.focus_areas.order_by("order", "pk"))
     goals = {g.pk: g for g in plan.goals.order_by("order", "pk")}
     measures = _measures(plan, round)
-    previous = _round_compared_with(plan, round)
-    before: dict[int, str] = (
-        dict(RoundSnapshot.objects.filter(round=previous).values_list("measure_id", "status"))
-        if previous is not None
-        else {}
-    )
+    comments = case_comments(measures=measures, round=round)
+    baseline = _baseline(plan, round)
+    before = baseline.statuses if baseline is not None else {}
 
     styles = {status: status_style(status) for status in STATUS_ORDER}
     by_area: dict[int, dict[int | None, list[Measure]]] = {a.pk: {} for a in areas}
     for m in measures:
         by_area[m.focus_area_id].setdefault(m.goal_id, []).append(m)
     tables = []
+    lines = []
     in_order: list[Measure] = []  # as the tables show them: by goal, then by measure order
     for area in areas:
         groups = []
+        area_measures: list[Measure] = []
         for goal, goal_measures in _by_goal(by_area[area.pk], goals):
-            in_order += goal_measures
-            rows = tuple(_row(m, styles) for m in goal_measures)
+            area_measures += goal_measures
+            rows = tuple(_row(m, styles, comments.get(m.pk)) for m in goal_measures)
             groups.append(
                 GoalGroup(goal.code, goal.text, rows) if goal else GoalGroup("", "", rows)
             )
         if groups:
-            counts = Counter(row.status.key for group in groups for row in group.rows)
-            tables.append(
-                AreaTable(
-                    code=area.code,
-                    name=area.name,
-                    groups=tuple(groups),
-                    counts=tuple(StatusCount(styles[s], counts[s.value]) for s in STATUS_ORDER),
-                )
+            counts = Counter(m.current_status for m in area_measures)
+            table = AreaTable(
+                code=area.code,
+                name=area.name,
+                groups=tuple(groups),
+                counts=tuple(StatusCount(styles[s], counts[s]) for s in STATUS_ORDER),
             )
+            tables.append(table)
+            lines.append(_summary_line(table.heading, area_measures, baseline, before))
+            in_order += area_measures
 
     as_of_day = timezone.localdate(round.closed_at) if round and round.closed_at else today
     changes = []
-    if previous is not None:
-        # As reporting.reads.changes_since_previous: a measure new since the round compared
-        # with counts as moved from «ikkje vurdert».
+    if baseline is not None:
+        # As reporting.reads.changes_since_previous: a measure new since the case or round
+        # compared with counts as moved from «ikkje vurdert».
         for m in in_order:
-            was = Status(before.get(m.pk, Status.UNKNOWN))
+            was = _was(m, before)
             if was != m.current_status:
-                changes.append(Change(m.code, m.text, styles[was], styles[m.current_status]))
-    overdue = [_row(m, styles) for m in in_order if m.is_overdue(as_of_day)]
+                changes.append(
+                    Change(
+                        m.code,
+                        m.text,
+                        styles[was],
+                        styles[m.current_status],
+                        direction=progress_direction(was, m.current_status),
+                    )
+                )
+    overdue = [_row(m, styles, None) for m in in_order if m.is_overdue(as_of_day)]
+    unassessed = tuple(m.code for m in in_order if m.current_status == Status.UNKNOWN)
     with translation.override(DOCUMENT_LANGUAGE):
-        return CaseContent(
+        content = CaseContent(
             details=details,
             date_text=_date_text(details.date),
             region_name=plan.region.name,
@@ -220,16 +272,143 @@ def build_case_content(
             as_of=_as_of(round, today),
             statuses=tuple(styles[s] for s in STATUS_ORDER),
             areas=tuple(tables),
-            summary=_summary(tables, styles),
+            summary=_summary(lines, styles, baseline),
             comparison=Comparison(
-                against=previous.title if previous is not None else None, changes=tuple(changes)
+                against=baseline.label if baseline is not None else None, changes=tuple(changes)
             ),
             overdue=tuple(overdue),
             overdue_as_of=str(as_of_day.year),
+            unassessed=unassessed,
             annual=annual,
             indicators=_indicator_sections(plan, goals) if annual else (),
             indicator_rule=status_rule() if annual else "",
         )
+    return PreparedCase(
+        plan=plan,
+        round=round,
+        content=content,
+        statuses={str(m.pk): m.current_status.value for m in in_order},
+        statuses_at=round.closed_at if round is not None and round.closed_at else now,
+        inputs_digest=inputs_digest(content, round),
+        content_digest=content_digest(content),
+    )
+
+
+# --- The bodies' comments -------------------------------------------------------------------
+
+
+def case_comments(
+    *, measures: list[Measure], round: ReportingRound | None
+) -> dict[int, BodyComment]:
+    """The comment the case shows under each measure, by measure id: the one place that
+    chooses it, so that a later rule (reports approved by the secretariat before they are
+    published) changes this function and nothing else.
+
+    Today it is the latest public, non-empty comment reported on the measure, up to the
+    round's closing for a case of a closed round. It is credited to the body that reported
+    it, never to the person who typed it: the reporting actor, else «Sekretariatet» for a
+    comment entered on the web, else the plan document. Two queries.
+    """
+    shown = StatusUpdate.objects.filter(comment_is_public=True).exclude(comment="")
+    if round is not None and round.closed_at is not None:
+        shown = shown.filter(created_at__lte=round.closed_at)
+    latest = shown.filter(measure=OuterRef("pk")).order_by("-created_at", "-pk").values("pk")[:1]
+    chosen = dict(
+        Measure.objects.filter(pk__in=[m.pk for m in measures])
+        .annotate(comment_id=Subquery(latest))
+        .filter(comment_id__isnull=False)
+        .values_list("comment_id", "pk")
+    )
+    if not chosen:
+        return {}
+    updates = StatusUpdate.objects.filter(pk__in=list(chosen)).select_related("round_report__actor")
+    return {
+        chosen[update.pk]: BodyComment(
+            text=update.comment.strip(),
+            actor=_credit(update),
+            date_text=date_format(timezone.localdate(update.created_at), "j.n.Y"),
+        )
+        for update in updates
+    }
+
+
+def _credit(update: StatusUpdate) -> str:
+    report = getattr(update, "round_report", None)
+    if report is not None and report.actor is not None:
+        return str(report.actor.display_name)
+    if update.source == StatusUpdate.Source.WEB:
+        return WORDING.credit_secretariat
+    return WORDING.credit_document
+
+
+# --- What the case is compared with ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Baseline:
+    label: str  # «sak 16-25 (15. mars 2025)»
+    statuses: dict[int, str]
+
+
+# Progress along the traffic light: not assessed and not started, started, done. A stopped
+# measure («avslutta») moved neither forward nor back.
+_PROGRESS = {Status.UNKNOWN: 0, Status.NOT_STARTED: 0, Status.STARTED: 1, Status.DONE: 2}
+
+
+def progress_direction(before: Status, after: Status) -> int:
+    """+1 forward, -1 back, 0 neither: the rule WORDING.forward_rule states."""
+    if before not in _PROGRESS or after not in _PROGRESS:
+        return 0
+    return (_PROGRESS[after] > _PROGRESS[before]) - (_PROGRESS[after] < _PROGRESS[before])
+
+
+def _baseline(plan: Plan, round: ReportingRound | None) -> Baseline | None:
+    """What the politicians saw last: the previous sent case, whose statuses are kept.
+
+    For a case of a closed round, a case sent from an earlier picture (and not of this
+    round). Before any case was sent with its statuses, the previous closed round.
+    """
+    sent = SentCase.objects.filter(plan=plan, statuses__isnull=False)
+    if round is not None:
+        sent = sent.exclude(round=round)
+        if round.closed_at is not None:
+            sent = sent.filter(statuses_at__lt=round.closed_at)
+    previous = sent.order_by("-statuses_at", "-pk").only("case_number", "date", "statuses").first()
+    if previous is not None:
+        label = WORDING.against_case.format(
+            number=previous.case_number, date=_date_text(previous.date)
+        )
+        statuses = previous.statuses or {}
+        return Baseline(label, {int(pk): status for pk, status in statuses.items()})
+    earlier = _round_compared_with(plan, round)
+    if earlier is None:
+        return None
+    frozen = (
+        RoundSnapshot.objects.filter(round=earlier).order_by().values_list("measure_id", "status")
+    )
+    return Baseline(WORDING.against_round.format(round=earlier.title), dict(frozen))
+
+
+def _was(m: Measure, before: dict[int, str]) -> Status:
+    return Status(before.get(m.pk, Status.UNKNOWN))
+
+
+def _summary_line(
+    label: str, measures: list[Measure], baseline: Baseline | None, before: dict[int, str]
+) -> SummaryLine:
+    counts = Counter(m.current_status for m in measures)
+    now = tuple(counts[s] for s in STATUS_ORDER)
+    if baseline is None:
+        return SummaryLine(label, now)
+    was = Counter(_was(m, before) for m in measures)
+    moves = [progress_direction(_was(m, before), m.current_status) for m in measures]
+    return SummaryLine(
+        label,
+        now,
+        deltas=tuple(counts[s] - was[s] for s in STATUS_ORDER),
+        forward=moves.count(1),
+        back=moves.count(-1),
+    )
 
 
 def _indicator_sections(plan: Plan, goals: dict[int, Goal]) -> tuple[GoalIndicators, ...]:
@@ -347,7 +526,7 @@ def _by_goal(
     return groups
 
 
-def _row(m: Measure, styles: dict[Status, StatusStyle]) -> Row:
+def _row(m: Measure, styles: dict[Status, StatusStyle], comment: BodyComment | None) -> Row:
     return Row(
         code=m.code,
         text=m.text,
@@ -355,6 +534,7 @@ def _row(m: Measure, styles: dict[Status, StatusStyle]) -> Row:
         responsible=tuple(_actor_name(link) for link in m.responsible_links),
         involved=tuple(_actor_name(link) for link in m.involved_links),
         status=styles[m.current_status],
+        comment=comment,
     )
 
 
@@ -362,13 +542,24 @@ def _actor_name(link: Any) -> str:
     return str(link.written_as or link.actor.display_name)
 
 
-def _summary(tables: list[AreaTable], styles: dict[Status, StatusStyle]) -> Summary:
-    lines = tuple(SummaryLine(t.heading, tuple(c.count for c in t.counts)) for t in tables)
-    totals = tuple(sum(line.counts[i] for line in lines) for i in range(len(STATUS_ORDER)))
+def _summary(
+    lines: list[SummaryLine], styles: dict[Status, StatusStyle], baseline: Baseline | None
+) -> Summary:
+    columns = range(len(STATUS_ORDER))
+    total = SummaryLine(
+        WORDING.total,
+        tuple(sum(line.counts[i] for line in lines) for i in columns),
+        deltas=tuple(sum(line.deltas[i] for line in lines) for i in columns)
+        if baseline is not None
+        else (),
+        forward=sum(line.forward for line in lines),
+        back=sum(line.back for line in lines),
+    )
     return Summary(
         statuses=tuple(styles[s] for s in STATUS_ORDER),
-        areas=lines,
-        total=SummaryLine("Totalt", totals),
+        areas=tuple(lines),
+        total=total,
+        against=baseline.label if baseline is not None else "",
     )
 
 
@@ -451,62 +642,323 @@ def render_case(content: CaseContent, fmt: str) -> bytes:
 
 
 def case_filename(content: CaseContent, fmt: str) -> str:
-    number = slugify(content.details.case_number.replace("/", "-")) or "utan-nummer"
-    kind = "arsrapport" if content.annual else "sak"
-    return f"{kind}-{number}-{slugify(content.plan_title)[:60]}.{FORMATS[fmt].extension}"
+    return _filename(content.details.case_number, content.plan_title, content.annual, fmt)
 
 
-# --- Archiving ------------------------------------------------------------------------------
+def draft_filename(draft: CaseDraft, fmt: str) -> str:
+    """«utkast-sak-16-25-….pdf»: a draft is never taken for the case that was sent."""
+    return "utkast-" + _filename(draft.case_number, draft.plan.title, draft.annual, fmt)
 
 
-@transaction.atomic
-def generate_case(
+def _filename(case_number: str, plan_title: str, annual: bool, fmt: str) -> str:
+    number = slugify(case_number.replace("/", "-")) or "utan-nummer"
+    kind = "arsrapport" if annual else "sak"
+    return f"{kind}-{number}-{slugify(plan_title)[:60]}.{FORMATS[fmt].extension}"
+
+
+# --- Digests --------------------------------------------------------------------------------
+
+
+def _digest(value: Any) -> str:
+    canonical = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def inputs_digest(content: CaseContent, round: ReportingRound | None) -> str:
+    """What a case is made from: its round, its fields, and every measure it shows with its
+    text, actors, status and comment (and, for the annual report, the indicators).
+
+    Not the files (a .docx carries the moment it was made) and not what the case says
+    about earlier cases, which moves every time one is sent.
+    """
+    return _digest(
+        {
+            "round": round.pk if round is not None else None,
+            "annual": content.annual,
+            "details": asdict(content.details),
+            "areas": [asdict(area) for area in content.areas],
+            "indicators": [asdict(group) for group in content.indicators],
+        }
+    )
+
+
+def content_digest(content: CaseContent) -> str:
+    """Everything the case says but the day its statuses were read: a draft made yesterday
+    from the same statuses and comments says what a case made today would."""
+    value = asdict(content)
+    value.pop("as_of")
+    return _digest(value)
+
+
+# --- Drafts and sending ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderedCase:
+    prepared: PreparedCase
+    html: str
+    pdf: bytes
+    docx: bytes
+
+
+class CaseAlreadySent(CaseError):
+    """A case with the same inputs was sent before: `existing` is that case."""
+
+    def __init__(self, existing: SentCase) -> None:
+        self.existing = existing
+        super().__init__(
+            _(
+                "Case %(number)s with these statuses, comments and fields was already sent "
+                "on %(date)s. Nothing was sent again."
+            )
+            % {
+                "number": existing.case_number,
+                "date": date_format(timezone.localtime(existing.sent_at), "j. F Y H:i"),
+            }
+        )
+
+
+class CaseDraftOutdated(CaseError):
+    """Statuses, comments or the case compared with have changed since the draft."""
+
+
+def render_all(prepared: PreparedCase) -> RenderedCase:
+    """The case as a web page, PDF/A and Word, from one content. Seconds: call it outside
+    any transaction."""
+    html = render_html(prepared.content)
+    return RenderedCase(
+        prepared=prepared, html=html, pdf=render_pdf(html), docx=render_docx(prepared.content)
+    )
+
+
+def _fields(details: CaseDetails) -> dict[str, Any]:
+    return {
+        "case_number": details.case_number,
+        "title": details.title,
+        "background": details.background,
+        "highlights": details.highlights,
+        "proposed_resolution": details.proposed_resolution,
+        "place": details.place,
+        "date": details.date,
+        "signer_name": details.signer_name,
+        "signer_title": details.signer_title,
+    }
+
+
+def _who(user: AnyUser, via: str) -> tuple[User | None, str]:
+    known = known_user(user)
+    return known, known.get_username() if known else _VIA_NAMES.get(via, "")
+
+
+_VIA_NAMES: dict[str, str] = {SentCase.Via.COMMAND: "kommandolinja"}
+
+
+def make_case_draft(
     *,
     plan: Plan,
     round: ReportingRound | None,
     details: CaseDetails,
-    fmt: str,
     user: AnyUser,
-    via: str = CaseDocument.Via.WEB,
-    remember: bool = True,
     annual: bool = False,
-) -> CaseDocument:
-    """Make the case document and archive it; the fields are remembered for the next one.
-
-    One transaction: if rendering fails, neither the archive nor the remembered fields
-    change.
-    """
-    if fmt not in FORMATS:
-        raise CaseError(
-            _("Unknown format «%(format)s». Choose docx, pdf or html.") % {"format": fmt}
-        )
-    if remember:
+) -> CaseDraft:
+    """Render a draft of the case and keep it to be looked over; the fields are remembered
+    for the next case. The rendering comes first, outside any transaction: if it fails,
+    nothing is stored, and the database is never held while the PDF is made."""
+    rendered = render_all(prepare_case(plan=plan, round=round, details=details, annual=annual))
+    prepared = rendered.prepared
+    maker, maker_name = _who(user, SentCase.Via.WEB)
+    with transaction.atomic():
         remember_case_details(plan=plan, details=details, user=user)
-    content = build_case_content(plan=plan, round=round, details=details, annual=annual)
-    data = render_case(content, fmt)
-    known = known_user(user)
-    return CaseDocument.objects.create(
-        plan=plan,
-        round=round,
-        format=fmt,
-        annual=annual,
-        content_type=FORMATS[fmt].content_type,
-        filename=case_filename(content, fmt),
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        data=data,
-        case_number=details.case_number,
-        title=details.title,
-        background=details.background,
-        proposed_resolution=details.proposed_resolution,
-        place=details.place,
-        date=details.date,
-        signer_name=details.signer_name,
-        signer_title=details.signer_title,
-        created_by=known,
-        created_by_name=known.get_username() if known else _VIA_NAMES.get(via, ""),
-        created_via=via,
+        return CaseDraft.objects.create(
+            plan=plan,
+            round=round,
+            annual=annual,
+            **_fields(details),
+            inputs_digest=prepared.inputs_digest,
+            content_digest=prepared.content_digest,
+            statuses=prepared.statuses,
+            statuses_at=prepared.statuses_at,
+            made_by=maker,
+            made_by_name=maker_name,
+            html=rendered.html,
+            pdf=rendered.pdf,
+            docx=rendered.docx,
+        )
+
+
+def delete_case_draft(*, draft: CaseDraft) -> None:
+    """A draft is a working copy: deleting it removes nothing that was sent."""
+    draft.delete()
+
+
+def existing_case(plan: Plan, digest: str) -> SentCase | None:
+    return SentCase.objects.filter(plan=plan, inputs_digest=digest).first() if digest else None
+
+
+def send_case_draft(*, draft: CaseDraft, user: AnyUser) -> SentCase:
+    """Send the draft to political treatment: its PDF and Word file, exactly as looked
+    over, become the one archived case, and the draft is gone.
+
+    Refused with CaseAlreadySent when a case with the same inputs was sent, and with
+    CaseDraftOutdated when the case made now would say something else (a status or comment
+    changed, or another case was sent since and is now the one to compare with).
+    """
+    plan = draft.plan
+    sent = existing_case(plan, draft.inputs_digest)
+    if sent is not None:
+        raise CaseAlreadySent(sent)
+    now = prepare_case(plan=plan, round=draft.round, details=draft.details(), annual=draft.annual)
+    if now.content_digest != draft.content_digest:
+        raise CaseDraftOutdated(
+            _(
+                "The statuses, comments or measures have changed since this draft was made, "
+                "or another case has been sent since. Make a new draft and look it over "
+                "before you send it."
+            )
+        )
+    files = {"pdf": bytes(draft.pdf), "docx": bytes(draft.docx)}
+    sender, sender_name = _who(user, SentCase.Via.WEB)
+    fields = {
+        "plan": plan,
+        "round": draft.round,
+        "annual": draft.annual,
+        **_fields(draft.details()),
+        "inputs_digest": draft.inputs_digest,
+        "statuses": draft.statuses,
+        "statuses_at": draft.statuses_at,
+        "made_at": draft.made_at,
+        "made_by": draft.made_by,
+        "made_by_name": draft.made_by_name,
+        "sent_by": sender,
+        "sent_by_name": sender_name,
+        "sent_via": SentCase.Via.WEB,
+    }
+    return _archive(fields, now.content, files, after=lambda sent: draft.delete())
+
+
+def send_case(
+    *,
+    plan: Plan,
+    round: ReportingRound | None,
+    details: CaseDetails,
+    user: AnyUser,
+    via: str = SentCase.Via.COMMAND,
+    annual: bool = False,
+    rendered: RenderedCase | None = None,
+    before_commit: Callable[[SentCase], object] | None = None,
+) -> SentCase:
+    """Make the case and send it in one go (the command line): rendered first, outside the
+    transaction (or by the caller, as `rendered`), then archived. `before_commit(sent)`
+    runs inside the transaction, so that a file the command must write stands or falls
+    with the archive entry."""
+    prepared = (
+        rendered.prepared
+        if rendered is not None
+        else prepare_case(plan=plan, round=round, details=details, annual=annual)
     )
+    sent = existing_case(plan, prepared.inputs_digest)
+    if sent is not None:
+        raise CaseAlreadySent(sent)  # before the seconds the PDF takes
+    rendered = rendered or render_all(prepared)
+    who, name = _who(user, via)
+    fields = {
+        "plan": plan,
+        "round": round,
+        "annual": annual,
+        **_fields(details),
+        "inputs_digest": prepared.inputs_digest,
+        "statuses": prepared.statuses,
+        "statuses_at": prepared.statuses_at,
+        "made_by": who,
+        "made_by_name": name,
+        "sent_by": who,
+        "sent_by_name": name,
+        "sent_via": via,
+    }
+    files = {"pdf": rendered.pdf, "docx": rendered.docx}
+    return _archive(fields, prepared.content, files, after=before_commit)
 
 
-_VIA_NAMES: dict[str, str] = {CaseDocument.Via.COMMAND: "kommandolinja"}
+def _archive(
+    fields: dict[str, Any],
+    content: CaseContent,
+    files: dict[str, bytes],
+    *,
+    after: Callable[[SentCase], object] | None,
+) -> SentCase:
+    """One sent case with its files, in one short transaction. Two sends of the same
+    inputs at once meet the unique constraint: the second is refused like the first."""
+    plan = fields["plan"]
+    try:
+        with transaction.atomic():
+            sent = SentCase.objects.create(**fields)
+            for fmt, data in files.items():
+                CaseDocument.objects.create(
+                    sent_case=sent,
+                    plan=plan,
+                    round=sent.round,
+                    format=fmt,
+                    annual=sent.annual,
+                    content_type=FORMATS[fmt].content_type,
+                    filename=case_filename(content, fmt),
+                    size=len(data),
+                    sha256=hashlib.sha256(data).hexdigest(),
+                    data=data,
+                    case_number=sent.case_number,
+                    title=sent.title,
+                    background=sent.background,
+                    proposed_resolution=sent.proposed_resolution,
+                    place=sent.place,
+                    date=sent.date,
+                    signer_name=sent.signer_name,
+                    signer_title=sent.signer_title,
+                    created_at=sent.sent_at,
+                    created_by=sent.sent_by,
+                    created_by_name=sent.sent_by_name,
+                    created_via=sent.sent_via,
+                )
+            if after is not None:
+                after(sent)
+    except IntegrityError:
+        existing = existing_case(plan, fields["inputs_digest"])
+        if existing is None:
+            raise
+        raise CaseAlreadySent(existing) from None
+    return sent
+
+
+# --- Archive export -------------------------------------------------------------------------
+
+_ARCHIVE_FORMATS = {"pdf": ("PDF/A-2b", True), "docx": ("DOCX (Office Open XML)", False)}
+
+
+def noark_package(sent: SentCase) -> tuple[str, bytes]:
+    """(file name, zip) of a sent case as a Noark 5-style transfer package:
+    planstatus.lib.reports.noark, described in docs/noark.md."""
+    documents = sorted(sent.documents.all(), key=lambda d: d.format != "pdf")
+    files = tuple(
+        noark.ArchiveFile(
+            filename=d.filename,
+            data=bytes(d.data),
+            format=_ARCHIVE_FORMATS[d.format][0],
+            media_type=d.content_type.split(";")[0],
+            archival=_ARCHIVE_FORMATS[d.format][1],
+        )
+        for d in documents
+        if d.format in _ARCHIVE_FORMATS
+    )
+    region = sent.plan.region
+    case = noark.ArchiveCase(
+        key=f"{region.slug}:{sent.plan.slug}:sak:{sent.pk}:{sent.inputs_digest}",
+        case_number=sent.case_number,
+        title=sent.title,
+        document_title=f"Sak {sent.case_number} {sent.title}".strip(),
+        case_date=sent.date,
+        owner=region.council_name or region.name,
+        description=sent.plan.title,
+        sent_at=timezone.localtime(sent.sent_at),
+        sent_by=sent.sent_by_name or WORDING.credit_secretariat,
+        files=files,
+    )
+    number = slugify(sent.case_number.replace("/", "-")) or "utan-nummer"
+    return f"arkivpakke-sak-{number}-{slugify(sent.plan.title)[:60]}.zip", noark.package(case)

@@ -72,3 +72,28 @@ def check_trusted_proxies(app_configs: Any, **kwargs: Any) -> list[CheckMessage]
             )
         ]
     return []
+
+
+@register(Tags.caches, deploy=True)
+def check_shared_cache(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    # Sessions go through the cache: with one server's files (or one process's memory) as
+    # the cache, a second app server would not share them, nor a lockout counted there.
+    backend = settings.CACHES["default"]["BACKEND"]
+    if settings.DEBUG or backend.endswith("RedisCache"):
+        return []
+    if backend.endswith("LocMemCache"):
+        message = _("The cache is one process's memory: no other worker or server sees it.")
+    else:
+        message = _(
+            "The cache is files on this machine: its workers share it, other app servers do not."
+        )
+    return [
+        Warning(
+            message,
+            hint=_(
+                "With more than one app server, set PLANSTATUS_CACHE_URL=redis://host:6379/0 "
+                "(docs/operations.md)."
+            ),
+            id="planstatus.W003",
+        )
+    ]

@@ -1,7 +1,15 @@
-"""Turning the review page's forms into an edited plan, and the plan back into forms."""
+"""The review of an import: the plan shown as forms, page by page, and the person's edits
+written back into it; the edits carried over when the document is read again.
+
+A page holds as many rows as fit in a form of FIELD_BUDGET fields (Django refuses a form of
+more than DATA_UPLOAD_MAX_NUMBER_FIELDS, 1 000), so a plan of any length is reviewed and
+saved a page at a time; the draft on the server holds the rest.
+"""
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
@@ -9,57 +17,238 @@ from django.utils.translation import gettext_lazy as _
 
 from planstatus.imports.forms import split_names
 from planstatus.imports.services import NEW, actor_name_limit
-from planstatus.lib.importers.base import ParsedPlan, check_numbering
+from planstatus.lib.importers.base import (
+    ParsedArea,
+    ParsedGoal,
+    ParsedMeasure,
+    ParsedPlan,
+    check_numbering,
+)
 from planstatus.lib.timing import parse_timing
 from planstatus.regions.models import Region
 
-
-def row_initial(parsed: ParsedPlan) -> list[dict[str, Any]]:
-    return [
-        {
-            "code": m.code,
-            "text": m.text,
-            "timing": m.timing.text,
-            "responsible": "; ".join(m.responsible),
-            "involved": "; ".join(m.involved),
-            "status": m.status,
-        }
-        for m in parsed.measures()
-    ]
+ROW_FIELDS = ("code", "text", "timing", "responsible", "involved", "status")
+# Fields of one page's form, kept well under Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1 000):
+# the title, the kind, the token and the buttons come on top.
+FIELD_BUDGET = 800
+# Rows on one page however few fields they have: a page stays quick to read and to send.
+MAX_ROWS = 100
 
 
-def heading_initial(parsed: ParsedPlan) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    areas = [{"text": a.name} for a in parsed.areas]
-    goals = [{"text": g.text} for a in parsed.areas for g in a.goals]
-    return areas, goals
+def row_initial(m: ParsedMeasure) -> dict[str, str]:
+    """One measure as the review's row form shows it."""
+    return {
+        "code": m.code,
+        "text": m.text,
+        "timing": m.timing.text,
+        "responsible": "; ".join(m.responsible),
+        "involved": "; ".join(m.involved),
+        "status": m.status,
+    }
+
+
+def all_goals(parsed: ParsedPlan) -> list[ParsedGoal]:
+    return [g for a in parsed.areas for g in a.goals]
+
+
+# ---------------------------------------------------------------------------------------
+# Pages
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    """A run of the plan's outline: the measures [start, end) and the area and goal
+    headings that begin on this page (edited here), by their index in the plan."""
+
+    number: int  # from 1
+    start: int = 0
+    end: int = 0
+    areas: list[int] = field(default_factory=list)
+    goals: list[int] = field(default_factory=list)
+
+
+def paginate(parsed: ParsedPlan) -> list[Page]:
+    """Split the outline into pages whose forms stay within FIELD_BUDGET: a row costs its
+    six fields and two for each actor name first seen on the page, a heading one."""
+    pages = [Page(1)]
+    cost, names, measure, goal_index = 0, set[str](), 0, 0
+    for area_index, area in enumerate(parsed.areas):
+        items: list[tuple[str, int, Any]] = [("area", area_index, None)]
+        for goal in area.goals:
+            items.append(("goal", goal_index, None))
+            goal_index += 1
+            items += [("measure", -1, m) for m in goal.measures]
+        for kind, index, m in items:
+            page = pages[-1]
+            if kind == "measure":
+                new = {n for n in [*m.responsible, *m.involved] if n not in names}
+                item_cost = len(ROW_FIELDS) + 2 * len(new)
+            else:
+                new, item_cost = set(), 1
+            rows = page.end - page.start
+            if (cost + item_cost > FIELD_BUDGET or rows >= MAX_ROWS) and cost:
+                page = Page(len(pages) + 1, start=measure, end=measure)
+                pages.append(page)
+                cost, names = 0, set()
+                if kind == "measure":
+                    new = {n for n in [*m.responsible, *m.involved]}
+                    item_cost = len(ROW_FIELDS) + 2 * len(new)
+            cost += item_cost
+            names |= new
+            if kind == "area":
+                page.areas.append(index)
+            elif kind == "goal":
+                page.goals.append(index)
+            else:
+                measure += 1
+                page.end = measure
+    return pages
+
+
+def page_names(parsed: ParsedPlan, page: Page) -> list[str]:
+    """The actor names written in the page's rows, in order of first appearance."""
+    measures = parsed.measures()[page.start : page.end]
+    return list(dict.fromkeys(n for m in measures for n in [*m.responsible, *m.involved]))
+
+
+# ---------------------------------------------------------------------------------------
+# Edits
+# ---------------------------------------------------------------------------------------
 
 
 def apply_edits(
     parsed: ParsedPlan,
     *,
     title: str,
-    rows: list[dict[str, Any]],
-    areas: list[dict[str, Any]],
-    goals: list[dict[str, Any]],
+    rows: dict[int, dict[str, Any]],
+    areas: dict[int, dict[str, Any]],
+    goals: dict[int, dict[str, Any]],
 ) -> ParsedPlan:
-    """Write the reviewed cells into the plan and recompute the numbering warnings."""
+    """Write the reviewed cells of one page (by their index in the whole plan) into the
+    plan and recompute the numbering warnings."""
     parsed.title = title
-    for area, data in zip(parsed.areas, areas, strict=True):
-        area.name = data["text"]
-    all_goals = [g for a in parsed.areas for g in a.goals]
-    for goal, data in zip(all_goals, goals, strict=True):
-        goal.text = data["text"]
-    for measure, row in zip(parsed.measures(), rows, strict=True):
-        if row["code"] != measure.code and not measure.written_code:
-            measure.written_code = measure.code
-        measure.code = row["code"]
-        measure.text = row["text"]
-        measure.timing = parse_timing(row["timing"])
-        measure.responsible = split_names(row["responsible"])
-        measure.involved = split_names(row["involved"])
-        measure.status = row["status"]
-    check_numbering(parsed)
+    for index, data in areas.items():
+        parsed.areas[index].name = data["text"]
+    goal_list = all_goals(parsed)
+    for index, data in goals.items():
+        goal_list[index].text = data["text"]
+    measures = parsed.measures()
+    for index, row in rows.items():
+        _apply_row(measures[index], row)
+    if measures:
+        check_numbering(parsed)
     return parsed
+
+
+def _apply_row(measure: ParsedMeasure, row: dict[str, Any]) -> None:
+    if row["code"] != measure.code:
+        if measure.code_generated:
+            # The person wrote a code where the document had none: theirs, not made up,
+            # and nothing the document wrote.
+            measure.code_generated = False
+        elif not measure.written_code:
+            measure.written_code = measure.code
+    measure.code = row["code"]
+    measure.text = row["text"]
+    if row["timing"] != measure.timing.text:
+        measure.timing = parse_timing(row["timing"])
+    measure.responsible = split_names(row["responsible"])
+    measure.involved = split_names(row["involved"])
+    measure.status = row["status"]
+
+
+@dataclass
+class Carried:
+    plan: ParsedPlan
+    # The texts of the measures, goals and areas whose edits could not be carried over:
+    # the new reading has none with the code and text they were read with.
+    lost: list[str] = field(default_factory=list)
+    count: int = 0  # edits carried over
+
+
+def carry_edits(before: ParsedPlan, edited: ParsedPlan, after: ParsedPlan) -> Carried:
+    """The person's edits (`edited` against `before`, the reading they were made on)
+    applied to a new reading `after`, matched by the code and text each item was read
+    with. Values are compared as the review shows them."""
+    result = Carried(copy.deepcopy(after))
+    if edited.title != before.title:
+        result.plan.title = edited.title
+        result.count += 1
+    pairs: list[tuple[Any, Any, str]] = [
+        (b, e, "area") for b, e in zip(before.areas, edited.areas, strict=True)
+    ]
+    pairs += [(b, e, "goal") for b, e in zip(all_goals(before), all_goals(edited), strict=True)]
+    pairs += [(b, e, "measure") for b, e in zip(before.measures(), edited.measures(), strict=True)]
+    targets: dict[tuple[str, str, str], list[Any]] = {}
+    items: list[ParsedArea | ParsedGoal | ParsedMeasure] = [
+        *result.plan.areas,
+        *all_goals(result.plan),
+        *result.plan.measures(),
+    ]
+    for item in items:
+        targets.setdefault(_key(item), []).append(item)
+    for b, e, _kind in pairs:
+        changes = _changes(b, e)
+        if not changes:
+            continue
+        found = targets.get(_key(b))
+        if not found:
+            result.lost.append(_label(e))
+            continue
+        for target in found:
+            for name, value in changes.items():
+                setattr(target, name, copy.deepcopy(value))
+        result.count += 1
+    if result.plan.measures():
+        check_numbering(result.plan)
+    return result
+
+
+def _key(item: ParsedArea | ParsedGoal | ParsedMeasure) -> tuple[str, str, str]:
+    if isinstance(item, ParsedArea):
+        return ("area", item.code, item.name)
+    if isinstance(item, ParsedGoal):
+        return ("goal", item.code, item.text)
+    return ("measure", item.code, item.text)
+
+
+def _label(item: ParsedArea | ParsedGoal | ParsedMeasure) -> str:
+    text = item.name if isinstance(item, ParsedArea) else item.text
+    return f"{item.code} {text}".strip()
+
+
+def _changes(before: Any, edited: Any) -> dict[str, Any]:
+    if isinstance(before, ParsedArea):
+        names = ["name"]
+    elif isinstance(before, ParsedGoal):
+        names = ["text"]
+    else:
+        names = [
+            "code",
+            "text",
+            "timing",
+            "responsible",
+            "involved",
+            "status",
+            "written_code",
+            "code_generated",
+        ]
+    return {n: getattr(edited, n) for n in names if getattr(edited, n) != getattr(before, n)}
+
+
+def edit_count(before: ParsedPlan, edited: ParsedPlan) -> int:
+    """How many items the person has changed since the document was read."""
+    pairs: list[tuple[Any, Any]] = list(zip(before.areas, edited.areas, strict=False))
+    pairs += list(zip(all_goals(before), all_goals(edited), strict=False))
+    pairs += list(zip(before.measures(), edited.measures(), strict=False))
+    count = sum(1 for b, e in pairs if _changes(b, e))
+    return count + (edited.title != before.title)
+
+
+# ---------------------------------------------------------------------------------------
+# Actors
+# ---------------------------------------------------------------------------------------
 
 
 class ActorChoicesForm(forms.Form):

@@ -8,13 +8,13 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.db.models import Field, Model
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from planstatus.imports.matching import match_actors
 from planstatus.imports.models import PlanImport
 from planstatus.lib.importers.base import ParsedMeasure, ParsedPlan
+from planstatus.lib.slugs import slug_from
 from planstatus.lib.status import Status
 from planstatus.plans.models import (
     RESERVED_PLAN_SLUGS,
@@ -135,7 +135,7 @@ def default_actor_choices(parsed: ParsedPlan, region: Region) -> dict[str, str]:
 
 
 def unique_plan_slug(region: Region, title: str) -> str:
-    base = slugify(title)[:40].strip("-") or "plan"
+    base = slug_from(title) or "plan"
     if base in RESERVED_PLAN_SLUGS:
         base = f"{base}-plan"
     slug, n = base, 1

@@ -51,6 +51,9 @@ class BarChart:
     description: str = ""
     stacked: bool = True
     total_label: str = "Sum"
+    # False when the categories are the same things counted again (a plan at each round):
+    # a series' sum over them means nothing, so neither the legend nor the table shows it.
+    additive: bool = True
 
     def __post_init__(self) -> None:
         for s in self.series:
@@ -219,7 +222,7 @@ def _legend(layout: _Layout, chart: BarChart, y: float) -> float:
     """Lay the legend out in lines as wide as the chart; return the y below it."""
     x, line_top = _MARGIN, y
     for s, total in zip(chart.series, chart.series_totals(), strict=True):
-        text = f"{s.name} ({total})"
+        text = f"{s.name} ({total})" if chart.additive else s.name
         item = _SWATCH + 6 + _text_width(text, _SMALL) + 16
         if x > _MARGIN and x + item > layout.width - _MARGIN:
             x, line_top = _MARGIN, line_top + _LEGEND_LINE
@@ -289,8 +292,9 @@ def table_rows(chart: BarChart) -> list[list[str]]:
     rows = [["", *(s.name for s in chart.series), chart.total_label]]
     for category, total, values in _rows(chart):
         rows.append([category, *(str(v) for v in values), str(total)])
-    totals = chart.series_totals()
-    rows.append([chart.total_label, *(str(v) for v in totals), str(sum(totals))])
+    if chart.additive:
+        totals = chart.series_totals()
+        rows.append([chart.total_label, *(str(v) for v in totals), str(sum(totals))])
     return rows
 
 
@@ -303,7 +307,8 @@ def to_table_html(chart: BarChart, *, caption: str = "", css_class: str = "chart
     cells = "".join(f'<th scope="col">{escape(h)}</th>' for h in header)
     out.append(f"<thead><tr>{cells}</tr></thead><tbody>")
     for index, row in enumerate(body):
-        tag = ' class="chart-table__total"' if index == len(body) - 1 else ""
+        last = chart.additive and index == len(body) - 1
+        tag = ' class="chart-table__total"' if last else ""
         numbers = "".join(f"<td>{escape(v)}</td>" for v in row[1:])
         out.append(f'<tr{tag}><th scope="row">{escape(row[0])}</th>{numbers}</tr>')
     out.append("</tbody></table>")

@@ -173,6 +173,40 @@ class ProgrammePage:
             "warnings": [w.as_json() for w in self.warnings],
         }
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ProgrammePage:
+        """The inverse of `as_json`, for a page kept for review."""
+        facts = data.get("facts") or {}
+        date = facts.get("population_date")
+        area = facts.get("area_km2")
+        return cls(
+            region=str(data.get("region") or ""),
+            intro=str(data.get("intro") or ""),
+            goals=[
+                ProgrammeGoal(str(g["text"]), str(g.get("level", "goal")))
+                for g in data.get("goals") or []
+            ],
+            focus_areas=[str(a) for a in data.get("focus_areas") or []],
+            results=[
+                ProgrammeResult(str(r["text"]), str(r.get("status", "unknown")))
+                for r in data.get("results") or []
+            ],
+            advice=[str(a) for a in data.get("advice") or []],
+            follow_up=str(data.get("follow_up") or ""),
+            application_excerpt=str(data.get("application_excerpt") or ""),
+            facts=ProgrammeFacts(
+                applicant_municipality=str(facts.get("applicant_municipality") or ""),
+                partner_municipalities=[str(m) for m in facts.get("partner_municipalities") or []],
+                population=facts.get("population"),
+                population_date=datetime.date.fromisoformat(date) if date else None,
+                area_km2=Decimal(str(area)) if area is not None else None,
+            ),
+            warnings=[
+                ProgrammeWarning(str(w["code"]), str(w["where"]), dict(w.get("params") or {}))
+                for w in data.get("warnings") or []
+            ],
+        )
+
 
 # ---------------------------------------------------------------------------------------
 # Bytes to text

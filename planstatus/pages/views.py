@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,7 +30,7 @@ from planstatus.plans.access import (
 )
 from planstatus.plans.actions.status import StatusConflict
 from planstatus.plans.audit import measure_audit_log
-from planstatus.plans.dashboard import Filters, area_chart, build_dashboard, filter_choices
+from planstatus.plans.dashboard import area_chart, build_dashboard, filter_choices, read_filters
 from planstatus.plans.forms import DashboardForm, StatusForm
 from planstatus.plans.lineage import item_chain, plan_outcomes, region_story
 from planstatus.plans.models import Measure, Plan
@@ -61,6 +62,7 @@ def region_detail(request: HttpRequest, region_slug: str) -> HttpResponse:
             "fact_checks": check_region_facts(region, municipalities),
             "is_member": can_read_internal(request.user, region),
             "can_edit": can_edit(request.user, region),
+            "import_url": reverse("import_upload", args=[region.slug]),
         },
     )
 
@@ -180,18 +182,7 @@ def dashboard(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRes
     plan = get_plan_for_user(request.user, region_slug, plan_slug)
     areas, actors, years = filter_choices(plan)
     form = DashboardForm(request.GET, areas=areas, actors=actors, years=years)
-    filters = Filters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = Filters(
-            area=data["omrade"],
-            responsible=data["ansvar"],
-            involved=data["involvert"],
-            due_year=data["frist"],
-            statuses=frozenset(Status(s) for s in data["status"]),
-            overdue=data["forseinka"],
-            text=data["q"].strip(),
-        )
+    filters = read_filters(form)
     board = build_dashboard(plan=plan, filters=filters, areas=areas, today=timezone.localdate())
     timeline = progress_over_time(plan, board.everything)
     return render(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from planstatus.core.status import status_label
 from planstatus.lib.charts import BarChart, Series
 from planstatus.lib.status import Status
+from planstatus.plans.forms import DashboardForm
 from planstatus.plans.models import FocusArea, Measure, MeasureActor, Plan
 from planstatus.plans.outline import StatusCount, count_statuses
 from planstatus.regions.models import Actor
@@ -43,6 +44,23 @@ class Filters:
             or self.overdue
             or self.text
         )
+
+
+def read_filters(form: DashboardForm) -> Filters:
+    """The filters a valid DashboardForm asks for; none when the form is not valid. The
+    dashboard and the timeline read their filters alike, so a shared URL means the same."""
+    if not form.is_valid():
+        return Filters()
+    data = form.cleaned_data
+    return Filters(
+        area=data["omrade"],
+        responsible=data["ansvar"],
+        involved=data["involvert"],
+        due_year=data["frist"],
+        statuses=frozenset(Status(s) for s in data["status"]),
+        overdue=data["forseinka"],
+        text=data["q"].strip(),
+    )
 
 
 def _searchable(m: Measure) -> str:

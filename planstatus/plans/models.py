@@ -254,14 +254,16 @@ class Measure(models.Model):
         return self._actor_links(MeasureActor.Role.INVOLVED)
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        """Its time has passed and it is neither done nor stopped."""
+        """Its time has passed and it is not started or only started. A measure nobody has
+        assessed is not called late (nobody has said it is behind); the case lists those
+        apart. The dashboard, the actor pages and the case all ask this."""
         if self.end_year is None or self.yearly or self.continuous:
             return False
         year = (today or timezone.localdate()).year
-        return self.end_year < year and self.current_status not in {
-            Status.DONE,
-            Status.CANCELLED,
-        }
+        return self.end_year < year and self.current_status in _LATE_STATUSES
+
+
+_LATE_STATUSES = frozenset({Status.NOT_STARTED, Status.STARTED})
 
 
 class MeasureActor(models.Model):

@@ -14,6 +14,7 @@ urlpatterns = [
         views.plan_actor,
         name="plan_actor",
     ),
+    path("<slug:region_slug>/<slug:plan_slug>/tidslinje/", views.timeline, name="timeline"),
     path(
         "<slug:region_slug>/<slug:plan_slug>/innstillingar/",
         views.plan_settings,

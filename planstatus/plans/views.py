@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from planstatus.accounts.roles import can_edit
+from planstatus.accounts.roles import can_edit, is_installation_admin
 from planstatus.core.forms import posted
 from planstatus.plans.access import (
     get_measure_for_editor,
@@ -24,21 +24,30 @@ from planstatus.plans.actions.measures import update_measure
 from planstatus.plans.audit import region_audit_log
 from planstatus.plans.dashboard import actor_matrix as build_actor_matrix
 from planstatus.plans.dashboard import (
+    build_dashboard,
+    filter_choices,
     plan_measures,
+    read_filters,
 )
 from planstatus.plans.forms import (
     ActorForm,
+    DashboardForm,
     MeasureForm,
     PlanSettingsForm,
 )
 from planstatus.plans.models import Measure, MeasureActor
 from planstatus.plans.outline import count_statuses
+from planstatus.plans.timeline import build_timeline
 from planstatus.regions.models import Actor, Region
 
 
 def index(request: HttpRequest) -> HttpResponse:
     regions = visible_regions(request.user).order_by("name")
-    return render(request, "plans/index.html", {"regions": regions})
+    return render(
+        request,
+        "plans/index.html",
+        {"regions": regions, "can_add_region": is_installation_admin(request.user)},
+    )
 
 
 @login_required
@@ -171,4 +180,28 @@ def plan_actor(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) 
             "involved": involved,
             "responsible_counts": count_statuses(responsible),
         },
+    )
+
+
+def timeline(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpResponse:
+    """The plan's measures over its years, with the dashboard's filters and a table that says
+    the same in words."""
+    plan = get_plan_for_user(request.user, region_slug, plan_slug)
+    areas, actors, years = filter_choices(plan)
+    form = DashboardForm(request.GET, areas=areas, actors=actors, years=years)
+    filters = read_filters(form)
+    today = timezone.localdate()
+    board = build_dashboard(plan=plan, filters=filters, areas=areas, today=today)
+    return render(
+        request,
+        "plans/timeline.html",
+        {
+            "plan": plan,
+            "form": form,
+            "filters": filters,
+            "board": board,
+            "timeline": build_timeline(plan=plan, board=board, today=today),
+            "clear_url": reverse("timeline", args=[plan.region.slug, plan.slug]),
+        },
+        status=400 if form.errors else 200,
     )

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 # Region slugs are the first segment of public URLs, so they must not shadow our own.
-RESERVED_SLUGS = {"admin", "static", "media", "api", "accounts", "konto", "helse", "r"}
+RESERVED_SLUGS = {"admin", "static", "media", "api", "accounts", "konto", "helse", "r", "sprak"}
+RESERVED_SLUGS |= {"ny-region"}
 
 
 def validate_region_slug(value: str) -> None:

@@ -91,7 +91,9 @@ def set_by(update: StatusUpdate) -> str:
     return _("unknown")
 
 
-def conflict_message(conflict: StatusConflict) -> str:
+def conflict_message(conflict: StatusConflict, *, for_link: bool = False) -> str:
+    """The conflict in words. On a link page the other party is named as a body (the actor
+    that reported, else the secretariat), never as a person."""
     measure, latest = conflict.measure, conflict.latest
     name = _("measure %(code)s") % {"code": measure.code} if measure.code else _("the measure")
     if latest is None:
@@ -106,6 +108,13 @@ def conflict_message(conflict: StatusConflict) -> str:
     ) % {
         "measure": name,
         "status": status_label(latest.status),
-        "who": set_by(latest),
+        "who": _body_that_set(latest) if for_link else set_by(latest),
         "when": local_time(latest.created_at),
     }
+
+
+def _body_that_set(update: StatusUpdate) -> str:
+    report = getattr(update, "round_report", None)
+    if report is not None and report.actor is not None:
+        return str(report.actor.name)
+    return _("the secretariat")

@@ -35,6 +35,16 @@ class ReportingLink(models.Model):
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="reporting_links", verbose_name=_("plan")
     )
+    # A link works in its own round only: closing the round ends it. Null only for links
+    # made before links belonged to rounds and matched to none; those no longer work.
+    round = models.ForeignKey(
+        "ReportingRound",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="links",
+        verbose_name=_("reporting round"),
+    )
     # unique=True gives the index the lookup by token needs.
     token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -82,8 +92,12 @@ class ReportingLink(models.Model):
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
 
+    @property
+    def round_has_ended(self) -> bool:
+        return self.round is None or not self.round.is_open
+
     def is_usable(self, now: datetime.datetime | None = None) -> bool:
-        return not self.is_revoked and not self.is_expired(now)
+        return not self.is_revoked and not self.is_expired(now) and not self.round_has_ended
 
 
 class ReportingLinkUse(models.Model):

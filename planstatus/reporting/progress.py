@@ -191,4 +191,6 @@ def timeline_chart(points: list[RoundShare]) -> BarChart:
         categories=tuple(p.label or str(_("Now")) for p in points),
         series=status_series(list(Status), values),
         total_label=str(_("Total")),
+        # The same measures at each round: a status's count summed over rounds means nothing.
+        additive=False,
     )

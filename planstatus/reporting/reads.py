@@ -6,13 +6,19 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, QuerySet
+from django.db.models import F, OuterRef, QuerySet, Subquery
 
 from planstatus.lib.status import Status
 from planstatus.plans.models import Measure, MeasureActor, Plan, StatusUpdate
 from planstatus.regions.models import Actor
 from planstatus.reporting.messages import set_by
-from planstatus.reporting.models import ReportingLinkUse, ReportingRound, RoundReport, RoundSnapshot
+from planstatus.reporting.models import (
+    ReportingLink,
+    ReportingLinkUse,
+    ReportingRound,
+    RoundReport,
+    RoundSnapshot,
+)
 from planstatus.reporting.round_links import LINK_GRACE_DAYS
 
 
@@ -22,12 +28,39 @@ class MeasureReport:
 
     measure: Measure
     latest: StatusUpdate | None
-    # The newest update reported in the round, by anyone.
+    # The newest update reported in the round, by anyone (on a link page: by its body).
     in_round: StatusUpdate | None
+    # Shown on a body's link page, which shows what the public sees plus the body's own
+    # reports in the round (docs/architecture.md, "What a link holder sees").
+    for_link: bool = False
+
+    @property
+    def latest_is_own(self) -> bool:
+        return (
+            self.latest is not None and self.in_round is not None and self.latest == self.in_round
+        )
 
     @property
     def set_by(self) -> str:
-        return set_by(self.latest) if self.latest is not None else ""
+        if self.latest is None or (self.for_link and not self.latest_is_own):
+            return ""
+        return set_by(self.latest)
+
+    @property
+    def shown_comment(self) -> str:
+        latest = self.latest
+        if latest is None:
+            return ""
+        if self.for_link and not (latest.comment_is_public or self.latest_is_own):
+            return ""
+        return latest.comment
+
+    @property
+    def shown_evidence_url(self) -> str:
+        # Evidence links are never public: a link holder sees its own only.
+        if self.latest is None or (self.for_link and not self.latest_is_own):
+            return ""
+        return self.latest.evidence_url
 
     @property
     def in_round_by(self) -> str:
@@ -46,8 +79,11 @@ class ActorWork:
         return sum(1 for r in self.responsible if r.in_round is not None)
 
 
-def actor_work(*, actor: Actor, plan: Plan, round: ReportingRound | None) -> ActorWork:
-    """The actor's current measures in the plan, split by role. Four queries."""
+def actor_work(
+    *, actor: Actor, plan: Plan, round: ReportingRound | None, reporter: Actor | None = None
+) -> ActorWork:
+    """The actor's current measures in the plan, split by role. Four queries. With a
+    reporter, the round's reports are that body's own only (what its link page shows)."""
     links = list(
         MeasureActor.objects.filter(
             actor=actor, measure__focus_area__plan=plan, measure__archived_at__isnull=True
@@ -57,7 +93,9 @@ def actor_work(*, actor: Actor, plan: Plan, round: ReportingRound | None) -> Act
     )
     responsible_ids = {m for m, role in links if role == MeasureActor.Role.RESPONSIBLE}
     involved_ids = {m for m, _ in links} - responsible_ids
-    reports = measure_reports(round=round, measure_ids=responsible_ids | involved_ids)
+    reports = measure_reports(
+        round=round, measure_ids=responsible_ids | involved_ids, reporter=reporter
+    )
     return ActorWork(
         actor=actor,
         round=round,
@@ -67,9 +105,13 @@ def actor_work(*, actor: Actor, plan: Plan, round: ReportingRound | None) -> Act
 
 
 def measure_reports(
-    *, round: ReportingRound | None, measure_ids: set[int] | list[int]
+    *,
+    round: ReportingRound | None,
+    measure_ids: set[int] | list[int],
+    reporter: Actor | None = None,
 ) -> list[MeasureReport]:
-    """Measures in plan order with their latest update and the round's; three queries."""
+    """Measures in plan order with their latest update and the round's (with a reporter:
+    that body's own newest report in the round); three queries."""
     measures = list(
         Measure.objects.filter(pk__in=list(measure_ids))
         .select_related("focus_area", "goal")
@@ -81,6 +123,8 @@ def measure_reports(
         reported = RoundReport.objects.filter(
             round=round, status_update__measure_id__in=[m.pk for m in measures]
         ).order_by("status_update__created_at", "status_update_id")
+        if reporter is not None:
+            reported = reported.filter(actor=reporter)
         # Later rows overwrite earlier ones: the newest report wins.
         in_round = dict(reported.values_list("status_update__measure_id", "status_update_id"))
     wanted = {m.latest_id for m in measures if m.latest_id} | set(in_round.values())  # type: ignore[attr-defined]
@@ -94,6 +138,7 @@ def measure_reports(
             measure=m,
             latest=updates.get(m.latest_id),  # type: ignore[attr-defined]
             in_round=updates.get(in_round[m.pk]) if m.pk in in_round else None,
+            for_link=reporter is not None,
         )
         for m in measures
     ]
@@ -123,17 +168,16 @@ def refused_uses(round: ReportingRound) -> QuerySet[ReportingLinkUse]:
     return uses.select_related("link__actor").order_by("-at", "-pk")
 
 
-def round_for_plan(plan: Plan) -> ReportingRound | None:
-    """The plan's open round, else its latest closed one, else None."""
-    rounds = plan_rounds(plan)
-    return rounds[0] if rounds else None
-
-
-@dataclass(frozen=True)
-class StatusChange:
-    measure: Measure
-    from_status: Status
-    to_status: Status
+def round_links(round: ReportingRound) -> QuerySet[ReportingLink]:
+    """The round's links, newest first, each with when it was last opened; one query."""
+    opened = ReportingLinkUse.objects.filter(
+        link=OuterRef("pk"), action=ReportingLinkUse.Action.OPENED
+    )
+    return (
+        round.links.select_related("actor", "created_by")
+        .annotate(last_opened=Subquery(opened.order_by("-at").values("at")[:1]))
+        .order_by("actor__name", "-created_at", "-pk")
+    )
 
 
 def previous_closed_round(round: ReportingRound) -> ReportingRound | None:
@@ -143,6 +187,13 @@ def previous_closed_round(round: ReportingRound) -> ReportingRound | None:
     if round.closed_at is not None:
         rounds = rounds.filter(closed_at__lt=round.closed_at)
     return rounds.order_by("-closed_at", "-pk").first()
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    measure: Measure
+    from_status: Status
+    to_status: Status
 
 
 def changes_since_previous(round: ReportingRound) -> list[StatusChange]:

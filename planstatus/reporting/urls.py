@@ -4,8 +4,10 @@ from planstatus.reporting import views
 
 # The actor's page sits outside the region's URLs: the token alone says whose it is.
 urlpatterns = [
-    path("r/<str:token>/", views.actor_page, name="actor_page"),
-    path("r/<str:token>/tiltak/<int:pk>/", views.actor_report, name="actor_report"),
+    # The mailed address: opened once, it sends the browser on to the token-free page.
+    path("r/side/<int:pk>/", views.actor_page, name="actor_page"),
+    path("r/side/<int:pk>/tiltak/<int:measure_pk>/", views.actor_report, name="actor_report"),
+    path("r/<str:token>/", views.actor_link, name="actor_link"),
     path("<slug:region_slug>/<slug:plan_slug>/rundar/", views.round_list, name="round_list"),
     path("<slug:region_slug>/<slug:plan_slug>/rundar/ny/", views.round_open, name="round_open"),
     path("<slug:region_slug>/<slug:plan_slug>/rundar/<int:pk>/", views.round_detail, name="round"),
@@ -28,5 +30,10 @@ urlpatterns = [
         "<slug:region_slug>/<slug:plan_slug>/rundar/<int:pk>/lenke/<int:actor_pk>/",
         views.round_link,
         name="round_link",
+    ),
+    path(
+        "<slug:region_slug>/<slug:plan_slug>/rundar/<int:pk>/lenker/<int:link_pk>/trekk-tilbake/",
+        views.round_link_revoke,
+        name="round_link_revoke",
     ),
 ]

@@ -16,6 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -30,7 +32,12 @@ from planstatus.plans.access import get_plan_for_editor, get_plan_for_member
 from planstatus.plans.actions.status import StatusConflict
 from planstatus.plans.models import Measure, MeasureActor, Plan
 from planstatus.regions.models import Actor
-from planstatus.reporting.actions.links import check_link, log_link_use
+from planstatus.reporting.actions.links import (
+    check_link,
+    check_redeemed_link,
+    log_link_use,
+    revoke_link,
+)
 from planstatus.reporting.actions.reminders import send_manual_reminders
 from planstatus.reporting.actions.reports import record_round_status
 from planstatus.reporting.actions.rounds import close_round, issue_round_link, open_round
@@ -46,13 +53,13 @@ from planstatus.reporting.reads import (
     measure_reports,
     previous_closed_round,
     refused_uses,
-    round_for_plan,
+    round_links,
 )
 
 Action = ReportingLinkUse.Action
 
 # Status code and Nynorsk explanation for each way a link can be refused.
-REFUSAL_STATUS = {
+REFUSAL_STATUS: dict[str, int] = {
     Action.REFUSED_UNKNOWN: 404,
     Action.REFUSED_REVOKED: 410,
     Action.REFUSED_EXPIRED: 410,
@@ -82,15 +89,29 @@ def _base_url(request: HttpRequest) -> str:
 
 
 def _refused(
-    request: HtmxHttpRequest, refusal: ReportingLinkUse.Action, link: ReportingLink | None = None
+    request: HtmxHttpRequest,
+    refusal: str,
+    link: ReportingLink | None = None,
+    *,
+    token_in_address: bool = False,
 ) -> HttpResponse:
     template = "reporting/_refused.html" if request.htmx else "reporting/refused.html"
     response = render(
         request,
         template,
-        {"refusal": refusal.value, "link": link},
-        status=REFUSAL_STATUS[refusal],
+        {"refusal": refusal, "link": link, "no_login_next": token_in_address},
+        status=REFUSAL_STATUS.get(refusal, 403),
     )
+    return _private(response, token_in_address=token_in_address)
+
+
+def _private(response: HttpResponse, *, token_in_address: bool = False) -> HttpResponse:
+    """No copy in any cache: the page shows what a body reported. Where the address holds
+    the token, no Referer either, to the files the page loads or the sites it links to.
+    The token-free pages keep Django's same-origin policy: under no-referrer a browser
+    sends `Origin: null` with the page's saves, which the CSRF check rightly refuses."""
+    if token_in_address:
+        response["Referrer-Policy"] = "no-referrer"
     response["Cache-Control"] = "no-store"
     return response
 
@@ -112,41 +133,68 @@ def _report_form(report: MeasureReport, data: dict[str, str] | None = None) -> R
 
 
 # --- The actor's page ----------------------------------------------------------------------
+#
+# The mailed address /r/<token>/ is opened once: the token is checked, the link's id kept in
+# the browser's session, and the browser sent on to /r/side/<id>/. The token then stays out of
+# the address bar, the history, the Referer of every file the page loads, the login link's
+# ?next= and the access logs of what follows. Several links can be open in one browser (a
+# person who reports for two bodies); a forwarded link works for whoever opens it.
+
+SESSION_LINKS = "reporting_links"
+SESSION_LINKS_KEPT = 20
+NOT_REDEEMED = "not_redeemed"
 
 
 @never_cache
-def actor_page(request: HtmxHttpRequest, token: str) -> HttpResponse:
+def actor_link(request: HtmxHttpRequest, token: str) -> HttpResponse:
     check = check_link(token=token, **_client(request))
     link = check.usable
     if link is None:
+        refusal = check.refusal or Action.REFUSED_UNKNOWN
+        return _refused(request, refusal, check.link, token_in_address=True)
+    kept = [pk for pk in request.session.get(SESSION_LINKS, []) if pk != link.pk]
+    request.session[SESSION_LINKS] = [*kept[-(SESSION_LINKS_KEPT - 1) :], link.pk]
+    return _private(redirect("actor_page", link.pk), token_in_address=True)
+
+
+def _redeemed_link(
+    request: HtmxHttpRequest, pk: int, *, detail: str = ""
+) -> ReportingLink | HttpResponse:
+    """The session's usable link with that id, or the page saying why there is none."""
+    if pk not in request.session.get(SESSION_LINKS, []):
+        return _refused(request, NOT_REDEEMED)
+    check = check_redeemed_link(link_id=pk, action=None, detail=detail, **_client(request))
+    if check.usable is None:
         return _refused(request, check.refusal or Action.REFUSED_UNKNOWN, check.link)
-    round = round_for_plan(link.plan)
-    work = actor_work(actor=link.actor, plan=link.plan, round=round)
-    items = [
-        {"report": r, "form": _report_form(r) if round and round.is_open else None}
-        for r in work.responsible
-    ]
-    return render(
+    return check.usable
+
+
+@never_cache
+def actor_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    link = _redeemed_link(request, pk)
+    if isinstance(link, HttpResponse):
+        return link
+    assert link.round is not None  # a usable link's round is open
+    work = actor_work(actor=link.actor, plan=link.plan, round=link.round, reporter=link.actor)
+    items = [{"report": r, "form": _report_form(r)} for r in work.responsible]
+    response = render(
         request,
         "reporting/actor_page.html",
-        {"link": link, "token": token, "plan": link.plan, "work": work, "items": items},
+        {"link": link, "plan": link.plan, "work": work, "items": items},
     )
+    return _private(response)
 
 
 @never_cache
 @require_POST
-def actor_report(request: HtmxHttpRequest, token: str, pk: int) -> HttpResponse:
-    check = check_link(token=token, action=None, **_client(request))
-    link = check.usable
-    if link is None:
-        return _refused(request, check.refusal or Action.REFUSED_UNKNOWN, check.link)
-    round = ReportingRound.objects.filter(plan=link.plan, state=ReportingRound.State.OPEN).first()
-    detail = f"measure {pk}"
-    if round is None:
-        log_link_use(link=link, action=Action.REFUSED_CLOSED, detail=detail, **_client(request))
-        return _refused(request, Action.REFUSED_CLOSED, link)
+def actor_report(request: HtmxHttpRequest, pk: int, measure_pk: int) -> HttpResponse:
+    detail = f"measure {measure_pk}"
+    link = _redeemed_link(request, pk, detail=detail)
+    if isinstance(link, HttpResponse):
+        return link
+    assert link.round is not None
     measure = Measure.objects.filter(
-        pk=pk,
+        pk=measure_pk,
         focus_area__plan=link.plan,
         archived_at__isnull=True,
         actor_links__actor=link.actor,
@@ -155,14 +203,16 @@ def actor_report(request: HtmxHttpRequest, token: str, pk: int) -> HttpResponse:
     if measure is None:
         log_link_use(link=link, action=Action.REFUSED_MEASURE, detail=detail, **_client(request))
         return _refused(request, Action.REFUSED_MEASURE, link)
-    return _save_report(
-        request,
-        round=round,
-        measure=measure,
-        link=link,
-        post_url=reverse("actor_report", args=[token, measure.pk]),
-        done_url=reverse("actor_page", args=[token]) + f"#tiltak-{measure.pk}",
-        detail=detail,
+    return _private(
+        _save_report(
+            request,
+            round=link.round,
+            measure=measure,
+            link=link,
+            post_url=reverse("actor_report", args=[link.pk, measure.pk]),
+            done_url=reverse("actor_page", args=[link.pk]) + f"#tiltak-{measure.pk}",
+            detail=detail,
+        )
     )
 
 
@@ -209,7 +259,9 @@ def _save_report(
     if saved and not request.htmx:
         messages.success(request, _("Saved: %(code)s.") % {"code": measure.code or measure.text})
         return redirect(done_url)
-    [report] = measure_reports(round=round, measure_ids=[measure.pk])
+    [report] = measure_reports(
+        round=round, measure_ids=[measure.pk], reporter=link.actor if link else None
+    )
     if saved:
         form = _report_form(report)
     elif conflict is not None:
@@ -219,7 +271,9 @@ def _save_report(
         "item": {"report": report, "form": form},
         "post_url": post_url,
         "saved": saved,
-        "conflict": conflict_message(conflict) if conflict is not None else "",
+        "conflict": conflict_message(conflict, for_link=link is not None)
+        if conflict is not None
+        else "",
         "error": error,
         "round": round,
         "is_actor": link is not None,
@@ -312,11 +366,14 @@ def round_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
             "round": round,
             "progress": progress,
             "to_remind": [a for a in progress.behind if a.actor.email],
+            "behind_without_address": [a for a in progress.behind if not a.actor.email],
+            "behind_count": len(progress.behind),
             "items": items,
             "can_edit": editor,
             "changes": changes_since_previous(round),
             "previous": previous_closed_round(round),
             "reminders": round.reminders.select_related("actor", "sent_by"),
+            "links": round_links(round),
             "refusals": refused_uses(round)[:REFUSALS_SHOWN],
             "failures": round.mail_failures.select_related("actor"),
         },
@@ -422,3 +479,24 @@ def round_link(
         "reporting/round_link.html",
         {"plan": plan, "round": round, "actor": actor, "link": link, "url": url},
     )
+
+
+@require_POST
+@login_required
+def round_link_revoke(
+    request: HttpRequest, region_slug: str, plan_slug: str, pk: int, link_pk: int
+) -> HttpResponse:
+    """Stop one of the round's links; the actor's other links keep working."""
+    plan = get_plan_for_editor(request.user, region_slug, plan_slug)
+    round = _get_round(plan, pk)
+    link = get_object_or_404(ReportingLink.objects.select_related("actor"), pk=link_pk, round=round)
+    revoke_link(link=link, user=request.user)
+    messages.success(
+        request,
+        _("The link for %(actor)s made %(date)s no longer works.")
+        % {
+            "actor": link.actor.name,
+            "date": date_format(timezone.localtime(link.created_at), "SHORT_DATETIME_FORMAT"),
+        },
+    )
+    return redirect(reverse("round", args=[region_slug, plan_slug, round.pk]) + "#links-heading")

@@ -23,7 +23,7 @@ from openpyxl.styles.colors import Color  # type: ignore[import-untyped]
 from planstatus.lib.documents import read_document
 from planstatus.lib.documents.model import ListItem
 from planstatus.lib.importers import detect_format, read_plan
-from planstatus.lib.importers.base import Code, ParsedPlan
+from planstatus.lib.importers.base import Code, ParsedPlan, TableChoice, UnreadableDocument
 from planstatus.lib.programme import result_status
 from planstatus.lib.vocabulary import status_from_words
 from tests.importers import builders
@@ -306,6 +306,46 @@ def test_a_comment_column_is_the_first_status_comment() -> None:
     assert again.measures()[0].comment == "Arbeidsgruppa er sett ned."
 
 
+def test_a_measure_whose_cells_begin_with_header_words_is_no_repeated_header() -> None:
+    # The status case's own tables: a comment «Avslutta: tiltaket …» or «Ferdig. …» has
+    # header words in it, but only the header's own texts make a repeated header row.
+    header = ("Tiltak", "Tid", "Ansvar", "Status", "Siste kommentar")
+
+    def build(document: Any) -> None:
+        _table(
+            document,
+            [
+                header,
+                ("1.1.1 Lage næringsplan", "2025", "Regionrådet", "Påstarta", "I gang."),
+                (
+                    "1.1.2 Felles innkjøp",
+                    "2026",
+                    "Kommunane",
+                    "Avslutta utan gjennomføring",
+                    "Avslutta: tiltaket er slått saman med 1.1.1.",
+                ),
+                (
+                    "1.1.3 Ny portal",
+                    "2025 2026",
+                    "Næringshagen",
+                    "Ikkje påstarta",
+                    "Ferdig. Rapporten ligg på heimesida.",
+                ),
+                header,  # the header again, as on a new page
+                ("1.1.4 Bulyst", "2025", "Regionrådet", "Gjennomført", ""),
+            ],
+        )
+
+    plan = read_plan(_docx(build), filename="sak.docx")
+    assert [(m.code, m.status) for m in plan.measures()] == [
+        ("1.1.1", "started"),
+        ("1.1.2", "cancelled"),
+        ("1.1.3", "not_started"),
+        ("1.1.4", "done"),
+    ]
+    assert plan.measures()[1].comment == "Avslutta: tiltaket er slått saman med 1.1.1."
+
+
 # ---------------------------------------------------------------------------------------
 # The person maps the columns
 # ---------------------------------------------------------------------------------------
@@ -339,6 +379,55 @@ def test_a_column_can_be_ignored() -> None:
     plan = read_plan(data, filename="plan.csv", columns={"Tid": "ignore"})
     assert plan.measures()[0].timing.text == ""
     assert plan.measures()[0].responsible == ["Regionrådet"]
+
+
+def test_one_tables_roles_chosen_by_the_person() -> None:
+    """The review's pickers: one table's columns by position, its header row, every column
+    of the table in the reading with what it holds."""
+
+    def build(document: Any) -> None:
+        _table(
+            document,
+            [
+                ("Aktivitet", "Når", "Utfører", "Merknad"),
+                ("Lage ein felles næringsplan for regionen", "2025", "Regionrådet", "Viktig"),
+                ("Starte eit nettverk for reiselivet", "2026", "Næringsforum", ""),
+            ],
+        )
+        document.add_paragraph("Andre tabell")
+        _table(document, [("Kari", "Leiar"), ("Ola", "Nestleiar")])
+
+    data = _docx(build)
+    guessed = read_plan(data, filename="plan.docx")
+    first = guessed.tables[0]
+    assert [c.sample for c in first.columns][2] == ["Regionrådet", "Næringsforum"]
+    roles = {0: "measure", 1: "timing", 2: "involved", 3: "comment"}
+    plan = read_plan(
+        data, filename="plan.docx", tables={first.block: TableChoice(roles, header_row=0)}
+    )
+    got = [(m.text, m.timing.text, m.involved, m.comment) for m in plan.measures()]
+    assert got == [
+        ("Lage ein felles næringsplan for regionen", "2025", ["Regionrådet"], "Viktig"),
+        ("Starte eit nettverk for reiselivet", "2026", ["Næringsforum"], ""),
+    ]
+    reading = plan.tables[0]
+    assert [(c.header, c.role, c.source) for c in reading.columns] == [
+        ("Aktivitet", "measure", "person"),
+        ("Når", "timing", "person"),
+        ("Utfører", "involved", "person"),
+        ("Merknad", "comment", "person"),
+    ]
+    assert Code.COLUMNS_GUESSED not in _codes(plan)
+    # Without a header row: a row of header words is still no measure (a header repeated).
+    plan = read_plan(data, filename="plan.docx", tables={first.block: TableChoice(roles)})
+    assert plan.tables[0].header_row is None and len(plan.measures()) == 2
+    # No measure column: the table is no part of the plan, and the plan has none left.
+    none = {0: "ignore", 1: "ignore", 2: "ignore", 3: "ignore"}
+    with pytest.raises(UnreadableDocument) as refused:
+        read_plan(data, filename="plan.docx", tables={first.block: TableChoice(none, 0)})
+    # The refusal carries the tables as read, so that the person can try other roles.
+    assert [t.block for t in refused.value.tables] == [first.block, guessed.tables[1].block]
+    assert [c.sample[0] for c in refused.value.tables[1].columns] == ["Kari", "Leiar"]
 
 
 # ---------------------------------------------------------------------------------------

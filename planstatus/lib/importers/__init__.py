@@ -4,7 +4,13 @@ the name); lib/documents/ reads the format into blocks and interpret.py reads th
 from __future__ import annotations
 
 from planstatus.lib.documents.decoding import has_utf16_bom
-from planstatus.lib.importers.base import MAX_UPLOAD_BYTES, Code, ParsedPlan, UnreadableDocument
+from planstatus.lib.importers.base import (
+    MAX_UPLOAD_BYTES,
+    Code,
+    ParsedPlan,
+    TableChoice,
+    UnreadableDocument,
+)
 
 # Formats that are not plans, recognised so that the message can say what the file is.
 _IMAGES = {b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF8": "GIF"}
@@ -52,12 +58,15 @@ def read_plan(
     known_actors: list[str] | None = None,
     columns: dict[str, str] | None = None,
     lines: dict[int, str] | None = None,
+    tables: dict[int, TableChoice] | None = None,
 ) -> ParsedPlan:
     """Read a plan document of any supported format.
 
     `columns` maps a column's header as written (or its number, from 1) to a role
-    (vocabulary.ROLES) and overrides the interpreter's guess; `lines` maps a block's index
-    to what it is ("area", "goal", "measure", "ignore") in documents read line by line.
+    (vocabulary.ROLES) and overrides the interpreter's guess; `tables` gives the roles of
+    one table's columns by the table's block index (the review's pickers), before both;
+    `lines` maps a block's index to what it is ("area", "goal", "measure", "ignore") in
+    documents read line by line.
     """
     return read_plan_as(
         data,
@@ -65,6 +74,7 @@ def read_plan(
         known_actors=known_actors,
         columns=columns,
         lines=lines,
+        tables=tables,
     )
 
 
@@ -75,10 +85,17 @@ def read_plan_as(
     known_actors: list[str] | None = None,
     columns: dict[str, str] | None = None,
     lines: dict[int, str] | None = None,
+    tables: dict[int, TableChoice] | None = None,
 ) -> ParsedPlan:
     """Read `data` as a document of `format`, whatever its content says."""
     from planstatus.lib.documents import read_document
     from planstatus.lib.importers.interpret import interpret
 
     document = read_document(data, format)
-    return interpret(document, known_actors=list(known_actors or []), columns=columns, lines=lines)
+    return interpret(
+        document,
+        known_actors=list(known_actors or []),
+        columns=columns,
+        lines=lines,
+        tables=tables,
+    )

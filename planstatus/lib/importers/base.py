@@ -113,6 +113,9 @@ class UnreadableDocument(ValueError):
         super().__init__(f"{code} {params}" if params else str(code))
         self.code = code
         self.params: Params = params
+        # A document whose tables held no plan as read: each table's reading, for the
+        # person to name the columns and read it again.
+        self.tables: list[TableReading] = []
 
 
 @dataclass
@@ -235,15 +238,30 @@ class ColumnReading:
     confidence: float  # 1.0 a header word; less for a phrase, a guess from content
     source: str  # "header", "content", "person" (given by the person), "previous" (the
     # table goes on from the one before)
+    # The first texts under the header, shortened: what the column holds, for the person.
+    sample: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "index": self.index,
             "header": self.header,
             "role": self.role,
             "confidence": round(self.confidence, 2),
             "source": self.source,
         }
+        if self.sample:
+            data["sample"] = list(self.sample)
+        return data
+
+
+@dataclass(frozen=True)
+class TableChoice:
+    """The person's reading of one table (the review's role pickers): each column's role by
+    its grid position, and the row the headers stand in (None: the table has none). A
+    table given no measure column is no part of the plan."""
+
+    roles: dict[int, str]
+    header_row: int | None = None
 
 
 @dataclass
@@ -335,6 +353,7 @@ def _table_from_dict(t: dict[str, Any]) -> TableReading:
                 role=str(c.get("role", "ignore")),
                 confidence=float(c.get("confidence", 0)),
                 source=str(c.get("source", "")),
+                sample=[str(x) for x in c.get("sample") or []],
             )
             for c in t.get("columns") or []
         ],

@@ -36,6 +36,8 @@ from planstatus.lib.importers.base import (
     ImportWarning,
     ParsedArea,
     ParsedPlan,
+    TableChoice,
+    TableReading,
     UnreadableDocument,
     check_numbering,
 )
@@ -74,16 +76,22 @@ def interpret(
     known_actors: list[str],
     columns: ColumnMap | None = None,
     lines: dict[int, str] | None = None,
+    tables: dict[int, TableChoice] | None = None,
 ) -> ParsedPlan:
-    plan, missing = _read_tables(document, known_actors, columns)
+    readings: list[TableReading] = []
+    plan, missing = _read_tables(document, known_actors, columns, tables or {}, readings)
     if plan is None:
         plan = _read_lines(document, known_actors, lines or {})
     if plan is None or not plan.measures():
         if document.format in _SHEETS:
-            raise UnreadableDocument(Code.NO_HEADER_ROW if plan is None else Code.NO_MEASURES)
-        if document.format == "text":
-            raise UnreadableDocument(Code.NO_MEASURES_IN_TEXT)
-        raise UnreadableDocument(Code.NO_PLAN_TABLE)
+            refusal = UnreadableDocument(Code.NO_HEADER_ROW if plan is None else Code.NO_MEASURES)
+        elif document.format == "text":
+            refusal = UnreadableDocument(Code.NO_MEASURES_IN_TEXT)
+        else:
+            refusal = UnreadableDocument(Code.NO_PLAN_TABLE)
+        # The tables as read, so that the person can name their columns and try again.
+        refusal.tables = [t for t in readings if t.columns]
+        raise refusal
     if document.title:
         plan.title = document.title
     for column in missing:
@@ -109,13 +117,20 @@ def interpret(
 
 
 def _read_tables(
-    document: Document, known_actors: list[str], columns: ColumnMap | None
+    document: Document,
+    known_actors: list[str],
+    columns: ColumnMap | None,
+    choices: dict[int, TableChoice],
+    readings: list[TableReading],
 ) -> tuple[ParsedPlan | None, list[str]]:
     """The plan from the document's tables (None when it has no plan table), and the
-    headers the person named that no table has."""
+    headers the person named that no table has; `readings` gets each table's reading."""
     if not document.tables():
         return None, [k for k in columns or {} if not k.isdigit()]
-    reader = TablesReader(known_actors, mapping=columns, sheet=document.format in _SHEETS)
+    reader = TablesReader(
+        known_actors, mapping=columns, sheet=document.format in _SHEETS, choices=choices
+    )
+    reader.plan.tables = readings  # filled as the tables are read
     pending: list[Block] = []
     unread: list[list[Block]] = []
     previous_area: ParsedArea | None = None

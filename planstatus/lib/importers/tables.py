@@ -30,6 +30,7 @@ from planstatus.lib.importers.base import (
     ParsedGoal,
     ParsedMeasure,
     ParsedPlan,
+    TableChoice,
     TableReading,
     clean_text,
 )
@@ -227,6 +228,10 @@ def _header_columns(
     return columns, sorted(readings, key=lambda r: r.index)
 
 
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 def _weak_measure_word(header: str) -> bool:
     """Strategies and goal-like headers that name the measure column only when no column
     is headed «Tiltak» or «Aktivitet»."""
@@ -395,6 +400,55 @@ def _columns_from_index_map(mapping: ColumnMap, rows: Sequence[Sequence[Cell]]) 
     return Found(None, columns, readings)
 
 
+def _chosen_columns(table: Table, choice: TableChoice, guessed: Found | None) -> Found:
+    """The columns as the person chose them; headers as the table (or the line printed
+    above it) writes them."""
+    header_row = choice.header_row
+    if header_row is not None and not 0 <= header_row < len(table.rows):
+        header_row = None
+    headers = {r.index: r.header for r in guessed.readings} if guessed else {}
+    ends: dict[int, int] = {}
+    if header_row is not None:
+        for cell in table.rows[header_row]:
+            headers[cell.col] = cell.text.strip()
+            ends[cell.col] = cell.end
+    columns: Columns = {}
+    readings = []
+    for column, role in sorted(choice.roles.items()):
+        readings.append(ColumnReading(column, headers.get(column, ""), role, 1.0, "person"))
+        if role != "ignore" and role not in columns:
+            columns[role] = (column, ends.get(column, column + 1))
+    return Found(header_row, columns, readings)
+
+
+def _complete_columns(reading: TableReading, table: Table, readings: list[ColumnReading]) -> None:
+    """Every column of the table in the reading, in order, each with the first texts under
+    its header: the review shows a role picker over each, read or not."""
+    start = 0 if reading.header_row is None else reading.header_row + 1
+    by_index = {r.index: r for r in readings}
+    header_cells = (
+        {c.col: c.text.strip() for c in table.rows[reading.header_row]}
+        if reading.header_row is not None and reading.header_row < len(table.rows)
+        else {}
+    )
+    held = {c.col for row in table.rows[start:] for c in row if c.text.strip() or c.fill}
+    starts = sorted(held | {col for col, text in header_cells.items() if text} | set(by_index))
+    complete = []
+    for column in starts:
+        found = by_index.get(column)
+        if found is None:
+            source = "header" if header_cells else "content"
+            found = ColumnReading(column, header_cells.get(column, ""), "ignore", 0.0, source)
+        found.sample = [
+            short(cell.text.strip(), 40)
+            for row in table.rows[start:]
+            for cell in row
+            if cell.col == column and cell.text.strip() and not cell.continued
+        ][:2]
+        complete.append(found)
+    reading.columns = complete
+
+
 def _fields(row: Sequence[Cell], columns: Columns) -> dict[str, list[Cell]]:
     """The cells of each field. A cell belongs to the column it starts in."""
     out: dict[str, list[Cell]] = {name: [] for name in columns}
@@ -472,9 +526,12 @@ class TablesReader:
     goal_text: str = ""
     goal_code: str = ""
     headers: dict[str, str] = field(default_factory=dict)  # role → the header's text
+    header_texts: set[str] = field(default_factory=set)  # every header cell, folded
     code_rest: str = ""  # what a code cell holds besides the code (a date)
     names_found: set[str] = field(default_factory=set)  # the person's headers found
     generated: bool = False  # the measure being added has a code made up
+    # The person's reading of single tables, by block index (the review's role pickers)
+    choices: dict[int, TableChoice] = field(default_factory=dict)
 
     def columns_not_found(self) -> list[str]:
         """The headers the person named that no table has (column numbers aside)."""
@@ -488,11 +545,20 @@ class TablesReader:
         found = item.found or self._columns(table)
         reading = TableReading(table.place.index, table.name or item.where, None)
         self.plan.tables.append(reading)
+        choice = self.choices.get(table.place.index)
+        if choice is not None:
+            found = _chosen_columns(table, choice, found)
+            if "measure" not in found.columns:
+                # The person says this table is no part of the plan.
+                reading.header_row, reading.columns, reading.used = found.header_row, [], False
+                _complete_columns(reading, table, found.readings)
+                return False
         if found is None:
             # A table without a header right after a plan table continues it (a table split
             # by a page break); each sheet of a spreadsheet stands on its own.
             if self.columns is None or item.heading is not None or self.sheet:
                 reading.used = False
+                _complete_columns(reading, table, [])
                 return False
             start, columns, continued = 0, self.columns, True
             reading.columns = [
@@ -505,11 +571,13 @@ class TablesReader:
             reading.header_row = found.header_row
             reading.columns = found.readings
             self.headers = {r.role: r.header for r in found.readings}
-            if found.header_row is None:
+            self.header_texts = {_folded(r.header) for r in found.readings if r.header}
+            if found.header_row is None and any(r.source == "content" for r in found.readings):
                 described = ", ".join(f"{r.index + 1}={r.role}" for r in found.readings)
                 self._warn(DOCUMENT, Code.COLUMNS_GUESSED, table, 0, columns=described)
         self.columns, self.found_table = columns, True
         self._warn_unplaced(table, start, reading)
+        _complete_columns(reading, table, reading.columns)
         if columns.keys() & _HIERARCHY:
             above = [[c for c in row if c.text.strip()] for row in table.rows[: max(start - 1, 0)]]
             title = next((row[0].text for row in above if len(row) == 1), None)
@@ -596,7 +664,7 @@ class TablesReader:
 
     def _add_row(self, row: list[Cell], columns: Columns, *, first_continued: bool) -> None:
         filled = [c for c in row if c.text.strip()]
-        if not filled or _header_columns(row, sheet=self.sheet):
+        if not filled or self._header_again(row):
             return  # empty, or the header repeated on a new page
         goal = parse_goal_heading(filled[0].text)
         measure_start, measure_end = columns.get("measure", (-1, -1))
@@ -618,6 +686,16 @@ class TablesReader:
             self._continue_measure(text, fields, row)
         elif written or text.strip():
             self._add_measure(written, text, fields, row)
+
+    def _header_again(self, row: list[Cell]) -> bool:
+        """The table's header row again, as printed at the top of each page. Once the
+        header is known only a row of those very headers is one: a measure whose comment
+        or text happens to begin with header words («Avslutta: tiltaket er slått saman …»,
+        «Ferdig. Rapporten …») is a measure."""
+        if not _header_columns(row, sheet=self.sheet):
+            return False
+        texts = [_folded(c.text) for c in row if c.text.strip()]
+        return not self.header_texts or all(t in self.header_texts for t in texts)
 
     def _code_and_text(self, written: str, text: str) -> tuple[str, str]:
         """The code and the measure's text of a row: the code column's code of any shape

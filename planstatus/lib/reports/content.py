@@ -11,6 +11,7 @@ is here, in one place, for every format.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from planstatus.lib.charts import BarChart, LineChart, Series
@@ -21,6 +22,7 @@ class Wording:
     """The document's fixed text, in Nynorsk, shared by every format."""
 
     background: str = "Bakgrunn"
+    highlights: str = "Sekretariatet vil særleg peike på:"
     legend: str = "Her er alle tiltak med status. Fargane og orda betyr:"
     legend_meaning: str = "Tyding"
     legend_line: str = "{colour} merking: tiltaket er {word}."
@@ -29,30 +31,65 @@ class Wording:
     responsible: str = "Ansvar"
     involved: str = "Involvering"
     status: str = "Status"
+    code: str = "Kode"
+    # Not «Tiltak» in the compact lists, so that the Word importer takes no list for a plan.
+    measure_short: str = "Kort omtale"
+    comment: str = "Siste kommentar"
+    no_comment: str = "Ingen kommentar er rapportert."
+    # Who a comment is credited to when no body reported it (never the person who typed it).
+    credit_secretariat: str = "Sekretariatet"
+    credit_document: str = "Plandokumentet"
     focus_area: str = "Innsatsområde"
     total: str = "Totalt"
     summary: str = "Samandrag"
     summary_intro: str = "Tal på tiltak per status i kvart innsatsområde og i alt."
+    summary_intro_compared: str = (
+        "Tal på tiltak per status i kvart innsatsområde og i alt. Pilene viser endringa "
+        "sidan {against}: ↑ fleire, ↓ færre."
+    )
+    forward: str = "Framover"
+    forward_rule: str = (
+        "Framover: frå ikkje vurdert eller ikkje påstarta til påstarta eller gjennomført, "
+        "eller frå påstarta til gjennomført. Tilbake: motsett veg."
+    )
+    progress_none: str = "Ingen tiltak har endra status sidan {against}."
+    progress: str = "Sidan {against} har {forward} gått framover og {back} gått tilbake."
+    late_line: str = (
+        "{n} tiltak har passert tida si og er ikkje påstarta eller berre påstarta "
+        "(lista bak i saka)."
+    )
+    late_line_one: str = (
+        "Eitt tiltak har passert tida si og er ikkje påstarta eller berre påstarta "
+        "(lista bak i saka)."
+    )
     chart_title: str = "Tiltak per status i kvart innsatsområde"
     chart_caption: str = "Tiltak per status i kvart innsatsområde. Tala står i tabellen over."
     chart_description: str = "Liggjande stolpar, ein per innsatsområde, delte etter status."
-    changes: str = "Endringar sidan førre runde"
+    changes: str = "Endringar sidan førre sak"
     change: str = "Endring"
-    no_earlier_round: str = "Det finst ingen tidlegare lukka rapporteringsrunde å samanlikne med."
-    no_changes: str = "Ingen tiltak har endra status sidan «{round}»."
-    changes_intro: str = "Desse {n} tiltaka har endra status sidan «{round}»:"
-    change_intro: str = "Eitt tiltak har endra status sidan «{round}»:"
+    before: str = "Før"
+    after: str = "No"
+    no_earlier_round: str = (
+        "Det finst ingen tidlegare sak eller lukka rapporteringsrunde å samanlikne med."
+    )
+    no_changes: str = "Ingen tiltak har endra status sidan {round}."
+    changes_intro: str = "Desse {n} tiltaka har endra status sidan {round}:"
+    change_intro: str = "Eitt tiltak har endra status sidan {round}:"
+    against_case: str = "sak {number} ({date})"
+    against_round: str = "rapporteringsrunden «{round}»"
     overdue: str = "Tiltak der tida er ute"
     overdue_measure: str = "Kode og tiltak"
-    no_overdue: str = "Ingen tiltak har passert tida si utan å vere gjennomførte eller avslutta."
+    no_overdue: str = "Ingen påstarta eller ikkje påstarta tiltak har passert tida si."
     overdue_intro: str = (
         "Desse {n} tiltaka skulle etter planen vore ferdige før {year}, men er ikkje "
-        "gjennomførte eller avslutta:"
+        "påstarta eller berre påstarta:"
     )
     overdue_intro_one: str = (
-        "Eitt tiltak skulle etter planen vore ferdig før {year}, men er ikkje gjennomført "
-        "eller avslutta:"
+        "Eitt tiltak skulle etter planen vore ferdig før {year}, men er ikkje påstarta "
+        "eller berre påstarta:"
     )
+    unassessed: str = "{n} tiltak er ikkje vurderte, og er ikkje rekna med her: {codes}."
+    unassessed_one: str = "Eitt tiltak er ikkje vurdert, og er ikkje rekna med her: {codes}."
     proposed_resolution: str = "Forslag til vedtak"
     # The annual report («årsrapport»): the status case with each goal's indicators.
     annual_title: str = "Årsrapport {year} – {plan}"
@@ -109,6 +146,35 @@ class CaseDetails:
     date: datetime.date
     signer_name: str
     signer_title: str
+    # The three to five things the secretariat wants to point out, one a line.
+    highlights: str = ""
+
+    @property
+    def highlight_points(self) -> tuple[str, ...]:
+        return highlight_points(self.highlights)
+
+
+def highlight_points(text: str) -> tuple[str, ...]:
+    """The points, one a line, without any list mark («-», «•», «1.») the writer typed."""
+    points = (_LIST_MARK.sub("", line).strip() for line in text.splitlines())
+    return tuple(point for point in points if point)
+
+
+_LIST_MARK = re.compile(r"^\s*(?:[-–•*]|\d{1,2}[.)])\s+")
+
+
+@dataclass(frozen=True)
+class BodyComment:
+    """What a responsible body last wrote publicly about a measure, credited to the body
+    (an actor), never to the person who typed it."""
+
+    text: str
+    actor: str
+    date_text: str  # «3. mars 2025»
+
+    @property
+    def credit(self) -> str:
+        return f"{self.actor}, {self.date_text}" if self.actor else self.date_text
 
 
 @dataclass(frozen=True)
@@ -119,6 +185,20 @@ class Row:
     responsible: tuple[str, ...]
     involved: tuple[str, ...]
     status: StatusStyle
+    comment: BodyComment | None = None
+
+    @property
+    def short_text(self) -> str:
+        return shorten(self.text)
+
+
+def shorten(text: str, length: int = 110) -> str:
+    """The text on one line, cut at a word near `length` characters: for the compact lists,
+    which name a measure the full table has shown in full."""
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    return text[:length].rsplit(" ", 1)[0].rstrip(" ,.;:–-") + " …"
 
 
 @dataclass(frozen=True)
@@ -165,10 +245,30 @@ class AreaTable:
 class SummaryLine:
     label: str
     counts: tuple[int, ...]  # in the order of CaseContent.statuses
+    # Per status, how many more (+) or fewer (−) than in the case compared with; empty when
+    # there is nothing to compare with.
+    deltas: tuple[int, ...] = ()
+    forward: int = 0  # measures that moved forward since then (WORDING.forward_rule)
+    back: int = 0
 
     @property
     def total(self) -> int:
         return sum(self.counts)
+
+    @property
+    def cells(self) -> tuple[tuple[int, str], ...]:
+        """Each status's count with its change as an arrow: (14, "↑2"), (3, "")."""
+        deltas = self.deltas or (0,) * len(self.counts)
+        return tuple((n, arrow(d)) for n, d in zip(self.counts, deltas, strict=True))
+
+
+def arrow(delta: int) -> str:
+    """«↑2», «↓1» or "": a change in a count, readable without colour."""
+    if delta > 0:
+        return f"↑{delta}"
+    if delta < 0:
+        return f"↓{-delta}"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -176,6 +276,35 @@ class Summary:
     statuses: tuple[StatusStyle, ...]
     areas: tuple[SummaryLine, ...]
     total: SummaryLine
+    # «sak 16-25 (15. mars 2025)»: what the arrows compare with; "" when nothing.
+    against: str = ""
+
+    @property
+    def compared(self) -> bool:
+        return bool(self.against)
+
+    @property
+    def moved(self) -> bool:
+        """Whether any measure moved forward or back: then the rule for it is stated."""
+        return bool(self.total.forward or self.total.back)
+
+    @property
+    def intro(self) -> str:
+        if self.against:
+            return WORDING.summary_intro_compared.format(against=self.against)
+        return WORDING.summary_intro
+
+    @property
+    def progress_text(self) -> str:
+        """«Sidan sak 16-25 (…) har 9 tiltak gått framover og 1 tiltak gått tilbake.»"""
+        if not self.against:
+            return WORDING.no_earlier_round
+        forward, back = self.total.forward, self.total.back
+        if not forward and not back:
+            return WORDING.progress_none.format(against=self.against)
+        return WORDING.progress.format(
+            against=self.against, forward=_measures(forward), back=_measures(back)
+        )
 
     def chart(self) -> BarChart:
         """Measures per status per focus area, as a stacked bar chart.
@@ -200,6 +329,10 @@ class Summary:
         )
 
 
+def _measures(n: int) -> str:
+    return "eitt tiltak" if n == 1 else f"{n} tiltak"
+
+
 @dataclass(frozen=True)
 class Change:
     code: str
@@ -207,14 +340,26 @@ class Change:
     before: StatusStyle
     after: StatusStyle
 
+    # +1 forward, -1 back, 0 neither (to or from «avslutta»): WORDING.forward_rule.
+    direction: int = 0
+
     @property
     def arrow_text(self) -> str:
         return f"{self.before.text} → {self.after.text}"
 
+    @property
+    def short_text(self) -> str:
+        return shorten(self.text, 60)
+
+    @property
+    def direction_mark(self) -> str:
+        return {1: "↑", -1: "↓"}.get(self.direction, "")
+
 
 @dataclass(frozen=True)
 class Comparison:
-    """What changed since an earlier closed round; `against` is None when there is none."""
+    """What changed since the previous case (or, before any was sent, the previous closed
+    round); `against` names it («sak 16-25 (15. mars 2025)»), None when there is none."""
 
     against: str | None
     changes: tuple[Change, ...] = ()
@@ -277,6 +422,8 @@ class CaseContent:
     comparison: Comparison
     overdue: tuple[Row, ...]
     overdue_as_of: str  # «2025»: the year the timing is compared with
+    # The codes of the measures nobody has assessed: one line, never counted as late.
+    unassessed: tuple[str, ...] = ()
     # The annual report variant: the same case, with each goal's indicators added.
     annual: bool = False
     indicators: tuple[GoalIndicators, ...] = ()
@@ -317,3 +464,22 @@ class CaseContent:
         if len(self.overdue) == 1:
             return WORDING.overdue_intro_one.format(year=self.overdue_as_of)
         return WORDING.overdue_intro.format(n=len(self.overdue), year=self.overdue_as_of)
+
+    @property
+    def unassessed_text(self) -> str:
+        """«3 tiltak er ikkje vurderte, …: 1.1.2, 2.1.1, 4.3.1.», or "" when all are."""
+        if not self.unassessed:
+            return ""
+        codes = ", ".join(code or "–" for code in self.unassessed)
+        if len(self.unassessed) == 1:
+            return WORDING.unassessed_one.format(codes=codes)
+        return WORDING.unassessed.format(n=len(self.unassessed), codes=codes)
+
+    @property
+    def late_text(self) -> str:
+        """The summary's line on late measures: «7 tiltak har passert tida si …»."""
+        if not self.overdue:
+            return WORDING.no_overdue
+        if len(self.overdue) == 1:
+            return WORDING.late_line_one
+        return WORDING.late_line.format(n=len(self.overdue))

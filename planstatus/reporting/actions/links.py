@@ -1,4 +1,9 @@
-"""Issuing, revoking and resolving personal reporting links. Writes run in one transaction."""
+"""Issuing, revoking and resolving personal reporting links. Writes run in one transaction.
+
+A link belongs to one reporting round: it works while that round is open and until it
+expires or is revoked. Several links of one actor in a round work side by side (a reminder
+carries a new one, and earlier ones keep working); the secretariat revokes them one by one.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +15,11 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planstatus.accounts.roles import known_user
-from planstatus.plans.models import Plan
 from planstatus.regions.models import Actor
 from planstatus.reporting.models import (
     CROSS_REGION_MESSAGE,
@@ -22,6 +27,7 @@ from planstatus.reporting.models import (
     USER_AGENT_MAX_LENGTH,
     ReportingLink,
     ReportingLinkUse,
+    ReportingRound,
 )
 
 # 32 random bytes: far beyond guessing, and short enough for a link in an e-mail.
@@ -41,13 +47,15 @@ def hash_token(token: str) -> str:
 def issue_link(
     *,
     actor: Actor,
-    plan: Plan,
+    round: ReportingRound,
     expires_at: datetime.datetime,
     user: User | AnonymousUser | None = None,
     now: datetime.datetime | None = None,
 ) -> tuple[ReportingLink, str]:
-    """Create a link and return it with its token. The token is not kept anywhere after this."""
+    """Create a link for the actor in a round and return it with its token. The token is not
+    kept anywhere after this."""
     now = now or timezone.now()
+    plan = round.plan
     if actor.region_id != plan.region_id:
         raise ValueError(str(CROSS_REGION_MESSAGE))
     if timezone.is_naive(expires_at):
@@ -58,6 +66,7 @@ def issue_link(
     link = ReportingLink.objects.create(
         actor=actor,
         plan=plan,
+        round=round,
         token_hash=hash_token(token),
         created_at=now,
         created_by=known_user(user),
@@ -74,27 +83,6 @@ def revoke_link(*, link: ReportingLink, user: User | AnonymousUser | None = None
         revoked_at=timezone.now(), revoked_by=known_user(user)
     )
     link.refresh_from_db(fields=["revoked_at", "revoked_by"])
-
-
-@transaction.atomic
-def reissue_link(
-    *,
-    link: ReportingLink,
-    expires_at: datetime.datetime | None = None,
-    user: User | AnonymousUser | None = None,
-) -> tuple[ReportingLink, str]:
-    """Replace a link with a new one for the same actor and plan.
-
-    If the new link cannot be issued (say the old expiry has passed and no new one is
-    given), the old link is left as it was.
-    """
-    # Issued before the old one is revoked: if issuing fails, nothing has changed, not even
-    # the old link object in the caller's hands.
-    new_link, token = issue_link(
-        actor=link.actor, plan=link.plan, expires_at=expires_at or link.expires_at, user=user
-    )
-    revoke_link(link=link, user=user)
-    return new_link, token
 
 
 def _valid_ip(ip: str | None) -> str | None:
@@ -134,17 +122,54 @@ def check_link(
     With action=None only a refusal is logged: the caller logs the outcome once it knows it.
     """
     now = now or timezone.now()
-    link = (
-        ReportingLink.objects.select_related("actor", "plan__region")
-        .filter(token_hash=hash_token(token))
-        .first()
+    link = _links().filter(token_hash=hash_token(token)).first()
+    return _checked(link, ip=ip, user_agent=user_agent, action=action, detail=detail, now=now)
+
+
+@transaction.atomic
+def check_redeemed_link(
+    *,
+    link_id: int,
+    ip: str | None = None,
+    user_agent: str = "",
+    action: ReportingLinkUse.Action | None = ReportingLinkUse.Action.OPENED,
+    detail: str = "",
+    now: datetime.datetime | None = None,
+) -> LinkCheck:
+    """As check_link(), for a link whose token this browser has already shown (the web
+    layer keeps the link's id in the session, so the token need not travel again)."""
+    return _checked(
+        _links().filter(pk=link_id).first(),
+        ip=ip,
+        user_agent=user_agent,
+        action=action,
+        detail=detail,
+        now=now or timezone.now(),
     )
+
+
+def _links() -> QuerySet[ReportingLink]:
+    return ReportingLink.objects.select_related("actor", "plan__region", "round__opened_by")
+
+
+def _checked(
+    link: ReportingLink | None,
+    *,
+    ip: str | None,
+    user_agent: str,
+    action: ReportingLinkUse.Action | None,
+    detail: str,
+    now: datetime.datetime,
+) -> LinkCheck:
     refusal: ReportingLinkUse.Action | None = None
     if link is None:
         refusal = ReportingLinkUse.Action.REFUSED_UNKNOWN
     elif link.is_revoked:
         # Revocation is checked first: it was a deliberate act and says more than expiry.
         refusal = ReportingLinkUse.Action.REFUSED_REVOKED
+    elif link.round_has_ended:
+        # Before expiry: "the round is closed, ask this person" is what the holder needs.
+        refusal = ReportingLinkUse.Action.REFUSED_CLOSED
     elif link.is_expired(now):
         refusal = ReportingLinkUse.Action.REFUSED_EXPIRED
     logged = refusal or action

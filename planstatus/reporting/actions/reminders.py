@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from planstatus.accounts.roles import known_user
 from planstatus.regions.models import Actor
-from planstatus.reporting.actions.links import issue_link, revoke_link
+from planstatus.reporting.actions.links import issue_link
 from planstatus.reporting.actions.rounds import AnyUser
 from planstatus.reporting.errors import Refusal, RoundError
 from planstatus.reporting.mail import record_failure, render_mail, send_mail
@@ -113,7 +113,7 @@ def _send_reminder(
 
     Call it outside a transaction, as the command and the view do: the mail then goes out
     when the actor's transaction ends, and the reminder is returned only if it did. Until
-    the mail has gone, the actor's earlier link keeps working; see _deliver().
+    the actor's earlier links keep working; see _deliver().
     """
     actor = entry.actor
     delivered: list[ReminderSent] = []
@@ -127,16 +127,14 @@ def _send_reminder(
                 sent_at=now or timezone.now(),
                 sent_by=known_user(user),
             )
-            earlier, link, token = _fresh_link(round=round, actor=actor, user=user)
+            link, token = _fresh_link(round=round, actor=actor, user=user)
             transaction.on_commit(
                 partial(
                     _deliver,
                     reminder=reminder,
                     entry=entry,
-                    earlier=earlier,
                     link=link,
                     url=reporting_url(base_url=base_url, token=token),
-                    user=user,
                     delivered=delivered,
                 )
             )
@@ -151,16 +149,13 @@ def _deliver(
     *,
     reminder: ReminderSent,
     entry: ActorProgress,
-    earlier: ReportingLink | None,
     link: ReportingLink,
     url: str,
-    user: AnyUser,
     delivered: list[ReminderSent],
 ) -> None:
-    """Mail a recorded reminder. Sent: the earlier link stops working, as the reminder's
-    replaces it. Failed: the earlier link keeps working, the reminder's link (which never
-    left the server) and the record are removed, so the next run tries again, and the
-    failure is kept for the round page."""
+    """Mail a recorded reminder. Earlier links keep working either way. Failed: the
+    reminder's link (which never left the server) and the record are removed, so the next
+    run tries again, and the failure is kept for the round page."""
     round, actor = reminder.round, entry.actor
     subject, body = render_mail(
         "reminder",
@@ -186,35 +181,20 @@ def _deliver(
             reminder.delete()
             record_failure(round=round, actor=actor, kind=reminder.kind, error=e)
         return
-    if earlier is not None:
-        revoke_link(link=earlier, user=user)
     delivered.append(reminder)
 
 
-def _fresh_link(
-    *, round: ReportingRound, actor: Actor, user: AnyUser
-) -> tuple[ReportingLink | None, ReportingLink, str]:
-    """The actor's current link for the round (None if it has none yet), and a new link
-    for the reminder mail with its token.
+def _fresh_link(*, round: ReportingRound, actor: Actor, user: AnyUser) -> tuple[ReportingLink, str]:
+    """A new link for the reminder mail, with its token.
 
     Raw tokens are never stored, so a reminder cannot repeat the link from the first mail:
-    it carries a new one, and the current link is revoked once the mail has gone. The actor
-    loses nothing, as the newest mail is the one read. (Issue 20 will let a reminder point
-    to the existing link instead.)
+    it carries a new one, and the earlier links keep working (one may have been forwarded
+    inside the body). An actor whose every link in the round was revoked got them revoked
+    on purpose, and a reminder must not hand the access back.
     """
-    expires_at = link_expiry(round.deadline)
-    current = (
-        ReportingLink.objects.filter(
-            actor=actor, plan_id=round.plan_id, created_at__gte=round.opened_at
-        )
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    if current is not None and current.is_revoked:
-        # A sent reminder always leaves a newer unrevoked link, so this one was revoked by
-        # a person on purpose; a reminder must not hand the access back.
+    links = ReportingLink.objects.filter(actor=actor, round=round)
+    if links.exists() and not links.filter(revoked_at__isnull=True).exists():
         raise _LinkWithdrawn
-    # Without a current link the actor was made responsible after the round opened: the
-    # reminder is its first link.
-    link, token = issue_link(actor=actor, plan=round.plan, expires_at=expires_at, user=user)
-    return current, link, token
+    # Without a link the actor was made responsible after the round opened: the reminder
+    # carries its first link.
+    return issue_link(actor=actor, round=round, expires_at=link_expiry(round.deadline), user=user)

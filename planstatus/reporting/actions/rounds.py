@@ -18,7 +18,7 @@ from planstatus.accounts.roles import known_user
 from planstatus.lib.status import Status
 from planstatus.plans.models import Measure, MeasureActor, Plan, StatusUpdate
 from planstatus.regions.models import Actor
-from planstatus.reporting.actions.links import issue_link, reissue_link
+from planstatus.reporting.actions.links import issue_link
 from planstatus.reporting.errors import Refusal, RoundError
 from planstatus.reporting.mail import record_failure, render_mail, send_mail
 from planstatus.reporting.models import (
@@ -104,7 +104,7 @@ def open_round(
         for responsibility in responsibilities(plan.pk):
             link, token = issue_link(
                 actor=responsibility.actor,
-                plan=plan,
+                round=round,
                 expires_at=link_expiry(deadline),
                 user=user,
                 now=now,
@@ -248,8 +248,8 @@ def issue_round_link(
 ) -> tuple[ReportingLink, str]:
     """A new link for an actor in an open round, for the secretariat to hand over itself.
 
-    Any earlier link of the actor for the round stops working, and so does one a person
-    revoked: asking for a new link is asking for access to be given back.
+    The actor's earlier links in the round keep working (one may have been forwarded inside
+    the body); the secretariat revokes a link on its own when it should stop.
     Returns the link and its full address.
     """
     check_base_url(base_url)
@@ -265,16 +265,7 @@ def issue_round_link(
         )
         if not responsible.exists():
             raise RoundError(Refusal.NOT_RESPONSIBLE_IN_PLAN, actor=actor.name)
-        expires_at = link_expiry(round.deadline)
-        current = (
-            ReportingLink.objects.filter(
-                actor=actor, plan_id=round.plan_id, created_at__gte=round.opened_at
-            )
-            .order_by("-created_at", "-pk")
-            .first()
+        link, token = issue_link(
+            actor=actor, round=round, expires_at=link_expiry(round.deadline), user=user
         )
-        if current is None or current.is_revoked:
-            link, token = issue_link(actor=actor, plan=round.plan, expires_at=expires_at, user=user)
-        else:
-            link, token = reissue_link(link=current, expires_at=expires_at, user=user)
     return link, reporting_url(base_url=base_url, token=token)

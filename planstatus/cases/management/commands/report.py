@@ -3,16 +3,18 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from planstatus.cases.models import CaseDocument
+from planstatus.cases.models import SentCase
 from planstatus.cases.services import (
+    CaseAlreadySent,
     CaseError,
-    build_case_content,
     case_details_for,
-    generate_case,
+    existing_case,
+    prepare_case,
+    render_all,
     render_case,
+    send_case,
 )
 from planstatus.core.commands import PlanstatusCommand
 from planstatus.lib.reports import FORMATS
@@ -24,8 +26,10 @@ class Command(PlanstatusCommand):
     help = (
         "Write a plan's status case as Word, PDF or HTML, with the case fields saved last "
         "for the plan. PLAN is region/plan, e.g. hallingdal/regionplan; --round is a closed "
-        "round's id or 'now'. With --archive the document is also kept in the plan's archive; "
-        "--annual makes the annual report, with each goal's indicators."
+        "round's id or 'now'. With --send the case is also sent to political treatment: its "
+        "PDF/A and Word file are archived together as one sent case, refused if a case with "
+        "the same inputs was sent before (--archive means the same); --annual makes the "
+        "annual report, with each goal's indicators."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -35,7 +39,11 @@ class Command(PlanstatusCommand):
         parser.add_argument("-o", "--output", required=True, help="the file to write")
         parser.add_argument("--case-number", help="use this case number, e.g. 16-25")
         parser.add_argument(
-            "--archive", action="store_true", help="also keep it in the plan's archive"
+            "--send",
+            "--archive",
+            dest="send",
+            action="store_true",
+            help="also send it to political treatment: archive its PDF and Word file",
         )
         parser.add_argument(
             "--annual",
@@ -59,31 +67,42 @@ class Command(PlanstatusCommand):
                 _("The folder %(folder)s does not exist.") % {"folder": output.parent}
             )
         try:
-            # The archive entry and the file stand or fall together: if the file cannot be
-            # written (a full disk), the archive entry is rolled back with it.
-            with transaction.atomic():
-                if options["archive"]:
-                    document = generate_case(
-                        plan=plan,
-                        round=round,
-                        details=details,
-                        fmt=options["format"],
-                        user=None,
-                        via=CaseDocument.Via.COMMAND,
-                        remember=False,
-                        annual=options["annual"],
-                    )
-                    data = bytes(document.data)
-                else:
-                    content = build_case_content(
-                        plan=plan, round=round, details=details, annual=options["annual"]
-                    )
-                    data = render_case(content, options["format"])
-                _write(output, data)
+            prepared = prepare_case(
+                plan=plan, round=round, details=details, annual=options["annual"]
+            )
+            if not options["send"]:
+                _write(output, render_case(prepared.content, options["format"]))
+            else:
+                # Refused before the seconds of rendering when it was sent already.
+                sent = existing_case(plan, prepared.inputs_digest)
+                if sent is not None:
+                    raise CaseAlreadySent(sent)
+                # Rendered before the transaction; the archive entry and the file then
+                # stand or fall together: if the file cannot be written (a full disk), the
+                # sent case is rolled back with it.
+                rendered = render_all(prepared)
+                data = {"pdf": rendered.pdf, "docx": rendered.docx}.get(
+                    options["format"], rendered.html.encode("utf-8")
+                )
+                send_case(
+                    plan=plan,
+                    round=round,
+                    details=details,
+                    user=None,
+                    via=SentCase.Via.COMMAND,
+                    annual=options["annual"],
+                    rendered=rendered,
+                    before_commit=lambda sent: _write(output, data),
+                )
+        except CaseAlreadySent as e:
+            raise CommandError(
+                f"{e} "
+                + _("The sent case is at %(path)s.") % {"path": e.existing.get_absolute_url()}
+            ) from None
         except CaseError as e:
             raise CommandError(str(e)) from None
-        if options["archive"]:
-            done = _("Wrote case %(number)s to %(file)s and archived it.")
+        if options["send"]:
+            done = _("Wrote case %(number)s to %(file)s and sent it to political treatment.")
         else:
             done = _("Wrote case %(number)s to %(file)s.")
         self.stdout.write(done % {"number": details.case_number, "file": output})

@@ -83,6 +83,8 @@ class Command(PlanstatusCommand):
                 f"--bind={host}:{port}",
                 f"--workers={workers}",
                 "--access-logfile=-",
+                # Tokens of personal links out of the access log (planstatus.core.logging).
+                "--logger-class=planstatus.core.logging.GunicornAccessLog",
                 "--timeout=120",  # a 150-measure PDF takes a few seconds, never two minutes
                 "--graceful-timeout=30",
             ],
