@@ -1,0 +1,33 @@
+"""Ids past 999 in pages: the interface groups thousands («20 566»), which must never reach an
+id, an anchor or an address (a national installation has ids in the millions; the suite's
+PostgreSQL pass reached the thousands and found `data-measure="3 606"`)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import reverse
+
+from planstatus.plans.models import Measure, MeasureActor
+from planstatus.reporting.models import ReportingRound
+from tests.base import BaseTestCase
+from tests.html import parse
+
+
+class LargeIdTests(BaseTestCase):
+    def test_ids_anchors_and_addresses_keep_their_digits_together(self) -> None:
+        measure = Measure.objects.create(
+            pk=1234567, focus_area=self.measure.focus_area, code="1.1.9", text="Stort tiltak"
+        )
+        MeasureActor.objects.create(
+            measure=measure, actor=self.actor, role=MeasureActor.Role.RESPONSIBLE
+        )
+        round = ReportingRound.objects.create(
+            pk=7654321, plan=self.plan, title="Vår", deadline=datetime.date(2099, 1, 1)
+        )
+        self.client.force_login(self.owner)
+        page = parse(self.client.get(reverse("round", args=["testdal", "regionplan", round.pk])))
+        self.assertEqual(len(page.xpath('//article[@id="tiltak-1234567"]')), 1)
+        self.assertEqual(len(page.xpath('//a[@href="#tiltak-1234567"]')), 1)
+        timeline = parse(self.client.get(reverse("timeline", args=["testdal", "regionplan"])))
+        self.assertEqual(len(timeline.xpath('//*[@data-measure="1234567"]')), 2)
