@@ -58,7 +58,14 @@ def record_round_status(
         user=user,
         expected_previous=expected_previous,
     )
-    RoundReport.objects.create(round=round, status_update=update, actor=actor, via_link=link)
+    RoundReport.objects.create(
+        round=round,
+        status_update=update,
+        actor=actor,
+        via_link=link,
+        # The person whose link it is: the secretariat sees who saved, a link holder never.
+        contact_person_id=link.contact_person_id if link is not None else None,
+    )
     return update
 
 
