@@ -110,7 +110,10 @@ def _measure_page(
     editor = can_edit(request.user, plan.region)
     history = list(
         measure.status_updates.select_related(
-            "created_by", "round_report__actor", "round_report__round"
+            "created_by",
+            "round_report__actor",
+            "round_report__round",
+            "round_report__contact_person",
         )
     )
     duplicates = (
