@@ -82,6 +82,7 @@ PRIVATE = {
     "round_close",
     "round_link",
     "round_link_revoke",
+    "round_edit",
     # Contact persons are personal data: the secretariat's alone.
     "contact_persons",
     "contact_person_edit",
@@ -139,6 +140,7 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "round_report": {"pk": "round"},
     "round_remind": {"pk": "round"},
     "round_close": {"pk": "round"},
+    "round_edit": {"pk": "round"},
     "round_link": {"pk": "round"},
     "case_download": {"pk": "case"},
     "case_export": {"pk": "sent_case"},
@@ -388,6 +390,10 @@ class IsolationTests(BaseTestCase):
             ("round_open", ["testdal", "utkast"]),
             ("round_remind", ["testdal", "utkast", self.draft_round.pk]),
             ("round_close", ["testdal", "utkast", self.draft_round.pk]),
+            ("round_edit", ["testdal", "utkast", self.draft_round.pk]),
+            ("contact_persons", ["testdal", self.actor.pk]),
+            ("contact_person_edit", ["testdal", self.actor.pk, self.person.pk]),
+            ("contact_person_remove", ["testdal", self.actor.pk, self.person.pk]),
             ("round_link", ["testdal", "utkast", self.draft_round.pk, self.actor.pk]),
             (
                 "round_link_revoke",

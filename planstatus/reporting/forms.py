@@ -118,6 +118,27 @@ class OpenRoundForm(forms.Form):
         return deadline
 
 
+class EditRoundForm(OpenRoundForm):
+    """An open round's settings: its deadline may stay as it is once passed."""
+
+    def __init__(self, *args: Any, round: ReportingRound, **kwargs: Any) -> None:
+        initial = {
+            "title": round.title,
+            "deadline": round.deadline,
+            "message": round.message,
+            **reminder_plan_initial(round.reminder_plan),
+        }
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        self.round = round
+
+    def clean_deadline(self) -> datetime.date:
+        deadline: datetime.date = self.cleaned_data["deadline"]
+        if deadline == self.round.deadline:
+            return deadline
+        return super().clean_deadline()
+
+
 class ReportForm(forms.Form):
     """One measure's report in a round, from an actor's link or the secretariat."""
 

@@ -34,6 +34,11 @@ urlpatterns = [
         name="round_report",
     ),
     path(
+        "<slug:region_slug>/<slug:plan_slug>/rundar/<int:pk>/endre/",
+        views.round_edit,
+        name="round_edit",
+    ),
+    path(
         "<slug:region_slug>/<slug:plan_slug>/rundar/<int:pk>/pamin/",
         views.round_remind,
         name="round_remind",

@@ -40,9 +40,14 @@ from planstatus.reporting.actions.links import (
 )
 from planstatus.reporting.actions.reminders import send_manual_reminders
 from planstatus.reporting.actions.reports import record_round_status
-from planstatus.reporting.actions.rounds import close_round, issue_round_link, open_round
+from planstatus.reporting.actions.rounds import (
+    close_round,
+    issue_round_link,
+    open_round,
+    update_round,
+)
 from planstatus.reporting.errors import RoundError
-from planstatus.reporting.forms import OpenRoundForm, ReportForm
+from planstatus.reporting.forms import EditRoundForm, OpenRoundForm, ReportForm
 from planstatus.reporting.messages import conflict_message, refusal_message
 from planstatus.reporting.models import ReportingLink, ReportingLinkUse, ReportingRound
 from planstatus.reporting.progress import responsible_actors, round_progress
@@ -357,6 +362,38 @@ def _invited(plan: Plan) -> list[dict[str, object]]:
     actors = responsible_actors(plan)
     prefetch_recipients(actors)
     return [{"actor": a, "addresses": [r for r in recipients(a) if r.email]} for a in actors]
+
+
+@never_cache
+@login_required
+def round_edit(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
+    """An open round's title, message, deadline and reminder plan."""
+    plan = get_plan_for_editor(request.user, region_slug, plan_slug)
+    round = _get_round(plan, pk)
+    if not round.is_open:
+        raise Http404
+    form = EditRoundForm(posted(request), round=round)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_round(
+                round=round,
+                title=form.cleaned_data["title"],
+                deadline=form.cleaned_data["deadline"],
+                message=form.cleaned_data["message"],
+                reminder_plan=form.reminder_plan,
+                user=request.user,
+            )
+        except RoundError as e:
+            form.add_error(None, refusal_message(e))
+        else:
+            messages.success(request, _("The round is saved. The earlier version is in the log."))
+            return redirect("round", region_slug, plan_slug, round.pk)
+    return render(
+        request,
+        "reporting/round_edit.html",
+        {"plan": plan, "round": round, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

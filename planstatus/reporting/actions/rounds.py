@@ -262,6 +262,46 @@ def _mail_invitation(
 
 
 @transaction.atomic
+def update_round(
+    *,
+    round: ReportingRound,
+    title: str,
+    deadline: datetime.date,
+    message: str,
+    reminder_plan: Sequence[int],
+    user: AnyUser,
+) -> ReportingRound:
+    """Change an open round's title, message, deadline or reminder plan.
+
+    A new deadline moves the expiry of the round's working links with it. Reminders are
+    recorded by the day they were for, so a moved deadline brings the plan's reminders on
+    their new days, and an unchanged day is never sent twice.
+    """
+    locked = locked_round(round)
+    if not locked.is_open:
+        raise RoundError(Refusal.ROUND_CLOSED)
+    if not title.strip():
+        raise RoundError(Refusal.NO_TITLE)
+    # A deadline already passed may stay as it is (the plan may change after it), but a
+    # new one cannot be in the past.
+    if deadline != locked.deadline and deadline < timezone.localdate():
+        raise RoundError(Refusal.DEADLINE_PASSED)
+    days = clean_reminder_plan(reminder_plan)
+    if deadline != locked.deadline:
+        ReportingLink.objects.filter(round=locked, revoked_at__isnull=True).update(
+            expires_at=link_expiry(deadline)
+        )
+    locked.title = title.strip()
+    locked.deadline = deadline
+    locked.message = message.strip()
+    locked.reminder_plan = days
+    locked._history_user = known_user(user)  # type: ignore[attr-defined]
+    locked.save()
+    round.refresh_from_db()
+    return round
+
+
+@transaction.atomic
 def close_round(*, round: ReportingRound, user: AnyUser) -> ReportingRound:
     """Freeze every current measure's latest status in the snapshot and close the round."""
     locked = locked_round(round)
