@@ -142,6 +142,20 @@ class ReminderCommandTests(RoundCommitTestCase):
         self.assertEqual(reminder.scheduled_for, self.today)
         self.assertEqual(len(mail.outbox), 1)
 
+    def test_the_day_after_and_to_each_person(self) -> None:
+        from planstatus.regions.models import ContactPerson
+
+        ContactPerson.objects.create(actor=self.actor, name="Siri Kontaktsen", email="s@t.no")
+        # Opened with a deadline yesterday (by its clock then): the day-after reminder is due.
+        self.open(deadline=self.today - DAY, now=timezone.now() - 5 * DAY)
+        out = StringIO()
+        call_command("send_reminders", "--base-url", BASE_URL, stdout=out)
+        self.assertIn(
+            "Sende påminning (etter fristen) til Siri Kontaktsen i Testdal regionråd <s@t.no>",
+            out.getvalue(),
+        )
+        self.assertEqual(ReminderSent.objects.get(actor=self.actor).kind, "after_deadline")
+
     def test_a_moved_deadline_brings_its_own_reminders(self) -> None:
         from planstatus.reporting.actions.reminders import send_reminders
         from planstatus.reporting.actions.rounds import update_round

@@ -54,6 +54,7 @@ REFUSALS: dict[Refusal, Promise] = {
 REMINDER_KIND_TEXT: dict[str, Promise] = {
     ReminderSent.Kind.BEFORE_DEADLINE: gettext_lazy("before the deadline"),
     ReminderSent.Kind.ON_DEADLINE: gettext_lazy("on the deadline day"),
+    ReminderSent.Kind.AFTER_DEADLINE: gettext_lazy("after the deadline"),
     ReminderSent.Kind.MANUAL: gettext_lazy("sent by hand"),
 }
 
