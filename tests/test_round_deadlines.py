@@ -186,3 +186,46 @@ class ReminderCommandTests(RoundCommitTestCase):
             sorted(r.scheduled_for for r in ReminderSent.objects.all()),
             [self.today, self.today + DAY],
         )
+
+
+class ReminderButtonTests(RoundSetup, BaseTestCase):
+    """The reminder button counts those a reminder reaches; with nobody to reach by mail it
+    is not there, and the page says why (it once read «Påmin dei 0 aktørane …»)."""
+
+    def page(self, round: ReportingRound) -> object:
+        self.client.force_login(self.owner)
+        return parse(self.client.get(reverse("round", args=["testdal", "regionplan", round.pk])))
+
+    def test_nobody_behind_has_an_address(self) -> None:
+        from planstatus.lib.status import Status
+        from planstatus.reporting.actions.reports import record_round_status
+
+        round = self.open().round
+        for measure in (self.measure, self.second):
+            record_round_status(round=round, measure=measure, status=Status.DONE)
+        page = self.page(round)
+        self.assertEqual(page.xpath('//*[@data-testid="remind-button"]'), [])  # type: ignore[attr-defined]
+        words = text(by_testid(page, "no-reminders"))  # type: ignore[arg-type]
+        self.assertIn("har inga adresse", words)
+        self.assertNotIn(" 0 ", words)
+
+    def test_everyone_has_reported(self) -> None:
+        from planstatus.lib.status import Status
+        from planstatus.reporting.actions.reports import record_round_status
+
+        round = self.open().round
+        for measure in (self.measure, self.second, self.third):
+            record_round_status(round=round, measure=measure, status=Status.DONE)
+        page = self.page(round)
+        self.assertEqual(page.xpath('//*[@data-testid="remind-button"]'), [])  # type: ignore[attr-defined]
+        self.assertIn("Alle har rapportert", text(by_testid(page, "no-reminders")))  # type: ignore[arg-type]
+
+    def test_a_contact_person_makes_an_actor_reachable(self) -> None:
+        from planstatus.regions.models import ContactPerson
+
+        ContactPerson.objects.create(actor=self.municipality, name="Per", email="per@k.no")
+        page = self.page(self.open().round)
+        button = text(by_testid(page, "remind-button"))  # type: ignore[arg-type]
+        self.assertIn("dei 2 aktørane", button)
+        self.assertNotIn("utan adresse", button)
+        self.assertIn("Per <per@k.no>", text(by_testid(page, "behind-with-address")))  # type: ignore[arg-type]
