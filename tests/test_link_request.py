@@ -97,6 +97,8 @@ class LinkRequestTests(RoundSetup, BaseTestCase):
         gol = Actor.objects.create(region=self.region, name="Gol kommune")
         per = ContactPerson.objects.create(actor=gol, name="Per Gol", email="per@gol.no")
         group = Actor.objects.create(region=self.region, name="Kommunane")
+        group.email = "felles@kommunane.no"
+        group.save()
         set_actor_group(actor=group, is_group=True, members=[gol])
         MeasureActor.objects.filter(actor=self.municipality).update(actor=group)
         round = self.open(title="Neste runde").round
@@ -106,6 +108,9 @@ class LinkRequestTests(RoundSetup, BaseTestCase):
         link = resolve_link(token=token_in(message.body))
         assert link is not None
         self.assertEqual((link.actor, link.contact_person, link.round), (gol, per, round))
+        # The group itself reports through its members: its own address gets no link.
+        self.ask("felles@kommunane.no")
+        self.assertEqual(len(mail.outbox), 1)
 
     def test_the_answer_is_the_same_whether_or_not_the_address_is_known(self) -> None:
         known = self.ask(SIRI_MAIL)

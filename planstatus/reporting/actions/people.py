@@ -84,8 +84,12 @@ def request_links(*, email: str, base_url: str, now: datetime.datetime | None = 
 
 
 def _recipients_by_address(email: str) -> list[Recipient]:
-    persons = ContactPerson.objects.filter(email__iexact=email).select_related("actor")
-    actors = Actor.objects.filter(email__iexact=email)
+    # A group reports through its members, so its own address and persons get no link, as
+    # when the round opened.
+    persons = ContactPerson.objects.filter(
+        email__iexact=email, actor__is_group=False
+    ).select_related("actor")
+    actors = Actor.objects.filter(email__iexact=email, is_group=False)
     return [Recipient(actor=p.actor, person=p) for p in persons] + [
         Recipient(actor=a, person=None) for a in actors
     ]
