@@ -322,3 +322,25 @@ class ContactPersonPageTests(BaseTestCase):
         self.client.force_login(self.owner)
         actors = self.client.get(reverse("actor_list", args=["testdal"]))
         self.assertEqual(len(parse(actors).xpath('//*[@data-testid="contact-persons-link"]')), 1)
+
+
+class OpeningPageTests(PeopleSetup, BaseTestCase):
+    def test_the_opened_page_counts_links_and_names_each_person(self) -> None:
+        self.client.force_login(self.owner)
+        form_page = self.client.get(reverse("round_open", args=["testdal", "regionplan"]))
+        who = text(find(parse(form_page), '//section[@aria-labelledby="who-heading"]'))
+        self.assertIn(f"{OLA} {OLA_MAIL}, {SIRI} {SIRI_MAIL}", who)
+        response = self.client.post(
+            reverse("round_open", args=["testdal", "regionplan"]),
+            {"title": "Vår", "deadline": self.deadline.isoformat(), "reminders_before": "7"},
+        )
+        self.assertEqual(response.status_code, 200)
+        page = parse(response)
+        self.assertIn(
+            "2 av 3 lenker gjekk ut på e-post", text(find(page, '//p[contains(@class, "lede")]'))
+        )
+        names = [text(e) for e in page.xpath('//*[@data-testid="contact-person"]')]
+        self.assertEqual(names, [OLA, SIRI])
+        # One copy field per link: the ids never collide when an actor has several.
+        ids = [e.get("id") for e in page.xpath('//textarea[@data-testid="copy-link"]')]
+        self.assertEqual(len(ids), len(set(ids)))
