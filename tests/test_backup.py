@@ -40,8 +40,9 @@ round = ReportingRound.objects.create(
 )
 close_round(round=round, user=None)
 from planstatus.regions.models import Actor, ContactPerson
+n = ContactPerson.objects.count()  # run again after a restore: a new person each time
 ContactPerson.objects.create(
-    actor=Actor.objects.order_by("pk").first(), name="Kari Kontakt", email="kari@example.no"
+    actor=Actor.objects.order_by("pk").first(), name="Kari Kontakt", email=f"kari{n}@example.no"
 )
 """
 
