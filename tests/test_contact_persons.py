@@ -22,7 +22,7 @@ from planstatus.reporting.actions.people import remove_contact_person
 from planstatus.reporting.actions.reminders import send_manual_reminders, send_reminders
 from planstatus.reporting.actions.reports import record_round_status
 from planstatus.reporting.models import ReminderSent, ReportingLink, RoundReport
-from tests.base import BaseCommitTestCase, BaseTestCase
+from tests.base import BaseCommitTestCase, BaseTestCase, mail_server_down
 from tests.html import by_testid, find, parse, text
 from tests.test_rounds import BASE_URL, DAY, RoundSetup, at_eight, token_in
 
@@ -154,6 +154,18 @@ class PersonReminderTests(PeopleSetup, BaseCommitTestCase):
         sent = send_manual_reminders(round=opened.round, user=self.owner, base_url=BASE_URL)
         self.assertEqual([r.contact_person for r in sent], [self.ola])
         self.assertEqual([m.to for m in mail.outbox], [[OLA_MAIL]])
+
+    def test_the_button_counts_a_withdrawn_person_as_no_failure(self) -> None:
+        opened = self.open()
+        revoke_link(link=self.person_link(opened, self.siri).link, user=self.owner)
+        self.client.force_login(self.owner)
+        url = reverse("round_remind", args=["testdal", "regionplan", opened.round.pk])
+        page = self.client.post(url, follow=True).content.decode()
+        self.assertIn("Sende 1 påminning.", page)
+        self.assertNotIn("kunne ikkje sendast", page)
+        with self.settings(**mail_server_down()):
+            page = self.client.post(url, follow=True).content.decode()
+        self.assertIn("1 påminning kunne ikkje sendast", page)
 
 
 @override_settings(BASE_URL=BASE_URL)

@@ -463,15 +463,18 @@ def round_report(
 def round_remind(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
     plan = get_plan_for_editor(request.user, region_slug, plan_slug)
     round = _get_round(plan, pk)
+    # Failures are counted as recorded: a person whose links were withdrawn on purpose is
+    # skipped, which is no failure.
+    failures_before = round.mail_failures.count()
     try:
         sent = send_manual_reminders(round=round, user=request.user, base_url=_base_url(request))
     except RoundError as e:
         messages.error(request, refusal_message(e))
     else:
+        failed = round.mail_failures.count() - failures_before
         progress = round_progress(round)
         prefetch_recipients(a.actor for a in progress.behind)
         behind = [r for a in progress.behind for r in recipients(a.actor) if r.email]
-        failed = len(behind) - len(sent)
         if sent:
             messages.success(
                 request,
