@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from io import StringIO
+from typing import Any
 
 from django.core import mail
 from django.core.management import call_command
@@ -192,7 +193,7 @@ class ReminderButtonTests(RoundSetup, BaseTestCase):
     """The reminder button counts those a reminder reaches; with nobody to reach by mail it
     is not there, and the page says why (it once read «Påmin dei 0 aktørane …»)."""
 
-    def page(self, round: ReportingRound) -> object:
+    def page(self, round: ReportingRound) -> Any:
         self.client.force_login(self.owner)
         return parse(self.client.get(reverse("round", args=["testdal", "regionplan", round.pk])))
 
@@ -204,8 +205,8 @@ class ReminderButtonTests(RoundSetup, BaseTestCase):
         for measure in (self.measure, self.second):
             record_round_status(round=round, measure=measure, status=Status.DONE)
         page = self.page(round)
-        self.assertEqual(page.xpath('//*[@data-testid="remind-button"]'), [])  # type: ignore[attr-defined]
-        words = text(by_testid(page, "no-reminders"))  # type: ignore[arg-type]
+        self.assertEqual(page.xpath('//*[@data-testid="remind-button"]'), [])
+        words = text(by_testid(page, "no-reminders"))
         self.assertIn("har inga adresse", words)
         self.assertNotIn(" 0 ", words)
 
@@ -217,15 +218,15 @@ class ReminderButtonTests(RoundSetup, BaseTestCase):
         for measure in (self.measure, self.second, self.third):
             record_round_status(round=round, measure=measure, status=Status.DONE)
         page = self.page(round)
-        self.assertEqual(page.xpath('//*[@data-testid="remind-button"]'), [])  # type: ignore[attr-defined]
-        self.assertIn("Alle har rapportert", text(by_testid(page, "no-reminders")))  # type: ignore[arg-type]
+        self.assertEqual(page.xpath('//*[@data-testid="remind-button"]'), [])
+        self.assertIn("Alle har rapportert", text(by_testid(page, "no-reminders")))
 
     def test_a_contact_person_makes_an_actor_reachable(self) -> None:
         from planstatus.regions.models import ContactPerson
 
         ContactPerson.objects.create(actor=self.municipality, name="Per", email="per@k.no")
         page = self.page(self.open().round)
-        button = text(by_testid(page, "remind-button"))  # type: ignore[arg-type]
+        button = text(by_testid(page, "remind-button"))
         self.assertIn("dei 2 aktørane", button)
         self.assertNotIn("utan adresse", button)
-        self.assertIn("Per <per@k.no>", text(by_testid(page, "behind-with-address")))  # type: ignore[arg-type]
+        self.assertIn("Per <per@k.no>", text(by_testid(page, "behind-with-address")))
