@@ -289,6 +289,8 @@ class ContactPersonPageTests(BaseTestCase):
         self.assertEqual((person.name, person.actor), (SIRI, self.actor))
         page = parse(self.client.get(self.url()))
         self.assertIn(SIRI_MAIL, text(by_testid(page, "contact-person")))
+        # A person added mid-round is pointed to where they get their link at once.
+        self.assertEqual(len(page.xpath('//main//a[@href="/r/ny-lenke/"]')), 1)
 
         edited = self.client.post(
             self.url(person.pk), {"name": SIRI, "email": SIRI_MAIL, "phone": "+47 912 34 567"}
