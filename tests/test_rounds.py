@@ -277,7 +277,8 @@ class ProgressTests(RoundTestCase):
         for size in (1, 20):
             with self.subTest(size=size):
                 round = self.round_for_plan_of(size)
-                with self.assertNumQueries(2):
+                # Measures, members' reports, group measures, responsible links, members.
+                with self.assertNumQueries(5):
                     progress = round_progress(round)
                 self.assertEqual(len(progress.actors), size)
                 self.assertEqual(len(progress.unreported), (size + 1) // 2)

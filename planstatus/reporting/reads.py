@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from planstatus.lib.status import Status
+from planstatus.plans.groups import GroupReporting, MemberStatus, group_reporting
 from planstatus.plans.models import Measure, MeasureActor, Plan, StatusUpdate
 from planstatus.regions.models import Actor
 from planstatus.reporting.messages import set_by
@@ -33,6 +34,24 @@ class MeasureReport:
     # Shown on a body's link page, which shows what the public sees plus the body's own
     # reports in the round (docs/architecture.md, "What a link holder sees").
     for_link: bool = False
+    # On a group measure: every member's own status, and (when the reporter is one of the
+    # members) the reporter's own row, whose latest report its form answers.
+    group: GroupReporting | None = None
+    own: MemberStatus | None = None
+
+    @property
+    def expected_previous(self) -> int | None:
+        """The update a new report must follow: the member's own latest report on a group
+        measure, else the measure's latest update."""
+        if self.own is not None:
+            return self.own.update.pk if self.own.update else None
+        return self.latest.pk if self.latest else None
+
+    @property
+    def reported_status(self) -> Status | None:
+        """What the reporter's form starts from."""
+        update = self.own.update if self.own is not None else self.latest
+        return Status(update.status) if update and update.status != Status.UNKNOWN else None
 
     @property
     def latest_is_own(self) -> bool:
@@ -82,11 +101,14 @@ class ActorWork:
 def actor_work(
     *, actor: Actor, plan: Plan, round: ReportingRound | None, reporter: Actor | None = None
 ) -> ActorWork:
-    """The actor's current measures in the plan, split by role. Four queries. With a
-    reporter, the round's reports are that body's own only (what its link page shows)."""
+    """The actor's current measures in the plan, split by role, its groups' included. About
+    eight queries. With a reporter, the round's reports are that body's own only (what its
+    link page shows)."""
     links = list(
         MeasureActor.objects.filter(
-            actor=actor, measure__focus_area__plan=plan, measure__archived_at__isnull=True
+            Q(actor=actor) | Q(actor__members=actor),
+            measure__focus_area__plan=plan,
+            measure__archived_at__isnull=True,
         )
         .values_list("measure_id", "role")
         .distinct()
@@ -111,7 +133,8 @@ def measure_reports(
     reporter: Actor | None = None,
 ) -> list[MeasureReport]:
     """Measures in plan order with their latest update and the round's (with a reporter:
-    that body's own newest report in the round); three queries."""
+    that body's own newest report in the round), and the members of group measures; about
+    seven queries."""
     measures = list(
         Measure.objects.filter(pk__in=list(measure_ids))
         .select_related("focus_area", "goal")
@@ -133,15 +156,24 @@ def measure_reports(
         .select_related("created_by", "round_report__actor")
         .in_bulk()
     )
+    groups = group_reporting(m.pk for m in measures)
     return [
         MeasureReport(
             measure=m,
             latest=updates.get(m.latest_id),  # type: ignore[attr-defined]
             in_round=updates.get(in_round[m.pk]) if m.pk in in_round else None,
             for_link=reporter is not None,
+            group=groups.get(m.pk),
+            own=_own_row(groups.get(m.pk), reporter),
         )
         for m in measures
     ]
+
+
+def _own_row(group: GroupReporting | None, reporter: Actor | None) -> MemberStatus | None:
+    if group is None or reporter is None:
+        return None
+    return next((row for row in group.members if row.member.pk == reporter.pk), None)
 
 
 def plan_rounds(plan: Plan) -> list[ReportingRound]:

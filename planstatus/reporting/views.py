@@ -30,7 +30,7 @@ from planstatus.core.http import HtmxHttpRequest
 from planstatus.lib.status import Status
 from planstatus.plans.access import get_plan_for_editor, get_plan_for_member
 from planstatus.plans.actions.status import StatusConflict
-from planstatus.plans.models import Measure, MeasureActor, Plan
+from planstatus.plans.models import Measure, Plan
 from planstatus.regions.models import Actor
 from planstatus.reporting.actions.links import (
     check_link,
@@ -117,10 +117,9 @@ def _private(response: HttpResponse, *, token_in_address: bool = False) -> HttpR
 
 
 def _report_form(report: MeasureReport, data: dict[str, str] | None = None) -> ReportForm:
-    latest = report.latest
-    initial = {
-        "status": latest.status if latest and latest.status != Status.UNKNOWN else None,
-        "expected_previous": latest.pk if latest else None,
+    initial: dict[str, object] = {
+        "status": report.reported_status,
+        "expected_previous": report.expected_previous,
     }
     if report.in_round is not None:
         # Correcting a report starts from what was reported, not from an empty form.
@@ -193,13 +192,11 @@ def actor_report(request: HtmxHttpRequest, pk: int, measure_pk: int) -> HttpResp
     if isinstance(link, HttpResponse):
         return link
     assert link.round is not None
-    measure = Measure.objects.filter(
-        pk=measure_pk,
-        focus_area__plan=link.plan,
-        archived_at__isnull=True,
-        actor_links__actor=link.actor,
-        actor_links__role=MeasureActor.Role.RESPONSIBLE,
-    ).first()
+    measure = (
+        Measure.objects.responsible_for(link.actor)
+        .filter(pk=measure_pk, focus_area__plan=link.plan, archived_at__isnull=True)
+        .first()
+    )
     if measure is None:
         log_link_use(link=link, action=Action.REFUSED_MEASURE, detail=detail, **_client(request))
         return _refused(request, Action.REFUSED_MEASURE, link)
@@ -290,7 +287,8 @@ def _save_report(
 
 def _with_expected(post: QueryDict, form: ReportForm, report: MeasureReport) -> QueryDict:
     data = post.copy()
-    data[form.add_prefix("expected_previous")] = str(report.latest.pk) if report.latest else ""
+    expected = report.expected_previous
+    data[form.add_prefix("expected_previous")] = str(expected) if expected is not None else ""
     return data
 
 

@@ -10,7 +10,8 @@ from django.db import transaction
 
 from planstatus.lib.status import Status
 from planstatus.plans.actions.status import set_status
-from planstatus.plans.models import Measure, MeasureActor, StatusUpdate
+from planstatus.plans.groups import group_reporting
+from planstatus.plans.models import Measure, StatusUpdate
 from planstatus.regions.models import Actor
 from planstatus.reporting.actions.rounds import AnyUser, locked_round
 from planstatus.reporting.errors import Refusal, RoundError
@@ -47,8 +48,14 @@ def record_round_status(
         raise RoundError(Refusal.UNKNOWN_STATUS) from None
     actor = _reporting_actor(round=round, actor=actor, link=link)
     measure = _locked_measure(round=round, measure=measure)
-    if actor is not None and not _is_responsible(actor=actor, measure=measure):
-        raise RoundError(Refusal.NOT_RESPONSIBLE, actor=actor.name, code=measure.code)
+    member = None
+    if actor is not None:
+        if not Measure.objects.responsible_for(actor).filter(pk=measure.pk).exists():
+            raise RoundError(Refusal.NOT_RESPONSIBLE, actor=actor.name, code=measure.code)
+        # On a group measure the body reports its own status, and the measure's rolls up.
+        reporting = group_reporting([measure.pk]).get(measure.pk)
+        if reporting is not None and actor.pk in reporting.member_ids():
+            member = actor
     update = set_status(
         measure=measure,
         status=status,
@@ -57,6 +64,7 @@ def record_round_status(
         evidence_url=evidence_url,
         user=user,
         expected_previous=expected_previous,
+        member=member,
     )
     RoundReport.objects.create(round=round, status_update=update, actor=actor, via_link=link)
     return update
@@ -129,9 +137,3 @@ def _locked_measure(*, round: ReportingRound, measure: Measure) -> Measure:
     if locked.archived_at is not None:
         raise RoundError(Refusal.MEASURE_ARCHIVED, code=locked.code)
     return locked
-
-
-def _is_responsible(*, actor: Actor, measure: Measure) -> bool:
-    return MeasureActor.objects.filter(
-        measure=measure, actor=actor, role=MeasureActor.Role.RESPONSIBLE
-    ).exists()
