@@ -59,6 +59,7 @@ PRIVATE = {
     "plan_settings",
     "measure",
     "measure_status",
+    "measure_follow_rule",
     "measure_edit",
     "import_upload",
     "programme_upload",
@@ -361,6 +362,7 @@ class IsolationTests(BaseTestCase):
         )
         cases: list[tuple[str, list[object]]] = [
             ("measure_status", ["testdal", "utkast", self.draft_measure.pk]),
+            ("measure_follow_rule", ["testdal", "utkast", self.draft_measure.pk]),
             ("measure_edit", ["testdal", "utkast", self.draft_measure.pk]),
             ("plan_settings", ["testdal", "utkast"]),
             ("actor_create", ["testdal"]),

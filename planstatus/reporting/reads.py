@@ -40,6 +40,10 @@ class MeasureReport:
     own: MemberStatus | None = None
 
     @property
+    def shows_internal(self) -> bool:
+        return not self.for_link
+
+    @property
     def expected_previous(self) -> int | None:
         """The update a new report must follow: the member's own latest report on a group
         measure, else the measure's latest update."""

@@ -1,0 +1,202 @@
+"""Group measures (issue 20): each member of «Kommunane» reports its own status from its own
+link, the measure's status rolls up by the stated rule, and the secretariat may set it by hand."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from planstatus.lib.status import Status, roll_up
+from planstatus.plans.actions.status import StatusConflict, roll_up_status
+from planstatus.plans.groups import group_reporting
+from planstatus.plans.models import Measure, MeasureActor, StatusUpdate
+from planstatus.regions.models import Actor, Municipality
+from planstatus.regions.services import ensure_municipality_actors, set_actor_group
+from planstatus.reporting.actions.reports import record_round_status
+from planstatus.reporting.errors import Refusal, RoundError
+from planstatus.reporting.progress import ReportState, round_progress
+from planstatus.reporting.reads import actor_work
+from tests.html import by_testid, find, parse, text
+from tests.test_rounds import RoundTestCase
+
+S = Status
+
+
+class RollUpRuleTests(RoundTestCase):
+    """The rule as the issue states it, one line each, with a member that has not reported
+    counting as not reported."""
+
+    def test_the_rule(self) -> None:
+        cases = [
+            ([None, None, None], S.UNKNOWN),
+            ([S.UNKNOWN, None], S.UNKNOWN),
+            ([S.DONE, S.DONE], S.DONE),
+            ([S.DONE, None], S.STARTED),
+            ([S.CANCELLED, S.CANCELLED], S.CANCELLED),
+            ([S.CANCELLED, None], S.NOT_STARTED),
+            ([S.NOT_STARTED, None, None], S.NOT_STARTED),
+            ([S.NOT_STARTED, S.CANCELLED], S.NOT_STARTED),
+            ([S.NOT_STARTED, S.STARTED], S.STARTED),
+            ([S.DONE, S.CANCELLED], S.STARTED),
+            ([S.DONE, S.NOT_STARTED, S.NOT_STARTED], S.STARTED),
+        ]
+        for members, expected in cases:
+            with self.subTest(members=members):
+                self.assertEqual(roll_up(members), expected)
+
+
+class GroupSetup(RoundTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        for number, name in [("9901", "Aust"), ("9902", "Vest"), ("9903", "Nord")]:
+            Municipality.objects.create(region=self.region, name=name, number=number)
+        self.members = ensure_municipality_actors(region=self.region)
+        self.aust, self.vest, self.nord = self.members
+        for member in self.members:
+            member.email = f"post@{member.municipality.name.lower()}.kommune.no"
+            member.save()
+        self.group = Actor.objects.create(region=self.region, name="Kommunane i Testdal")
+        set_actor_group(actor=self.group, is_group=True, members=self.members)
+        area = self.measure.focus_area
+        self.shared = self.add_measure(area, "1.1.4", "Felles tiltak for kommunane", self.group)
+
+    def report(self, member: Actor, status: Status, **kwargs: object) -> StatusUpdate:
+        links = self.opened.links
+        link = next(entry.link for entry in links if entry.actor == member)
+        expected = StatusUpdate.objects.latest_of(self.shared, member)
+        options: dict = {
+            "round": self.opened.round,
+            "measure": self.shared,
+            "status": status,
+            "link": link,
+            "expected_previous": expected.pk if expected else None,
+        }
+        options.update(kwargs)
+        return record_round_status(**options)
+
+
+class MemberReportingTests(GroupSetup):
+    def setUp(self) -> None:
+        super().setUp()
+        self.opened = self.open()
+
+    def test_each_member_gets_its_own_link_and_the_group_none(self) -> None:
+        actors = {entry.actor for entry in self.opened.links}
+        self.assertTrue(set(self.members) <= actors)
+        self.assertNotIn(self.group, actors)
+        work = actor_work(actor=self.vest, plan=self.plan, round=self.opened.round)
+        self.assertEqual([r.measure for r in work.responsible], [self.shared])
+
+    def test_two_members_report_differently_and_the_measure_is_started(self) -> None:
+        self.report(self.aust, S.DONE, comment="Ferdig hjå oss.", comment_is_public=True)
+        self.report(self.vest, S.NOT_STARTED)
+        self.assertEqual(Measure.objects.with_status().get(pk=self.shared.pk).status, S.STARTED)
+        group = group_reporting([self.shared.pk])[self.shared.pk]
+        self.assertEqual((group.reported_count, group.total), (2, 3))
+        self.assertEqual(
+            [(row.member, row.status) for row in group.members],
+            [(self.aust, S.DONE), (self.vest, S.NOT_STARTED), (self.nord, S.UNKNOWN)],
+        )
+        # The roll-up is an update of its own, so the history says when the measure moved.
+        overall = StatusUpdate.objects.latest_of(self.shared)
+        assert overall is not None
+        self.assertEqual(overall.source, StatusUpdate.Source.ROLLUP)
+
+    def test_all_done_is_done_and_a_late_member_moves_it_back(self) -> None:
+        for member in self.members:
+            self.report(member, S.DONE)
+        self.assertEqual(self.shared.current_status, S.DONE)
+        self.report(self.nord, S.STARTED)
+        self.assertEqual(Measure.objects.get(pk=self.shared.pk).current_status, S.STARTED)
+
+    def test_a_member_conflicts_only_with_its_own_reports(self) -> None:
+        first = self.report(self.aust, S.STARTED)
+        # Vest's save does not conflict with Aust's: each member has its own status.
+        self.report(self.vest, S.STARTED)
+        with self.assertRaises(StatusConflict) as caught:
+            self.report(self.aust, S.DONE, expected_previous=None)
+        self.assertEqual(caught.exception.latest, first)
+        self.assertEqual(StatusUpdate.objects.filter(member=self.aust).count(), 1)
+
+    def test_progress_counts_members_not_the_group(self) -> None:
+        self.report(self.aust, S.STARTED)
+        progress = {p.actor: p for p in round_progress(self.opened.round).actors}
+        self.assertNotIn(self.group, progress)
+        self.assertEqual(progress[self.aust].state, ReportState.ALL)
+        self.assertEqual(progress[self.vest].state, ReportState.NONE)
+        self.assertEqual(progress[self.nord].state, ReportState.NONE)
+
+    def test_a_body_outside_the_group_is_refused(self) -> None:
+        outsider_link = next(e.link for e in self.opened.links if e.actor == self.municipality)
+        with self.assertRaises(RoundError) as caught:
+            self.report(self.aust, S.DONE, link=outsider_link)
+        self.assertEqual(caught.exception.code, Refusal.NOT_RESPONSIBLE)
+        self.assertFalse(StatusUpdate.objects.filter(measure=self.shared).exists())
+
+    def test_set_by_hand_holds_until_the_rule_decides_again(self) -> None:
+        self.client.force_login(self.owner)
+        url = reverse("measure_status", args=["testdal", "regionplan", self.shared.pk])
+        # A reason is required.
+        response = self.client.post(url, {"status": "done", "expected_previous": ""})
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(StatusUpdate.objects.filter(measure=self.shared).exists())
+        response = self.client.post(
+            url,
+            {"status": "done", "comment": "Vedteke i alle kommunestyra.", "expected_previous": ""},
+        )
+        self.assertEqual(response.status_code, 302)
+        self.report(self.aust, S.NOT_STARTED)
+        self.assertEqual(Measure.objects.get(pk=self.shared.pk).current_status, S.DONE)
+        page = parse(self.client.get(self.shared.get_absolute_url()))
+        by_testid(page, "set-by-hand")
+
+        self.client.post(
+            reverse("measure_follow_rule", args=["testdal", "regionplan", self.shared.pk])
+        )
+        self.assertEqual(Measure.objects.get(pk=self.shared.pk).current_status, S.NOT_STARTED)
+        self.assertIsNone(roll_up_status(measure=self.shared))
+        page = parse(self.client.get(self.shared.get_absolute_url()))
+        self.assertEqual(page.xpath('//*[@data-testid="set-by-hand"]'), [])
+
+
+class MemberMatrixPageTests(GroupSetup):
+    def setUp(self) -> None:
+        super().setUp()
+        self.opened = self.open()
+        self.report(self.aust, S.DONE, comment="Ope for alle.", comment_is_public=True)
+        self.report(self.vest, S.STARTED, comment="Berre internt.")
+
+    def matrix(self, response: object) -> dict[str, tuple[str, str]]:
+        matrix = by_testid(parse(response), "member-matrix")
+        return {
+            row.get("data-member"): (row.get("data-status"), text(find(row, "td[2]")))
+            for row in matrix.xpath(".//tbody/tr")
+        }
+
+    def test_public_page_shows_each_member_and_only_public_comments(self) -> None:
+        response = self.client.get(self.shared.get_absolute_url())
+        self.assertEqual(
+            self.matrix(response),
+            {
+                "Aust kommune": ("done", "Ope for alle."),
+                "Vest kommune": ("started", ""),
+                "Nord kommune": ("unknown", ""),
+            },
+        )
+        self.assertEqual(
+            text(by_testid(parse(response), "members-reported")), "2 av 3 har rapportert"
+        )
+
+    def test_the_secretariat_sees_internal_comments(self) -> None:
+        self.client.force_login(self.owner)
+        matrix = self.matrix(self.client.get(self.shared.get_absolute_url()))
+        self.assertEqual(matrix["Vest kommune"], ("started", "Berre internt. (intern)"))
+
+    def test_a_link_page_shows_the_members_own_status_and_the_matrix(self) -> None:
+        link = next(e for e in self.opened.links if e.actor == self.vest)
+        response = self.client.get(reverse("actor_link", args=[link.token]), follow=True)
+        item = find(parse(response), '//article[@data-code="1.1.4"]')
+        self.assertIn("starta", text(find(item, './/*[@data-testid="own-status"]')))
+        matrix = self.matrix(response)
+        # Its own internal comment, and no other member's internal one.
+        self.assertEqual(matrix["Vest kommune"], ("started", "Berre internt."))
+        self.assertEqual(matrix["Aust kommune"], ("done", "Ope for alle."))
