@@ -8,7 +8,7 @@ from django.urls import reverse
 from planstatus.lib.status import Status, roll_up
 from planstatus.plans.actions.status import StatusConflict, roll_up_status
 from planstatus.plans.groups import group_reporting
-from planstatus.plans.models import Measure, MeasureActor, StatusUpdate
+from planstatus.plans.models import Measure, StatusUpdate
 from planstatus.regions.models import Actor, Municipality
 from planstatus.regions.services import ensure_municipality_actors, set_actor_group
 from planstatus.reporting.actions.reports import record_round_status
