@@ -3,8 +3,12 @@ link, the measure's status rolls up by the stated rule, and the secretariat may 
 
 from __future__ import annotations
 
+import csv
+import io
+
 from django.urls import reverse
 
+from planstatus.api.services import issue_api_token
 from planstatus.lib.status import Status, roll_up
 from planstatus.plans.actions.status import StatusConflict, roll_up_status
 from planstatus.plans.groups import group_reporting
@@ -203,3 +207,62 @@ class MemberMatrixPageTests(GroupSetup):
         # Its own internal comment, and no other member's internal one.
         self.assertEqual(matrix["Vest kommune"], ("started", "Berre internt."))
         self.assertEqual(matrix["Aust kommune"], ("done", "Ope for alle."))
+
+
+class MembersInDataTests(GroupSetup):
+    """The API and the open-data files carry each member's own status; internal comments only
+    to those who may read them."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.opened = self.open()
+        self.report(self.aust, S.DONE, comment="Ope for alle.", comment_is_public=True)
+        self.report(self.vest, S.STARTED, comment="Berre internt.")
+
+    def api_measure(self, token: str = "") -> dict:
+        url = f"/api/v1/regions/testdal/plans/regionplan/measures/{self.shared.pk}"
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        response = self.client.get(url, headers=headers)
+        self.assertEqual(response.status_code, 200)
+        return response.json()
+
+    def test_the_api_gives_each_members_status(self) -> None:
+        data = self.api_measure()
+        self.assertEqual(data["status"]["code"], "started")
+        self.assertEqual(
+            [(m["name"], m["status"]["code"], m["comment"]) for m in data["members"]],
+            [
+                ("Aust kommune", "done", "Ope for alle."),
+                ("Vest kommune", "started", ""),
+                ("Nord kommune", "unknown", ""),
+            ],
+        )
+        self.assertIsNone(data["members"][2]["reported_at"])
+        token = issue_api_token(user=self.colleague, name="test")[1]
+        self.assertEqual(self.api_measure(token)["members"][1]["comment"], "Berre internt.")
+
+    def test_the_api_list_and_history_name_the_member(self) -> None:
+        base = "/api/v1/regions/testdal/plans/regionplan/measures"
+        items = self.client.get(base).json()["items"]
+        shared = next(m for m in items if m["id"] == self.shared.pk)
+        self.assertEqual(len(shared["members"]), 3)
+        other = next(m for m in items if m["id"] == self.measure.pk)
+        self.assertEqual(other["members"], [])
+        history = self.client.get(f"{base}/{self.shared.pk}/history").json()["items"]
+        self.assertEqual(
+            [(h["member"], h["source"]) for h in history],
+            # Aust's «done» made the measure started; Vest's «started» left it there.
+            [("Vest kommune", "web"), (None, "rollup"), ("Aust kommune", "web")],
+        )
+
+    def test_the_csv_file_has_the_members_statuses(self) -> None:
+        response = self.client.get(reverse("plan_data", args=["testdal", "regionplan", "csv"]))
+        text = response.content.decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+        shared = next(r for r in rows if r["Kode"] == "1.1.4")
+        self.assertEqual(shared["Medlemer som har rapportert"], "2 av 3")
+        self.assertEqual(
+            shared["Status per medlem"],
+            "Aust kommune: gjennomført; Vest kommune: påstarta; Nord kommune: ikkje vurdert",
+        )
+        self.assertEqual(shared["Status"], "påstarta")

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 
 from planstatus.lib.status import Status, roll_up
 from planstatus.plans.models import Measure, MeasureActor, StatusUpdate
@@ -86,22 +86,24 @@ def _body_order(actor: Actor) -> tuple[bool, str, str]:
 
 def group_reporting(measure_ids: Iterable[int]) -> dict[int, GroupReporting]:
     """The group measures among the given ones, each with its members' latest reports and its
-    own latest update. Four queries, however many measures and members."""
+    own latest update. One query when none is a group measure; five, however many measures
+    and members, when some are."""
     ids = list(measure_ids)
-    links = (
-        MeasureActor.objects.filter(measure_id__in=ids, role=MeasureActor.Role.RESPONSIBLE)
-        .select_related("actor__municipality")
-        .prefetch_related(
-            Prefetch("actor__members", queryset=Actor.objects.select_related("municipality"))
-        )
+    links = list(
+        MeasureActor.objects.filter(
+            measure_id__in=ids, role=MeasureActor.Role.RESPONSIBLE
+        ).select_related("actor__municipality")
     )
+    groups = [link.actor for link in links if link.actor.is_group]
+    if not groups:
+        return {}
+    members = Actor.objects.select_related("municipality")
+    prefetch_related_objects(groups, Prefetch("members", queryset=members))
     by_measure: dict[int, list[MeasureActor]] = defaultdict(list)
     for link in links:
         by_measure[link.measure_id].append(link)
     bodies = {m: reporting_bodies(rows) for m, rows in by_measure.items()}
     group_ids = [m for m, b in bodies.items() if b]
-    if not group_ids:
-        return {}
     newer = StatusUpdate.objects.filter(
         measure=OuterRef("measure"), member=OuterRef("member")
     ).filter(
