@@ -9,17 +9,21 @@ import io
 from django.urls import reverse
 
 from planstatus.api.services import issue_api_token
+from planstatus.cases.services import build_case_content, render_html
+from planstatus.lib.reports.content import BodyComment
 from planstatus.lib.status import Status, roll_up
-from planstatus.plans.actions.status import StatusConflict, roll_up_status
+from planstatus.plans.actions.status import StatusConflict, record_status, roll_up_status
 from planstatus.plans.groups import group_reporting
 from planstatus.plans.models import Measure, StatusUpdate
 from planstatus.regions.models import Actor, Municipality
 from planstatus.regions.services import ensure_municipality_actors, set_actor_group
 from planstatus.reporting.actions.reports import record_round_status
-from planstatus.reporting.actions.rounds import OpenedRound
+from planstatus.reporting.actions.rounds import OpenedRound, close_round
 from planstatus.reporting.errors import Refusal, RoundError
+from planstatus.reporting.models import ReportingRound
 from planstatus.reporting.progress import ReportState, round_progress
 from planstatus.reporting.reads import actor_work
+from tests.cases import DETAILS
 from tests.html import by_testid, find, parse, text
 from tests.test_rounds import RoundTestCase
 
@@ -266,3 +270,42 @@ class MembersInDataTests(GroupSetup):
             "Aust kommune: gjennomført; Vest kommune: påstarta; Nord kommune: ikkje vurdert",
         )
         self.assertEqual(shared["Status"], "påstarta")
+
+
+class MembersInTheCaseTests(GroupSetup):
+    """The case shows a group measure's status per member, with public comments only, and at
+    a closed round as the members' reports stood at closing."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.opened = self.open()
+        self.report(self.aust, S.DONE, comment="Vedteke  i kommunestyret.", comment_is_public=True)
+        self.report(self.vest, S.STARTED, comment="Internt notat.")
+
+    def shown(self, round: ReportingRound | None = None) -> BodyComment:
+        content = build_case_content(plan=self.plan, round=round, details=DETAILS)
+        rows = [row for area in content.areas for row in area.rows if row.code == "1.1.4"]
+        [row] = rows
+        assert row.comment is not None
+        return row.comment
+
+    def test_each_member_with_its_status_in_words(self) -> None:
+        comment = self.shown()
+        self.assertEqual(
+            comment.text.splitlines(),
+            [
+                "2 av 3 har rapportert:",
+                "Aust kommune: gjennomført – Vedteke i kommunestyret.",
+                "Vest kommune: påstarta",
+                "Nord kommune: ikkje rapportert",
+            ],
+        )
+        self.assertNotIn("Internt", comment.credit + comment.text)
+        html = render_html(build_case_content(plan=self.plan, round=None, details=DETAILS))
+        self.assertIn("Nord kommune: ikkje rapportert", html)
+
+    def test_a_closed_round_shows_the_members_as_they_stood_at_closing(self) -> None:
+        close_round(round=self.opened.round, user=self.owner)
+        record_status(measure=self.shared, status=S.DONE, member=self.nord)
+        self.assertIn("Nord kommune: ikkje rapportert", self.shown(self.opened.round).text)
+        self.assertIn("Nord kommune: gjennomført", self.shown().text)

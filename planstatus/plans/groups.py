@@ -8,6 +8,7 @@ one of them says where the work stands in its own house.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -84,7 +85,9 @@ def _body_order(actor: Actor) -> tuple[bool, str, str]:
     return (actor.municipality is None, number, actor.name)
 
 
-def group_reporting(measure_ids: Iterable[int]) -> dict[int, GroupReporting]:
+def group_reporting(
+    measure_ids: Iterable[int], *, as_of: datetime.datetime | None = None
+) -> dict[int, GroupReporting]:
     """The group measures among the given ones, each with its members' latest reports and its
     own latest update. One query when none is a group measure; five, however many measures
     and members, when some are."""
@@ -104,15 +107,17 @@ def group_reporting(measure_ids: Iterable[int]) -> dict[int, GroupReporting]:
         by_measure[link.measure_id].append(link)
     bodies = {m: reporting_bodies(rows) for m, rows in by_measure.items()}
     group_ids = [m for m, b in bodies.items() if b]
-    newer = StatusUpdate.objects.filter(
-        measure=OuterRef("measure"), member=OuterRef("member")
-    ).filter(
+    # With `as_of` (a closed round's closing), as the members' reports stood then.
+    reports_then = StatusUpdate.objects.all()
+    if as_of is not None:
+        reports_then = reports_then.filter(created_at__lte=as_of)
+    newer = reports_then.filter(measure=OuterRef("measure"), member=OuterRef("member")).filter(
         Q(created_at__gt=OuterRef("created_at"))
         | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
     )
-    latest_reports = StatusUpdate.objects.filter(
-        measure_id__in=group_ids, member__isnull=False
-    ).filter(~Exists(newer))
+    latest_reports = reports_then.filter(measure_id__in=group_ids, member__isnull=False).filter(
+        ~Exists(newer)
+    )
     reports = {(u.measure_id, u.member_id): u for u in latest_reports.select_related("created_by")}
     latest_ids = {
         m.pk: m.latest_id  # type: ignore[attr-defined]
