@@ -24,7 +24,7 @@ from planstatus.reporting.models import ReportingRound
 from planstatus.reporting.progress import ReportState, round_progress
 from planstatus.reporting.reads import actor_work
 from tests.cases import DETAILS
-from tests.html import by_testid, find, parse, text
+from tests.html import by_testid, find, parse, row, text
 from tests.test_rounds import RoundTestCase
 
 S = Status
@@ -196,6 +196,13 @@ class MemberMatrixPageTests(GroupSetup):
         self.assertEqual(
             text(by_testid(parse(response), "members-reported")), "2 av 3 har rapportert"
         )
+
+    def test_the_dashboard_says_how_many_members_have_reported(self) -> None:
+        response = self.client.get(reverse("dashboard", args=["testdal", "regionplan"]))
+        page = parse(response)
+        cell = find(row(page, "1.1.4"), './/*[@data-testid="members-reported"]')
+        self.assertEqual(text(cell), "2 av 3 har rapportert")
+        self.assertEqual(row(page, "1.1.1").xpath('.//*[@data-testid="members-reported"]'), [])
 
     def test_the_secretariat_sees_internal_comments(self) -> None:
         self.client.force_login(self.owner)
