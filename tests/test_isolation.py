@@ -78,6 +78,7 @@ PRIVATE = {
     "round",
     "round_report",
     "round_remind",
+    "round_decide",
     "round_close",
     "round_link",
     "round_link_revoke",
@@ -369,6 +370,7 @@ class IsolationTests(BaseTestCase):
             ("actor_edit", ["testdal", self.actor.pk]),
             ("round_open", ["testdal", "utkast"]),
             ("round_remind", ["testdal", "utkast", self.draft_round.pk]),
+            ("round_decide", ["testdal", "utkast", self.draft_round.pk]),
             ("round_close", ["testdal", "utkast", self.draft_round.pk]),
             ("round_link", ["testdal", "utkast", self.draft_round.pk, self.actor.pk]),
             (

@@ -277,8 +277,9 @@ class ProgressTests(RoundTestCase):
         for size in (1, 20):
             with self.subTest(size=size):
                 round = self.round_for_plan_of(size)
-                # Measures, members' reports, group measures, responsible links, members.
-                with self.assertNumQueries(5):
+                # Measures, members' reports, reports awaiting approval, group measures,
+                # responsible links, members.
+                with self.assertNumQueries(6):
                     progress = round_progress(round)
                 self.assertEqual(len(progress.actors), size)
                 self.assertEqual(len(progress.unreported), (size + 1) // 2)

@@ -43,6 +43,7 @@ from planstatus.reporting.messages import conflict_message, refusal_message
 from planstatus.reporting.progress import progress_over_time, timeline_chart
 from planstatus.reporting.reads import (
     changes_since_previous,
+    measure_submissions_pending,
     plan_rounds,
     previous_closed_round,
     snapshot_statuses,
@@ -140,6 +141,8 @@ def _measure_page(
             "can_edit": editor,
             "status_form": status_form,
             "group": group,
+            # Members see reports awaiting approval, marked; the public sees only approved ones.
+            "pending": list(measure_submissions_pending(measure)) if internal else [],
             "audit": measure_audit_log(measure) if internal else [],
             "chain": item_chain(measure, region=plan.region, visible=visible_plans(request.user)),
         },

@@ -54,6 +54,15 @@ class Plan(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     # Only published plans are visible to people who are not staff of the installation.
     published = models.BooleanField(_("published"), default=False)
+    # Reports from the bodies' links wait for the secretariat before the public sees them.
+    reports_need_approval = models.BooleanField(
+        _("reports must be approved"),
+        default=True,
+        help_text=_(
+            "A report from a body's link is shown publicly only when the secretariat has "
+            "approved it. Until then the public sees the last approved status."
+        ),
+    )
     note = models.TextField(_("note"), blank=True)
     # The earlier plans this one builds on (a programme carried on in a regional plan).
     predecessors: models.ManyToManyField[Plan, PlanPredecessor] = models.ManyToManyField(

@@ -15,7 +15,7 @@ from planstatus.lib.status import Status
 from planstatus.plans.dashboard import status_series
 from planstatus.plans.models import Measure, MeasureActor, Plan
 from planstatus.regions.models import Actor
-from planstatus.reporting.models import ReportingRound, RoundReport, RoundSnapshot
+from planstatus.reporting.models import ReportingRound, RoundReport, RoundSnapshot, Submission
 
 
 @dataclass(frozen=True)
@@ -113,12 +113,13 @@ class RoundProgress:
 
 
 def round_progress(round: ReportingRound) -> RoundProgress:
-    """Who has reported what in the round. Five queries, however many actors and measures.
+    """Who has reported what in the round. Six queries, however many actors and measures.
 
     A measure counts as reported for all its responsible actors once anyone reported on it
     in the round: the round asks for the measure's status, not for one answer per actor.
     On a group measure each member is asked for its own status, so a member counts as having
-    reported only when it has; the measure counts as reported once any member has.
+    reported only when it has; the measure counts as reported once any member has. A report
+    awaiting the secretariat's approval counts as reported.
     """
     in_round = RoundReport.objects.filter(round=round, status_update__measure=OuterRef("pk"))
     measures = list(
@@ -132,6 +133,16 @@ def round_progress(round: ReportingRound) -> RoundProgress:
         .order_by()
         .values_list("status_update__measure_id", "status_update__member_id")
     )
+    # A report awaiting approval is an answer: the body is not reminded of it.
+    waiting = set(
+        Submission.objects.filter(round=round, state=Submission.State.PENDING)
+        .order_by()
+        .values_list("measure_id", "actor_id")
+    )
+    members_reported |= waiting
+    for measure_id, _actor in waiting:
+        if measure_id in by_id:
+            by_id[measure_id].reported_in_round = True  # type: ignore[attr-defined]
     group_measures = set(
         MeasureActor.objects.filter(
             role=MeasureActor.Role.RESPONSIBLE, actor__is_group=True, measure_id__in=list(by_id)

@@ -19,6 +19,7 @@ from planstatus.reporting.models import (
     ReportingRound,
     RoundReport,
     RoundSnapshot,
+    Submission,
 )
 from planstatus.reporting.round_links import LINK_GRACE_DAYS
 
@@ -38,6 +39,16 @@ class MeasureReport:
     # members) the reporter's own row, whose latest report its form answers.
     group: GroupReporting | None = None
     own: MemberStatus | None = None
+    # On a link page: the body's newest report if it awaits approval or was returned.
+    submission: Submission | None = None
+
+    @property
+    def awaiting_approval(self) -> bool:
+        return self.submission is not None and self.submission.is_pending
+
+    @property
+    def returned(self) -> bool:
+        return self.submission is not None and self.submission.state == Submission.State.RETURNED
 
     @property
     def shows_internal(self) -> bool:
@@ -53,7 +64,10 @@ class MeasureReport:
 
     @property
     def reported_status(self) -> Status | None:
-        """What the reporter's form starts from."""
+        """What the reporter's form starts from: its report awaiting approval, else the
+        status it reported last."""
+        if self.submission is not None:
+            return Status(self.submission.status)
         update = self.own.update if self.own is not None else self.latest
         return Status(update.status) if update and update.status != Status.UNKNOWN else None
 
@@ -161,6 +175,7 @@ def measure_reports(
         .in_bulk()
     )
     groups = group_reporting(m.pk for m in measures)
+    submissions = _open_submissions(reporter, [m.pk for m in measures]) if reporter else {}
     return [
         MeasureReport(
             measure=m,
@@ -169,9 +184,41 @@ def measure_reports(
             for_link=reporter is not None,
             group=groups.get(m.pk),
             own=_own_row(groups.get(m.pk), reporter),
+            submission=submissions.get(m.pk),
         )
         for m in measures
     ]
+
+
+def _open_submissions(reporter: Actor, measure_ids: list[int]) -> dict[int, Submission]:
+    """The body's newest report per measure, when it awaits approval or was returned (a
+    newer report, or an approval, settles the earlier ones)."""
+    newest: dict[int, Submission] = {}
+    rows = Submission.objects.filter(actor=reporter, measure_id__in=measure_ids).order_by(
+        "created_at", "pk"
+    )
+    for row in rows:
+        newest[row.measure_id] = row
+    open_states = {Submission.State.PENDING, Submission.State.RETURNED}
+    return {m: row for m, row in newest.items() if row.state in open_states}
+
+
+def measure_submissions_pending(measure: Measure) -> QuerySet[Submission]:
+    return (
+        Submission.objects.filter(measure=measure, state=Submission.State.PENDING)
+        .select_related("actor", "round")
+        .order_by("created_at", "pk")
+    )
+
+
+def pending_submissions(plan: Plan) -> QuerySet[Submission]:
+    """The plan's reports awaiting approval, from any round, oldest first: the secretariat's
+    list. Reports still pending when their round closed wait on into the next round."""
+    return (
+        Submission.objects.filter(round__plan=plan, state=Submission.State.PENDING)
+        .select_related("measure", "actor", "round")
+        .order_by("measure__focus_area__order", "measure__order", "created_at", "pk")
+    )
 
 
 def _own_row(group: GroupReporting | None, reporter: Actor | None) -> MemberStatus | None:

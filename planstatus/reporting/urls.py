@@ -22,6 +22,11 @@ urlpatterns = [
         name="round_remind",
     ),
     path(
+        "<slug:region_slug>/<slug:plan_slug>/rundar/<int:pk>/godkjenn/",
+        views.round_decide,
+        name="round_decide",
+    ),
+    path(
         "<slug:region_slug>/<slug:plan_slug>/rundar/<int:pk>/lukk/",
         views.round_close,
         name="round_close",

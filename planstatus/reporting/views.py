@@ -39,10 +39,14 @@ from planstatus.reporting.actions.links import (
     revoke_link,
 )
 from planstatus.reporting.actions.reminders import send_manual_reminders
-from planstatus.reporting.actions.reports import record_round_status
+from planstatus.reporting.actions.reports import (
+    approve_submissions,
+    record_round_status,
+    return_submissions,
+)
 from planstatus.reporting.actions.rounds import close_round, issue_round_link, open_round
 from planstatus.reporting.errors import RoundError
-from planstatus.reporting.forms import OpenRoundForm, ReportForm
+from planstatus.reporting.forms import DecisionForm, OpenRoundForm, ReportForm
 from planstatus.reporting.messages import conflict_message, refusal_message
 from planstatus.reporting.models import ReportingLink, ReportingLinkUse, ReportingRound
 from planstatus.reporting.progress import responsible_actors, round_progress
@@ -51,6 +55,7 @@ from planstatus.reporting.reads import (
     actor_work,
     changes_since_previous,
     measure_reports,
+    pending_submissions,
     previous_closed_round,
     refused_uses,
     round_links,
@@ -121,12 +126,13 @@ def _report_form(report: MeasureReport, data: dict[str, str] | None = None) -> R
         "status": report.reported_status,
         "expected_previous": report.expected_previous,
     }
-    if report.in_round is not None:
-        # Correcting a report starts from what was reported, not from an empty form.
+    # Correcting a report starts from what was reported, not from an empty form.
+    reported = report.submission or report.in_round
+    if reported is not None:
         initial |= {
-            "comment": report.in_round.comment,
-            "evidence_url": report.in_round.evidence_url,
-            "comment_is_public": report.in_round.comment_is_public,
+            "comment": reported.comment,
+            "evidence_url": reported.evidence_url,
+            "comment_is_public": reported.comment_is_public,
         }
     return ReportForm(data, initial=initial, prefix=f"m{report.measure.pk}")
 
@@ -352,6 +358,7 @@ def round_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
     editor = can_edit(request.user, plan.region)
     progress = round_progress(round)
     reports = measure_reports(round=round, measure_ids=[m.pk for m in progress.measures])
+    pending = pending_submissions(plan)
     items = [
         {"report": r, "form": _report_form(r) if editor and round.is_open else None}
         for r in reports
@@ -374,8 +381,42 @@ def round_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
             "links": round_links(round),
             "refusals": refused_uses(round)[:REFUSALS_SHOWN],
             "failures": round.mail_failures.select_related("actor"),
+            "pending": pending,
+            "decision_form": DecisionForm(pending=pending) if editor else None,
         },
     )
+
+
+@require_POST
+@login_required
+def round_decide(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
+    """Approve or return the chosen reports awaiting approval."""
+    plan = get_plan_for_editor(request.user, region_slug, plan_slug)
+    round = _get_round(plan, pk)
+    form = DecisionForm(request.POST, pending=pending_submissions(plan))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(reverse("round", args=[region_slug, plan_slug, round.pk]) + "#godkjenning")
+    chosen = list(form.cleaned_data["submissions"])
+    if form.cleaned_data["action"] == DecisionForm.APPROVE:
+        done = approve_submissions(submissions=chosen, user=request.user)
+        messages.success(
+            request,
+            ngettext("%(n)s report approved.", "%(n)s reports approved.", len(done))
+            % {"n": len(done)},
+        )
+    else:
+        returned = return_submissions(
+            submissions=chosen, note=form.cleaned_data["note"].strip(), user=request.user
+        )
+        messages.success(
+            request,
+            ngettext("%(n)s report returned.", "%(n)s reports returned.", len(returned))
+            % {"n": len(returned)},
+        )
+    return redirect(reverse("round", args=[region_slug, plan_slug, round.pk]) + "#godkjenning")
 
 
 @never_cache
@@ -449,7 +490,14 @@ def round_close(request: HttpRequest, region_slug: str, plan_slug: str, pk: int)
         raise Http404
     progress = round_progress(round)
     return render(
-        request, "reporting/round_close.html", {"plan": plan, "round": round, "progress": progress}
+        request,
+        "reporting/round_close.html",
+        {
+            "plan": plan,
+            "round": round,
+            "progress": progress,
+            "pending_count": pending_submissions(plan).count(),
+        },
     )
 
 

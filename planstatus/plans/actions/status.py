@@ -116,9 +116,7 @@ def set_status(
     # Locking the measure row makes two saves of the same measure take turns, so both
     # cannot pass the check (a no-op on SQLite, where the transaction serialises writes).
     locked = Measure.objects.select_for_update(of=("self",)).get(pk=measure.pk)
-    latest = StatusUpdate.objects.latest_of(locked, member)
-    if (latest.pk if latest else None) != expected_previous:
-        raise StatusConflict(measure=locked, latest=latest)
+    check_not_changed(measure=locked, member=member, expected_previous=expected_previous)
     return record_status(
         measure=locked,
         status=status,
@@ -128,3 +126,13 @@ def set_status(
         user=user,
         member=member,
     )
+
+
+def check_not_changed(
+    *, measure: Measure, member: Actor | None, expected_previous: int | None
+) -> None:
+    """Raise StatusConflict unless the measure's latest update (with a member, that member's
+    latest report) is still the one the person saw. The caller holds the measure's lock."""
+    latest = StatusUpdate.objects.latest_of(measure, member)
+    if (latest.pk if latest else None) != expected_previous:
+        raise StatusConflict(measure=measure, latest=latest)
