@@ -82,7 +82,9 @@ class GroupSetup(RoundTestCase):
             "expected_previous": expected.pk if expected else None,
         }
         options.update(kwargs)
-        return record_round_status(**options)
+        update = record_round_status(**options)
+        assert isinstance(update, StatusUpdate)  # the plan's reports need no approval
+        return update
 
 
 class MemberReportingTests(GroupSetup):
