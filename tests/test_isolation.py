@@ -73,6 +73,7 @@ PRIVATE = {
     "actor_link",
     "actor_page",
     "actor_report",
+    "actor_unchanged",
     "round_list",
     "round_open",
     "round",

@@ -146,3 +146,9 @@ class DecisionForm(forms.Form):
         if data.get("action") == self.RETURN and not (data.get("note") or "").strip():
             self.add_error("note", _("Say what the body should look at again."))
         return data
+
+
+class UnchangedForm(forms.Form):
+    """«Ingen endring sidan sist» for one measure, or without one for all remaining."""
+
+    measure = forms.IntegerField(required=False, widget=forms.HiddenInput)

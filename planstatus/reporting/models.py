@@ -283,6 +283,9 @@ class RoundReport(models.Model):
         related_name="round_reports",
         verbose_name=_("reporting link"),
     )
+    # «Ingen endring sidan sist»: the body said nothing changed, and its previous status and
+    # comment were carried into this round.
+    carried_forward = models.BooleanField(_("no change since last"), default=False)
 
     class Meta:
         ordering = ["round", "status_update"]

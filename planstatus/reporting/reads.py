@@ -51,6 +51,16 @@ class MeasureReport:
         return self.submission is not None and self.submission.state == Submission.State.RETURNED
 
     @property
+    def has_answered(self) -> bool:
+        """The body (or, on the secretariat's pages, anyone) has reported in the round."""
+        return self.in_round is not None or self.awaiting_approval
+
+    @property
+    def can_carry_forward(self) -> bool:
+        """On a link page: nothing answered yet, and an earlier status to say is unchanged."""
+        return self.for_link and not self.has_answered and self.reported_status is not None
+
+    @property
     def shows_internal(self) -> bool:
         return not self.for_link
 
@@ -113,7 +123,12 @@ class ActorWork:
 
     @property
     def reported_count(self) -> int:
-        return sum(1 for r in self.responsible if r.in_round is not None)
+        return sum(1 for r in self.responsible if r.has_answered)
+
+    @property
+    def can_carry_forward(self) -> list[MeasureReport]:
+        """The measures «ingen endring» would carry: not answered yet, with a status to carry."""
+        return [r for r in self.responsible if r.can_carry_forward]
 
 
 def actor_work(

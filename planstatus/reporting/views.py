@@ -42,11 +42,12 @@ from planstatus.reporting.actions.reminders import send_manual_reminders
 from planstatus.reporting.actions.reports import (
     approve_submissions,
     record_round_status,
+    report_unchanged,
     return_submissions,
 )
 from planstatus.reporting.actions.rounds import close_round, issue_round_link, open_round
 from planstatus.reporting.errors import RoundError
-from planstatus.reporting.forms import DecisionForm, OpenRoundForm, ReportForm
+from planstatus.reporting.forms import DecisionForm, OpenRoundForm, ReportForm, UnchangedForm
 from planstatus.reporting.messages import conflict_message, refusal_message
 from planstatus.reporting.models import ReportingLink, ReportingLinkUse, ReportingRound
 from planstatus.reporting.progress import responsible_actors, round_progress
@@ -219,6 +220,46 @@ def actor_report(request: HtmxHttpRequest, pk: int, measure_pk: int) -> HttpResp
     )
 
 
+@never_cache
+@require_POST
+def actor_unchanged(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """«Ingen endring sidan sist»: one measure, or every measure not yet answered."""
+    link = _redeemed_link(request, pk, detail="unchanged")
+    if isinstance(link, HttpResponse):
+        return link
+    assert link.round is not None
+    form = UnchangedForm(request.POST)
+    back = reverse("actor_page", args=[link.pk])
+    if not form.is_valid():
+        return redirect(back)
+    work = actor_work(actor=link.actor, plan=link.plan, round=link.round, reporter=link.actor)
+    chosen = [r.measure for r in work.can_carry_forward]
+    if form.cleaned_data["measure"] is not None:
+        chosen = [m for m in chosen if m.pk == form.cleaned_data["measure"]]
+    try:
+        written = report_unchanged(round=link.round, link=link, measures=chosen)
+    except RoundError as e:
+        messages.error(request, refusal_message(e))
+        return _private(redirect(back))
+    log_link_use(
+        link=link,
+        action=Action.REPORTED,
+        detail=f"unchanged: {len(written)} carried",
+        **_client(request),
+    )
+    messages.success(
+        request,
+        ngettext(
+            "%(n)s measure reported as unchanged since last.",
+            "%(n)s measures reported as unchanged since last.",
+            len(written),
+        )
+        % {"n": len(written)},
+    )
+    anchor = f"#tiltak-{chosen[0].pk}" if len(chosen) == 1 else ""
+    return _private(redirect(back + anchor))
+
+
 def _save_report(
     request: HtmxHttpRequest,
     *,
@@ -280,6 +321,7 @@ def _save_report(
         "error": error,
         "round": round,
         "is_actor": link is not None,
+        "link": link,
     }
     template = "reporting/_report_item.html"
     if not request.htmx:

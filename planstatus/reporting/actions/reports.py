@@ -253,3 +253,53 @@ def _locked_measure(*, round: ReportingRound, measure: Measure) -> Measure:
     if locked.archived_at is not None:
         raise RoundError(Refusal.MEASURE_ARCHIVED, code=locked.code)
     return locked
+
+
+@transaction.atomic
+def report_unchanged(
+    *, round: ReportingRound, link: ReportingLink, measures: Iterable[Measure]
+) -> list[StatusUpdate]:
+    """«Ingen endring sidan sist»: for each measure the link's body has not answered in the
+    round, its previous status and comment are reported again, marked as carried forward.
+
+    The body's previous status is the measure's latest (on a group measure, the member's own
+    latest report). Nothing new is published, so a carried report needs no approval. A
+    measure with no earlier status, or one the body has already answered in the round
+    (reported, or awaiting approval), is left alone. Returns the reports written.
+    """
+    round = locked_round(round)
+    if not round.is_open:
+        raise RoundError(Refusal.ROUND_CLOSED)
+    actor = _reporting_actor(round=round, actor=None, link=link)
+    assert actor is not None
+    written = []
+    for measure in measures:
+        measure = _locked_measure(round=round, measure=measure)
+        if not Measure.objects.responsible_for(actor).filter(pk=measure.pk).exists():
+            raise RoundError(Refusal.NOT_RESPONSIBLE, actor=actor.name, code=measure.code)
+        answered = (
+            RoundReport.objects.filter(
+                round=round, actor=actor, status_update__measure=measure
+            ).exists()
+            or Submission.objects.filter(
+                measure=measure, actor=actor, state=Submission.State.PENDING
+            ).exists()
+        )
+        reporting = group_reporting([measure.pk]).get(measure.pk)
+        member = actor if reporting is not None and actor.pk in reporting.member_ids() else None
+        previous = StatusUpdate.objects.latest_of(measure, member)
+        if answered or previous is None or previous.status == Status.UNKNOWN:
+            continue
+        update = record_status(
+            measure=measure,
+            status=Status(previous.status),
+            comment=previous.comment,
+            comment_is_public=previous.comment_is_public,
+            evidence_url=previous.evidence_url,
+            member=member,
+        )
+        RoundReport.objects.create(
+            round=round, status_update=update, actor=actor, via_link=link, carried_forward=True
+        )
+        written.append(update)
+    return written
