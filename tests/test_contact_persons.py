@@ -14,14 +14,14 @@ from django.urls import reverse
 
 from planstatus.api.services import issue_api_token
 from planstatus.lib.status import Status
-from planstatus.plans.models import MeasureActor
+from planstatus.plans.models import MeasureActor, Plan, StatusUpdate
 from planstatus.regions.models import Actor, ContactPerson
 from planstatus.regions.services import set_actor_group
 from planstatus.reporting.actions.links import resolve_link, revoke_link
 from planstatus.reporting.actions.people import remove_contact_person
 from planstatus.reporting.actions.reminders import send_manual_reminders, send_reminders
-from planstatus.reporting.actions.reports import record_round_status
-from planstatus.reporting.models import ReminderSent, ReportingLink, RoundReport
+from planstatus.reporting.actions.reports import approve_submissions, record_round_status
+from planstatus.reporting.models import ReminderSent, ReportingLink, RoundReport, Submission
 from tests.base import BaseCommitTestCase, BaseTestCase, mail_server_down
 from tests.html import by_testid, find, parse, text
 from tests.test_rounds import BASE_URL, DAY, RoundSetup, at_eight, token_in
@@ -101,8 +101,22 @@ class ContactPersonRoundTests(PeopleSetup, BaseTestCase):
         update = record_round_status(
             round=opened.round, measure=self.measure, status=Status.STARTED, link=siri.link
         )
+        assert isinstance(update, StatusUpdate)
         report = RoundReport.objects.get(status_update=update)
         self.assertEqual((report.actor, report.contact_person), (self.actor, self.siri))
+
+    def test_a_report_awaiting_approval_keeps_the_person_to_its_approval(self) -> None:
+        Plan.objects.filter(pk=self.plan.pk).update(reports_need_approval=True)
+        opened = self.open()
+        ola = self.person_link(opened, self.ola)
+        submission = record_round_status(
+            round=opened.round, measure=self.measure, status=Status.DONE, link=ola.link
+        )
+        assert isinstance(submission, Submission)
+        self.assertEqual(submission.contact_person, self.ola)
+        [update] = approve_submissions(submissions=[submission], user=self.owner)
+        report = RoundReport.objects.get(status_update=update)
+        self.assertEqual((report.actor, report.contact_person), (self.actor, self.ola))
 
     def test_removing_a_person_ends_their_links_and_keeps_their_reports(self) -> None:
         opened = self.open()
@@ -110,6 +124,7 @@ class ContactPersonRoundTests(PeopleSetup, BaseTestCase):
         update = record_round_status(
             round=opened.round, measure=self.measure, status=Status.DONE, link=siri.link
         )
+        assert isinstance(update, StatusUpdate)
 
         remove_contact_person(person=self.siri, user=self.owner)
 

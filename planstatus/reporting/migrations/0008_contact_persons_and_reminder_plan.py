@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('regions', '0004_contact_persons'),
-        ('reporting', '0005_link_belongs_to_round'),
+        ('reporting', '0007_carried_forward'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -88,5 +88,15 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='remindersent',
             constraint=models.UniqueConstraint(condition=models.Q(('kind', 'manual'), _negated=True), fields=('round', 'actor', 'email', 'scheduled_for'), name='scheduled_reminder_once_per_address'),
+        ),
+        migrations.AddField(
+            model_name='historicalsubmission',
+            name='contact_person',
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='regions.contactperson', verbose_name='contact person'),
+        ),
+        migrations.AddField(
+            model_name='submission',
+            name='contact_person',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='regions.contactperson', verbose_name='contact person'),
         ),
     ]
