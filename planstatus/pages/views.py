@@ -77,8 +77,9 @@ def plan_detail(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpR
     visible = visible_plans(request.user)
     outline = build_plan_outline(plan, snapshot_statuses(shown) if shown else None)
     outcomes = None
+    internal = can_read_internal(request.user, plan.region)
     if plan.state == Plan.State.ARCHIVED:
-        outcomes = plan_outcomes(plan, outline, visible=visible)
+        outcomes = plan_outcomes(plan, outline, visible=visible, internal=internal)
         for m in outline.measures:
             m.outcome = outcomes.measures[m.pk]  # type: ignore[attr-defined]
     return render(
@@ -87,7 +88,7 @@ def plan_detail(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpR
         {
             "plan": plan,
             "can_edit": can_edit(request.user, plan.region),
-            "is_member": can_read_internal(request.user, plan.region),
+            "is_member": internal,
             "round_form": form,
             "shown_round": shown,
             "open_round": next((r for r in rounds if r.is_open), None),
