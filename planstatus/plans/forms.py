@@ -132,6 +132,15 @@ class ActorForm(forms.ModelForm):
         return super().save(commit=commit)
 
 
+# The due-year filter's values for measures without a due year, as they show in URLs.
+CONTINUOUS = "kontinuerleg"
+YEARLY = "arleg"
+
+
+def _due_value(value: str) -> int | str:
+    return value if value in (CONTINUOUS, YEARLY) else int(value)
+
+
 class DashboardForm(forms.Form):
     """The dashboard's filters. Short Nynorsk names, as they show in shared URLs."""
 
@@ -144,8 +153,9 @@ class DashboardForm(forms.Form):
     involvert = forms.ModelChoiceField(
         label=_("Involved"), queryset=Actor.objects.none(), required=False
     )
+    # A year, or one of the words for measures that have no end: «kontinuerleg», «arleg».
     frist = forms.TypedChoiceField(
-        label=_("Due year"), required=False, coerce=int, empty_value=None
+        label=_("Due year"), required=False, coerce=_due_value, empty_value=None
     )
     status = forms.MultipleChoiceField(
         label=_("Status"),
@@ -175,7 +185,11 @@ class DashboardForm(forms.Form):
             actor_field.choices = [("", _("All"))] + [(a.pk, a.name) for a in actors]
         year_field = self.fields["frist"]
         assert isinstance(year_field, forms.TypedChoiceField)
-        year_field.choices = [("", _("All"))] + [(y, str(y)) for y in years]
+        year_field.choices = [
+            ("", _("All")),
+            (CONTINUOUS, _("continuous")),
+            (YEARLY, _("yearly")),
+        ] + [(y, str(y)) for y in years]
         for field in self.fields.values():
             if not isinstance(field.widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
                 field.widget.attrs.setdefault("class", "ds-input")

@@ -10,6 +10,7 @@ from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -252,6 +253,22 @@ class Measure(models.Model):
     @property
     def involved_links(self) -> list[MeasureActor]:
         return self._actor_links(MeasureActor.Role.INVOLVED)
+
+    @property
+    def timing_shown(self) -> str:
+        """The time in one form whatever the plan wrote: «kontinuerleg», «årleg»,
+        «2025–2026» (words first, then the years), in the active language; the text as
+        written when it said nothing that could be read."""
+        parts = []
+        if self.continuous:
+            parts.append(gettext("continuous"))
+        if self.yearly:
+            parts.append(gettext("yearly"))
+        if self.start_year is not None:
+            end = self.end_year if self.end_year is not None else self.start_year
+            years = str(self.start_year) if end == self.start_year else f"{self.start_year}–{end}"
+            parts.append(years)
+        return ", ".join(parts) if parts else self.timing_text
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         """Its time has passed and it is not started or only started. A measure nobody has
