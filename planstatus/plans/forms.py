@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from planstatus.core.status import STATUS_CHOICES
@@ -193,6 +194,58 @@ class DashboardForm(forms.Form):
         for field in self.fields.values():
             if not isinstance(field.widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
                 field.widget.attrs.setdefault("class", "ds-input")
+
+
+class ChangeLogForm(forms.Form):
+    """The change log's filters: kind of change, person, dates and measure. Short Nynorsk
+    names, as they show in shared URLs."""
+
+    slag = forms.ChoiceField(label=_("Kind of change"), required=False)
+    person = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none(), required=False)
+    fra = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    til = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    tiltak = forms.ModelChoiceField(
+        label=_("Measure"), queryset=Measure.objects.none(), required=False
+    )
+
+    def __init__(self, data: Any, *, region: Region, kinds: list[tuple[str, str]]) -> None:
+        super().__init__(data)
+        kind_field = self.fields["slag"]
+        assert isinstance(kind_field, forms.ChoiceField)
+        kind_field.choices = [("", _("All"))] + [(k, label.capitalize()) for k, label in kinds]
+        people = User.objects.filter(memberships__region=region).distinct().order_by("username")
+        person_field = self.fields["person"]
+        assert isinstance(person_field, forms.ModelChoiceField)
+        person_field.queryset = people
+        person_field.empty_label = _("All")
+        measures = (
+            Measure.objects.filter(focus_area__plan__region=region)
+            .select_related("focus_area__plan")
+            .order_by("focus_area__plan__title", "focus_area__order", "order")
+        )
+        measure_field = self.fields["tiltak"]
+        assert isinstance(measure_field, forms.ModelChoiceField)
+        measure_field.queryset = measures
+        # Grouped by plan, each as its code and the start of its text.
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for m in measures:
+            groups.setdefault(m.focus_area.plan.title, []).append(
+                (m.pk, f"{m.code} {m.text[:50]}".strip())
+            )
+        measure_field.choices = [("", _("All")), *groups.items()]
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "ds-input")
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean() or {}
+        since, until = data.get("fra"), data.get("til")
+        if since and until and since > until:
+            self.add_error("til", _("The end date is before the start date."))
+        return data
 
 
 class PredecessorsForm(forms.Form):
