@@ -113,7 +113,7 @@ class HallingdalPopulationTests(TestCase):
             rows=[
                 ValueRow(m, "2024-01-01", Decimal(1000))
                 for m in Municipality.objects.filter(name__in=["Flå", "Ål"])
-            ],  # fmt: skip
+            ],
             user=AnonymousUser(),
             via="web",
         )
