@@ -210,6 +210,7 @@ def _measure(request: HttpRequest, plan: Plan, m: Measure) -> dict[str, Any]:
         url=request.build_absolute_uri(
             reverse("measure", args=[plan.region.slug, plan.slug, m.pk])
         ),
+        internal=can_read_internal(caller(request), plan.region),
     )
     return measure_dict(entry) | {"archived_at": m.archived_at}
 

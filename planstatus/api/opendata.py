@@ -81,9 +81,11 @@ def measure_entry(
     focus_area: FocusAreaEntry,
     goal: GoalEntry | None,
     url: str,
+    internal: bool,
     history: tuple[HistoryEntry, ...] = (),
 ) -> MeasureEntry:
-    """A measure fetched with_status() and its actor links (prefetched, with actors)."""
+    """A measure fetched with_status() and its actor links (prefetched, with actors); its
+    note only when published or the caller may read internal information."""
     status_at = getattr(m, "status_at", None)
     return MeasureEntry(
         id=m.pk,
@@ -95,7 +97,7 @@ def measure_entry(
         end_year=m.end_year,
         yearly=m.yearly,
         continuous=m.continuous,
-        note=m.note,
+        note=m.visible_note(internal=internal),
         focus_area=focus_area,
         goal=goal,
         responsible=tuple(_actor_entry(link) for link in m.responsible_links),
@@ -151,6 +153,7 @@ def build_plan_document(
             focus_area=areas[m.focus_area_id],
             goal=goals.get(m.goal_id) if m.goal_id else None,
             url=absolute_url(reverse("measure", args=[region.slug, plan.slug, m.pk])),
+            internal=internal,
             history=tuple(history.get(m.pk, [])),
         )
         for m in measures

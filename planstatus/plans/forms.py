@@ -53,7 +53,7 @@ class MeasureForm(forms.ModelForm):
 
     class Meta:
         model = Measure
-        fields = ["text", "timing_text", "note"]
+        fields = ["text", "timing_text", "note", "note_is_public"]
         labels = {"timing_text": _("Time")}
         help_texts = {"timing_text": _("For example 2025, 2025–2026, årleg or Kont.")}
 

@@ -207,6 +207,11 @@ class Measure(models.Model):
     yearly = models.BooleanField(_("yearly"), default=False)
     continuous = models.BooleanField(_("continuous"), default=False)
     note = models.TextField(_("note"), blank=True)
+    # A note is the secretariat's working note (an import's «Usikker fordeling …»): shown to
+    # the region's members only, until the secretariat publishes it.
+    note_is_public = models.BooleanField(
+        _("the note may be shown on the public pages"), default=False
+    )
     # A measure dropped from a revised plan is archived, never deleted: its history stays.
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     actors: models.ManyToManyField[Actor, MeasureActor] = models.ManyToManyField(
@@ -253,6 +258,10 @@ class Measure(models.Model):
     @property
     def involved_links(self) -> list[MeasureActor]:
         return self._actor_links(MeasureActor.Role.INVOLVED)
+
+    def visible_note(self, *, internal: bool) -> str | None:
+        """The note as this reader may see it: None when it is internal and they may not."""
+        return self.note if internal or self.note_is_public else None
 
     @property
     def timing_shown(self) -> str:

@@ -93,6 +93,7 @@ def measure_edit(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
             text=form.cleaned_data["text"],
             timing_text=form.cleaned_data["timing_text"],
             note=form.cleaned_data["note"],
+            note_is_public=form.cleaned_data["note_is_public"],
             user=request.user,
         )
         messages.success(request, _("The measure is saved. The earlier version is in the log."))

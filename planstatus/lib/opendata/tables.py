@@ -117,7 +117,7 @@ def measure_table(doc: PlanDocument) -> Table:
             m.status.code,
             m.status_at,
             m.comment,
-            m.note,
+            m.note or "",
             m.url,
         ]
         if doc.internal:
