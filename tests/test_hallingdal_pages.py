@@ -101,6 +101,9 @@ class HallingdalPopulationTests(TestCase):
         source = text(by_testid(doc, "indicator-facts"))
         self.assertIn("leksikonsider som viser til Statistisk sentralbyrå", source)
         self.assertNotIn("07459", source)
+        # The chart shows the municipalities unasked, since the region has no figure.
+        box = doc.xpath('//input[@name="kommunar"][@type="checkbox"]')[0]
+        self.assertEqual(box.get("checked"), "checked")
         listing = parse(
             self.client.get(reverse("indicator_list", args=["hallingdal", "regionplan"]))
         )
