@@ -62,6 +62,7 @@ from planstatus.plans.access import (
     visible_plans,
     visible_regions,
 )
+from planstatus.plans.groups import GroupReporting, group_reporting
 from planstatus.plans.models import Goal, Measure, MeasureActor, Plan, StatusUpdate
 from planstatus.regions.models import Region
 
@@ -198,7 +199,20 @@ def _plan(request: HttpRequest, plan: Plan) -> dict[str, Any]:
     }
 
 
-def _measure(request: HttpRequest, plan: Plan, m: Measure) -> dict[str, Any]:
+def _measures_page(request: HttpRequest, plan: Plan, measures: list[Measure]) -> list[Any]:
+    groups = group_reporting(m.pk for m in measures)
+    internal = can_read_internal(caller(request), plan.region)
+    return [_measure(request, plan, m, groups.get(m.pk), internal=internal) for m in measures]
+
+
+def _measure(
+    request: HttpRequest,
+    plan: Plan,
+    m: Measure,
+    group: GroupReporting | None = None,
+    *,
+    internal: bool = False,
+) -> dict[str, Any]:
     """As in the plan's JSON file (lib/opendata/json.measure_dict), and when it was archived."""
     area, goal = m.focus_area, m.goal
     entry = measure_entry(
@@ -210,7 +224,8 @@ def _measure(request: HttpRequest, plan: Plan, m: Measure) -> dict[str, Any]:
         url=request.build_absolute_uri(
             reverse("measure", args=[plan.region.slug, plan.slug, m.pk])
         ),
-        internal=can_read_internal(caller(request), plan.region),
+        group=group,
+        internal=internal,
     )
     return measure_dict(entry) | {"archived_at": m.archived_at}
 
@@ -324,7 +339,7 @@ def list_measures(
     if status is not None:
         # `status` is the with_status() annotation, which the Django plugin cannot see.
         measures = measures.filter(status=status)  # type: ignore[misc]
-    return Converted(measures, lambda m: _measure(request, plan, m))
+    return Converted(measures, convert_page=lambda page: _measures_page(request, plan, page))
 
 
 @api.get(
@@ -336,7 +351,8 @@ def get_measure(
     request: HttpRequest, region_slug: str = Slug, plan_slug: str = Slug, pk: int = Id
 ) -> dict[str, Any]:
     measure = get_measure_for_user(caller(request), region_slug, plan_slug, pk)
-    return _measure(request, measure.focus_area.plan, measure)
+    [entry] = _measures_page(request, measure.focus_area.plan, [measure])
+    return entry
 
 
 @api.get(
@@ -356,7 +372,11 @@ def list_measure_history(
     user = caller(request)
     measure = get_measure_for_user(user, region_slug, plan_slug, pk)
     internal = can_read_internal(user, measure.focus_area.plan.region)
-    updates = StatusUpdate.objects.filter(measure=measure).order_by("-created_at", "-pk")
+    updates = (
+        StatusUpdate.objects.filter(measure=measure)
+        .select_related("member")
+        .order_by("-created_at", "-pk")
+    )
     if internal:
         updates = updates.select_related("created_by", "round_report__actor", "round_report__round")
     return Converted(

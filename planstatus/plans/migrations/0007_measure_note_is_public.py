@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0004_lineage'),
+        ('plans', '0006_reports_need_approval'),
     ]
 
     operations = [
