@@ -15,7 +15,7 @@ from planstatus.cases.models import SentCase
 from planstatus.indicators.models import Indicator
 from planstatus.indicators.services import region_municipalities, summarise
 from planstatus.installation.seed import EXAMPLE_SEED, load_seed_file
-from planstatus.plans.models import Continuation, MeasureActor, Plan
+from planstatus.plans.models import Continuation, MeasureActor, Plan, StatusUpdate
 from planstatus.regions.models import Actor, Region
 from planstatus.reporting.models import ReportingRound, RoundSnapshot
 from tests.html import by_testid, parse, text
@@ -43,6 +43,12 @@ class ExampleRegionTests(TestCase):
             actor=group, role=MeasureActor.Role.RESPONSIBLE, measure__focus_area__plan=self.plan
         )
         self.assertGreaterEqual(carried.count(), 8)
+        # Each municipality reports its own status on the group's measures.
+        reported = StatusUpdate.objects.filter(
+            measure__in=[link.measure_id for link in carried], member__isnull=False
+        )
+        self.assertEqual(set(reported.values_list("member", flat=True)), {a.pk for a in actors})
+        self.assertGreater(len(set(reported.values_list("status", flat=True))), 1)
 
     def test_three_closed_rounds_over_two_years_with_statuses_that_develop(self) -> None:
         self.assertEqual(self.plan.measures().count(), 40)
