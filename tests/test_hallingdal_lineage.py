@@ -151,7 +151,7 @@ class HallingdalLineageTests(TestCase):
         facts = text(by_testid(doc, "programme-facts"))
         self.assertIn("Hemsedal", facts)
         self.assertIn("Nesbyen", facts)
-        self.assertIn("skrive «Flå, Gol, Hol, Nes, Ål»", facts)
+        self.assertIn("står som «Flå, Gol, Hol, Nes, Ål» på programsida", facts)
         # Dates of stated figures as the language writes them, the month in small letters.
         checks = text(by_testid(doc, "fact-checks"))
         self.assertIn("(1. januar 2015)", checks)
