@@ -8,8 +8,10 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from planstatus.imports.programme import import_programme
 from planstatus.imports.services import import_plan
 from planstatus.lib.importers.base import ParsedArea, ParsedGoal, ParsedMeasure, ParsedPlan
+from planstatus.lib.programme import parse_programme
 from planstatus.lib.status import Status
 from planstatus.lib.timing import parse_timing
 from planstatus.plans.actions.status import record_status
@@ -195,3 +197,17 @@ class ChangeLogTests(BaseTestCase):
         self.assertEqual(len(shown), total - 50 * (last - 1))
         # A page past the end shows the last page, not an error.
         self.assertEqual(len(self.entries(slag="status", side=999)), len(shown))
+
+
+class ProgrammeImportLogTests(BaseTestCase):
+    def test_a_programme_import_is_one_entry_too(self) -> None:
+        page = parse_programme(
+            "Testdal\nResultat\n • Utvikla eit næringsapparat\n • Hallingtreff\n"
+            "Søkerkommune: Testdal"
+        )
+        import_programme(region=self.region, page=page, user=self.owner, source_name="p.txt")
+        self.client.force_login(self.owner)
+        response = self.client.get(reverse("region_log", args=["testdal"]))
+        top = parse(response).xpath('//ol[@class="audit"][not(ancestor::li)]/li')
+        self.assertEqual(top[0].get("data-testid"), "import-entry")
+        self.assertIn("2 tiltak", text(find(top[0], ".//summary")))

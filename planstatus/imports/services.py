@@ -33,7 +33,7 @@ NEW = "new:"
 _M = TypeVar("_M", bound=Model)
 
 
-def _tagged(obj: _M, reason: str, user: User | AnonymousUser | None) -> _M:
+def tag_import_row(obj: _M, reason: str, user: User | AnonymousUser | None) -> _M:
     """The object, with the change reason its history row will carry (the change log shows
     an import's rows as one entry: plans/audit.py) and who imported, also from the command
     line, where no request names the person."""
@@ -181,7 +181,7 @@ def _resolve_actors(
             name = choice.removeprefix(NEW).strip() or written
             actor = created.get(name) or existing_by_name(region, name)
             if actor is None:
-                actor = _tagged(Actor(region=region, name=name, aliases=[]), reason, user)
+                actor = tag_import_row(Actor(region=region, name=name, aliases=[]), reason, user)
                 actor.save()
             created[name] = actor
         elif choice in existing:
@@ -190,7 +190,7 @@ def _resolve_actors(
             raise ValueError(_("Unknown actor choice for «%(written)s».") % {"written": written})
         if written not in actor.written_forms():
             actor.aliases = [*actor.aliases, written]
-            _tagged(actor, reason, user).save(update_fields=["aliases"])
+            tag_import_row(actor, reason, user).save(update_fields=["aliases"])
         resolved[written] = actor
     return resolved
 
@@ -281,7 +281,7 @@ def import_plan(
         state=Plan.State.DRAFT,
         note=f"Importert frå «{source_name}»." if source_name else "",
     )
-    _tagged(plan, "", user).save()
+    tag_import_row(plan, "", user).save()
     # The reason names the plan, so it is known once the plan has its id: its first
     # version, written a moment ago in this transaction, is given it too.
     reason = import_reason(plan)
@@ -433,18 +433,18 @@ def apply_revision(
         measure = change.measure
         for name, value in _measure_fields(change.parsed).items():
             setattr(measure, name, value)
-        _tagged(measure, reason, user).save()
+        tag_import_row(measure, reason, user).save()
         if {"responsible", "involved"} & set(change.fields):
             for link in measure.actor_links.all():
                 # One by one, so the audit trail records each removal.
-                _tagged(link, reason, user).delete()
+                tag_import_row(link, reason, user).delete()
             _link_actors(measure, change.parsed, actors, links)
     for change in diff.new:
         assert change.parsed is not None
         pa, pg = parsed_area[id(change.parsed)], parsed_goal[id(change.parsed)]
         area = areas.get(pa.code)
         if area is None:
-            area = _tagged(
+            area = tag_import_row(
                 FocusArea(plan=plan, code=pa.code, name=pa.name, order=len(areas) + 1),
                 reason,
                 user,
@@ -453,14 +453,14 @@ def apply_revision(
         areas[pa.code] = area
         goal = goals.get(pg.code)
         if goal is None and (pg.code or pg.text):
-            goal = _tagged(
+            goal = tag_import_row(
                 Goal(plan=plan, focus_area=area, code=pg.code, text=pg.text, order=next_order),
                 reason,
                 user,
             )
             goal.save()
             goals[pg.code] = goal
-        measure = _tagged(
+        measure = tag_import_row(
             Measure(focus_area=area, goal=goal, order=next_order, **_measure_fields(change.parsed)),
             reason,
             user,
@@ -475,7 +475,7 @@ def apply_revision(
         change.measure.note = (change.measure.note + "\n" if change.measure.note else "") + (
             f"Arkivert: ikkje med i «{source_name}»." if source_name else "Arkivert."
         )
-        _tagged(change.measure, reason, user).save()
+        tag_import_row(change.measure, reason, user).save()
     bulk_create_with_history(links, MeasureActor, **_history_kwargs(reason, user))
     if draft is not None:
         _mark_saved(draft, plan)
