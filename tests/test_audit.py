@@ -15,9 +15,10 @@ from planstatus.lib.programme import parse_programme
 from planstatus.lib.status import Status
 from planstatus.lib.timing import parse_timing
 from planstatus.plans.actions.status import record_status
-from planstatus.plans.audit import measure_audit_log, region_audit_log
+from planstatus.plans.audit import measure_audit_log
 from planstatus.plans.models import Measure
 from planstatus.regions.models import Actor
+from tests.audit import region_changes
 from tests.base import BaseTestCase
 from tests.html import by_testid, find, parse, text
 
@@ -40,7 +41,7 @@ class AuditTrailTests(BaseTestCase):
         self.assertEqual((update.status, update.previous_status), ("started", "not_started"))
         self.assertEqual(update.created_by, self.owner)
 
-        [entry] = [e for e in region_audit_log(self.region) if e.user == self.owner]
+        [entry] = [e for e in region_changes(self.region) if e.user == self.owner]
         self.assertEqual(entry.action, "+")
         change = entry.changes[0]
         self.assertEqual((change.old, change.new), ("ikkje påstarta", "påstarta"))
@@ -75,7 +76,7 @@ class AuditTrailTests(BaseTestCase):
         actor.email = "forum@example.org"
         actor.save()
         actor.delete()
-        actions = [e.action for e in region_audit_log(self.region) if e.label == "Næringsforum"]
+        actions = [e.action for e in region_changes(self.region) if e.label == "Næringsforum"]
         self.assertEqual(actions, ["-", "~", "+"])
 
     def test_log_is_for_members_only(self) -> None:

@@ -218,10 +218,6 @@ def _collect(filters: dict[type[models.Model], dict[str, Any]], limit: int) -> l
     return entries[:limit]
 
 
-def region_audit_log(region: Region, *, limit: int = 200) -> list[AuditEntry]:
-    return _collect({s.model: {s.region_path: region} for s in SOURCES}, limit)
-
-
 def measure_audit_log(measure: Measure, *, limit: int = 100) -> list[AuditEntry]:
     return _collect(
         {
