@@ -301,8 +301,11 @@ class ArchivedPlanTests(LineageBase):
         self.assertEqual(doc.xpath('//*[@data-testid="unlinked-note"]'), [])
         counts = by_testid(doc, "outcomes").xpath(".//*[@data-outcome]/@data-outcome")
         self.assertEqual(counts, ["carried_on", "completed", "dropped"])
-        # The region's members are told what is left to link.
+        # A reader of the region is not told either; the secretariat is, as its to-do.
         self.client.force_login(self.colleague)
+        doc = parse(self.client.get(self.old.get_absolute_url()))
+        self.assertEqual(row(doc, "1.4").xpath(".//*[@data-outcome]/@data-outcome"), [])
+        self.client.force_login(self.owner)
         doc = parse(self.client.get(self.old.get_absolute_url()))
         self.assertEqual(row(doc, "1.4").xpath(".//*[@data-outcome]/@data-outcome"), ["unlinked"])
         self.assertIn("ikkje kopla til ein seinare plan enno", text(row(doc, "1.4")))

@@ -81,7 +81,10 @@ def plan_detail(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpR
     outcomes = None
     internal = can_read_internal(request.user, plan.region)
     if plan.state == Plan.State.ARCHIVED:
-        outcomes = plan_outcomes(plan, outline, visible=visible, internal=internal)
+        # «Not linked yet» is the secretariat's to-do, not something readers are told.
+        outcomes = plan_outcomes(
+            plan, outline, visible=visible, internal=can_edit(request.user, plan.region)
+        )
         for m in outline.measures:
             m.outcome = outcomes.measures[m.pk]  # type: ignore[attr-defined]
     return render(

@@ -184,8 +184,8 @@ def plan_outcomes(
 ) -> PlanOutcomes:
     """Per item of an archived plan: carried on (a confirmed link forward into a plan the
     reader may see), done (all its measures done, not carried on), dropped (all stopped
-    without being carried out) or not linked to a later plan yet, which only readers of
-    internal information (`internal`) are told; for others that item has no outcome.
+    without being carried out) or not linked to a later plan yet, which only the
+    secretariat (`internal`) is told; for others that item has no outcome.
 
     Focus areas and goals have no status of their own: one counts as carried on when it or
     any of its measures is, and as done or dropped when all its measures are. One query on
