@@ -22,6 +22,9 @@ class Region(models.Model):
     name = models.CharField(_("name"), max_length=200)
     council_name = models.CharField(_("council"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # Made-up data that shows the product at work (the demo's Eksempelregionen): every page
+    # of the region says so.
+    is_example = models.BooleanField(_("example data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
