@@ -290,8 +290,8 @@ class QueryCountTests(OpenDataTestCase):
 
     def build_all(self, internal: bool) -> None:
         plan = Plan.objects.select_related("region").get(pk=self.plan.pk)
-        # Five queries: areas, goals, measures with status, actor links, status updates.
-        with self.assertNumQueries(5):
+        # Six queries: areas, goals, measures with status, actor links, their actors, updates.
+        with self.assertNumQueries(6):
             doc = build_plan_document(plan, internal=internal)
             build_csv(doc), build_xlsx(doc), build_json(doc)
         self.assertEqual(len(doc.measures), plan.measures().count())

@@ -62,7 +62,7 @@ from planstatus.plans.access import (
     visible_plans,
     visible_regions,
 )
-from planstatus.plans.models import Goal, Measure, MeasureActor, Plan, StatusUpdate
+from planstatus.plans.models import FocusArea, Goal, Measure, Plan, StatusUpdate
 from planstatus.regions.models import Region
 
 API_VERSION = "1"
@@ -198,32 +198,33 @@ def _plan(request: HttpRequest, plan: Plan) -> dict[str, Any]:
     }
 
 
-def _measure(request: HttpRequest, plan: Plan, m: Measure) -> dict[str, Any]:
+def _area_entry(area: FocusArea) -> FocusAreaEntry:
+    return FocusAreaEntry(id=area.pk, code=area.code, name=area.name)
+
+
+def _goal_entry(goal: Goal | None) -> GoalEntry | None:
+    if goal is None:
+        return None
+    return GoalEntry(id=goal.pk, code=goal.code, text=goal.text, focus_area_id=goal.focus_area_id)
+
+
+def _measure(
+    request: HttpRequest,
+    plan: Plan,
+    m: Measure,
+    *,
+    area: FocusAreaEntry,
+    goal: GoalEntry | None,
+) -> dict[str, Any]:
     """As in the plan's JSON file (lib/opendata/json.measure_dict), and when it was archived."""
-    area, goal = m.focus_area, m.goal
-    entry = measure_entry(
-        m,
-        focus_area=FocusAreaEntry(id=area.pk, code=area.code, name=area.name),
-        goal=GoalEntry(id=goal.pk, code=goal.code, text=goal.text, focus_area_id=goal.focus_area_id)
-        if goal
-        else None,
-        url=request.build_absolute_uri(
-            reverse("measure", args=[plan.region.slug, plan.slug, m.pk])
-        ),
-    )
+    url = request.build_absolute_uri(plan.measure_url(m.pk))
+    entry = measure_entry(m, focus_area=area, goal=goal, url=url)
     return measure_dict(entry) | {"archived_at": m.archived_at}
 
 
 def _measures(plan: Plan) -> QuerySet[Measure]:
-    """The plan's current measures in plan order, with status and actors (one query each)."""
-    links = MeasureActor.objects.select_related("actor").order_by("role", "position", "pk")
-    return (
-        plan.measures()
-        .with_status()
-        .select_related("focus_area", "goal")
-        .prefetch_related(Prefetch("actor_links", queryset=links))
-        .order_by("focus_area__order", "order", "pk")
-    )
+    """The plan's current measures in plan order, with status and actors (a query each)."""
+    return plan.measures().with_status().with_actors().order_by("focus_area__order", "order", "pk")
 
 
 # Regions and plans
@@ -323,7 +324,19 @@ def list_measures(
     if status is not None:
         # `status` is the with_status() annotation, which the Django plugin cannot see.
         measures = measures.filter(status=status)  # type: ignore[misc]
-    return Converted(measures, lambda m: _measure(request, plan, m))
+    # The plan's few focus areas and goals once each, not joined to every measure row.
+    areas = {a.pk: _area_entry(a) for a in plan.focus_areas.all()}
+    goals = {g.pk: _goal_entry(g) for g in plan.goals.all()}
+    return Converted(
+        measures,
+        lambda m: _measure(
+            request,
+            plan,
+            m,
+            area=areas[m.focus_area_id],
+            goal=goals[m.goal_id] if m.goal_id is not None else None,
+        ),
+    )
 
 
 @api.get(
@@ -335,7 +348,13 @@ def get_measure(
     request: HttpRequest, region_slug: str = Slug, plan_slug: str = Slug, pk: int = Id
 ) -> dict[str, Any]:
     measure = get_measure_for_user(caller(request), region_slug, plan_slug, pk)
-    return _measure(request, measure.focus_area.plan, measure)
+    return _measure(
+        request,
+        measure.focus_area.plan,
+        measure,
+        area=_area_entry(measure.focus_area),
+        goal=_goal_entry(measure.goal),
+    )
 
 
 @api.get(
