@@ -488,7 +488,8 @@ def drive(args: argparse.Namespace, setup: dict[str, Any], port: int, server: in
     else:
         sys.exit("The server did not answer.")
     warm_seconds = 10
-    pids = [server] + ([p] if (p := postgres_pid()) else [])
+    database = postgres_pid()
+    pids = [server] + ([database] if database else [])
     load_before = os.getloadavg()
     start = time.monotonic()
     warm, until = start + warm_seconds, start + warm_seconds + args.seconds
@@ -532,26 +533,36 @@ def drive(args: argparse.Namespace, setup: dict[str, Any], port: int, server: in
         if not ok
     ]
     share = {k: 100 * v / max(n, 1) for k, v in kinds.items()}
-    load = lambda v: " / ".join(f"{x:.2f}" for x in v)  # noqa: E731
+    cpus = os.cpu_count() or 1
+    capacity = cpus * 1000 / max(cpu_ms, 0.01)
+    verdict = "all met" if not missed else "missed: " + ", ".join(missed)
     example = f" First errors: {'; '.join(errors[:3])}." if errors else ""
-    return f"""`bench/load_mix.py`: `planstatus serve --production` (gunicorn, {args.workers} workers) and
-PostgreSQL on this machine, {args.clients} clients (threads in two processes, one connection each)
-for {args.seconds} s after a {warm_seconds} s warm-up. Requests: {kinds["read"]} reads
-({share["read"]:.1f} %: region-1's plan page as a member and anonymously, its dashboard with
-filters, a measure page, the API's measure list), {kinds["save"]} status saves through
-personal links ({share["save"]:.1f} %, {args.clients} links of actors in {len(REGIONS)} regions),
-{kinds["edit"]} secretariat edits of a measure ({share["edit"]:.1f} %), and after each save
-the measure's page as a member of its region ({kinds["check"]}, {share["check"]:.1f} %):
-the saved status was shown {seen} times of {kinds["save"]} saves.
-Load average (1/5/15 min) before: {load(load_before)}; after: {load(load_after)}.
-Server-side CPU per request (gunicorn's processes and PostgreSQL's): {cpu_ms:.1f} ms, so the
-{os.cpu_count()} CPUs of this machine would serve about {os.cpu_count() * 1000 / max(cpu_ms, 0.01):.0f} requests/s of this mix with nothing
-else running on them (the clients' own CPU not counted).{example}
 
-| requests/s | p50 ms | p99 ms | max ms | requests | errors | saves seen | targets |
-|---:|---:|---:|---:|---:|---:|---|---|
-| {rps:.1f} | {p50:.1f} | {p99:.1f} | {times[-1] if times else 0:.1f} | {n} | {len(errors)} | {seen} of {kinds["save"]} | {"all met" if not missed else "missed: " + ", ".join(missed)} |
-"""
+    def load(v: tuple[float, float, float]) -> str:
+        return " / ".join(f"{x:.2f}" for x in v)
+
+    return (
+        f"`bench/load_mix.py`: `planstatus serve --production` (gunicorn, {args.workers} "
+        f"workers) and PostgreSQL on this machine, {args.clients} clients (threads in two "
+        f"processes, one connection each) for {args.seconds} s after a {warm_seconds} s "
+        f"warm-up. Requests: {kinds['read']} reads ({share['read']:.1f} %: region-1's plan "
+        "page as a member and anonymously, its dashboard with filters, a measure page, the "
+        f"API's measure list), {kinds['save']} status saves through personal links "
+        f"({share['save']:.1f} %, {args.clients} links of actors in {len(REGIONS)} regions), "
+        f"{kinds['edit']} secretariat edits of a measure ({share['edit']:.1f} %), and after "
+        f"each save the measure's page as a member of its region ({kinds['check']}, "
+        f"{share['check']:.1f} %): the saved status was shown {seen} times of "
+        f"{kinds['save']} saves.\n"
+        f"Load average (1/5/15 min) before: {load(load_before)}; after: {load(load_after)}.\n"
+        f"Server-side CPU per request (gunicorn's processes and PostgreSQL's): {cpu_ms:.1f} "
+        f"ms, so the {cpus} CPUs of this machine would serve about {capacity:.0f} requests/s "
+        "of this mix with nothing else running on them (the clients' own CPU not counted)."
+        f"{example}\n\n"
+        "| requests/s | p50 ms | p99 ms | max ms | requests | errors | saves seen | targets |\n"
+        "|---:|---:|---:|---:|---:|---:|---|---|\n"
+        f"| {rps:.1f} | {p50:.1f} | {p99:.1f} | {times[-1] if times else 0:.1f} | {n} | "
+        f"{len(errors)} | {seen} of {kinds['save']} | {verdict} |\n"
+    )
 
 
 if __name__ == "__main__":

@@ -37,9 +37,9 @@ BASE_URL = "http://testserver"
 HOT = {
     "plan": 7,
     "plan (member)": 11,
-    "dashboard, filtered": 10,
-    "measure (member)": 13,
-    "API measures": 7,
+    "dashboard, filtered": 11,
+    "measure (member)": 15,
+    "API measures": 6,
 }
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from planstatus.lib.status import Status
 from planstatus.plans.actions.status import StatusConflict, record_status
-from planstatus.plans.models import FocusArea, Measure, MeasureActor, Plan
+from planstatus.plans.models import FocusArea, Measure, MeasureActor, Plan, StatusUpdate
 from planstatus.regions.models import Actor
 from planstatus.reporting.actions.links import resolve_link
 from planstatus.reporting.actions.reminders import send_manual_reminders, send_reminders
@@ -177,6 +177,7 @@ class ReportingTests(RoundTestCase):
             round=self.round, measure=self.measure, status=Status.STARTED, link=self.link
         )
 
+        assert isinstance(update, StatusUpdate)  # the plan's reports need no approval
         self.assertIsNone(update.created_by)
         report = RoundReport.objects.get()
         self.assertEqual(
@@ -212,6 +213,7 @@ class ReportingTests(RoundTestCase):
         first = record_round_status(
             round=self.round, measure=self.measure, status=Status.STARTED, user=self.owner
         )
+        assert isinstance(first, StatusUpdate)
 
         # Someone who opened the form before `first` was saved saw no update.
         with self.assertRaises(StatusConflict) as caught:
@@ -237,6 +239,7 @@ class ReportingTests(RoundTestCase):
             link=self.link,
             expected_previous=first.pk,
         )
+        assert isinstance(second, StatusUpdate)
         self.assertEqual(second.previous_status, Status.STARTED)
 
     def test_the_conflict_names_the_actor_that_reported(self) -> None:
@@ -277,7 +280,9 @@ class ProgressTests(RoundTestCase):
         for size in (1, 20):
             with self.subTest(size=size):
                 round = self.round_for_plan_of(size)
-                with self.assertNumQueries(2):
+                # Measures, members' reports, reports awaiting approval, group measures,
+                # responsible links, members.
+                with self.assertNumQueries(6):
                     progress = round_progress(round)
                 self.assertEqual(len(progress.actors), size)
                 self.assertEqual(len(progress.unreported), (size + 1) // 2)

@@ -23,10 +23,12 @@ from planstatus.lib.opendata.model import (
     GoalEntry,
     HistoryEntry,
     MeasureEntry,
+    MemberEntry,
     PlanDocument,
     StatusValue,
 )
 from planstatus.lib.status import Status
+from planstatus.plans.groups import GroupReporting, MemberStatus, group_reporting
 from planstatus.plans.models import Measure, MeasureActor, Plan, StatusUpdate
 
 
@@ -59,6 +61,7 @@ def history_entry(update: StatusUpdate, *, internal: bool) -> HistoryEntry:
         source=update.source,
         comment=update.comment if shown else "",
         comment_is_public=update.comment_is_public,
+        member=update.member.name if update.member else None,
     )
     if not internal:
         return entry
@@ -88,6 +91,8 @@ def measure_entry(
     goal: GoalEntry | None,
     url: str,
     history: tuple[HistoryEntry, ...] = (),
+    group: GroupReporting | None = None,
+    internal: bool = False,
 ) -> MeasureEntry:
     """A measure fetched with_status() and its actor links (prefetched, with actors)."""
     status_at = getattr(m, "status_at", None)
@@ -110,6 +115,21 @@ def measure_entry(
         status_at=_local(status_at) if status_at else None,
         url=url,
         history=history,
+        members=tuple(_member_entry(row, internal=internal) for row in group.members)
+        if group
+        else (),
+    )
+
+
+def _member_entry(row: MemberStatus, *, internal: bool) -> MemberEntry:
+    update = row.update
+    shown = update is not None and (internal or update.comment_is_public)
+    return MemberEntry(
+        actor_id=row.member.pk,
+        name=row.member.name,
+        status=status_value(row.status),
+        reported_at=_local(update.created_at) if update and row.has_reported else None,
+        comment=update.comment if update is not None and shown else "",
     )
 
 
@@ -122,9 +142,10 @@ def build_plan_document(
 ) -> PlanDocument:
     """The plan's current measures (archived ones left out) with status and history.
 
-    Five queries whatever the plan's size: focus areas, goals, measures with their current
-    status, their actor links with actors, and status updates (with reporter, actor and round when
-    internal). `plan.region` is expected to be fetched with the plan.
+    A fixed number of queries whatever the plan's size: focus areas, goals, measures with
+    their current status, their actor links with actors, status updates (with reporter, actor
+    and round when internal) and the group measures' members. `plan.region` is expected to be
+    fetched with the plan.
     """
     areas = {
         a.pk: FocusAreaEntry(id=a.pk, code=a.code, name=a.name) for a in plan.focus_areas.all()
@@ -138,14 +159,19 @@ def build_plan_document(
     )
 
     history: dict[int, list[HistoryEntry]] = {}
-    updates = StatusUpdate.objects.filter(
-        measure__focus_area__plan=plan, measure__archived_at__isnull=True
-    ).order_by("measure", "-created_at", "-pk")
+    updates = (
+        StatusUpdate.objects.filter(
+            measure__focus_area__plan=plan, measure__archived_at__isnull=True
+        )
+        .order_by("measure", "-created_at", "-pk")
+        .select_related("member")
+    )
     if internal:
         updates = updates.select_related("created_by", "round_report__actor", "round_report__round")
     for update in updates:
         history.setdefault(update.measure_id, []).append(history_entry(update, internal=internal))
 
+    groups = group_reporting(m.pk for m in measures)
     region = plan.region
     entries = [
         measure_entry(
@@ -154,6 +180,8 @@ def build_plan_document(
             goal=goals.get(m.goal_id) if m.goal_id else None,
             url=absolute_url(reverse("measure", args=[region.slug, plan.slug, m.pk])),
             history=tuple(history.get(m.pk, [])),
+            group=groups.get(m.pk),
+            internal=internal,
         )
         for m in measures
     ]

@@ -257,16 +257,16 @@ def import_programme(
             raise ProgrammeImportError(
                 _(
                     "The region already has a plan with the short name «%(slug)s», and it is "
-                    "not a programme. Choose another short name with --slug."
+                    "not a programme. Choose another short name."
                 )
                 % {"slug": slug}
             )
         if not replace:
             raise ProgrammeImportError(
                 _(
-                    "The region already has a programme with the short name «%(slug)s». Use "
-                    "--replace to archive it and import the page anew, or --slug to save it "
-                    "under another short name."
+                    "The region already has a programme with the short name «%(slug)s». "
+                    "Choose to replace it (the earlier programme is archived with its "
+                    "history), or choose another short name."
                 )
                 % {"slug": slug}
             )

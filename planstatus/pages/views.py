@@ -28,10 +28,11 @@ from planstatus.plans.access import (
     get_region_for_user,
     visible_plans,
 )
-from planstatus.plans.actions.status import StatusConflict
+from planstatus.plans.actions.status import StatusConflict, roll_up_status
 from planstatus.plans.audit import measure_audit_log
 from planstatus.plans.dashboard import area_chart, build_dashboard, filter_choices, read_filters
 from planstatus.plans.forms import DashboardForm, StatusForm
+from planstatus.plans.groups import group_reporting
 from planstatus.plans.lineage import item_chain, plan_outcomes, region_story
 from planstatus.plans.models import Measure, Plan
 from planstatus.plans.outline import build_plan_outline
@@ -42,6 +43,7 @@ from planstatus.reporting.messages import conflict_message, refusal_message
 from planstatus.reporting.progress import progress_over_time, timeline_chart
 from planstatus.reporting.reads import (
     changes_since_previous,
+    measure_submissions_pending,
     plan_rounds,
     previous_closed_round,
     snapshot_statuses,
@@ -110,17 +112,21 @@ def _measure_page(
     editor = can_edit(request.user, plan.region)
     history = list(
         measure.status_updates.select_related(
-            "created_by", "round_report__actor", "round_report__round"
+            "created_by", "member", "round_report__actor", "round_report__round"
         )
     )
     duplicates = (
         plan.measures().filter(code=measure.code).exclude(pk=measure.pk) if measure.code else []
     )
+    group = group_reporting([measure.pk]).get(measure.pk)
     if editor and status_form is None:
+        # The measure's own latest update: on a group measure the members' reports are
+        # in the history too, but the form sets the overall status.
+        latest = next((u for u in history if u.member_id is None), None)
         status_form = StatusForm(
             initial={
                 "status": measure.current_status,
-                "expected_previous": history[0].pk if history else None,
+                "expected_previous": latest.pk if latest else None,
             }
         )
     return render(
@@ -134,6 +140,9 @@ def _measure_page(
             "internal": internal,
             "can_edit": editor,
             "status_form": status_form,
+            "group": group,
+            # Members see reports awaiting approval, marked; the public sees only approved ones.
+            "pending": list(measure_submissions_pending(measure)) if internal else [],
             "audit": measure_audit_log(measure) if internal else [],
             "chain": item_chain(measure, region=plan.region, visible=visible_plans(request.user)),
         },
@@ -151,6 +160,9 @@ def measure_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: i
 def measure_status(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
     measure = get_measure_for_editor(request.user, region_slug, plan_slug, pk)
     form = StatusForm(request.POST)
+    by_hand = measure.pk in group_reporting([measure.pk])
+    if by_hand and form.is_valid() and not form.cleaned_data["comment"].strip():
+        form.add_error("comment", _("Say why you set the overall status by hand."))
     if not form.is_valid():
         return _measure_page(request, measure, status_form=form)
     try:
@@ -175,6 +187,18 @@ def measure_status(request: HttpRequest, region_slug: str, plan_slug: str, pk: i
         form.add_error(None, refusal_message(refused))
         return _measure_page(request, measure, status_form=form)
     messages.success(request, _("The status is saved."))
+    return redirect(measure)
+
+
+@require_POST
+@login_required
+def measure_follow_rule(
+    request: HttpRequest, region_slug: str, plan_slug: str, pk: int
+) -> HttpResponse:
+    """The secretariat lets the members' reports decide a group measure's status again."""
+    measure = get_measure_for_editor(request.user, region_slug, plan_slug, pk)
+    if roll_up_status(measure=measure, user=request.user, by_hand_too=True) is not None:
+        messages.success(request, _("The overall status follows the members' reports again."))
     return redirect(measure)
 
 

@@ -18,6 +18,7 @@ from planstatus.core.status import status_label
 from planstatus.lib.charts import BarChart, Series
 from planstatus.lib.status import Status
 from planstatus.plans.forms import DashboardForm
+from planstatus.plans.groups import group_reporting
 from planstatus.plans.models import FocusArea, Measure, MeasureActor, Plan
 from planstatus.plans.outline import StatusCount, count_statuses
 from planstatus.regions.models import Actor
@@ -154,9 +155,11 @@ def build_dashboard(
 ) -> Dashboard:
     everything = plan_measures(plan)
     shown = [m for m in everything if matches(m, filters, today)]
+    groups = group_reporting(m.pk for m in shown)
     for m in shown:
         # Overdue is a mark of its own beside the reported status, never instead of it.
         m.overdue = m.is_overdue(today)  # type: ignore[attr-defined]
+        m.group = groups.get(m.pk)  # type: ignore[attr-defined]
     by_area: dict[int, list[Measure]] = {}
     for m in shown:
         by_area.setdefault(m.focus_area_id, []).append(m)

@@ -70,6 +70,7 @@ class PlanSettingsForm(forms.ModelForm):
             "adopted_on",
             "state",
             "published",
+            "reports_need_approval",
             "note",
         ]
         widgets = {

@@ -54,6 +54,15 @@ class Plan(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     # Only published plans are visible to people who are not staff of the installation.
     published = models.BooleanField(_("published"), default=False)
+    # Reports from the bodies' links wait for the secretariat before the public sees them.
+    reports_need_approval = models.BooleanField(
+        _("reports must be approved"),
+        default=True,
+        help_text=_(
+            "A report from a body's link is shown publicly only when the secretariat has "
+            "approved it. Until then the public sees the last approved status."
+        ),
+    )
     note = models.TextField(_("note"), blank=True)
     # The earlier plans this one builds on (a programme carried on in a regional plan).
     predecessors: models.ManyToManyField[Plan, PlanPredecessor] = models.ManyToManyField(
@@ -169,9 +178,10 @@ class Goal(models.Model):
 
 
 def _latest_updates() -> models.QuerySet[StatusUpdate]:
-    """The outer query's measure's updates, newest first: the first is its current status.
-    The one definition of "latest" (StatusUpdate's own ordering says the same)."""
-    return StatusUpdate.objects.filter(measure=OuterRef("pk")).order_by("-created_at", "-pk")
+    """The outer query's measure's own updates, newest first: the first is its current
+    status. The one definition of "latest" (StatusUpdate's own ordering says the same)."""
+    updates = StatusUpdate.objects.overall().filter(measure=OuterRef("pk"))
+    return updates.order_by("-created_at", "-pk")
 
 
 class MeasureQuerySet(models.QuerySet["Measure"]):
@@ -202,6 +212,14 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
     def with_latest_id(self) -> MeasureQuerySet:
         """Annotate `latest_id`: the latest status update's id (None without one)."""
         return self.annotate(latest_id=Subquery(_latest_updates().values("pk")[:1]))
+
+    def responsible_for(self, actor: Actor) -> MeasureQuerySet:
+        """The measures the actor reports on: those it is responsible for, and those of the
+        groups it is a member of."""
+        return self.filter(
+            models.Q(actor_links__actor=actor) | models.Q(actor_links__actor__members=actor),
+            actor_links__role=MeasureActor.Role.RESPONSIBLE,
+        ).distinct()
 
 
 class Measure(models.Model):
@@ -261,7 +279,7 @@ class Measure(models.Model):
         """The latest update's status; uses the `with_status()` annotation when present."""
         value = getattr(self, "status", None)
         if value is None:
-            latest = self.status_updates.order_by("-created_at", "-pk").first()
+            latest = StatusUpdate.objects.latest_of(self)
             value = latest.status if latest else Status.UNKNOWN
         return Status(value)
 
@@ -345,16 +363,41 @@ class MeasureActor(models.Model):
         return self.written_as or self.actor.display_name
 
 
+class StatusUpdateQuerySet(models.QuerySet["StatusUpdate"]):
+    def overall(self) -> StatusUpdateQuerySet:
+        """The measures' own updates, without the members' reports on group measures."""
+        return self.filter(member__isnull=True)
+
+    def latest_of(self, measure: Measure, member: Actor | None = None) -> StatusUpdate | None:
+        """The measure's latest own update, or with a member that member's latest report."""
+        updates = self.filter(measure=measure, member=member)
+        return updates.select_related("created_by").order_by("-created_at", "-pk").first()
+
+
 class StatusUpdate(models.Model):
-    """One reported status. Updates are only ever added: the latest is the current status."""
+    """One reported status. Updates are only ever added: the latest is the current status.
+
+    On a measure whose responsible actor is a group, each member reports its own status:
+    those updates carry the `member`, and the measure's own status (the updates without a
+    member) is rolled up from them, or set by hand by the secretariat.
+    """
 
     class Source(models.TextChoices):
         WEB = "web", _("web")
         SEED = "seed", _("source document")
         IMPORT = "import", _("import")
+        ROLLUP = "rollup", _("rolled up from the members' reports")
 
     measure = models.ForeignKey(
         Measure, on_delete=models.CASCADE, related_name="status_updates", verbose_name=_("measure")
+    )
+    member = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="member_reports",
+        verbose_name=_("member"),
     )
     status = models.CharField(_("status"), max_length=12, choices=STATUS_CHOICES)
     # What the status was when this update was made, so the log shows before and after.
@@ -377,11 +420,15 @@ class StatusUpdate(models.Model):
     )
     created_at = models.DateTimeField(_("time"), default=timezone.now)
 
+    objects = StatusUpdateQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["measure", "-created_at"], name="status_latest_idx")]
+        indexes = [
+            models.Index(fields=["measure", "-created_at"], name="status_latest_idx"),
+            models.Index(fields=["measure", "member", "-created_at"], name="status_member_idx"),
+        ]
         verbose_name = _("status update")
         verbose_name_plural = _("status updates")
 

@@ -3,13 +3,14 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from planstatus.core.status import STATUS_CHOICES
 from planstatus.lib.status import Status
-from planstatus.reporting.models import DEFAULT_REMINDER_DAYS_BEFORE, ReportingRound
+from planstatus.reporting.models import DEFAULT_REMINDER_DAYS_BEFORE, ReportingRound, Submission
 
 MESSAGE_MAX = 2000
 COMMENT_MAX = 1000
@@ -108,3 +109,46 @@ class RoundChoiceForm(forms.Form):
             (str(r.pk), f"{r.title} ({r.closed_at:%d.%m.%Y})") for r in rounds
         ]
         field.coerce = self.rounds.__getitem__
+
+
+class DecisionForm(forms.Form):
+    """The secretariat approves, or returns with a note, one or several pending reports."""
+
+    APPROVE = "approve"
+    RETURN = "return"
+
+    submissions = forms.ModelMultipleChoiceField(
+        queryset=Submission.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one report.")},
+    )
+    action = forms.ChoiceField(
+        choices=[(APPROVE, _("Approve")), (RETURN, _("Return"))],
+        error_messages={"required": _("Choose approve or return.")},
+    )
+    note = forms.CharField(
+        label=_("Note to the body (when you return a report)"),
+        required=False,
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown on the body's link page. At most %(n)s characters.")
+        % {"n": COMMENT_MAX},
+    )
+
+    def __init__(self, *args: object, pending: QuerySet[Submission], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["submissions"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = pending
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("action") == self.RETURN and not (data.get("note") or "").strip():
+            self.add_error("note", _("Say what the body should look at again."))
+        return data
+
+
+class UnchangedForm(forms.Form):
+    """«Ingen endring sidan sist» for one measure, or without one for all remaining."""
+
+    measure = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -88,6 +88,8 @@ def set_by(update: StatusUpdate) -> str:
         return _("the reading of the plan document")
     if update.source == StatusUpdate.Source.IMPORT:
         return _("an import")
+    if update.source == StatusUpdate.Source.ROLLUP:
+        return _("the rule over the members' reports")
     return _("unknown")
 
 

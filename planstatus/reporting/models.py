@@ -283,6 +283,9 @@ class RoundReport(models.Model):
         related_name="round_reports",
         verbose_name=_("reporting link"),
     )
+    # «Ingen endring sidan sist»: the body said nothing changed, and its previous status and
+    # comment were carried into this round.
+    carried_forward = models.BooleanField(_("no change since last"), default=False)
 
     class Meta:
         ordering = ["round", "status_update"]
@@ -370,3 +373,95 @@ class MailFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round}: {self.actor} ({self.get_kind_display()})"
+
+
+class Submission(models.Model):
+    """A report a body sent through its link while its plan's reports must be approved.
+
+    It waits here, unseen by the public, until the secretariat approves it (it then becomes
+    the measure's status update, or on a group measure the member's) or returns it with a
+    note the body sees on its link page. Rows are kept whatever happens to them: a newer
+    report from the same body replaces a pending one, which stays as replaced.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("awaiting approval")
+        APPROVED = "approved", _("approved")
+        RETURNED = "returned", _("returned")
+        REPLACED = "replaced", _("replaced by a newer report")
+
+    round = models.ForeignKey(
+        ReportingRound,
+        on_delete=models.CASCADE,
+        related_name="submissions",
+        verbose_name=_("reporting round"),
+    )
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="+", verbose_name=_("measure")
+    )
+    actor = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("actor")
+    )
+    # True when the actor reports as a member of a group on the measure (its own status).
+    as_member = models.BooleanField(_("as a member of a group"), default=False)
+    via_link = models.ForeignKey(
+        ReportingLink,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        verbose_name=_("reporting link"),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=STATUS_CHOICES)
+    comment = models.TextField(_("comment"), blank=True)
+    comment_is_public = models.BooleanField(_("comment is public"), default=False)
+    evidence_url = models.URLField(_("link to evidence"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    # What the secretariat wrote when it returned the report; the body sees it.
+    return_note = models.TextField(_("note to the body"), blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    status_update = models.OneToOneField(
+        StatusUpdate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submission",
+        verbose_name=_("status update"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["measure", "actor", "state"], name="submission_measure_actor_idx"),
+            models.Index(fields=["round", "state"], name="submission_round_state_idx"),
+        ]
+        constraints = [
+            # The service replaces a pending report; the constraint stops two saves at once.
+            models.UniqueConstraint(
+                fields=["measure", "actor"],
+                condition=models.Q(state="pending"),
+                name="one_pending_report_per_body_and_measure",
+            )
+        ]
+        verbose_name = _("report awaiting approval")
+        verbose_name_plural = _("reports awaiting approval")
+
+    def __str__(self) -> str:
+        return f"{self.actor}: {self.measure.code} ({self.get_state_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == self.State.PENDING

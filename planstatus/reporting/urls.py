@@ -7,6 +7,7 @@ urlpatterns = [
     # The mailed address: opened once, it sends the browser on to the token-free page.
     path("r/side/<int:pk>/", views.actor_page, name="actor_page"),
     path("r/side/<int:pk>/tiltak/<int:measure_pk>/", views.actor_report, name="actor_report"),
+    path("r/side/<int:pk>/uendra/", views.actor_unchanged, name="actor_unchanged"),
     path("r/<str:token>/", views.actor_link, name="actor_link"),
     path("<slug:region_slug>/<slug:plan_slug>/rundar/", views.round_list, name="round_list"),
     path("<slug:region_slug>/<slug:plan_slug>/rundar/ny/", views.round_open, name="round_open"),
@@ -20,6 +21,11 @@ urlpatterns = [
         "<slug:region_slug>/<slug:plan_slug>/rundar/<int:pk>/pamin/",
         views.round_remind,
         name="round_remind",
+    ),
+    path(
+        "<slug:region_slug>/<slug:plan_slug>/rundar/<int:pk>/godkjenn/",
+        views.round_decide,
+        name="round_decide",
     ),
     path(
         "<slug:region_slug>/<slug:plan_slug>/rundar/<int:pk>/lukk/",

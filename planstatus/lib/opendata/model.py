@@ -33,14 +33,27 @@ class HistoryEntry:
     at: datetime.datetime
     status: StatusValue
     previous_status: StatusValue
-    source: str  # web, seed or import
+    source: str  # web, seed, import or rollup
     comment: str  # "" when there is none or the reader may not see it
     comment_is_public: bool
+    # On a group measure, the member whose own status this is; None for the measure's own.
+    member: str | None = None
     # Reporting details: None in a public document.
     evidence_url: str | None = None
     reported_by: str | None = None
     reported_by_actor: str | None = None
     round_title: str | None = None
+
+
+@dataclass(frozen=True)
+class MemberEntry:
+    """A member's own latest status on a group measure."""
+
+    actor_id: int
+    name: str
+    status: StatusValue
+    reported_at: datetime.datetime | None  # None while the member has not reported
+    comment: str  # "" when there is none or the reader may not see it
 
 
 @dataclass(frozen=True)
@@ -81,11 +94,18 @@ class MeasureEntry:
     status: StatusValue
     status_at: datetime.datetime | None
     url: str
-    history: tuple[HistoryEntry, ...]  # newest first
+    history: tuple[HistoryEntry, ...]  # newest first, members' reports included
+    # On a group measure, each member's own status; empty on other measures.
+    members: tuple[MemberEntry, ...] = ()
 
     @property
     def latest(self) -> HistoryEntry | None:
-        return self.history[0] if self.history else None
+        """The measure's own latest update (not a member's report)."""
+        return next((h for h in self.history if h.member is None), None)
+
+    @property
+    def members_reported(self) -> int:
+        return sum(1 for m in self.members if m.reported_at is not None)
 
     @property
     def comment(self) -> str:

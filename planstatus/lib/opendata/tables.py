@@ -57,6 +57,9 @@ MEASURE_HEADERS = [
     "Statuskommentar",
     "Merknad",
     "Lenke",
+    # Group measures: each member reports its own status (empty on other measures).
+    "Medlemer som har rapportert",
+    "Status per medlem",
 ]
 HISTORY_HEADERS = [
     "Region",
@@ -71,6 +74,7 @@ HISTORY_HEADERS = [
     "Førre statuskode",
     "Kjelde",
     "Statuskommentar",
+    "Medlem",
 ]
 INTERNAL_HEADERS = [
     "Kommentaren er offentleg",
@@ -91,6 +95,13 @@ def _internal_cells(entry: HistoryEntry | None) -> list[Cell]:
         entry.reported_by_actor,
         entry.round_title,
     ]
+
+
+def _member_statuses(measure: MeasureEntry) -> str | None:
+    """«Flå kommune: gjennomført; Gol kommune: ikkje vurdert» on a group measure."""
+    if not measure.members:
+        return None
+    return ACTOR_SEPARATOR.join(f"{m.name}: {m.status.word}" for m in measure.members)
 
 
 def measure_table(doc: PlanDocument) -> Table:
@@ -119,6 +130,8 @@ def measure_table(doc: PlanDocument) -> Table:
             m.comment,
             m.note,
             m.url,
+            f"{m.members_reported} av {len(m.members)}" if m.members else None,
+            _member_statuses(m),
         ]
         if doc.internal:
             row += _internal_cells(m.latest)
@@ -142,6 +155,7 @@ def history_table(doc: PlanDocument) -> Table:
             h.previous_status.code,
             h.source,
             h.comment,
+            h.member,
         ]
         if doc.internal:
             row += _internal_cells(h)
