@@ -137,7 +137,7 @@ def prepare(clients: int, out: Path) -> None:
     latest = dict(
         Measure.objects.filter(pk__in=[m for p in pairs[:clients] for m in by_actor[p]])
         .with_latest_id()
-        .values_list("pk", "latest_id")
+        .values_list("pk", "latest_id")  # type: ignore[misc]  # an annotation
     )
     client_rows = []
     for region_slug, actor_id in pairs[:clients]:
@@ -153,6 +153,9 @@ def prepare(clients: int, out: Path) -> None:
                 "region": region_slug,
                 "token": token,
                 "link": link.pk,
+                # With approval, a link's save is a pending report until the secretariat
+                # approves it: a member sees it among the pending ones on the measure page.
+                "approval": plans[region_slug].reports_need_approval,
                 "measures": {str(m): latest[m] for m in measures},
             }
         )
@@ -231,6 +234,8 @@ class Client:
 
 
 SHOWN_STATUS = re.compile(r'<p><span class="status status--\w+" data-status="(\w+)"')
+PENDING = re.compile(r'data-testid="measure-pending".*?</ul>', re.S)
+STATUS = re.compile(r'data-status="(\w+)"')
 CHOICES = ["not_started", "started", "done"]
 
 
@@ -263,8 +268,8 @@ def run_client(index: int, setup: dict[str, Any], port: int, until: float, warm:
 
     while True:
         now = time.monotonic()
-        if now >= until:
-            break
+        if now >= until and to_check is None:
+            break  # a save made as time ran out is still checked, but not timed
         draw = rng.random()
         started = time.perf_counter()
         kind = "read"
@@ -274,12 +279,17 @@ def run_client(index: int, setup: dict[str, Any], port: int, until: float, warm:
                 measure, saved = to_check
                 status, text, _ = member.request("GET", f"/{region}/{PLAN}/tiltak/{measure}/")
                 ok = status == 200
-                shown = SHOWN_STATUS.search(text)
+                if mine["approval"]:
+                    pending = PENDING.search(text)
+                    shown = STATUS.search(pending.group(0)) if pending else None
+                else:
+                    shown = SHOWN_STATUS.search(text)
                 if shown and shown.group(1) == saved:
-                    seen += 1
+                    seen += warm <= now
                 else:
                     unseen += 1
-                    errors.append(f"save not shown: measure {measure} {saved} → {shown}")
+                    what = shown.group(1) if shown else "nothing"
+                    errors.append(f"save not shown: measure {measure} {saved}, shown {what}")
                 to_check = None
             elif draw < 0.85:
                 which = rng.random()
@@ -336,7 +346,7 @@ def run_client(index: int, setup: dict[str, Any], port: int, until: float, warm:
             ok, status = False, 0
             errors.append(f"{kind}: {type(error).__name__} {error}")
         took = (time.perf_counter() - started) * 1000
-        if now >= warm:
+        if warm <= now < until:
             times.append(took)
             kinds[kind] += 1
             if not ok and status != 0:
@@ -387,19 +397,22 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=int(os.environ.get("LOAD_CONNECTIONS", 50)))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("LOAD_WORKERS", 4)))
     parser.add_argument("--summary", default=os.environ.get("LOAD_SUMMARY", ""))
+    parser.add_argument(
+        "--sqlite", action="store_true", help="SQLite in bench/data/sqlite, not PostgreSQL"
+    )
     parser.add_argument("--prepare", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    database_url = (
-        os.environ.get("DATABASE_URL")
-        or subprocess.run(
-            [str(BENCH / "postgres.sh"), "start"], check=True, capture_output=True, text=True
-        ).stdout.strip()
-    )
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    if not args.sqlite:
+        env["DATABASE_URL"] = (
+            os.environ.get("DATABASE_URL")
+            or subprocess.run(
+                [str(BENCH / "postgres.sh"), "start"], check=True, capture_output=True, text=True
+            ).stdout.strip()
+        )
+    env |= {
         "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ.get('PATH', '')}",
-        "PLANSTATUS_DATA_DIR": str(BENCH / "data" / "pgdata"),
+        "PLANSTATUS_DATA_DIR": str(BENCH / "data" / ("sqlite" if args.sqlite else "pgdata")),
         "PLANSTATUS_DEBUG": "false",
         "PLANSTATUS_SSL_REDIRECT": "false",
         "PLANSTATUS_ALLOWED_HOSTS": "127.0.0.1",
@@ -426,6 +439,7 @@ def main() -> None:
                 str(setup_file),
                 "--clients",
                 str(args.clients),
+                *(["--sqlite"] if args.sqlite else []),
             ],
             env=env,
             check=True,
@@ -488,7 +502,7 @@ def drive(args: argparse.Namespace, setup: dict[str, Any], port: int, server: in
     else:
         sys.exit("The server did not answer.")
     warm_seconds = 10
-    database = postgres_pid()
+    database = None if args.sqlite else postgres_pid()
     pids = [server] + ([database] if database else [])
     load_before = os.getloadavg()
     start = time.monotonic()
@@ -528,12 +542,14 @@ def drive(args: argparse.Namespace, setup: dict[str, Any], port: int, server: in
             (f"≥ {TARGET_RPS:.0f} requests/s", rps >= TARGET_RPS),
             (f"p99 ≤ {TARGET_P99_MS:.0f} ms", p99 <= TARGET_P99_MS),
             ("no errors", not errors),
-            ("every save seen", unseen == 0 and seen == kinds["save"]),
+            ("every save seen", unseen == 0),
         ]
         if not ok
     ]
     share = {k: 100 * v / max(n, 1) for k, v in kinds.items()}
     cpus = os.cpu_count() or 1
+    engine = "SQLite" if args.sqlite else "PostgreSQL"
+    whose = "gunicorn's processes" + ("" if args.sqlite else " and PostgreSQL's")
     capacity = cpus * 1000 / max(cpu_ms, 0.01)
     verdict = "all met" if not missed else "missed: " + ", ".join(missed)
     example = f" First errors: {'; '.join(errors[:3])}." if errors else ""
@@ -543,7 +559,7 @@ def drive(args: argparse.Namespace, setup: dict[str, Any], port: int, server: in
 
     return (
         f"`bench/load_mix.py`: `planstatus serve --production` (gunicorn, {args.workers} "
-        f"workers) and PostgreSQL on this machine, {args.clients} clients (threads in two "
+        f"workers) and {engine} on this machine, {args.clients} clients (threads in two "
         f"processes, one connection each) for {args.seconds} s after a {warm_seconds} s "
         f"warm-up. Requests: {kinds['read']} reads ({share['read']:.1f} %: region-1's plan "
         "page as a member and anonymously, its dashboard with filters, a measure page, the "
@@ -554,7 +570,7 @@ def drive(args: argparse.Namespace, setup: dict[str, Any], port: int, server: in
         f"{share['check']:.1f} %): the saved status was shown {seen} times of "
         f"{kinds['save']} saves.\n"
         f"Load average (1/5/15 min) before: {load(load_before)}; after: {load(load_after)}.\n"
-        f"Server-side CPU per request (gunicorn's processes and PostgreSQL's): {cpu_ms:.1f} "
+        f"Server-side CPU per request ({whose}): {cpu_ms:.1f} "
         f"ms, so the {cpus} CPUs of this machine would serve about {capacity:.0f} requests/s "
         "of this mix with nothing else running on them (the clients' own CPU not counted)."
         f"{example}\n\n"

@@ -527,14 +527,19 @@ def run_all(args: argparse.Namespace) -> None:
 
         load = ""
         if not args.no_load:
-            print("== Load test (PostgreSQL)", flush=True)
-            summary = Path(tmp) / "load.md"
-            subprocess.run(
-                [str(BENCH / "load.sh")],
-                env={**os.environ, "DATABASE_URL": url, "LOAD_SUMMARY": str(summary)},
-                check=True,
-            )
-            load = summary.read_text()
+            # The write mix of bench/load_mix.py, on each engine.
+            for name, engine_args, env in [
+                ("PostgreSQL", [], {**os.environ, "DATABASE_URL": url}),
+                ("SQLite", ["--sqlite"], os.environ.copy()),
+            ]:
+                print(f"== Load test ({name})", flush=True)
+                summary = Path(tmp) / f"load-{name}.md"
+                subprocess.run(
+                    [sys.executable, str(BENCH / "load_mix.py"), *engine_args],
+                    env={**env, "LOAD_SUMMARY": str(summary)},
+                    check=True,
+                )
+                load += f"### Load test, write mix ({name})\n\n{summary.read_text()}\n"
         if not was_running:
             subprocess.run([postgres, "stop"], check=True)
     took = time.perf_counter() - started
@@ -577,7 +582,7 @@ def write_results(runs: list[EngineRun], load: str, when: datetime.datetime, too
             "",
         ]
     if load:
-        lines += ["### Load test (PostgreSQL)", "", load.strip(), ""]
+        lines += [load.strip(), ""]
     lines.append(END)
     block = "\n".join(lines)
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\n"
