@@ -164,10 +164,10 @@ def generate(*, scale: float, writer: Writer, seed: int = 2026) -> None:
         for name in ACTOR_KINDS:
             actor_id += 1
             actor_ids[r].append(actor_id)
-            actor_rows.append((actor_id, r, f"{name} {r}", "", "other", "[]", "", ""))
+            actor_rows.append((actor_id, r, f"{name} {r}", "", "other", "[]", "", "", False))
     writer.insert(
         Actor,
-        ["id", "region_id", "name", "short_name", "kind", "aliases", "email", "note"],
+        ["id", "region_id", "name", "short_name", "kind", "aliases", "email", "note", "is_group"],
         actor_rows,
     )
 

@@ -290,9 +290,9 @@ class QueryCountTests(OpenDataTestCase):
 
     def build_all(self, internal: bool) -> None:
         plan = Plan.objects.select_related("region").get(pk=self.plan.pk)
-        # Six queries: areas, goals, measures with status, actor links, status updates, and
-        # the responsible links that show whether any measure is a group measure.
-        with self.assertNumQueries(6):
+        # Seven queries: areas, goals, measures with status, actor links, their actors, status
+        # updates, and the responsible links that show whether any measure is a group measure.
+        with self.assertNumQueries(7):
             doc = build_plan_document(plan, internal=internal)
             build_csv(doc), build_xlsx(doc), build_json(doc)
         self.assertEqual(len(doc.measures), plan.measures().count())

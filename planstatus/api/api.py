@@ -63,7 +63,7 @@ from planstatus.plans.access import (
     visible_regions,
 )
 from planstatus.plans.groups import GroupReporting, group_reporting
-from planstatus.plans.models import Goal, Measure, MeasureActor, Plan, StatusUpdate
+from planstatus.plans.models import Goal, Measure, Plan, StatusUpdate
 from planstatus.regions.models import Region
 
 API_VERSION = "1"
@@ -221,9 +221,7 @@ def _measure(
         goal=GoalEntry(id=goal.pk, code=goal.code, text=goal.text, focus_area_id=goal.focus_area_id)
         if goal
         else None,
-        url=request.build_absolute_uri(
-            reverse("measure", args=[plan.region.slug, plan.slug, m.pk])
-        ),
+        url=request.build_absolute_uri(plan.measure_url(m.pk)),
         group=group,
         internal=internal,
     )
@@ -231,13 +229,12 @@ def _measure(
 
 
 def _measures(plan: Plan) -> QuerySet[Measure]:
-    """The plan's current measures in plan order, with status and actors (one query each)."""
-    links = MeasureActor.objects.select_related("actor").order_by("role", "position", "pk")
+    """The plan's current measures in plan order, with status and actors (a query each)."""
     return (
         plan.measures()
         .with_status()
         .select_related("focus_area", "goal")
-        .prefetch_related(Prefetch("actor_links", queryset=links))
+        .with_actors()
         .order_by("focus_area__order", "order", "pk")
     )
 

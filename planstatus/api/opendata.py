@@ -8,12 +8,13 @@ and no reporting details at all.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import replace
 
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from planstatus.core.status import status_label
 from planstatus.lib.opendata.model import (
@@ -32,7 +33,12 @@ from planstatus.plans.models import Measure, MeasureActor, Plan, StatusUpdate
 
 
 def status_value(value: str) -> StatusValue:
-    status = Status(value)
+    return _status_value(Status(value), get_language())
+
+
+@functools.cache
+def _status_value(status: Status, language: str | None) -> StatusValue:
+    # A handful of statuses and languages (the value is frozen): built once each, not per row.
     return StatusValue(
         code=status.value, word=status_label(status), colour=status.colour, symbol=status.symbol
     )
@@ -149,12 +155,8 @@ def build_plan_document(
         g.pk: GoalEntry(id=g.pk, code=g.code, text=g.text, focus_area_id=g.focus_area_id)
         for g in plan.goals.all()
     }
-    links = MeasureActor.objects.select_related("actor").order_by("role", "position", "pk")
     measures = list(
-        plan.measures()
-        .with_status()
-        .prefetch_related(Prefetch("actor_links", queryset=links))
-        .order_by("focus_area__order", "order", "pk")
+        plan.measures().with_status().with_actors().order_by("focus_area__order", "order", "pk")
     )
 
     history: dict[int, list[HistoryEntry]] = {}

@@ -69,8 +69,8 @@ def read_filters(form: DashboardForm) -> Filters:
 
 
 def _searchable(m: Measure) -> str:
-    names = [link.actor.name for link in m.actor_links.all()]
-    names += [link.written_as for link in m.actor_links.all() if link.written_as]
+    names = [link.actor.name for link in m.links]
+    names += [link.written_as for link in m.links if link.written_as]
     return " ".join([m.code, m.text, m.timing_text, *names]).casefold()
 
 
@@ -78,7 +78,7 @@ def matches(m: Measure, filters: Filters, today: datetime.date) -> bool:
     """Whether a measure (with its actor links prefetched) passes every filter."""
     if filters.area is not None and m.focus_area_id != filters.area.pk:
         return False
-    links = m.actor_links.all()
+    links = m.links
     for actor, role in (
         (filters.responsible, MeasureActor.Role.RESPONSIBLE),
         (filters.involved, MeasureActor.Role.INVOLVED),
@@ -146,7 +146,7 @@ def plan_measures(plan: Plan) -> list[Measure]:
         Measure.objects.with_status()
         .filter(focus_area__plan=plan, archived_at__isnull=True)
         .select_related("focus_area", "goal")
-        .prefetch_related("actor_links__actor")
+        .with_actors()
         .order_by("focus_area__order", "order", "pk")
     )
     for m in measures:

@@ -188,7 +188,7 @@ def plan_actor(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) 
     today = timezone.localdate()
     responsible, involved = [], []
     for m in plan_measures(plan):
-        roles = {link.role for link in m.actor_links.all() if link.actor_id == actor.pk}
+        roles = {link.role for link in m.links if link.actor_id == actor.pk}
         m.overdue = m.is_overdue(today)  # type: ignore[attr-defined]
         if MeasureActor.Role.RESPONSIBLE in roles:
             responsible.append(m)
