@@ -16,7 +16,7 @@ from planstatus.indicators.models import Indicator
 from planstatus.indicators.services import region_municipalities, summarise
 from planstatus.installation.seed import EXAMPLE_SEED, load_seed_file
 from planstatus.plans.models import Continuation, MeasureActor, Plan, StatusUpdate
-from planstatus.regions.models import Actor, Region
+from planstatus.regions.models import Actor, ContactPerson, Region
 from planstatus.reporting.models import ReportingRound, RoundSnapshot
 from tests.html import by_testid, parse, text
 
@@ -49,6 +49,20 @@ class ExampleRegionTests(TestCase):
         )
         self.assertEqual(set(reported.values_list("member", flat=True)), {a.pk for a in actors})
         self.assertGreater(len(set(reported.values_list("status", flat=True))), 1)
+
+    def test_made_up_contact_persons_here_and_none_in_hallingdal(self) -> None:
+        persons = ContactPerson.objects.filter(actor__region=self.region)
+        self.assertEqual(persons.count(), 7)
+        self.assertTrue(all(p.email.endswith(".example") for p in persons))
+        skarvoy = Actor.objects.get(region=self.region, name="Skarvøy kommune")
+        self.assertFalse(skarvoy.contact_persons.exists())
+        self.assertFalse(ContactPerson.objects.filter(actor__region__slug="hallingdal").exists())
+        # Personal data: not on the public plan page or in its download.
+        for url in (
+            self.plan.get_absolute_url(),
+            reverse("plan_data", args=[self.region.slug, self.plan.slug, "json"]),
+        ):
+            self.assertNotContains(self.client.get(url), "Nordbø")
 
     def test_three_closed_rounds_over_two_years_with_statuses_that_develop(self) -> None:
         self.assertEqual(self.plan.measures().count(), 40)

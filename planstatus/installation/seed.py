@@ -21,7 +21,13 @@ from planstatus.lib.timing import parse_timing
 from planstatus.plans.actions.lineage import confirm_continuation, set_predecessors
 from planstatus.plans.actions.programme import store_programme_details
 from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Plan, StatusUpdate
-from planstatus.regions.models import Actor, Municipality, MunicipalityPopulation, Region
+from planstatus.regions.models import (
+    Actor,
+    ContactPerson,
+    Municipality,
+    MunicipalityPopulation,
+    Region,
+)
 from planstatus.regions.services import ensure_municipality_actors, set_actor_group
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
@@ -101,6 +107,15 @@ def load_region_data(*, data: Mapping[str, Any]) -> Region:
             email=a.get("email") or "",
             note=a.get("note") or "",
         )
+        # Contact persons are personal data: Hallingdal's real seed has none; the fictional
+        # example region names made-up people at made-up addresses.
+        for person in a.get("contacts") or []:
+            ContactPerson.objects.create(
+                actor=actor,
+                name=person["name"],
+                email=person["email"],
+                phone=person.get("phone") or "",
+            )
         for form in actor.written_forms():
             other = actors_by_form.setdefault(form, actor)
             if other != actor:
