@@ -154,9 +154,15 @@ ARCHIVE = (
 def test_killed_report_generation_leaves_no_archive_entry() -> None:
     with installation() as (folder, url):
         target = Path(folder) / "sak.pdf"
+
+        def archived() -> str:
+            shell = planstatus(
+                "shell", "--no-imports", "-c", ARCHIVE, data_dir=folder, database_url=url
+            )
+            return ok(shell).strip().splitlines()[-1]
+
+        # The demo's example region comes with a case already sent; nothing may be added.
+        before = archived()
         kill_when_halfway(start(REPORT_AND_WAIT, folder, url, str(target)))
-        out = ok(
-            planstatus("shell", "--no-imports", "-c", ARCHIVE, data_dir=folder, database_url=url)
-        )
-        assert out.strip().splitlines()[-1] == "0"
+        assert archived() == before
         assert not target.exists()

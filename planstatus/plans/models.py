@@ -56,9 +56,12 @@ class Plan(models.Model):
     # Only published plans are visible to people who are not staff of the installation.
     published = models.BooleanField(_("published"), default=False)
     # Reports from the bodies' links wait for the secretariat before the public sees them.
+    # A database default too, so that a row written by code that predates the column (an
+    # app server still on the previous release during an upgrade) gets it.
     reports_need_approval = models.BooleanField(
         _("reports must be approved"),
         default=True,
+        db_default=True,
         help_text=_(
             "A report from a body's link is shown publicly only when the secretariat has "
             "approved it. Until then the public sees the last approved status."

@@ -24,7 +24,7 @@ class Region(models.Model):
     description = models.TextField(_("description"), blank=True)
     # Made-up data that shows the product at work (the demo's Eksempelregionen): every page
     # of the region says so.
-    is_example = models.BooleanField(_("example data"), default=False)
+    is_example = models.BooleanField(_("example data"), default=False, db_default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
