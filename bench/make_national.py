@@ -310,7 +310,7 @@ def generate(*, scale: float, writer: Writer, seed: int = 2026) -> None:
             "deadline",
             "message",
             "state",
-            "reminder_days_before",
+            "reminder_plan",
             "opened_at",
             "closed_at",
         ],
@@ -322,7 +322,7 @@ def generate(*, scale: float, writer: Writer, seed: int = 2026) -> None:
                 (first_round + k * round_step + datetime.timedelta(days=21)).date(),
                 "",
                 "closed",
-                3,
+                "[-7, -1, 1]",
                 first_round + k * round_step,
                 first_round + k * round_step + datetime.timedelta(days=30),
             )

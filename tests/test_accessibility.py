@@ -21,7 +21,7 @@ from planstatus.cases.services import make_case_draft, send_case
 from planstatus.indicators.models import Indicator
 from planstatus.plans.actions.lineage import suggest_continuations
 from planstatus.plans.models import Measure, Plan
-from planstatus.regions.models import Actor
+from planstatus.regions.models import Actor, ContactPerson
 from planstatus.reporting.actions.rounds import OpenedRound, open_round
 from planstatus.reporting.models import Submission
 from tests.browser import BrowserTestCase
@@ -97,6 +97,7 @@ class AccessibilityTests(BrowserTestCase):
             "/hallingdal/regionplan/oversikt/?status=unknown&q=breiband",
             "/hallingdal/regionplan/aktorar/",
             f"/hallingdal/regionplan/aktorar/{actor.pk}/",
+            "/r/ny-lenke/",
             "/hallingdal/regionplan/indikatorar/",
             indicator.get_absolute_url(),
             indicator.get_absolute_url() + "?kommunar=1",
@@ -127,6 +128,10 @@ class AccessibilityTests(BrowserTestCase):
 
     def test_secretariat_pages(self) -> None:
         opened = open_december_round(self.plan, self.live_server_url)
+        # A made-up person, in this test's database only: Hallingdal's seed has none.
+        person = ContactPerson.objects.create(
+            actor=opened.links[0].actor, name="Testperson Testesen", email="test@example.no"
+        )
         token = opened.links[0].token
         suggest_continuations(
             plan=self.plan, predecessor=Plan.objects.get(slug="byregionprogrammet")
@@ -157,6 +162,10 @@ class AccessibilityTests(BrowserTestCase):
             reverse("indicator_delete", args=["hallingdal", "regionplan", indicator.pk]),
             "/hallingdal/logg/",
             "/hallingdal/aktorar/",
+            reverse("contact_persons", args=["hallingdal", person.actor_id]),
+            reverse("contact_person_edit", args=["hallingdal", person.actor_id, person.pk]),
+            reverse("contact_person_remove", args=["hallingdal", person.actor_id, person.pk]),
+            f"/hallingdal/regionplan/rundar/{opened.round.pk}/endre/",
             "/hallingdal/import/",
             reverse("actor_link", args=[token]),
         )

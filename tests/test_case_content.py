@@ -89,6 +89,16 @@ class CaseContentTests(BaseTestCase):
         self.assertEqual(first.responsible, ("Testdal regionråd",))
         self.assertEqual(second.involved, ("Regionrådet",))  # as written in the plan
         self.assertEqual(second.timing, "2024–2025")
+        # The plan's abbreviations read out, in the document's language (issue 21, bug 7).
+        Measure.objects.filter(pk=self.measure.pk).update(
+            timing_text="Kont", continuous=True, start_year=None, end_year=None
+        )
+        translation.activate("en")
+        try:
+            [row] = [r for r in self.build().areas[0].groups[0].rows if r.code == "1.1.1"]
+        finally:
+            translation.activate("nn")
+        self.assertEqual(row.timing, "kontinuerleg")
         self.assertEqual(first.status.text, "◐ Påstarta")
         self.assertEqual(
             statuses(content), {"1.1.1": "started", "1.1.2": "unknown", "1.1.3": "unknown"}

@@ -19,7 +19,7 @@ from planstatus.imports.models import PlanImport
 from planstatus.indicators.models import Indicator, IndicatorValue
 from planstatus.plans.actions.lineage import set_predecessors
 from planstatus.plans.models import Continuation, Measure, Plan, PlanPredecessor, StatusUpdate
-from planstatus.regions.models import Actor
+from planstatus.regions.models import Actor, ContactPerson
 from planstatus.reporting.actions.links import issue_link
 from planstatus.reporting.models import ReminderSent, ReportingLink, ReportingRound
 from tests.base import BaseTestCase
@@ -27,6 +27,8 @@ from tests.base import BaseTestCase
 # Pages for everyone; they must still show nothing private of Testdal.
 PUBLIC = {
     "index",
+    # «Få lenkja di på nytt»: it answers the same whether or not an address is known.
+    "link_request",
     "set_language",
     "region",
     "login",
@@ -83,6 +85,11 @@ PRIVATE = {
     "round_close",
     "round_link",
     "round_link_revoke",
+    "round_edit",
+    # Contact persons are personal data: the secretariat's alone.
+    "contact_persons",
+    "contact_person_edit",
+    "contact_person_remove",
     # Public for a published plan; the walker asks for the draft.
     "dashboard",
     "timeline",
@@ -136,6 +143,7 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "round_report": {"pk": "round"},
     "round_remind": {"pk": "round"},
     "round_close": {"pk": "round"},
+    "round_edit": {"pk": "round"},
     "round_link": {"pk": "round"},
     "case_download": {"pk": "case"},
     "case_export": {"pk": "sent_case"},
@@ -154,6 +162,8 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "api:get_indicator": {"pk": "indicator"},
     "goal": {"pk": "goal"},
     "continuation_decide": {"pk": "continuation"},
+    "contact_person_edit": {"pk": "contact_person"},
+    "contact_person_remove": {"pk": "contact_person"},
 }
 
 REFUSED = {403, 404, 405}
@@ -175,6 +185,10 @@ class IsolationTests(BaseTestCase):
         # Contact addresses are internal to the region.
         self.actor.email = "hemmeleg@testdal.example"
         self.actor.save()
+        # A contact person is personal data: no one but the secretariat sees them.
+        self.person = ContactPerson.objects.create(
+            actor=self.actor, name="Hemmeleg Kontaktperson", email="person@testdal.example"
+        )
         self.values = {
             "region_slug": "testdal",
             "plan_slug": "utkast",
@@ -283,6 +297,8 @@ class IsolationTests(BaseTestCase):
                     kwargs[key] = self.draft_measure.goal_id
                 if OVERRIDES.get(name, {}).get(key) == "continuation":
                     kwargs[key] = self.draft_link.pk
+                if OVERRIDES.get(name, {}).get(key) == "contact_person":
+                    kwargs[key] = self.person.pk
             yield name, reverse(name, kwargs=kwargs)
 
     def check(self, who: str, name: str, url: str, method: str) -> None:
@@ -292,6 +308,8 @@ class IsolationTests(BaseTestCase):
         content = response.content.decode(errors="replace")
         self.assertNotIn(self.private_text, content, where)
         self.assertNotIn("hemmeleg@testdal.example", content, where)
+        self.assertNotIn("person@testdal.example", content, where)
+        self.assertNotIn("Hemmeleg Kontaktperson", content, where)
         if name in PRIVATE or (name in OWN_ACCOUNT and who == "anonymous"):
             if who == "anonymous" and response.status_code == 302:
                 self.assertIn(reverse("login"), response["Location"], where)
@@ -302,6 +320,10 @@ class IsolationTests(BaseTestCase):
         self.assertFalse(StatusUpdate.objects.exists())
         self.assertEqual(Measure.objects.get(pk=self.draft_measure.pk).text, self.private_text)
         self.assertEqual(list(Actor.objects.values_list("name", flat=True)), ["Testdal regionråd"])
+        self.assertEqual(
+            list(ContactPerson.objects.values_list("name", "email")),
+            [("Hemmeleg Kontaktperson", "person@testdal.example")],
+        )
         self.assertEqual(Plan.objects.get(pk=self.draft.pk).title, "Utkast til ny plan")
         self.assertEqual(Plan.objects.count(), 2)
         self.assertEqual(PlanImport.objects.get().state, PlanImport.State.DRAFT)
@@ -373,6 +395,10 @@ class IsolationTests(BaseTestCase):
             ("round_remind", ["testdal", "utkast", self.draft_round.pk]),
             ("round_decide", ["testdal", "utkast", self.draft_round.pk]),
             ("round_close", ["testdal", "utkast", self.draft_round.pk]),
+            ("round_edit", ["testdal", "utkast", self.draft_round.pk]),
+            ("contact_persons", ["testdal", self.actor.pk]),
+            ("contact_person_edit", ["testdal", self.actor.pk, self.person.pk]),
+            ("contact_person_remove", ["testdal", self.actor.pk, self.person.pk]),
             ("round_link", ["testdal", "utkast", self.draft_round.pk, self.actor.pk]),
             (
                 "round_link_revoke",

@@ -94,7 +94,8 @@ def measure_entry(
     group: GroupReporting | None = None,
     internal: bool = False,
 ) -> MeasureEntry:
-    """A measure fetched with_status() and its actor links (prefetched, with actors)."""
+    """A measure fetched with_status() and its actor links (prefetched, with actors); its
+    note only when published or the caller may read internal information."""
     status_at = getattr(m, "status_at", None)
     return MeasureEntry(
         id=m.pk,
@@ -106,7 +107,7 @@ def measure_entry(
         end_year=m.end_year,
         yearly=m.yearly,
         continuous=m.continuous,
-        note=m.note,
+        note=m.visible_note(internal=internal),
         focus_area=focus_area,
         goal=goal,
         responsible=tuple(_actor_entry(link) for link in m.responsible_links),

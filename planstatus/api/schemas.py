@@ -188,7 +188,10 @@ class MeasureOut(Schema):
     written_code: str = Field(description="The code exactly as the plan document writes it.")
     text: str
     timing: TimingOut
-    note: str
+    note: str | None = Field(
+        description="The secretariat's note; null unless published or the caller may read "
+        "the region's internal information."
+    )
     focus_area_id: int
     goal_id: int | None
     responsible: list[ActorOut]

@@ -560,11 +560,18 @@ def _by_goal(
     return groups
 
 
+def _timing(m: Measure) -> str:
+    """«kontinuerleg», «årleg», «2025–2026»: the plan's abbreviations («Kont») read out, in
+    the document's language."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        return m.timing_shown
+
+
 def _row(m: Measure, styles: dict[Status, StatusStyle], comment: BodyComment | None) -> Row:
     return Row(
         code=m.code,
         text=m.text,
-        timing=m.timing_text,
+        timing=_timing(m),
         responsible=tuple(_actor_name(link) for link in m.responsible_links),
         involved=tuple(_actor_name(link) for link in m.involved_links),
         status=styles[m.current_status],

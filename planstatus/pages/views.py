@@ -79,8 +79,12 @@ def plan_detail(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpR
     visible = visible_plans(request.user)
     outline = build_plan_outline(plan, snapshot_statuses(shown) if shown else None)
     outcomes = None
+    internal = can_read_internal(request.user, plan.region)
     if plan.state == Plan.State.ARCHIVED:
-        outcomes = plan_outcomes(plan, outline, visible=visible)
+        # «Not linked yet» is the secretariat's to-do, not something readers are told.
+        outcomes = plan_outcomes(
+            plan, outline, visible=visible, internal=can_edit(request.user, plan.region)
+        )
         for m in outline.measures:
             m.outcome = outcomes.measures[m.pk]  # type: ignore[attr-defined]
     return render(
@@ -89,7 +93,7 @@ def plan_detail(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpR
         {
             "plan": plan,
             "can_edit": can_edit(request.user, plan.region),
-            "is_member": can_read_internal(request.user, plan.region),
+            "is_member": internal,
             "round_form": form,
             "shown_round": shown,
             "open_round": next((r for r in rounds if r.is_open), None),
@@ -112,7 +116,11 @@ def _measure_page(
     editor = can_edit(request.user, plan.region)
     history = list(
         measure.status_updates.select_related(
-            "created_by", "member", "round_report__actor", "round_report__round"
+            "created_by",
+            "member",
+            "round_report__actor",
+            "round_report__round",
+            "round_report__contact_person",
         )
     )
     duplicates = (

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from planstatus.core.status import status_label
 from planstatus.lib.charts import BarChart, Series
 from planstatus.lib.status import Status
-from planstatus.plans.forms import DashboardForm
+from planstatus.plans.forms import CONTINUOUS, YEARLY, DashboardForm
 from planstatus.plans.groups import group_reporting
 from planstatus.plans.models import FocusArea, Measure, MeasureActor, Plan
 from planstatus.plans.outline import StatusCount, count_statuses
@@ -30,6 +30,7 @@ class Filters:
     responsible: Actor | None = None
     involved: Actor | None = None
     due_year: int | None = None
+    due_kind: str = ""  # forms.CONTINUOUS or forms.YEARLY
     statuses: frozenset[Status] = frozenset()
     overdue: bool = False
     text: str = ""
@@ -41,6 +42,7 @@ class Filters:
             or self.responsible
             or self.involved
             or self.due_year
+            or self.due_kind
             or self.statuses
             or self.overdue
             or self.text
@@ -53,11 +55,13 @@ def read_filters(form: DashboardForm) -> Filters:
     if not form.is_valid():
         return Filters()
     data = form.cleaned_data
+    due = data["frist"]
     return Filters(
         area=data["omrade"],
         responsible=data["ansvar"],
         involved=data["involvert"],
-        due_year=data["frist"],
+        due_year=due if isinstance(due, int) else None,
+        due_kind=due if isinstance(due, str) else "",
         statuses=frozenset(Status(s) for s in data["status"]),
         overdue=data["forseinka"],
         text=data["q"].strip(),
@@ -84,6 +88,10 @@ def matches(m: Measure, filters: Filters, today: datetime.date) -> bool:
         ):
             return False
     if filters.due_year is not None and m.end_year != filters.due_year:
+        return False
+    if filters.due_kind == CONTINUOUS and not m.continuous:
+        return False
+    if filters.due_kind == YEARLY and not m.yearly:
         return False
     if filters.statuses and m.current_status not in filters.statuses:
         return False

@@ -10,6 +10,7 @@ from django.db.models import OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -251,6 +252,11 @@ class Measure(models.Model):
     yearly = models.BooleanField(_("yearly"), default=False)
     continuous = models.BooleanField(_("continuous"), default=False)
     note = models.TextField(_("note"), blank=True)
+    # A note is the secretariat's working note (an import's «Usikker fordeling …»): shown to
+    # the region's members only, until the secretariat publishes it.
+    note_is_public = models.BooleanField(
+        _("the note may be shown on the public pages"), default=False
+    )
     # A measure dropped from a revised plan is archived, never deleted: its history stays.
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     actors: models.ManyToManyField[Actor, MeasureActor] = models.ManyToManyField(
@@ -312,6 +318,26 @@ class Measure(models.Model):
     @property
     def involved_links(self) -> list[MeasureActor]:
         return self._actor_links(MeasureActor.Role.INVOLVED)
+
+    def visible_note(self, *, internal: bool) -> str | None:
+        """The note as this reader may see it: None when it is internal and they may not."""
+        return self.note if internal or self.note_is_public else None
+
+    @property
+    def timing_shown(self) -> str:
+        """The time in one form whatever the plan wrote: «kontinuerleg», «årleg»,
+        «2025–2026» (words first, then the years), in the active language; the text as
+        written when it said nothing that could be read."""
+        parts = []
+        if self.continuous:
+            parts.append(gettext("continuous"))
+        if self.yearly:
+            parts.append(gettext("yearly"))
+        if self.start_year is not None:
+            end = self.end_year if self.end_year is not None else self.start_year
+            years = str(self.start_year) if end == self.start_year else f"{self.start_year}–{end}"
+            parts.append(years)
+        return ", ".join(parts) if parts else self.timing_text
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         """Its time has passed and it is not started or only started. A measure nobody has

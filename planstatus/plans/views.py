@@ -21,7 +21,7 @@ from planstatus.plans.access import (
     visible_regions,
 )
 from planstatus.plans.actions.measures import update_measure
-from planstatus.plans.audit import region_audit_log
+from planstatus.plans.audit import LogFilters, kind_choices, region_change_log
 from planstatus.plans.dashboard import actor_matrix as build_actor_matrix
 from planstatus.plans.dashboard import (
     build_dashboard,
@@ -31,6 +31,7 @@ from planstatus.plans.dashboard import (
 )
 from planstatus.plans.forms import (
     ActorForm,
+    ChangeLogForm,
     DashboardForm,
     MeasureForm,
     PlanSettingsForm,
@@ -53,8 +54,32 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def region_log(request: HttpRequest, region_slug: str) -> HttpResponse:
     region = get_region_for_member(request.user, region_slug)
+    form = ChangeLogForm(request.GET or None, region=region, kinds=kind_choices())
+    filters = LogFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = LogFilters(
+            kind=data["slag"],
+            user=data["person"],
+            since=data["fra"],
+            until=data["til"],
+            measure=data["tiltak"],
+        )
+    log = region_change_log(region, filters, request.GET.get("side"))
+    # The page links keep the filters: the query without its page number.
+    query = request.GET.copy()
+    query.pop("side", None)
     return render(
-        request, "plans/region_log.html", {"region": region, "entries": region_audit_log(region)}
+        request,
+        "plans/region_log.html",
+        {
+            "region": region,
+            "form": form,
+            "filters": filters,
+            "log": log,
+            "query": query.urlencode(),
+        },
+        status=400 if form.errors else 200,
     )
 
 
@@ -68,6 +93,7 @@ def measure_edit(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
             text=form.cleaned_data["text"],
             timing_text=form.cleaned_data["timing_text"],
             note=form.cleaned_data["note"],
+            note_is_public=form.cleaned_data["note_is_public"],
             user=request.user,
         )
         messages.success(request, _("The measure is saved. The earlier version is in the log."))

@@ -35,6 +35,8 @@ class MeasureReport:
     # Shown on a body's link page, which shows what the public sees plus the body's own
     # reports in the round (docs/architecture.md, "What a link holder sees").
     for_link: bool = False
+    # The secretariat's pages name the contact person who saved a report; no one else's do.
+    show_person: bool = False
     # On a group measure: every member's own status, and (when the reporter is one of the
     # members) the reporter's own row, whose latest report its form answers.
     group: GroupReporting | None = None
@@ -91,7 +93,7 @@ class MeasureReport:
     def set_by(self) -> str:
         if self.latest is None or (self.for_link and not self.latest_is_own):
             return ""
-        return set_by(self.latest)
+        return set_by(self.latest, with_person=self.show_person)
 
     @property
     def shown_comment(self) -> str:
@@ -111,7 +113,9 @@ class MeasureReport:
 
     @property
     def in_round_by(self) -> str:
-        return set_by(self.in_round) if self.in_round is not None else ""
+        if self.in_round is None:
+            return ""
+        return set_by(self.in_round, with_person=self.show_person)
 
 
 @dataclass(frozen=True)
@@ -164,10 +168,12 @@ def measure_reports(
     round: ReportingRound | None,
     measure_ids: set[int] | list[int],
     reporter: Actor | None = None,
+    show_person: bool = False,
 ) -> list[MeasureReport]:
     """Measures in plan order with their latest update and the round's (with a reporter:
     that body's own newest report in the round), and the members of group measures; about
-    seven queries."""
+    seven queries. With show_person (the secretariat's pages only) a report names the
+    contact person who saved it."""
     measures = list(
         Measure.objects.filter(pk__in=list(measure_ids))
         .select_related("focus_area", "goal")
@@ -186,7 +192,7 @@ def measure_reports(
     wanted = {m.latest_id for m in measures if m.latest_id} | set(in_round.values())  # type: ignore[attr-defined]
     updates = (
         StatusUpdate.objects.filter(pk__in=wanted)
-        .select_related("created_by", "round_report__actor")
+        .select_related("created_by", "round_report__actor", "round_report__contact_person")
         .in_bulk()
     )
     groups = group_reporting(m.pk for m in measures)
@@ -197,6 +203,7 @@ def measure_reports(
             latest=updates.get(m.latest_id),  # type: ignore[attr-defined]
             in_round=updates.get(in_round[m.pk]) if m.pk in in_round else None,
             for_link=reporter is not None,
+            show_person=show_person and reporter is None,
             group=groups.get(m.pk),
             own=_own_row(groups.get(m.pk), reporter),
             submission=submissions.get(m.pk),
@@ -272,7 +279,7 @@ def round_links(round: ReportingRound) -> QuerySet[ReportingLink]:
         link=OuterRef("pk"), action=ReportingLinkUse.Action.OPENED
     )
     return (
-        round.links.select_related("actor", "created_by")
+        round.links.select_related("actor", "contact_person", "created_by")
         .annotate(last_opened=Subquery(opened.order_by("-at").values("at")[:1]))
         .order_by("actor__name", "-created_at", "-pk")
     )

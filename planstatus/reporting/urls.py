@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planstatus.reporting import views
+from planstatus.reporting import people_views, views
 
 # The actor's page sits outside the region's URLs: the token alone says whose it is.
 urlpatterns = [
@@ -8,7 +8,24 @@ urlpatterns = [
     path("r/side/<int:pk>/", views.actor_page, name="actor_page"),
     path("r/side/<int:pk>/tiltak/<int:measure_pk>/", views.actor_report, name="actor_report"),
     path("r/side/<int:pk>/uendra/", views.actor_unchanged, name="actor_unchanged"),
+    # Before the token pattern, which would take "ny-lenke" for a token.
+    path("r/ny-lenke/", people_views.link_request, name="link_request"),
     path("r/<str:token>/", views.actor_link, name="actor_link"),
+    path(
+        "<slug:region_slug>/aktorar/<int:actor_pk>/kontaktpersonar/",
+        people_views.contact_persons,
+        name="contact_persons",
+    ),
+    path(
+        "<slug:region_slug>/aktorar/<int:actor_pk>/kontaktpersonar/<int:pk>/",
+        people_views.contact_person_edit,
+        name="contact_person_edit",
+    ),
+    path(
+        "<slug:region_slug>/aktorar/<int:actor_pk>/kontaktpersonar/<int:pk>/fjern/",
+        people_views.contact_person_remove,
+        name="contact_person_remove",
+    ),
     path("<slug:region_slug>/<slug:plan_slug>/rundar/", views.round_list, name="round_list"),
     path("<slug:region_slug>/<slug:plan_slug>/rundar/ny/", views.round_open, name="round_open"),
     path("<slug:region_slug>/<slug:plan_slug>/rundar/<int:pk>/", views.round_detail, name="round"),
@@ -16,6 +33,11 @@ urlpatterns = [
         "<slug:region_slug>/<slug:plan_slug>/rundar/<int:pk>/tiltak/<int:measure_pk>/",
         views.round_report,
         name="round_report",
+    ),
+    path(
+        "<slug:region_slug>/<slug:plan_slug>/rundar/<int:pk>/endre/",
+        views.round_edit,
+        name="round_edit",
     ),
     path(
         "<slug:region_slug>/<slug:plan_slug>/rundar/<int:pk>/pamin/",

@@ -45,9 +45,20 @@ from planstatus.reporting.actions.reports import (
     report_unchanged,
     return_submissions,
 )
-from planstatus.reporting.actions.rounds import close_round, issue_round_link, open_round
+from planstatus.reporting.actions.rounds import (
+    close_round,
+    issue_round_link,
+    open_round,
+    update_round,
+)
 from planstatus.reporting.errors import RoundError
-from planstatus.reporting.forms import DecisionForm, OpenRoundForm, ReportForm, UnchangedForm
+from planstatus.reporting.forms import (
+    DecisionForm,
+    EditRoundForm,
+    OpenRoundForm,
+    ReportForm,
+    UnchangedForm,
+)
 from planstatus.reporting.messages import conflict_message, refusal_message
 from planstatus.reporting.models import ReportingLink, ReportingLinkUse, ReportingRound
 from planstatus.reporting.progress import responsible_actors, round_progress
@@ -61,6 +72,7 @@ from planstatus.reporting.reads import (
     refused_uses,
     round_links,
 )
+from planstatus.reporting.recipients import has_address, prefetch_recipients, recipients
 
 Action = ReportingLinkUse.Action
 
@@ -303,8 +315,12 @@ def _save_report(
     if saved and not request.htmx:
         messages.success(request, _("Saved: %(code)s.") % {"code": measure.code or measure.text})
         return redirect(done_url)
+    # Without a link only the secretariat gets here: it sees who saved, person too.
     [report] = measure_reports(
-        round=round, measure_ids=[measure.pk], reporter=link.actor if link else None
+        round=round,
+        measure_ids=[measure.pk],
+        reporter=link.actor if link else None,
+        show_person=link is None,
     )
     if saved:
         form = _report_form(report)
@@ -376,7 +392,7 @@ def round_open(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRe
                 title=form.cleaned_data["title"],
                 deadline=form.cleaned_data["deadline"],
                 message=form.cleaned_data["message"],
-                reminder_days_before=form.cleaned_data["reminder_days_before"],
+                reminder_plan=form.reminder_plan,
                 user=request.user,
                 base_url=_base_url(request),
             )
@@ -388,7 +404,46 @@ def round_open(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRe
     return render(
         request,
         "reporting/round_open.html",
-        {"plan": plan, "form": form, "responsible": responsible_actors(plan)},
+        {"plan": plan, "form": form, "invited": _invited(plan)},
+        status=400 if form.errors else 200,
+    )
+
+
+def _invited(plan: Plan) -> list[dict[str, object]]:
+    """Each responsible actor with the addresses its round links go to (the form page)."""
+    actors = responsible_actors(plan)
+    prefetch_recipients(actors)
+    return [{"actor": a, "addresses": [r for r in recipients(a) if r.email]} for a in actors]
+
+
+@never_cache
+@login_required
+def round_edit(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
+    """An open round's title, message, deadline and reminder plan."""
+    plan = get_plan_for_editor(request.user, region_slug, plan_slug)
+    round = _get_round(plan, pk)
+    if not round.is_open:
+        raise Http404
+    form = EditRoundForm(posted(request), round=round)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_round(
+                round=round,
+                title=form.cleaned_data["title"],
+                deadline=form.cleaned_data["deadline"],
+                message=form.cleaned_data["message"],
+                reminder_plan=form.reminder_plan,
+                user=request.user,
+            )
+        except RoundError as e:
+            form.add_error(None, refusal_message(e))
+        else:
+            messages.success(request, _("The round is saved. The earlier version is in the log."))
+            return redirect("round", region_slug, plan_slug, round.pk)
+    return render(
+        request,
+        "reporting/round_edit.html",
+        {"plan": plan, "round": round, "form": form},
         status=400 if form.errors else 200,
     )
 
@@ -399,7 +454,16 @@ def round_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
     round = _get_round(plan, pk)
     editor = can_edit(request.user, plan.region)
     progress = round_progress(round)
-    reports = measure_reports(round=round, measure_ids=[m.pk for m in progress.measures])
+    prefetch_recipients(a.actor for a in progress.actors)
+    # Who a reminder reaches: each contact person, else the body's own address. Addresses
+    # are the secretariat's to see; a reader sees only how many.
+    behind = [
+        {"entry": a, "addresses": [r for r in recipients(a.actor) if r.email]}
+        for a in progress.behind
+    ]
+    reports = measure_reports(
+        round=round, measure_ids=[m.pk for m in progress.measures], show_person=editor
+    )
     pending = pending_submissions(plan)
     items = [
         {"report": r, "form": _report_form(r) if editor and round.is_open else None}
@@ -412,14 +476,15 @@ def round_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
             "plan": plan,
             "round": round,
             "progress": progress,
-            "to_remind": [a for a in progress.behind if a.actor.email],
-            "behind_without_address": [a for a in progress.behind if not a.actor.email],
-            "behind_count": len(progress.behind),
+            "to_remind": [b for b in behind if b["addresses"]],
+            "behind_without_address": [b["entry"] for b in behind if not b["addresses"]],
+            "behind_count": len(behind),
+            "reachable": {a.actor.pk for a in progress.actors if has_address(a.actor)},
             "items": items,
             "can_edit": editor,
             "changes": changes_since_previous(round),
             "previous": previous_closed_round(round),
-            "reminders": round.reminders.select_related("actor", "sent_by"),
+            "reminders": round.reminders.select_related("actor", "contact_person", "sent_by"),
             "links": round_links(round),
             "refusals": refused_uses(round)[:REFUSALS_SHOWN],
             "failures": round.mail_failures.select_related("actor"),
@@ -485,13 +550,18 @@ def round_report(
 def round_remind(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
     plan = get_plan_for_editor(request.user, region_slug, plan_slug)
     round = _get_round(plan, pk)
+    # Failures are counted as recorded: a person whose links were withdrawn on purpose is
+    # skipped, which is no failure.
+    failures_before = round.mail_failures.count()
     try:
         sent = send_manual_reminders(round=round, user=request.user, base_url=_base_url(request))
     except RoundError as e:
         messages.error(request, refusal_message(e))
     else:
-        behind = [a for a in round_progress(round).behind if a.actor.email]
-        failed = len(behind) - len(sent)
+        failed = round.mail_failures.count() - failures_before
+        progress = round_progress(round)
+        prefetch_recipients(a.actor for a in progress.behind)
+        behind = [r for a in progress.behind for r in recipients(a.actor) if r.email]
         if sent:
             messages.success(
                 request,

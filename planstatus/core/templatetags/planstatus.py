@@ -4,7 +4,7 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from planstatus.core.status import status_label
 from planstatus.lib.charts import BarChart, to_svg
@@ -29,6 +29,23 @@ def _badge(s: Status, language: str | None) -> str:
         s.value,
         s.symbol,
         status_label(s),
+    )
+
+
+@register.simple_tag
+def timing(shown: str, written: str) -> str:
+    """A time in its normalised form («kontinuerleg») with the plan's own words («Kont»)
+    on hover (the title) and for assistive technology (visually hidden text, since a title
+    alone is read by few screen readers and reached by no keyboard)."""
+    if not written:
+        return "–"
+    if shown == written:
+        return format_html("{}", shown)
+    return format_html(
+        '<abbr class="timing" title="{}">{}</abbr><span class="ds-sr-only"> ({})</span>',
+        gettext("In the plan: %(text)s") % {"text": written},
+        shown,
+        gettext("in the plan: “%(text)s”") % {"text": written},
     )
 
 

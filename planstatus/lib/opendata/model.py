@@ -86,7 +86,7 @@ class MeasureEntry:
     end_year: int | None
     yearly: bool
     continuous: bool
-    note: str
+    note: str | None  # None: internal, and this document is public
     focus_area: FocusAreaEntry
     goal: GoalEntry | None
     responsible: tuple[ActorEntry, ...]

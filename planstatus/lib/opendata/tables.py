@@ -128,7 +128,7 @@ def measure_table(doc: PlanDocument) -> Table:
             m.status.code,
             m.status_at,
             m.comment,
-            m.note,
+            m.note or "",
             m.url,
             f"{m.members_reported} av {len(m.members)}" if m.members else None,
             _member_statuses(m),

@@ -87,7 +87,14 @@ def record_round_status(
         expected_previous=expected_previous,
         member=member,
     )
-    RoundReport.objects.create(round=round, status_update=update, actor=actor, via_link=link)
+    RoundReport.objects.create(
+        round=round,
+        status_update=update,
+        actor=actor,
+        via_link=link,
+        # The person whose link it is: the secretariat sees who saved, a link holder never.
+        contact_person_id=link.contact_person_id if link is not None else None,
+    )
     return update
 
 
@@ -114,6 +121,7 @@ def _submit(
         actor=actor,
         as_member=as_member,
         via_link=link,
+        contact_person_id=link.contact_person_id,
         status=status,
         comment=comment,
         comment_is_public=comment_is_public,
@@ -144,6 +152,7 @@ def approve_submissions(*, submissions: Iterable[Submission], user: AnyUser) -> 
             status_update=update,
             actor=submission.actor,
             via_link=submission.via_link,
+            contact_person_id=submission.contact_person_id,
         )
         submission.state = Submission.State.APPROVED
         submission.status_update = update
@@ -299,7 +308,12 @@ def report_unchanged(
             member=member,
         )
         RoundReport.objects.create(
-            round=round, status_update=update, actor=actor, via_link=link, carried_forward=True
+            round=round,
+            status_update=update,
+            actor=actor,
+            via_link=link,
+            contact_person_id=link.contact_person_id if link is not None else None,
+            carried_forward=True,
         )
         written.append(update)
     return written
