@@ -264,7 +264,7 @@ def run_client(index: int, setup: dict[str, Any], port: int, until: float, warm:
     editor.request("GET", f"/{REGIONS[0]}/{PLAN}/")  # a page with a form: the CSRF cookie
     expected = {int(k): v for k, v in mine["measures"].items()}
     measure_ids = sorted(expected)
-    to_check: tuple[int, str] | None = None
+    to_check: tuple[int, str, float] | None = None
 
     while True:
         now = time.monotonic()
@@ -276,7 +276,7 @@ def run_client(index: int, setup: dict[str, Any], port: int, until: float, warm:
         try:
             if to_check is not None:
                 kind = "check"
-                measure, saved = to_check
+                measure, saved, saved_at = to_check
                 status, text, _ = member.request("GET", f"/{region}/{PLAN}/tiltak/{measure}/")
                 ok = status == 200
                 if mine["approval"]:
@@ -285,7 +285,7 @@ def run_client(index: int, setup: dict[str, Any], port: int, until: float, warm:
                 else:
                     shown = SHOWN_STATUS.search(text)
                 if shown and shown.group(1) == saved:
-                    seen += warm <= now
+                    seen += warm <= saved_at
                 else:
                     unseen += 1
                     what = shown.group(1) if shown else "nothing"
@@ -325,7 +325,7 @@ def run_client(index: int, setup: dict[str, Any], port: int, until: float, warm:
                 )
                 if ok and latest:
                     expected[measure] = int(latest.group(1))
-                    to_check = (measure, new)
+                    to_check = (measure, new, now)
                 elif ok:
                     ok = False
                     status = -1

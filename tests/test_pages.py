@@ -77,6 +77,23 @@ class PageTests(BaseTestCase):
         url = reverse("measure", args=["testdal", "regionplan", self.draft_measure.pk])
         self.assertEqual(self.client.get(url).status_code, 404)
 
+    def test_measure_rows_link_to_their_page_and_flag_a_code_written_otherwise(self) -> None:
+        # The row's link is built from one reverse() per plan (Plan.measure_url), and a
+        # renamed plan's rows point at the new address, not a remembered one.
+        self.measure.written_code = "1.1 a)"
+        self.measure.save()
+        page = parse(self.client.get(reverse("plan", args=["testdal", "regionplan"])))
+        link = find(row(page, self.measure.code), ".//a")
+        self.assertEqual(
+            link.get("href"), reverse("measure", args=["testdal", "regionplan", self.measure.pk])
+        )
+        flag = find(row(page, self.measure.code), './/span[@class="flag"]')
+        self.assertIn("1.1 a)", text(flag))
+        plan = self.measure.focus_area.plan
+        self.assertEqual(plan.measure_url(7), reverse("measure", args=["testdal", "regionplan", 7]))
+        plan.slug = "ny-plan"
+        self.assertEqual(plan.measure_url(7), reverse("measure", args=["testdal", "ny-plan", 7]))
+
 
 class OutsiderTests(BaseTestCase):
     """Unpublished plans do not exist for the public or for logged-in outsiders."""
