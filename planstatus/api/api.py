@@ -221,7 +221,7 @@ def _measures(plan: Plan) -> QuerySet[Measure]:
         plan.measures()
         .with_status()
         .select_related("focus_area", "goal")
-        .prefetch_related(Prefetch("actor_links", queryset=links))
+        .prefetch_related(Prefetch("actor_links", queryset=links), "milestones")
         .order_by("focus_area__order", "order", "pk")
     )
 

@@ -22,6 +22,7 @@ from planstatus.lib.opendata.model import (
     GoalEntry,
     HistoryEntry,
     MeasureEntry,
+    MilestoneEntry,
     PlanDocument,
     StatusValue,
 )
@@ -83,7 +84,8 @@ def measure_entry(
     url: str,
     history: tuple[HistoryEntry, ...] = (),
 ) -> MeasureEntry:
-    """A measure fetched with_status() and its actor links (prefetched, with actors)."""
+    """A measure fetched with_status(), with its actor links (prefetched, with actors) and
+    its milestones (prefetched)."""
     status_at = getattr(m, "status_at", None)
     return MeasureEntry(
         id=m.pk,
@@ -104,6 +106,10 @@ def measure_entry(
         status_at=_local(status_at) if status_at else None,
         url=url,
         history=history,
+        milestones=tuple(
+            MilestoneEntry(id=ms.pk, text=ms.text, due_on=ms.due_on, done_on=ms.done_on)
+            for ms in m.milestones.all()
+        ),
     )
 
 
@@ -116,9 +122,9 @@ def build_plan_document(
 ) -> PlanDocument:
     """The plan's current measures (archived ones left out) with status and history.
 
-    Five queries whatever the plan's size: focus areas, goals, measures with their current
-    status, their actor links with actors, and status updates (with reporter, actor and round when
-    internal). `plan.region` is expected to be fetched with the plan.
+    Six queries whatever the plan's size: focus areas, goals, measures with their current
+    status, their actor links with actors, their milestones, and status updates (with
+    reporter, actor and round when internal). `plan.region` is expected to be fetched with the plan.
     """
     areas = {
         a.pk: FocusAreaEntry(id=a.pk, code=a.code, name=a.name) for a in plan.focus_areas.all()
@@ -131,7 +137,7 @@ def build_plan_document(
     measures = list(
         plan.measures()
         .with_status()
-        .prefetch_related(Prefetch("actor_links", queryset=links))
+        .prefetch_related(Prefetch("actor_links", queryset=links), "milestones")
         .order_by("focus_area__order", "order", "pk")
     )
 

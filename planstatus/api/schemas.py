@@ -164,6 +164,13 @@ class TimingOut(Schema):
     continuous: bool
 
 
+class MilestoneOut(Schema):
+    id: int
+    text: str
+    due_on: datetime.date
+    done_on: datetime.date | None = Field(description="The day it was marked done; null if not.")
+
+
 class MeasureOut(Schema):
     id: int
     code: str = Field(description="The code as read (used for sorting); may repeat in a plan.")
@@ -181,6 +188,9 @@ class MeasureOut(Schema):
         description="Set when a revised plan dropped the measure; its history is kept."
     )
     url: str = Field(description="The measure's web page.")
+    milestones: list[MilestoneOut] = Field(
+        description="Dated steps, by due date. One past due and not done makes the measure late."
+    )
 
 
 class HistoryEntryOut(Schema):

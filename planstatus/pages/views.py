@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,7 +32,7 @@ from planstatus.plans.access import (
 from planstatus.plans.actions.status import StatusConflict
 from planstatus.plans.audit import measure_audit_log
 from planstatus.plans.dashboard import area_chart, build_dashboard, filter_choices, read_filters
-from planstatus.plans.forms import DashboardForm, StatusForm
+from planstatus.plans.forms import DashboardForm, MilestoneForm, StatusForm
 from planstatus.plans.lineage import item_chain, plan_outcomes, region_story
 from planstatus.plans.models import Measure, Plan
 from planstatus.plans.outline import build_plan_outline
@@ -108,6 +109,8 @@ def _measure_page(
     plan = measure.focus_area.plan
     internal = can_read_internal(request.user, plan.region)
     editor = can_edit(request.user, plan.region)
+    today = timezone.localdate()
+    prefetch_related_objects([measure], "milestones")
     history = list(
         measure.status_updates.select_related(
             "created_by", "round_report__actor", "round_report__round"
@@ -134,6 +137,10 @@ def _measure_page(
             "internal": internal,
             "can_edit": editor,
             "status_form": status_form,
+            "milestones": list(measure.milestones.all()),
+            "milestone_form": MilestoneForm() if editor else None,
+            "today": today,
+            "overdue": measure.is_overdue(today),
             "audit": measure_audit_log(measure) if internal else [],
             "chain": item_chain(measure, region=plan.region, visible=visible_plans(request.user)),
         },

@@ -23,6 +23,7 @@ from planstatus.plans.models import (
     Goal,
     Measure,
     MeasureActor,
+    Milestone,
     Plan,
     PlanPredecessor,
     StatusUpdate,
@@ -84,6 +85,12 @@ SOURCES = [
         "measure__focus_area__plan__region",
         ("measure",),
         lambda r: f"{_('Status')} – {_measure_label(r.measure)}",
+    ),
+    _Source(
+        Milestone,
+        "measure__focus_area__plan__region",
+        ("measure",),
+        lambda r: f"{r.text[:60]} – {_measure_label(r.measure)}",
     ),
     _Source(
         PlanPredecessor,
@@ -197,6 +204,7 @@ def measure_audit_log(measure: Measure, *, limit: int = 100) -> list[AuditEntry]
             Measure: {"id": measure.pk},
             MeasureActor: {"measure_id": measure.pk},
             StatusUpdate: {"measure_id": measure.pk},
+            Milestone: {"measure_id": measure.pk},
         },
         limit,
     )

@@ -137,7 +137,7 @@ def plan_measures(plan: Plan) -> list[Measure]:
         Measure.objects.with_status()
         .filter(focus_area__plan=plan, archived_at__isnull=True)
         .select_related("focus_area", "goal")
-        .prefetch_related("actor_links__actor")
+        .prefetch_related("actor_links__actor", "milestones")
         .order_by("focus_area__order", "order", "pk")
     )
     for m in measures:

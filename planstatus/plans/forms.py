@@ -222,3 +222,33 @@ class DecisionForm(forms.Form):
         coerce=lambda value: value == "1",
         error_messages={"required": _("Choose confirm or reject.")},
     )
+
+
+class MilestoneForm(forms.Form):
+    text = forms.CharField(
+        label=_("Milestone"),
+        max_length=300,
+        error_messages={
+            "required": _("Write what is to be done by the date."),
+            "max_length": _("Keep the milestone to %(limit_value)d characters."),
+        },
+    )
+    due_on = forms.DateField(
+        label=_("Due date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Give the date the milestone is due."),
+            "invalid": _("Write the date as day.month.year, for example 15.3.2025."),
+        },
+    )
+
+    def clean_due_on(self) -> Any:
+        due_on = self.cleaned_data["due_on"]
+        # A typing slip of a year (0202, 20266) is refused rather than drawn off the chart.
+        if not 1900 <= due_on.year <= 2200:
+            raise forms.ValidationError(_("Give a date between the years 1900 and 2200."))
+        return due_on
+
+
+class MilestoneDoneForm(forms.Form):
+    done = forms.BooleanField(required=False)

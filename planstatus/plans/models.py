@@ -254,13 +254,18 @@ class Measure(models.Model):
         return self._actor_links(MeasureActor.Role.INVOLVED)
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        """Its time has passed and it is not started or only started. A measure nobody has
-        assessed is not called late (nobody has said it is behind); the case lists those
-        apart. The dashboard, the actor pages and the case all ask this."""
-        if self.end_year is None or self.yearly or self.continuous:
+        """It is not started or only started, and either its time has passed or one of its
+        milestones passed its due date without being done. A measure nobody has assessed is
+        not called late (nobody has said it is behind); the case lists those apart. The
+        dashboard, the plan page, the actor pages, the timeline and the case all ask this;
+        lists prefetch `milestones` so that it costs no query per measure."""
+        if self.current_status not in _LATE_STATUSES:
             return False
-        year = (today or timezone.localdate()).year
-        return self.end_year < year and self.current_status in _LATE_STATUSES
+        day = today or timezone.localdate()
+        timed = not (self.yearly or self.continuous)
+        if timed and self.end_year is not None and self.end_year < day.year:
+            return True
+        return any(milestone.is_missed(day) for milestone in self.milestones.all())
 
 
 _LATE_STATUSES = frozenset({Status.NOT_STARTED, Status.STARTED})
@@ -340,6 +345,37 @@ class StatusUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure.code}: {self.get_status_display()}"
+
+
+class Milestone(models.Model):
+    """A dated step on the way to a measure's end («Forprosjekt ferdig», 1 June 2026). One
+    past its due date and not done makes the measure late (Measure.is_overdue). Marking it
+    done records the day; the history keeps every edit and mark."""
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("measure")
+    )
+    text = models.CharField(_("milestone"), max_length=300)
+    due_on = models.DateField(_("due date"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self) -> str:
+        return f"{self.due_on:%Y-%m-%d} {self.text[:60]}"
+
+    def is_done_on(self, day: datetime.date) -> bool:
+        """Done by `day`: a case about an earlier day sees the milestone as it was then."""
+        return self.done_on is not None and self.done_on <= day
+
+    def is_missed(self, day: datetime.date) -> bool:
+        return self.due_on < day and not self.is_done_on(day)
 
 
 class PlanPredecessor(models.Model):

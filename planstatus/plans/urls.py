@@ -40,4 +40,19 @@ urlpatterns = [
         views.measure_edit,
         name="measure_edit",
     ),
+    path(
+        "<slug:region_slug>/<slug:plan_slug>/tiltak/<int:pk>/milepelar/ny/",
+        views.milestone_add,
+        name="milestone_add",
+    ),
+    path(
+        "<slug:region_slug>/<slug:plan_slug>/tiltak/<int:pk>/milepelar/<int:milestone_pk>/",
+        views.milestone_edit,
+        name="milestone_edit",
+    ),
+    path(
+        "<slug:region_slug>/<slug:plan_slug>/tiltak/<int:pk>/milepelar/<int:milestone_pk>/ferdig/",
+        views.milestone_done,
+        name="milestone_done",
+    ),
 ]

@@ -9,9 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from planstatus.accounts.roles import can_edit, is_installation_admin
 from planstatus.core.forms import posted
+from planstatus.core.http import HtmxHttpRequest
 from planstatus.plans.access import (
     get_measure_for_editor,
     get_plan_for_editor,
@@ -21,6 +23,11 @@ from planstatus.plans.access import (
     visible_regions,
 )
 from planstatus.plans.actions.measures import update_measure
+from planstatus.plans.actions.milestones import (
+    add_milestone,
+    set_milestone_done,
+    update_milestone,
+)
 from planstatus.plans.audit import region_audit_log
 from planstatus.plans.dashboard import actor_matrix as build_actor_matrix
 from planstatus.plans.dashboard import (
@@ -33,9 +40,11 @@ from planstatus.plans.forms import (
     ActorForm,
     DashboardForm,
     MeasureForm,
+    MilestoneDoneForm,
+    MilestoneForm,
     PlanSettingsForm,
 )
-from planstatus.plans.models import Measure, MeasureActor
+from planstatus.plans.models import Measure, MeasureActor, Milestone
 from planstatus.plans.outline import count_statuses
 from planstatus.plans.timeline import build_timeline
 from planstatus.regions.models import Actor, Region
@@ -78,6 +87,100 @@ def measure_edit(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
         title=_("Edit measure %(code)s") % {"code": measure.code},
         back=measure.get_absolute_url(),
         region=measure.focus_area.plan.region,
+    )
+
+
+def _milestones_url(measure: Measure) -> str:
+    return measure.get_absolute_url() + "#milepelar"
+
+
+@login_required
+def milestone_add(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
+    """The measure page's add form posts here; the page of its own serves it without the
+    measure page and shows a refused form again with the person's text."""
+    measure = get_measure_for_editor(request.user, region_slug, plan_slug, pk)
+    form = MilestoneForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        add_milestone(
+            measure=measure,
+            text=form.cleaned_data["text"],
+            due_on=form.cleaned_data["due_on"],
+            user=request.user,
+        )
+        messages.success(request, _("The milestone is added."))
+        return redirect(_milestones_url(measure))
+    return _form_page(
+        request,
+        form,
+        title=_("New milestone for measure %(code)s") % {"code": measure.code},
+        back=measure.get_absolute_url(),
+        region=measure.focus_area.plan.region,
+    )
+
+
+def _milestone_for_editor(
+    request: HttpRequest, region_slug: str, plan_slug: str, pk: int, milestone_pk: int
+) -> Milestone:
+    measure = get_measure_for_editor(request.user, region_slug, plan_slug, pk)
+    milestone = get_object_or_404(Milestone, measure=measure, pk=milestone_pk)
+    milestone.measure = measure
+    return milestone
+
+
+@login_required
+def milestone_edit(
+    request: HttpRequest, region_slug: str, plan_slug: str, pk: int, milestone_pk: int
+) -> HttpResponse:
+    milestone = _milestone_for_editor(request, region_slug, plan_slug, pk, milestone_pk)
+    measure = milestone.measure
+    form = MilestoneForm(
+        posted(request), initial={"text": milestone.text, "due_on": milestone.due_on}
+    )
+    if request.method == "POST" and form.is_valid():
+        update_milestone(
+            milestone=milestone,
+            text=form.cleaned_data["text"],
+            due_on=form.cleaned_data["due_on"],
+            user=request.user,
+        )
+        messages.success(request, _("The milestone is saved. The earlier version is in the log."))
+        return redirect(_milestones_url(measure))
+    return _form_page(
+        request,
+        form,
+        title=_("Edit milestone for measure %(code)s") % {"code": measure.code},
+        back=measure.get_absolute_url(),
+        region=measure.focus_area.plan.region,
+    )
+
+
+@require_POST
+@login_required
+def milestone_done(
+    request: HtmxHttpRequest, region_slug: str, plan_slug: str, pk: int, milestone_pk: int
+) -> HttpResponse:
+    """Mark a milestone done or open again: htmx swaps the one item, a plain form reloads."""
+    milestone = _milestone_for_editor(request, region_slug, plan_slug, pk, milestone_pk)
+    form = MilestoneDoneForm(request.POST)
+    form.is_valid()  # one optional checkbox: always valid
+    today = timezone.localdate()
+    set_milestone_done(
+        milestone=milestone, done=form.cleaned_data["done"], day=today, user=request.user
+    )
+    if not request.htmx:
+        messages.success(request, _("The milestone is saved. The earlier version is in the log."))
+        return redirect(_milestones_url(milestone.measure))
+    measure = milestone.measure
+    return render(
+        request,
+        "plans/_milestone.html",
+        {
+            "milestone": milestone,
+            "measure": measure,
+            "plan": measure.focus_area.plan,
+            "can_edit": True,
+            "today": today,
+        },
     )
 
 

@@ -44,6 +44,14 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class MilestoneEntry:
+    id: int
+    text: str
+    due_on: datetime.date
+    done_on: datetime.date | None  # None while it is not done
+
+
+@dataclass(frozen=True)
 class FocusAreaEntry:
     id: int
     code: str
@@ -82,6 +90,11 @@ class MeasureEntry:
     status_at: datetime.datetime | None
     url: str
     history: tuple[HistoryEntry, ...]  # newest first
+    milestones: tuple[MilestoneEntry, ...] = ()  # by due date
+
+    @property
+    def milestones_done(self) -> int:
+        return sum(1 for m in self.milestones if m.done_on is not None)
 
     @property
     def latest(self) -> HistoryEntry | None:

@@ -57,6 +57,8 @@ MEASURE_HEADERS = [
     "Statuskommentar",
     "Merknad",
     "Lenke",
+    "Milepælar",
+    "Milepælar nådde",
 ]
 HISTORY_HEADERS = [
     "Region",
@@ -71,6 +73,15 @@ HISTORY_HEADERS = [
     "Førre statuskode",
     "Kjelde",
     "Statuskommentar",
+]
+MILESTONE_HEADERS = [
+    "Region",
+    "Plan",
+    "Tiltak-ID",
+    "Kode",
+    "Milepæl",
+    "Frist",
+    "Nådd",
 ]
 INTERNAL_HEADERS = [
     "Kommentaren er offentleg",
@@ -119,6 +130,8 @@ def measure_table(doc: PlanDocument) -> Table:
             m.comment,
             m.note,
             m.url,
+            len(m.milestones),
+            m.milestones_done,
         ]
         if doc.internal:
             row += _internal_cells(m.latest)
@@ -147,6 +160,15 @@ def history_table(doc: PlanDocument) -> Table:
             row += _internal_cells(h)
         rows.append(row)
     return Table(HISTORY_HEADERS + (INTERNAL_HEADERS if doc.internal else []), rows)
+
+
+def milestone_table(doc: PlanDocument) -> Table:
+    rows: list[list[Cell]] = [
+        [doc.region_slug, doc.slug, m.id, m.code, ms.text, ms.due_on, ms.done_on]
+        for m in doc.measures
+        for ms in m.milestones
+    ]
+    return Table(MILESTONE_HEADERS, rows)
 
 
 def about_rows(doc: PlanDocument) -> list[tuple[str, Cell]]:
