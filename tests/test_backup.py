@@ -39,6 +39,13 @@ round = ReportingRound.objects.create(
     plan=Measure.objects.first().focus_area.plan, title="Vår", deadline=datetime.date(2099, 1, 1)
 )
 close_round(round=round, user=None)
+from planstatus.plans.actions.milestones import add_milestone, set_milestone_done
+from django.contrib.auth.models import AnonymousUser
+first = Measure.objects.order_by("pk").first()
+step = add_milestone(
+    measure=first, text="Forprosjekt ferdig", due_on=datetime.date(2026, 6, 1), user=AnonymousUser()
+)
+set_milestone_done(milestone=step, done=True, day=datetime.date(2026, 5, 20), user=AnonymousUser())
 """
 
 
@@ -112,6 +119,8 @@ def test_backup_holds_everything(source: Path) -> None:
         "plans.measure",
         "plans.statusupdate",
         "plans.historicalmeasure",
+        "plans.milestone",
+        "plans.historicalmilestone",
         "reporting.reportinground",
         "reporting.roundsnapshot",
     ]:

@@ -249,12 +249,12 @@ class CaseContentTests(BaseTestCase):
                 record_status(
                     measure=m, status=Status.DONE, comment="Ferdig.", comment_is_public=True
                 )
-            # Areas, goals, measures, actor links, actors, the comments shown (two), the
-            # previous sent case (none), the previous round and its snapshot.
-            with self.assertNumQueries(10):
+            # Areas, goals, measures, actor links, actors, milestones, the comments shown
+            # (two), the previous sent case (none), the previous round and its snapshot.
+            with self.assertNumQueries(11):
                 now = build_case_content(plan=plan, round=None, details=DETAILS)
             # The comments came after the round closed: none to fetch for its case.
-            with self.assertNumQueries(9):
+            with self.assertNumQueries(10):
                 at_round = build_case_content(plan=plan, round=round, details=DETAILS)
             self.assertEqual(now.measure_count, size)
             self.assertEqual(at_round.measure_count, size)

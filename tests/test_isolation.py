@@ -18,7 +18,14 @@ from planstatus.cases.models import CaseDocument, CaseDraft, CaseSettings, SentC
 from planstatus.imports.models import PlanImport
 from planstatus.indicators.models import Indicator, IndicatorValue
 from planstatus.plans.actions.lineage import set_predecessors
-from planstatus.plans.models import Continuation, Measure, Plan, PlanPredecessor, StatusUpdate
+from planstatus.plans.models import (
+    Continuation,
+    Measure,
+    Milestone,
+    Plan,
+    PlanPredecessor,
+    StatusUpdate,
+)
 from planstatus.regions.models import Actor
 from planstatus.reporting.actions.links import issue_link
 from planstatus.reporting.models import ReminderSent, ReportingLink, ReportingRound
@@ -60,6 +67,9 @@ PRIVATE = {
     "measure",
     "measure_status",
     "measure_edit",
+    "milestone_add",
+    "milestone_edit",
+    "milestone_done",
     "import_upload",
     "programme_upload",
     "import_template",
@@ -182,6 +192,10 @@ class IsolationTests(BaseTestCase):
             "measure_pk": self.draft_measure.pk,
             "actor_pk": self.actor.pk,
         }
+        self.draft_milestone = Milestone.objects.create(
+            measure=self.draft_measure, text="Hemmeleg milepæl", due_on=datetime.date(2099, 1, 1)
+        )
+        self.values["milestone_pk"] = self.draft_milestone.pk
         self.draft_round = ReportingRound.objects.create(
             plan=self.draft, title="Hemmeleg runde", deadline=datetime.date(2099, 1, 1)
         )
@@ -297,6 +311,10 @@ class IsolationTests(BaseTestCase):
 
     def assert_nothing_changed(self) -> None:
         self.assertFalse(StatusUpdate.objects.exists())
+        self.assertEqual(
+            list(Milestone.objects.values_list("pk", "text", "due_on", "done_on")),
+            [(self.draft_milestone.pk, "Hemmeleg milepæl", datetime.date(2099, 1, 1), None)],
+        )
         self.assertEqual(Measure.objects.get(pk=self.draft_measure.pk).text, self.private_text)
         self.assertEqual(list(Actor.objects.values_list("name", flat=True)), ["Testdal regionråd"])
         self.assertEqual(Plan.objects.get(pk=self.draft.pk).title, "Utkast til ny plan")
@@ -362,6 +380,15 @@ class IsolationTests(BaseTestCase):
         cases: list[tuple[str, list[object]]] = [
             ("measure_status", ["testdal", "utkast", self.draft_measure.pk]),
             ("measure_edit", ["testdal", "utkast", self.draft_measure.pk]),
+            ("milestone_add", ["testdal", "utkast", self.draft_measure.pk]),
+            (
+                "milestone_edit",
+                ["testdal", "utkast", self.draft_measure.pk, self.draft_milestone.pk],
+            ),
+            (
+                "milestone_done",
+                ["testdal", "utkast", self.draft_measure.pk, self.draft_milestone.pk],
+            ),
             ("plan_settings", ["testdal", "utkast"]),
             ("actor_create", ["testdal"]),
             ("actor_edit", ["testdal", self.actor.pk]),

@@ -17,7 +17,13 @@ from planstatus.lib.importers import read_plan
 from planstatus.lib.opendata.csv import build_csv
 from planstatus.lib.opendata.json import build_json
 from planstatus.lib.opendata.tables import HISTORY_HEADERS, MEASURE_HEADERS
-from planstatus.lib.opendata.xlsx import ABOUT_SHEET, HISTORY_SHEET, MEASURE_SHEET, build_xlsx
+from planstatus.lib.opendata.xlsx import (
+    ABOUT_SHEET,
+    HISTORY_SHEET,
+    MEASURE_SHEET,
+    MILESTONE_SHEET,
+    build_xlsx,
+)
 from planstatus.lib.status import Status
 from planstatus.plans.models import Measure, MeasureActor, Plan, StatusUpdate
 from tests.opendata_base import (
@@ -172,7 +178,9 @@ class XlsxTests(OpenDataTestCase):
 
     def test_sheets_status_cells_and_history(self) -> None:
         wb = self.workbook()
-        self.assertEqual(wb.sheetnames, [MEASURE_SHEET, HISTORY_SHEET, ABOUT_SHEET])
+        self.assertEqual(
+            wb.sheetnames, [MEASURE_SHEET, HISTORY_SHEET, MILESTONE_SHEET, ABOUT_SHEET]
+        )
         ws = wb[MEASURE_SHEET]
         headers = [c.value for c in ws[1]]
         self.assertEqual(headers, MEASURE_HEADERS)
@@ -290,8 +298,9 @@ class QueryCountTests(OpenDataTestCase):
 
     def build_all(self, internal: bool) -> None:
         plan = Plan.objects.select_related("region").get(pk=self.plan.pk)
-        # Five queries: areas, goals, measures with status, actor links, status updates.
-        with self.assertNumQueries(5):
+        # Six queries: areas, goals, measures with status, actor links, milestones, status
+        # updates.
+        with self.assertNumQueries(6):
             doc = build_plan_document(plan, internal=internal)
             build_csv(doc), build_xlsx(doc), build_json(doc)
         self.assertEqual(len(doc.measures), plan.measures().count())
