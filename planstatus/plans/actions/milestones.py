@@ -13,9 +13,11 @@ from django.db import transaction
 
 from planstatus.plans.models import Measure, Milestone
 
+AnyUser = User | AnonymousUser | None
 
-def _save(milestone: Milestone, user: User | AnonymousUser) -> Milestone:
-    if user.is_authenticated:
+
+def _save(milestone: Milestone, user: AnyUser) -> Milestone:
+    if user is not None and user.is_authenticated:
         milestone._history_user = user  # type: ignore[attr-defined]
     milestone.save()
     return milestone
@@ -23,14 +25,14 @@ def _save(milestone: Milestone, user: User | AnonymousUser) -> Milestone:
 
 @transaction.atomic
 def add_milestone(
-    *, measure: Measure, text: str, due_on: datetime.date, user: User | AnonymousUser
+    *, measure: Measure, text: str, due_on: datetime.date, user: AnyUser = None
 ) -> Milestone:
     return _save(Milestone(measure=measure, text=text, due_on=due_on), user)
 
 
 @transaction.atomic
 def update_milestone(
-    *, milestone: Milestone, text: str, due_on: datetime.date, user: User | AnonymousUser
+    *, milestone: Milestone, text: str, due_on: datetime.date, user: AnyUser = None
 ) -> Milestone:
     """Change the text or due date. The earlier version stays in the change log."""
     milestone.text = text
@@ -40,7 +42,7 @@ def update_milestone(
 
 @transaction.atomic
 def set_milestone_done(
-    *, milestone: Milestone, done: bool, day: datetime.date, user: User | AnonymousUser
+    *, milestone: Milestone, done: bool, day: datetime.date, user: AnyUser = None
 ) -> Milestone:
     """Mark done on `day`, or open again. Marking a done milestone done keeps its first day."""
     if done and milestone.done_on is None:
