@@ -37,8 +37,8 @@ class HallingdalPageTests(TestCase):
         plan = Plan.objects.get(slug="regionplan")
         url = reverse("plan", args=["hallingdal", "regionplan"])
         self.client.get(url)  # warm caches that are not ours (e.g. content types)
-        # Plan, rounds, areas, goals, measures, links, actors.
-        with self.assertNumQueries(7):
+        # Plan, rounds, areas, goals, measures, milestones, links, actors.
+        with self.assertNumQueries(8):
             self.client.get(url)
         measure = plan.measures().first()
         assert measure is not None
@@ -52,8 +52,8 @@ class HallingdalPageTests(TestCase):
             actor=Actor.objects.get(short_name="NAV"),
             role=MeasureActor.Role.RESPONSIBLE,
         )
-        # The same seven, and one for the archived programme: the links that carry its items on.
-        with self.assertNumQueries(8):
+        # The same eight, and one for the archived programme: the links that carry its items on.
+        with self.assertNumQueries(9):
             self.client.get(reverse("plan", args=["hallingdal", small.slug]))
 
     def test_programme_page_shows_results_with_statuses(self) -> None:

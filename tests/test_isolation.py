@@ -36,6 +36,8 @@ PUBLIC = {
     "index",
     "set_language",
     "region",
+    # The region's feed: its published plans only, whoever asks.
+    "region_feed",
     "login",
     "logout",
     "password_reset",
@@ -93,6 +95,7 @@ PRIVATE = {
     # Public for a published plan; the walker asks for the draft.
     "dashboard",
     "timeline",
+    "plan_feed",
     "actor_matrix",
     "plan_actor",
     "case_page",

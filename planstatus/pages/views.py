@@ -64,6 +64,8 @@ def region_detail(request: HttpRequest, region_slug: str) -> HttpResponse:
             "is_member": can_read_internal(request.user, region),
             "can_edit": can_edit(request.user, region),
             "import_url": reverse("import_upload", args=[region.slug]),
+            # The feed is what the public sees: it exists once a plan is published.
+            "has_feed": region.plans.filter(published=True).exists(),
         },
     )
 

@@ -18,7 +18,7 @@ from planstatus.lib.status import Status
 from planstatus.regions.models import Actor, Municipality, Region
 
 # Plan slugs share the URL level with the region's own pages.
-RESERVED_PLAN_SLUGS = {"logg", "aktorar", "api", "rundar", "rapportar", "import"}
+RESERVED_PLAN_SLUGS = {"logg", "aktorar", "api", "rundar", "rapportar", "import", "feed"}
 
 
 def validate_plan_slug(value: str) -> None:
