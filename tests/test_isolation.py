@@ -26,7 +26,7 @@ from planstatus.plans.models import (
     PlanPredecessor,
     StatusUpdate,
 )
-from planstatus.regions.models import Actor
+from planstatus.regions.models import Actor, Region
 from planstatus.reporting.actions.links import issue_link
 from planstatus.reporting.models import ReminderSent, ReportingLink, ReportingRound
 from tests.base import BaseTestCase
@@ -66,6 +66,8 @@ PRIVATE = {
     "actor_edit",
     "plan",
     "plan_settings",
+    "plan_embed_settings",
+    "region_embed_settings",
     "measure",
     "measure_status",
     "measure_edit",
@@ -96,6 +98,7 @@ PRIVATE = {
     "dashboard",
     "timeline",
     "plan_feed",
+    "embed",
     "actor_matrix",
     "plan_actor",
     "case_page",
@@ -300,7 +303,8 @@ class IsolationTests(BaseTestCase):
             yield name, reverse(name, kwargs=kwargs)
 
     def check(self, who: str, name: str, url: str, method: str) -> None:
-        response = getattr(self.client, method)(url, {"status": "done", "text": "Overteke"})
+        data = {"status": "done", "text": "Overteke", "origins": "https://angripar.example"}
+        response = getattr(self.client, method)(url, data)
         where = f"{who} {method.upper()} {url} ({name})"
         self.assertNotEqual(response.status_code, 500, where)
         content = response.content.decode(errors="replace")
@@ -321,6 +325,8 @@ class IsolationTests(BaseTestCase):
         self.assertEqual(Measure.objects.get(pk=self.draft_measure.pk).text, self.private_text)
         self.assertEqual(list(Actor.objects.values_list("name", flat=True)), ["Testdal regionråd"])
         self.assertEqual(Plan.objects.get(pk=self.draft.pk).title, "Utkast til ny plan")
+        self.assertEqual(Plan.objects.get(pk=self.draft.pk).embed_origins, [])
+        self.assertEqual(Region.objects.get(pk=self.region.pk).embed_origins, [])
         self.assertEqual(Plan.objects.count(), 2)
         self.assertEqual(PlanImport.objects.get().state, PlanImport.State.DRAFT)
         self.assertTrue(ReportingRound.objects.get(pk=self.draft_round.pk).is_open)
@@ -393,6 +399,8 @@ class IsolationTests(BaseTestCase):
                 ["testdal", "utkast", self.draft_measure.pk, self.draft_milestone.pk],
             ),
             ("plan_settings", ["testdal", "utkast"]),
+            ("plan_embed_settings", ["testdal", "utkast"]),
+            ("region_embed_settings", ["testdal"]),
             ("actor_create", ["testdal"]),
             ("actor_edit", ["testdal", self.actor.pk]),
             ("round_open", ["testdal", "utkast"]),
@@ -420,7 +428,10 @@ class IsolationTests(BaseTestCase):
             ("continuation_decide", ["testdal", "utkast", self.draft_link.pk]),
         ]
         for name, args in cases:
-            response = self.client.post(reverse(name, args=args), {"status": "done", "name": "X"})
+            response = self.client.post(
+                reverse(name, args=args),
+                {"status": "done", "name": "X", "origins": "https://angripar.example"},
+            )
             self.assertEqual(response.status_code, 403, name)
         self.assert_nothing_changed()
 

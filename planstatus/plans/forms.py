@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from planstatus.core.status import STATUS_CHOICES
+from planstatus.lib.origins import OriginError, Problem, normalise_origin
 from planstatus.plans.models import FocusArea, Measure, Plan
 from planstatus.regions.models import Actor, Region
 
@@ -252,3 +253,74 @@ class MilestoneForm(forms.Form):
 
 class MilestoneDoneForm(forms.Form):
     done = forms.BooleanField(required=False)
+
+
+MAX_EMBED_ORIGINS = 30
+_ORIGIN_PROBLEMS = {
+    Problem.TOO_LONG: _("the address is too long"),
+    Problem.SCHEME: _("it must start with https:// or http://"),
+    Problem.HOST: _("the site's name is missing or not a web address"),
+    Problem.CREDENTIALS: _("it may not hold a user name or password"),
+    Problem.PORT: _("the port after the colon is not a number from 1 to 65535"),
+    Problem.PATH: _("give the site only, with nothing after its name (no /page, ? or #)"),
+}
+
+
+class EmbedOriginsForm(forms.Form):
+    origins = forms.CharField(
+        label=_("Web sites that may show the embed"),
+        required=False,
+        max_length=MAX_EMBED_ORIGINS * 210,
+        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false", "autocapitalize": "none"}),
+        help_text=_(
+            "One site a line, for example https://www.gol.kommune.no. Only these sites may "
+            "show the embed in a frame; an empty list lets no other site do so."
+        ),
+    )
+
+    def clean_origins(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["origins"].splitlines()]
+        origins: list[str] = []
+        errors = []
+        for number, line in enumerate(lines, start=1):
+            if not line:
+                continue
+            try:
+                origins.append(normalise_origin(line))
+            except OriginError as e:
+                errors.append(
+                    forms.ValidationError(
+                        _("Line %(n)s, “%(value)s”: %(reason)s."),
+                        params={
+                            "n": number,
+                            "value": line[:80],
+                            "reason": _ORIGIN_PROBLEMS[e.problem],
+                        },
+                    )
+                )
+        if errors:
+            raise forms.ValidationError(errors)
+        origins = list(dict.fromkeys(origins))
+        if len(origins) > MAX_EMBED_ORIGINS:
+            raise forms.ValidationError(
+                _("At most %(n)s sites; ask the installation's administrators if you need more."),
+                params={"n": MAX_EMBED_ORIGINS},
+            )
+        return origins
+
+
+class EmbedForm(forms.Form):
+    """The embed's choices in its address: one focus area or one actor (`?omrade=`,
+    `?aktor=`), by id."""
+
+    omrade = forms.ModelChoiceField(queryset=FocusArea.objects.none(), required=False)
+    aktor = forms.ModelChoiceField(queryset=Actor.objects.none(), required=False)
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        omrade = self.fields["omrade"]
+        assert isinstance(omrade, forms.ModelChoiceField)
+        omrade.queryset = plan.focus_areas.all()
+        aktor = self.fields["aktor"]
+        assert isinstance(aktor, forms.ModelChoiceField)
+        aktor.queryset = Actor.objects.filter(region_id=plan.region_id)

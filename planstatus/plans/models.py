@@ -18,7 +18,16 @@ from planstatus.lib.status import Status
 from planstatus.regions.models import Actor, Municipality, Region
 
 # Plan slugs share the URL level with the region's own pages.
-RESERVED_PLAN_SLUGS = {"logg", "aktorar", "api", "rundar", "rapportar", "import", "feed"}
+RESERVED_PLAN_SLUGS = {
+    "logg",
+    "aktorar",
+    "api",
+    "rundar",
+    "rapportar",
+    "import",
+    "feed",
+    "innebygging",
+}
 
 
 def validate_plan_slug(value: str) -> None:
@@ -55,6 +64,8 @@ class Plan(models.Model):
     # Only published plans are visible to people who are not staff of the installation.
     published = models.BooleanField(_("published"), default=False)
     note = models.TextField(_("note"), blank=True)
+    # The web sites that may frame this plan's embed, besides the region's.
+    embed_origins = models.JSONField(_("sites that may embed"), default=list, blank=True)
     # The earlier plans this one builds on (a programme carried on in a regional plan).
     predecessors: models.ManyToManyField[Plan, PlanPredecessor] = models.ManyToManyField(
         "self",
@@ -95,6 +106,10 @@ class Plan(models.Model):
         if self.period_start and self.period_end:
             return f"{self.period_start}–{self.period_end}"
         return str(self.period_start or self.period_end or "")
+
+    def allowed_embed_origins(self) -> list[str]:
+        """The plan's own sites and its region's, each once."""
+        return list(dict.fromkeys([*self.embed_origins, *self.region.embed_origins]))
 
     def measures(self) -> MeasureQuerySet:
         """The plan's current measures; archived ones are left out."""

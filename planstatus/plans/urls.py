@@ -15,6 +15,17 @@ urlpatterns = [
         name="plan_actor",
     ),
     path("<slug:region_slug>/<slug:plan_slug>/tidslinje/", views.timeline, name="timeline"),
+    path("<slug:region_slug>/<slug:plan_slug>/innebygd/", views.embed, name="embed"),
+    path(
+        "<slug:region_slug>/<slug:plan_slug>/innebygd/nettstader/",
+        views.plan_embed_settings,
+        name="plan_embed_settings",
+    ),
+    path(
+        "<slug:region_slug>/innebygging/",
+        views.region_embed_settings,
+        name="region_embed_settings",
+    ),
     path(
         "<slug:region_slug>/<slug:plan_slug>/innstillingar/",
         views.plan_settings,
