@@ -21,7 +21,9 @@ from planstatus.plans.actions.lineage import set_predecessors
 from planstatus.plans.models import (
     Continuation,
     Measure,
+    MeasureNews,
     Milestone,
+    NewsAttachment,
     Plan,
     PlanPredecessor,
     StatusUpdate,
@@ -74,6 +76,8 @@ PRIVATE = {
     "milestone_add",
     "milestone_edit",
     "milestone_done",
+    "news_add",
+    "attachment",
     "import_upload",
     "programme_upload",
     "import_template",
@@ -202,6 +206,17 @@ class IsolationTests(BaseTestCase):
             measure=self.draft_measure, text="Hemmeleg milepæl", due_on=datetime.date(2099, 1, 1)
         )
         self.values["milestone_pk"] = self.draft_milestone.pk
+        self.draft_news = MeasureNews.objects.create(
+            measure=self.draft_measure, date=datetime.date(2026, 5, 1), text="Hemmeleg nytt"
+        )
+        self.values["attachment_pk"] = NewsAttachment.objects.create(
+            news=self.draft_news,
+            stored_name="0" * 32,
+            filename="hemmeleg.pdf",
+            content_type="application/pdf",
+            size=1,
+            sha256="0" * 64,
+        ).pk
         self.draft_round = ReportingRound.objects.create(
             plan=self.draft, title="Hemmeleg runde", deadline=datetime.date(2099, 1, 1)
         )
@@ -319,6 +334,9 @@ class IsolationTests(BaseTestCase):
     def assert_nothing_changed(self) -> None:
         self.assertFalse(StatusUpdate.objects.exists())
         self.assertEqual(
+            list(MeasureNews.objects.values_list("pk", flat=True)), [self.draft_news.pk]
+        )
+        self.assertEqual(
             list(Milestone.objects.values_list("pk", "text", "due_on", "done_on")),
             [(self.draft_milestone.pk, "Hemmeleg milepæl", datetime.date(2099, 1, 1), None)],
         )
@@ -390,6 +408,7 @@ class IsolationTests(BaseTestCase):
             ("measure_status", ["testdal", "utkast", self.draft_measure.pk]),
             ("measure_edit", ["testdal", "utkast", self.draft_measure.pk]),
             ("milestone_add", ["testdal", "utkast", self.draft_measure.pk]),
+            ("news_add", ["testdal", "utkast", self.draft_measure.pk]),
             (
                 "milestone_edit",
                 ["testdal", "utkast", self.draft_measure.pk, self.draft_milestone.pk],

@@ -70,6 +70,7 @@ class PublicPagesTests(BaseTestCase):
             "token": "ikkje-ei-lenke",
             "fmt": "xlsx",
             "link_pk": link.pk,
+            "attachment_pk": 1,
             "milestone_pk": Milestone.objects.create(
                 measure=self.measure, text="Forprosjekt", due_on=datetime.date(2030, 1, 1)
             ).pk,

@@ -1,5 +1,6 @@
 """Atom feeds of a plan (/<region>/<plan>/feed/) and of a region (/<region>/feed/): public
-status changes, closed reporting rounds and cases sent to political treatment, newest first.
+status changes, updates («Kva har skjedd»), closed reporting rounds and cases sent to
+political treatment, newest first.
 
 A feed is public whoever fetches it: a feed reader carries no session, and an address people
 share must not show more to one of them. So it is built as an anonymous visitor sees the
@@ -20,6 +21,7 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
@@ -27,7 +29,7 @@ from planstatus.cases.models import SentCase
 from planstatus.core.status import status_label
 from planstatus.lib.status import Status
 from planstatus.plans.access import get_plan_for_user, get_region_for_user, visible_plans
-from planstatus.plans.models import Measure, Plan, StatusUpdate
+from planstatus.plans.models import Measure, MeasureNews, Plan, StatusUpdate
 from planstatus.regions.models import Region
 from planstatus.reporting.models import ReportingRound
 
@@ -146,11 +148,41 @@ def _case_entries(plans: list[Plan]) -> list[Entry]:
     return entries
 
 
+def _news_entries(plans: list[Plan]) -> list[Entry]:
+    by_pk = {plan.pk: plan for plan in plans}
+    news = (
+        MeasureNews.objects.filter(
+            measure__focus_area__plan__in=plans, measure__archived_at__isnull=True
+        )
+        .select_related("measure__focus_area")
+        .order_by("-created_at", "-pk")[:ENTRIES]
+    )
+    entries = []
+    for entry in news:
+        m = entry.measure
+        plan = by_pk[m.focus_area.plan_id]
+        path = reverse("measure", args=[plan.region.slug, plan.slug, m.pk])
+        entries.append(
+            Entry(
+                title=_("Measure %(code)s: what has happened %(date)s")
+                % {"code": m.code or m.order, "date": date_format(entry.date, "DATE_FORMAT")},
+                summary=format_html("<p>{}</p>", entry.text),
+                path=f"{path}#kva-har-skjedd",
+                id_path=f"{path}#oppdatering-{entry.pk}",
+                at=entry.created_at,
+                plan=plan,
+            )
+        )
+    return entries
+
+
 def feed_entries(plans: list[Plan]) -> list[Entry]:
-    """The newest entries of every kind, newest first. Four queries, however many plans."""
+    """The newest entries of every kind, newest first. Five queries, however many plans."""
     if not plans:
         return []
-    found: Iterable[Entry] = _status_entries(plans) + _round_entries(plans) + _case_entries(plans)
+    found: Iterable[Entry] = (
+        _status_entries(plans) + _news_entries(plans) + _round_entries(plans) + _case_entries(plans)
+    )
     return sorted(found, key=lambda e: (e.at, e.id_path), reverse=True)[:ENTRIES]
 
 
@@ -200,7 +232,7 @@ class PlanFeed(_AtomFeed):
         return _("%(plan)s: what has changed") % {"plan": obj.plan.title}
 
     def subtitle(self, obj: Source) -> str:
-        return _("Status changes, closed reporting rounds and cases sent, newest first.")
+        return _("Status changes, updates, closed reporting rounds and cases sent, newest first.")
 
     def link(self, obj: Source) -> str:
         assert obj.plan is not None
@@ -222,7 +254,7 @@ class RegionFeed(_AtomFeed):
         return _("%(region)s: what has changed in the plans") % {"region": obj.region.name}
 
     def subtitle(self, obj: Source) -> str:
-        return _("Status changes, closed reporting rounds and cases sent, newest first.")
+        return _("Status changes, updates, closed reporting rounds and cases sent, newest first.")
 
     def link(self, obj: Source) -> str:
         return reverse("region", args=[obj.region.slug])

@@ -32,9 +32,9 @@ from planstatus.plans.access import (
 from planstatus.plans.actions.status import StatusConflict
 from planstatus.plans.audit import measure_audit_log
 from planstatus.plans.dashboard import area_chart, build_dashboard, filter_choices, read_filters
-from planstatus.plans.forms import DashboardForm, MilestoneForm, StatusForm
+from planstatus.plans.forms import DashboardForm, MilestoneForm, NewsForm, StatusForm
 from planstatus.plans.lineage import item_chain, plan_outcomes, region_story
-from planstatus.plans.models import Measure, Plan
+from planstatus.plans.models import Measure, MeasureNews, Plan
 from planstatus.plans.outline import build_plan_outline
 from planstatus.reporting.actions.reports import report_status
 from planstatus.reporting.errors import RoundError
@@ -70,6 +70,20 @@ def region_detail(request: HttpRequest, region_slug: str) -> HttpResponse:
     )
 
 
+LATEST_NEWS = 5
+
+
+def latest_news(plan: Plan) -> list[MeasureNews]:
+    """The plan's newest updates across its measures, with their measures and files."""
+    return list(
+        MeasureNews.objects.filter(
+            measure__focus_area__plan=plan, measure__archived_at__isnull=True
+        )
+        .select_related("measure")
+        .prefetch_related("attachments")[:LATEST_NEWS]
+    )
+
+
 def plan_detail(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, region_slug, plan_slug)
     rounds = plan_rounds(plan)
@@ -97,6 +111,7 @@ def plan_detail(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpR
             "outline": outline,
             "outcomes": outcomes,
             "changes": changes_since_previous(shown) if shown else [],
+            "latest_news": latest_news(plan),
             "previous": previous_closed_round(shown) if shown else None,
         },
     )
@@ -141,6 +156,8 @@ def _measure_page(
             "status_form": status_form,
             "milestones": list(measure.milestones.all()),
             "milestone_form": MilestoneForm() if editor else None,
+            "news": list(measure.news.prefetch_related("attachments")),
+            "news_form": NewsForm(initial={"date": today}) if editor else None,
             "today": today,
             "overdue": measure.is_overdue(today),
             "audit": measure_audit_log(measure) if internal else [],

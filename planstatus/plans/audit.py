@@ -23,6 +23,7 @@ from planstatus.plans.models import (
     Goal,
     Measure,
     MeasureActor,
+    MeasureNews,
     Milestone,
     Plan,
     PlanPredecessor,
@@ -91,6 +92,12 @@ SOURCES = [
         "measure__focus_area__plan__region",
         ("measure",),
         lambda r: f"{r.text[:60]} – {_measure_label(r.measure)}",
+    ),
+    _Source(
+        MeasureNews,
+        "measure__focus_area__plan__region",
+        ("measure",),
+        lambda r: f"{r.date:%Y-%m-%d} – {_measure_label(r.measure)}",
     ),
     _Source(
         PlanPredecessor,
@@ -205,6 +212,7 @@ def measure_audit_log(measure: Measure, *, limit: int = 100) -> list[AuditEntry]
             MeasureActor: {"measure_id": measure.pk},
             StatusUpdate: {"measure_id": measure.pk},
             Milestone: {"measure_id": measure.pk},
+            MeasureNews: {"measure_id": measure.pk},
         },
         limit,
     )

@@ -6,7 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from planstatus.core.status import STATUS_CHOICES
+from planstatus.lib.attachments import AttachmentError, check_size
+from planstatus.lib.attachments import Problem as AttachmentProblem
 from planstatus.lib.origins import OriginError, Problem, normalise_origin
+from planstatus.plans.actions.news import Upload
 from planstatus.plans.models import FocusArea, Measure, Plan
 from planstatus.regions.models import Actor, Region
 
@@ -324,3 +327,83 @@ class EmbedForm(forms.Form):
         aktor = self.fields["aktor"]
         assert isinstance(aktor, forms.ModelChoiceField)
         aktor.queryset = Actor.objects.filter(region_id=plan.region_id)
+
+
+NEWS_MAX = 2000
+MAX_ATTACHMENTS = 5
+ATTACHMENT_PROBLEMS = {
+    AttachmentProblem.EMPTY: _("“%(name)s” is empty."),
+    AttachmentProblem.TOO_LARGE: _("“%(name)s” is 10 MB or larger; attach a smaller file."),
+    AttachmentProblem.UNKNOWN: _(
+        "“%(name)s” is not a PDF, PNG, JPEG or Word (.docx) file, whatever its name says."
+    ),
+    AttachmentProblem.DAMAGED: _(
+        "“%(name)s” is damaged or too large inside to open as a Word document."
+    ),
+}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; a list of uploaded files, possibly empty."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+class NewsForm(forms.Form):
+    date = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Give the date it happened."),
+            "invalid": _("Write the date as day.month.year, for example 15.3.2025."),
+        },
+    )
+    text = forms.CharField(
+        label=_("What has happened"),
+        max_length=NEWS_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("At most %(n)s characters.") % {"n": NEWS_MAX},
+        error_messages={"required": _("Write what has happened.")},
+    )
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("PDF, PNG, JPEG or Word (.docx), each under 10 MB, at most %(n)s.")
+        % {"n": MAX_ATTACHMENTS},
+    )
+
+    def clean_date(self) -> Any:
+        date = self.cleaned_data["date"]
+        if not 1900 <= date.year <= 2200:
+            raise forms.ValidationError(_("Give a date between the years 1900 and 2200."))
+        return date
+
+    def clean_attachments(self) -> list[Upload]:
+        files = self.cleaned_data["attachments"]
+        if len(files) > MAX_ATTACHMENTS:
+            raise forms.ValidationError(
+                _("At most %(n)s attachments to one update."), params={"n": MAX_ATTACHMENTS}
+            )
+        uploads = []
+        for f in files:
+            name = (f.name or "")[:200]
+            try:
+                check_size(f.size or 0)  # before reading: a huge file is never read
+            except AttachmentError as e:
+                raise forms.ValidationError(
+                    ATTACHMENT_PROBLEMS[e.problem], params={"name": name}
+                ) from e
+            uploads.append(Upload(name=name, data=f.read()))
+        return uploads

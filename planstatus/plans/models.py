@@ -393,6 +393,63 @@ class Milestone(models.Model):
         return self.due_on < day and not self.is_done_on(day)
 
 
+class MeasureNews(models.Model):
+    """«Kva har skjedd»: a short dated entry on what was done about a measure, with
+    attachments. Not a status: it changes nothing the status counts read."""
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="news", verbose_name=_("measure")
+    )
+    date = models.DateField(_("date"))
+    text = models.TextField(_("what has happened"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["measure", "-date"], name="news_latest_idx")]
+        verbose_name = _("update")
+        verbose_name_plural = _("updates")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.text[:60]}"
+
+
+class NewsAttachment(models.Model):
+    """A file attached to an update. The bytes are on disk under `stored_name`, a random
+    name in settings.ATTACHMENT_DIR (plans/attachments.py); the row says what they are."""
+
+    news = models.ForeignKey(
+        MeasureNews,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("update"),
+    )
+    stored_name = models.CharField(max_length=64, unique=True, editable=False)
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["news", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
 class PlanPredecessor(models.Model):
     """A plan builds on an earlier plan of the same region. A row of its own (not Django's
     hidden table) so that the audit trail records every link made and removed."""

@@ -52,6 +52,16 @@ urlpatterns = [
         name="measure_edit",
     ),
     path(
+        "<slug:region_slug>/<slug:plan_slug>/tiltak/<int:pk>/kva-har-skjedd/ny/",
+        views.news_add,
+        name="news_add",
+    ),
+    path(
+        "<slug:region_slug>/<slug:plan_slug>/tiltak/<int:pk>/vedlegg/<int:attachment_pk>/",
+        views.attachment,
+        name="attachment",
+    ),
+    path(
         "<slug:region_slug>/<slug:plan_slug>/tiltak/<int:pk>/milepelar/ny/",
         views.milestone_add,
         name="milestone_add",

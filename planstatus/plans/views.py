@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -20,8 +21,10 @@ from planstatus.core.forms import posted
 from planstatus.core.http import HtmxHttpRequest
 from planstatus.core.status import status_label
 from planstatus.lib.status import Status
+from planstatus.plans import attachments
 from planstatus.plans.access import (
     get_measure_for_editor,
+    get_measure_for_user,
     get_plan_for_editor,
     get_plan_for_user,
     get_region_for_editor,
@@ -34,6 +37,7 @@ from planstatus.plans.actions.milestones import (
     set_milestone_done,
     update_milestone,
 )
+from planstatus.plans.actions.news import AttachmentRefused, add_news
 from planstatus.plans.audit import region_audit_log
 from planstatus.plans.dashboard import actor_matrix as build_actor_matrix
 from planstatus.plans.dashboard import (
@@ -43,6 +47,7 @@ from planstatus.plans.dashboard import (
     read_filters,
 )
 from planstatus.plans.forms import (
+    ATTACHMENT_PROBLEMS,
     ActorForm,
     DashboardForm,
     EmbedForm,
@@ -50,9 +55,10 @@ from planstatus.plans.forms import (
     MeasureForm,
     MilestoneDoneForm,
     MilestoneForm,
+    NewsForm,
     PlanSettingsForm,
 )
-from planstatus.plans.models import Measure, MeasureActor, Milestone, Plan
+from planstatus.plans.models import Measure, MeasureActor, Milestone, NewsAttachment, Plan
 from planstatus.plans.outline import StatusCount, count_statuses
 from planstatus.plans.timeline import build_timeline
 from planstatus.regions.models import Actor, Region
@@ -465,3 +471,62 @@ def region_embed_settings(request: HttpRequest, region_slug: str) -> HttpRespons
         plan=None,
         inherited=[],
     )
+
+
+# --- Updates per measure («Kva har skjedd») and their attachments ---------------------
+
+
+@login_required
+def news_add(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
+    """The measure page's form posts here (a page of its own shows a refused form again).
+    A bad file refuses the whole update: the text comes back, nothing is stored."""
+    measure = get_measure_for_editor(request.user, region_slug, plan_slug, pk)
+    form = NewsForm(
+        posted(request),
+        request.FILES if request.method == "POST" else None,
+        initial={"date": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            add_news(
+                measure=measure,
+                date=form.cleaned_data["date"],
+                text=form.cleaned_data["text"],
+                files=form.cleaned_data["attachments"],
+                user=request.user,
+            )
+        except AttachmentRefused as refused:
+            message = ATTACHMENT_PROBLEMS[refused.problem] % {"name": refused.name}
+            form.add_error("attachments", message)
+        else:
+            messages.success(request, _("The update is saved."))
+            return redirect(measure.get_absolute_url() + "#kva-har-skjedd")
+    return _form_page(
+        request,
+        form,
+        title=_("What has happened with measure %(code)s") % {"code": measure.code},
+        back=measure.get_absolute_url(),
+        region=measure.focus_area.plan.region,
+    )
+
+
+@require_safe
+def attachment(
+    request: HttpRequest, region_slug: str, plan_slug: str, pk: int, attachment_pk: int
+) -> HttpResponse:
+    """An attachment, to whoever may see its measure, always as a download: never shown
+    by the browser as a page of this site."""
+    measure = get_measure_for_user(request.user, region_slug, plan_slug, pk)
+    found = get_object_or_404(NewsAttachment, news__measure=measure, pk=attachment_pk)
+    try:
+        data = attachments.read_file(found.stored_name)
+    except FileNotFoundError:
+        raise Http404 from None
+    response = HttpResponse(data, content_type=found.content_type)
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=True, filename=found.filename) or "attachment"
+    )
+    response["Content-Length"] = str(len(data))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
