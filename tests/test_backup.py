@@ -225,6 +225,7 @@ def edited(source: Path, target: Path, change: Callable[[list[dict[str, Any]]], 
     with zipfile.ZipFile(source) as archive:
         rows: list[dict[str, Any]] = json.loads(archive.read("data.json"))
         manifest = json.loads(archive.read("manifest.json"))
+    files = attachment_files(source)
     change(rows)
     data = json.dumps(rows).encode()
     manifest["data_sha256"] = hashlib.sha256(data).hexdigest()
@@ -232,6 +233,8 @@ def edited(source: Path, target: Path, change: Callable[[list[dict[str, Any]]], 
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("manifest.json", json.dumps(manifest))
         archive.writestr("data.json", data)
+        for name, body in files.items():
+            archive.writestr(name, body)
     return target
 
 
