@@ -164,10 +164,10 @@ def generate(*, scale: float, writer: Writer, seed: int = 2026) -> None:
         for name in ACTOR_KINDS:
             actor_id += 1
             actor_ids[r].append(actor_id)
-            actor_rows.append((actor_id, r, f"{name} {r}", "", "other", "[]", "", ""))
+            actor_rows.append((actor_id, r, f"{name} {r}", "", "other", "[]", "", "", False))
     writer.insert(
         Actor,
-        ["id", "region_id", "name", "short_name", "kind", "aliases", "email", "note"],
+        ["id", "region_id", "name", "short_name", "kind", "aliases", "email", "note", "is_group"],
         actor_rows,
     )
 
@@ -310,7 +310,7 @@ def generate(*, scale: float, writer: Writer, seed: int = 2026) -> None:
             "deadline",
             "message",
             "state",
-            "reminder_days_before",
+            "reminder_plan",
             "opened_at",
             "closed_at",
         ],
@@ -322,7 +322,7 @@ def generate(*, scale: float, writer: Writer, seed: int = 2026) -> None:
                 (first_round + k * round_step + datetime.timedelta(days=21)).date(),
                 "",
                 "closed",
-                3,
+                "[-7, -1, 1]",
                 first_round + k * round_step,
                 first_round + k * round_step + datetime.timedelta(days=30),
             )

@@ -27,6 +27,7 @@ case "${1:-}" in
   start)
     if [ ! -d "$dir/data" ]; then
       mkdir -p "$dir"
+      chmod 755 "$(dirname "$dir")" # the cluster's owner must reach it
       [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir"
       "${as_owner[@]}" "$PGBIN/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 \
         --locale=C.UTF-8 >/dev/null

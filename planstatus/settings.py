@@ -89,7 +89,12 @@ INSTALLED_APPS = [
     "planstatus.pages",
     # Its templates and static files give the API docs page without a CDN.
     "ninja",
+    # Django's widget templates, for the renderer below; planstatus.core's come first.
+    "django.forms",
 ]
+# Forms render through the project's templates, so core/templates/django/forms/widgets/ gives
+# every control Designsystemet's class.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -63,6 +63,9 @@ class TestdalData(SimpleTestCase):
             title=title,
             published=published,
             state=Plan.State.ADOPTED if published else Plan.State.DRAFT,
+            # Reports from links are published at once here; tests/test_approval.py turns
+            # the approval of reports on.
+            reports_need_approval=False,
         )
         area = FocusArea.objects.create(plan=plan, code="1", name="Næring", order=1)
         goal = Goal.objects.create(plan=plan, focus_area=area, code="1.1", text="Meir næring")

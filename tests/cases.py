@@ -56,7 +56,12 @@ def make_plan(
     """A published plan with `measures` measures spread over areas and goals, each with a
     responsible actor; measure n has code a.g.n and the text `text.format(n=n)`."""
     plan = Plan.objects.create(
-        region=region, slug=slug, kind=Plan.Kind.REGIONAL_PLAN, title=f"Plan {slug}", published=True
+        region=region,
+        slug=slug,
+        kind=Plan.Kind.REGIONAL_PLAN,
+        title=f"Plan {slug}",
+        published=True,
+        reports_need_approval=False,
     )
     goals: list[tuple[FocusArea, Goal]] = []
     for a in range(1, areas + 1):

@@ -201,7 +201,10 @@ class RoundInBrowserTests(BrowserTestCase):
             # htmx swaps the measure in place; the rest of the page is untouched.
             saved = actor_page.locator(f'[data-testid=report-item][data-code="{code}"]')
             saved.get_by_role("status").wait_for()
-            self.assertIn("Rapportert", saved.locator("[data-testid=in-round]").inner_text())
+            # Hallingdal's plan has «rapportar må godkjennast» on: the report waits.
+            self.assertIn(
+                "ventar på godkjenning", saved.locator("[data-testid=in-round]").inner_text()
+            )
         actor_page.locator(f'[data-code="{self.codes[0]}"]').scroll_into_view_if_needed()
         self.screenshot_of(actor_page, "actor-reporting-phone")
         actor_page.reload()
@@ -214,6 +217,13 @@ class RoundInBrowserTests(BrowserTestCase):
         self.assertIn(row.get_attribute("data-state"), {"some", "all"})
         self.assertIn("2 /", row.inner_text())
         self.screenshot("round-progress", full_page=False)
+
+        # The secretariat approves both reports; only then are they public.
+        pending = page.get_by_test_id("pending-reports")
+        for box in pending.get_by_role("checkbox").all():
+            box.check()
+        pending.get_by_role("button", name="Godkjenn dei valde rapportane").click()
+        self.assertIn("2 rapportar godkjende", page.locator(".messages").inner_text())
 
         page.get_by_role("link", name="Lukk runden …").click()
         page.get_by_role("button", name="Lukk runden").click()

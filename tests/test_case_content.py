@@ -89,6 +89,16 @@ class CaseContentTests(BaseTestCase):
         self.assertEqual(first.responsible, ("Testdal regionråd",))
         self.assertEqual(second.involved, ("Regionrådet",))  # as written in the plan
         self.assertEqual(second.timing, "2024–2025")
+        # The plan's abbreviations read out, in the document's language (issue 21, bug 7).
+        Measure.objects.filter(pk=self.measure.pk).update(
+            timing_text="Kont", continuous=True, start_year=None, end_year=None
+        )
+        translation.activate("en")
+        try:
+            [row] = [r for r in self.build().areas[0].groups[0].rows if r.code == "1.1.1"]
+        finally:
+            translation.activate("nn")
+        self.assertEqual(row.timing, "kontinuerleg")
         self.assertEqual(first.status.text, "◐ Påstarta")
         self.assertEqual(
             statuses(content), {"1.1.1": "started", "1.1.2": "unknown", "1.1.3": "unknown"}
@@ -249,12 +259,13 @@ class CaseContentTests(BaseTestCase):
                 record_status(
                     measure=m, status=Status.DONE, comment="Ferdig.", comment_is_public=True
                 )
-            # Areas, goals, measures, actor links, actors, milestones, the comments shown
-            # (two), the previous sent case (none), the previous round and its snapshot.
-            with self.assertNumQueries(11):
+            # Areas, goals, measures, actor links, actors, milestones, whether any measure is
+            # a group measure, the comments shown (two), the previous sent case (none), the
+            # previous round and its snapshot.
+            with self.assertNumQueries(12):
                 now = build_case_content(plan=plan, round=None, details=DETAILS)
             # The comments came after the round closed: none to fetch for its case.
-            with self.assertNumQueries(10):
+            with self.assertNumQueries(11):
                 at_round = build_case_content(plan=plan, round=round, details=DETAILS)
             self.assertEqual(now.measure_count, size)
             self.assertEqual(at_round.measure_count, size)

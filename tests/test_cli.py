@@ -27,17 +27,30 @@ class InitCommandTests(TestCase):
         out = StringIO()
         call_command("init", stdout=out)
         self.assertIn("Hallingdal", out.getvalue())
-        self.assertEqual(Region.objects.count(), 1)
-        self.assertEqual(Measure.objects.filter(focus_area__plan__slug="regionplan").count(), 68)
+        self.assertIn("Eksempelregionen", out.getvalue())
+        self.assertEqual(
+            set(Region.objects.values_list("slug", "is_example")),
+            {("hallingdal", False), ("eksempelregionen", True)},
+        )
+        hallingdal = Measure.objects.filter(focus_area__plan__region__slug="hallingdal")
+        self.assertEqual(hallingdal.filter(focus_area__plan__slug="regionplan").count(), 68)
         users = get_user_model().objects.all()
         self.assertEqual({u.username for u in users}, {"admin", "sekretariat", "lesar"})
         self.assertTrue(all(u.check_password("hallingdal-demo") for u in users))
-        roles = dict(Membership.objects.values_list("user__username", "role"))
-        self.assertEqual(roles, {"sekretariat": "secretariat", "lesar": "reader"})
+        roles = set(Membership.objects.values_list("user__username", "region__slug", "role"))
+        self.assertEqual(
+            roles,
+            {
+                ("sekretariat", "hallingdal", "secretariat"),
+                ("lesar", "hallingdal", "reader"),
+                ("sekretariat", "eksempelregionen", "secretariat"),
+                ("lesar", "eksempelregionen", "reader"),
+            },
+        )
         self.assertTrue(users.get(username="admin").is_superuser)
 
         call_command("init", stdout=StringIO())  # a second run changes nothing
-        self.assertEqual(Region.objects.count(), 1)
+        self.assertEqual(Region.objects.count(), 2)
         self.assertEqual(get_user_model().objects.count(), 3)
 
     def test_init_without_demo_only_migrates(self) -> None:

@@ -72,6 +72,49 @@ class DashboardTests(DashboardTestCase):
         self.assertEqual(self.shown_codes(q="ål kommune breiband"), ["2.1.1"])  # actor names too
         self.assertEqual(self.shown_codes(q="finst ikkje"), [])
 
+    def test_continuous_and_yearly_measures_can_be_filtered(self) -> None:
+        # Issue 21, bug 7: measures without a due year could not be picked out.
+        ongoing = self.add(self.second_area, "2.1.3", "Samarbeid om vegar", None)
+        Measure.objects.filter(pk=ongoing.pk).update(timing_text="Kont", continuous=True)
+        yearly = self.add(self.second_area, "2.1.4", "Næringsmøte", self.year)
+        Measure.objects.filter(pk=yearly.pk).update(timing_text="årleg 2025", yearly=True)
+        doc = parse(self.client.get(self.url))
+        choices = find(doc, '//select[@name="frist"]').xpath("./option")
+        self.assertEqual(
+            [(o.get("value"), text(o)) for o in choices[:3]],
+            [("", "Alle"), ("kontinuerleg", "kontinuerleg"), ("arleg", "årleg")],
+        )
+        self.assertEqual(self.shown_codes(frist="kontinuerleg"), ["2.1.3"])
+        self.assertEqual(self.shown_codes(frist="arleg"), ["2.1.4"])
+        self.assertEqual(self.shown_codes(frist=self.year - 2), ["2.1.1", "2.1.2"])
+
+    def test_the_time_is_shown_normalised_with_the_plans_words_kept(self) -> None:
+        Measure.objects.filter(pk=self.late.pk).update(
+            timing_text="2025.-2026", start_year=2025, end_year=2026
+        )
+        ongoing = self.add(self.second_area, "2.1.3", "Samarbeid om vegar", None)
+        Measure.objects.filter(pk=ongoing.pk).update(timing_text="Kont", continuous=True)
+        doc = parse(self.client.get(self.url))
+        cell = find(row(doc, "2.1.3"), './/td[contains(@class, "col-time")]')
+        [abbr] = cell.xpath(".//abbr")
+        self.assertEqual((text(abbr), abbr.get("title")), ("kontinuerleg", "I planen: Kont"))
+        # Not on hover alone: the plan's words are in the text for assistive technology.
+        [hidden] = cell.xpath('.//*[contains(@class, "ds-sr-only")]')
+        self.assertEqual(text(hidden), "(i planen: «Kont»)")
+        cell = find(row(doc, "2.1.1"), './/td[contains(@class, "col-time")]')
+        self.assertEqual(text(find(cell, ".//abbr")), "2025–2026")
+        # A time already written as it is shown needs no second form.
+        cell = find(row(doc, "2.1.2"), './/td[contains(@class, "col-time")]')
+        self.assertEqual((text(cell), cell.xpath(".//abbr")), (str(self.year - 2), []))
+        # The measure page shows both.
+        page = parse(self.client.get(ongoing.get_absolute_url()))
+        self.assertEqual(text(by_testid(page, "timing")), "kontinuerleg (i planen: «Kont»)")
+        # And in English.
+        self.client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        doc = parse(self.client.get(self.url))
+        cell = find(row(doc, "2.1.3"), './/td[contains(@class, "col-time")]')
+        self.assertEqual(text(find(cell, ".//abbr")), "continuous")
+
     def test_overdue_is_a_mark_of_its_own_beside_the_status(self) -> None:
         doc = parse(self.client.get(self.url))
         late, done = row(doc, "2.1.1"), row(doc, "2.1.2")

@@ -151,7 +151,7 @@ class HallingdalLineageTests(TestCase):
         facts = text(by_testid(doc, "programme-facts"))
         self.assertIn("Hemsedal", facts)
         self.assertIn("Nesbyen", facts)
-        self.assertIn("skrive «Flå, Gol, Hol, Nes, Ål»", facts)
+        self.assertIn("står som «Flå, Gol, Hol, Nes, Ål» på programsida", facts)
         # Dates of stated figures as the language writes them, the month in small letters.
         checks = text(by_testid(doc, "fact-checks"))
         self.assertIn("(1. januar 2015)", checks)
@@ -220,6 +220,12 @@ class HallingdalLineageTests(TestCase):
         self.assertEqual(outcome("1.1"), "completed")
         self.assertEqual(outcome("3.5"), "dropped")
         self.assertEqual(outcome("5.2"), "carried_on")
+        # The page states 3.1 as done («Utvikla …»): shown done, not «lagt bort» (issue 21,
+        # bug 4); 3.3 states nothing, so the public is told nothing about what became of it.
+        [status] = row(doc, "3.1").xpath(".//*[@data-status]/@data-status")
+        self.assertEqual(status, "done")
+        self.assertEqual(outcome("3.1"), "completed")
+        self.assertEqual(row(doc, "3.3").xpath(".//*[@data-outcome]/@data-outcome"), [])
 
     def test_suggestions_on_the_real_texts_leave_the_curated_links_alone(self) -> None:
         new = suggest_continuations(plan=self.plan, predecessor=self.programme)

@@ -507,6 +507,30 @@ class WhatTheReviewShowsTests(ReviewTestCase):
         self.assertEqual((edited.code, edited.written_code), ("N1", "N1"))
         self.assertEqual(untouched.written_code, "")  # made up, never written
 
+    def test_a_time_that_cannot_be_read_is_warned_about_until_corrected(self) -> None:
+        # Issue 21, bug 7: the import said nothing about timing it could not read.
+        csv = (
+            "Kode;Tiltak;Tid;Ansvar;Involvering;Status\n"
+            "1.1;Lage ein næringsplan;Snarast;Regionrådet;;Påstarta\n"
+            "1.2;Halde næringsmøte;Kont;Regionrådet;;Påstarta\n"
+            "1.3;Byggje ny bru;2025.-2026;Regionrådet;;Ikkje starta\n"
+        )
+        draft = self.start("tid.csv", csv.encode())
+        page = page_of(self.client.get(self.review_url(draft)))
+        warnings = texts(page, '//*[@data-testid="warnings"]//li')
+        timing = [w for w in warnings if "Tida «" in w]
+        self.assertEqual(len(timing), 1, warnings)
+        self.assertIn("Tida «Snarast» kunne ikkje lesast", timing[0])
+        _action, data = form_fields(
+            self.client.get(self.review_url(draft)), '//form[@data-testid="review-form"]'
+        )
+        data["m-0-timing"] = "2026"
+        self.client.post(self.review_url(draft), data)
+        page = page_of(self.client.get(self.review_url(draft)))
+        self.assertFalse(
+            [w for w in texts(page, '//*[@data-testid="warnings"]//li') if "Tida «" in w]
+        )
+
     def test_warnings_stand_at_their_row_and_their_table(self) -> None:
         draft = self.start("uvanleg.docx", unusual_plan_docx())
         page = page_of(self.client.get(self.review_url(draft)))

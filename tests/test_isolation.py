@@ -28,7 +28,7 @@ from planstatus.plans.models import (
     PlanPredecessor,
     StatusUpdate,
 )
-from planstatus.regions.models import Actor, Region
+from planstatus.regions.models import Actor, ContactPerson, Region
 from planstatus.reporting.actions.links import issue_link
 from planstatus.reporting.models import ReminderSent, ReportingLink, ReportingRound
 from tests.base import BaseTestCase
@@ -36,6 +36,8 @@ from tests.base import BaseTestCase
 # Pages for everyone; they must still show nothing private of Testdal.
 PUBLIC = {
     "index",
+    # «Få lenkja di på nytt»: it answers the same whether or not an address is known.
+    "link_request",
     "set_language",
     "region",
     # The region's feed: its published plans only, whoever asks.
@@ -72,6 +74,7 @@ PRIVATE = {
     "region_embed_settings",
     "measure",
     "measure_status",
+    "measure_follow_rule",
     "measure_edit",
     "milestone_add",
     "milestone_edit",
@@ -90,14 +93,21 @@ PRIVATE = {
     "actor_link",
     "actor_page",
     "actor_report",
+    "actor_unchanged",
     "round_list",
     "round_open",
     "round",
     "round_report",
     "round_remind",
+    "round_decide",
     "round_close",
     "round_link",
     "round_link_revoke",
+    "round_edit",
+    # Contact persons are personal data: the secretariat's alone.
+    "contact_persons",
+    "contact_person_edit",
+    "contact_person_remove",
     # Public for a published plan; the walker asks for the draft.
     "dashboard",
     "timeline",
@@ -153,6 +163,7 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "round_report": {"pk": "round"},
     "round_remind": {"pk": "round"},
     "round_close": {"pk": "round"},
+    "round_edit": {"pk": "round"},
     "round_link": {"pk": "round"},
     "case_download": {"pk": "case"},
     "case_export": {"pk": "sent_case"},
@@ -171,6 +182,8 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "api:get_indicator": {"pk": "indicator"},
     "goal": {"pk": "goal"},
     "continuation_decide": {"pk": "continuation"},
+    "contact_person_edit": {"pk": "contact_person"},
+    "contact_person_remove": {"pk": "contact_person"},
 }
 
 REFUSED = {403, 404, 405}
@@ -192,6 +205,10 @@ class IsolationTests(BaseTestCase):
         # Contact addresses are internal to the region.
         self.actor.email = "hemmeleg@testdal.example"
         self.actor.save()
+        # A contact person is personal data: no one but the secretariat sees them.
+        self.person = ContactPerson.objects.create(
+            actor=self.actor, name="Hemmeleg Kontaktperson", email="person@testdal.example"
+        )
         self.values = {
             "region_slug": "testdal",
             "plan_slug": "utkast",
@@ -315,6 +332,8 @@ class IsolationTests(BaseTestCase):
                     kwargs[key] = self.draft_measure.goal_id
                 if OVERRIDES.get(name, {}).get(key) == "continuation":
                     kwargs[key] = self.draft_link.pk
+                if OVERRIDES.get(name, {}).get(key) == "contact_person":
+                    kwargs[key] = self.person.pk
             yield name, reverse(name, kwargs=kwargs)
 
     def check(self, who: str, name: str, url: str, method: str) -> None:
@@ -325,6 +344,8 @@ class IsolationTests(BaseTestCase):
         content = response.content.decode(errors="replace")
         self.assertNotIn(self.private_text, content, where)
         self.assertNotIn("hemmeleg@testdal.example", content, where)
+        self.assertNotIn("person@testdal.example", content, where)
+        self.assertNotIn("Hemmeleg Kontaktperson", content, where)
         if name in PRIVATE or (name in OWN_ACCOUNT and who == "anonymous"):
             if who == "anonymous" and response.status_code == 302:
                 self.assertIn(reverse("login"), response["Location"], where)
@@ -342,6 +363,10 @@ class IsolationTests(BaseTestCase):
         )
         self.assertEqual(Measure.objects.get(pk=self.draft_measure.pk).text, self.private_text)
         self.assertEqual(list(Actor.objects.values_list("name", flat=True)), ["Testdal regionråd"])
+        self.assertEqual(
+            list(ContactPerson.objects.values_list("name", "email")),
+            [("Hemmeleg Kontaktperson", "person@testdal.example")],
+        )
         self.assertEqual(Plan.objects.get(pk=self.draft.pk).title, "Utkast til ny plan")
         self.assertEqual(Plan.objects.get(pk=self.draft.pk).embed_origins, [])
         self.assertEqual(Region.objects.get(pk=self.region.pk).embed_origins, [])
@@ -406,6 +431,7 @@ class IsolationTests(BaseTestCase):
         )
         cases: list[tuple[str, list[object]]] = [
             ("measure_status", ["testdal", "utkast", self.draft_measure.pk]),
+            ("measure_follow_rule", ["testdal", "utkast", self.draft_measure.pk]),
             ("measure_edit", ["testdal", "utkast", self.draft_measure.pk]),
             ("milestone_add", ["testdal", "utkast", self.draft_measure.pk]),
             ("news_add", ["testdal", "utkast", self.draft_measure.pk]),
@@ -424,7 +450,12 @@ class IsolationTests(BaseTestCase):
             ("actor_edit", ["testdal", self.actor.pk]),
             ("round_open", ["testdal", "utkast"]),
             ("round_remind", ["testdal", "utkast", self.draft_round.pk]),
+            ("round_decide", ["testdal", "utkast", self.draft_round.pk]),
             ("round_close", ["testdal", "utkast", self.draft_round.pk]),
+            ("round_edit", ["testdal", "utkast", self.draft_round.pk]),
+            ("contact_persons", ["testdal", self.actor.pk]),
+            ("contact_person_edit", ["testdal", self.actor.pk, self.person.pk]),
+            ("contact_person_remove", ["testdal", self.actor.pk, self.person.pk]),
             ("round_link", ["testdal", "utkast", self.draft_round.pk, self.actor.pk]),
             (
                 "round_link_revoke",

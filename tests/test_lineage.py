@@ -289,6 +289,28 @@ class ArchivedPlanTests(LineageBase):
         self.assertEqual(area.xpath("./*/@data-outcome"), ["carried_on"])
         self.assertNotIn(INTERNAL_COMMENT, page)
 
+    def test_an_item_nobody_linked_or_stopped_is_not_called_dropped(self) -> None:
+        # Issue 21, bug 4: «lagt bort» meant only that nothing linked the item forward.
+        quiet = self._measure("1.4", "Hallingtreff i Oslo")
+        record_status(measure=quiet, status=Status.STARTED)
+        response = self.client.get(self.old.get_absolute_url())
+        doc = parse(response)
+        self.assertEqual(row(doc, "1.4").xpath(".//*[@data-outcome]/@data-outcome"), [])
+        self.assertEqual(row(doc, "1.3").xpath(".//*[@data-outcome]/@data-outcome"), ["dropped"])
+        self.assertNotIn("ikkje kopla til ein seinare plan enno", text(doc))
+        self.assertEqual(doc.xpath('//*[@data-testid="unlinked-note"]'), [])
+        counts = by_testid(doc, "outcomes").xpath(".//*[@data-outcome]/@data-outcome")
+        self.assertEqual(counts, ["carried_on", "completed", "dropped"])
+        # A reader of the region is not told either; the secretariat is, as its to-do.
+        self.client.force_login(self.colleague)
+        doc = parse(self.client.get(self.old.get_absolute_url()))
+        self.assertEqual(row(doc, "1.4").xpath(".//*[@data-outcome]/@data-outcome"), [])
+        self.client.force_login(self.owner)
+        doc = parse(self.client.get(self.old.get_absolute_url()))
+        self.assertEqual(row(doc, "1.4").xpath(".//*[@data-outcome]/@data-outcome"), ["unlinked"])
+        self.assertIn("ikkje kopla til ein seinare plan enno", text(row(doc, "1.4")))
+        by_testid(doc, "unlinked-note")
+
     def test_a_plan_in_force_shows_no_outcomes(self) -> None:
         page = self.client.get(self.plan.get_absolute_url()).content.decode()
         self.assertNotIn("data-outcome", page)

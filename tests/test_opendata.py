@@ -298,9 +298,10 @@ class QueryCountTests(OpenDataTestCase):
 
     def build_all(self, internal: bool) -> None:
         plan = Plan.objects.select_related("region").get(pk=self.plan.pk)
-        # Six queries: areas, goals, measures with status, actor links, milestones, status
-        # updates.
-        with self.assertNumQueries(6):
+        # Eight queries: areas, goals, measures with status, actor links, their actors,
+        # milestones, status updates, and the responsible links that show whether any measure
+        # is a group measure.
+        with self.assertNumQueries(8):
             doc = build_plan_document(plan, internal=internal)
             build_csv(doc), build_xlsx(doc), build_json(doc)
         self.assertEqual(len(doc.measures), plan.measures().count())

@@ -17,6 +17,7 @@ import pytest
 from django.test import override_settings
 from playwright.sync_api import Error as PlaywrightError
 
+from planstatus.installation.seed import EXAMPLE_SEED, load_seed_file
 from planstatus.lib.status import Status
 from planstatus.plans.actions.status import record_status
 from planstatus.plans.models import Measure, Plan
@@ -35,6 +36,8 @@ SHOTS = {
     "/hallingdal/regionplan/aktorar/": "actor-matrix",
     "/hallingdal/regionplan/indikatorar/": "indicators",
     "/hallingdal/regionplan/rundar/": "rounds",
+    "/eksempelregionen/regionplan/oversikt/": "example-dashboard",
+    "/eksempelregionen/": "example-region",
 }
 PER_SHAPE = 2
 SKIP = re.compile(
@@ -214,5 +217,14 @@ class CrawledPagesFitAndPassAxeTests(BrowserTestCase):
         )
         self.assertGreater(len(urls), 20, urls)
         self.assert_head_answers(urls + sorted(self.downloads))
+        problems = self.check(urls)
+        self.assertEqual(problems, {}, json.dumps(problems, indent=2, ensure_ascii=False))
+
+    def test_example_region_pages(self) -> None:
+        """Eksempelregionen, with its rounds, indicator values and sent case, as the
+        public sees it: a crawl of its own."""
+        load_seed_file(path=EXAMPLE_SEED)
+        urls = self.crawl(["/", "/eksempelregionen/", "/eksempelregionen/regionplan/"])
+        self.assertGreater(len([u for u in urls if u.startswith("/eksempelregionen/")]), 10)
         problems = self.check(urls)
         self.assertEqual(problems, {}, json.dumps(problems, indent=2, ensure_ascii=False))

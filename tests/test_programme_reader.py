@@ -916,7 +916,13 @@ def test_a_municipality_with_og_in_its_name() -> None:
         ("Næringsforum etablert", "done"),
         ("Prosjektet er gjennomført", "done"),
         ("Hallingdal Innovasjon", "unknown"),
-        ("Utvikla eit koordinert næringsapparat", "unknown"),
+        # A result that opens with a verb in the past states it done (issue 21, bug 4).
+        ("Utvikla eit koordinert næringsapparat (Forum For Næringssamarbeid)", "done"),
+        ("• Oppretta eit regionalt næringsfond", "done"),
+        ("Etablerte næringshage i Gol", "done"),
+        ("Ikkje utvikla eit næringsapparat", "unknown"),
+        ("Utvikle eit koordinert næringsapparat", "unknown"),  # to do, not done
+        ("Næringsapparat utvikla vidare i ny plan", "unknown"),  # not the opening word
         ("Vegstrategi, arbeidet pågår", "started"),
         ("Næringshage ikkje etablert", "unknown"),
         ("Delvis gjennomført", "started"),

@@ -33,6 +33,15 @@ from tests.cases import archived_case
 
 BASE_URL = "http://testserver"
 
+# The pages bench/run.py times, with the queries each makes (see the last test).
+HOT = {
+    "plan": 7,
+    "plan (member)": 11,
+    "dashboard, filtered": 11,
+    "measure (member)": 15,
+    "API measures": 6,
+}
+
 
 class QueryCountTests(BaseTestCase):
     round: ReportingRound
@@ -250,3 +259,25 @@ class QueryCountTests(BaseTestCase):
         page = self.client.get(self.pages()["plan at a round"][0]).content.decode()
         self.assertEqual(page.count('data-testid="measure-row"'), 19)
         self.assertGreater(page.count('data-testid="change"'), 10)
+
+    def test_the_benchmarked_pages_make_one_query_per_kind_of_row(self) -> None:
+        """The pages bench/run.py times, at exact counts (issue 19): the measures with their
+        latest status in one query, their actor links in one and the links' actors in one,
+        whatever the size. A new query on these pages is a decision, not an accident."""
+        self.grow(3)
+        expected = {
+            "plan": HOT["plan"],
+            "plan (member)": HOT["plan (member)"],
+            "dashboard, filtered": HOT["dashboard, filtered"],
+            "measure (member)": HOT["measure (member)"],
+            "API measures": HOT["API measures"],
+        }
+        pages = self.pages()
+        for name, count in expected.items():
+            url, member = pages[name]
+            self.client.logout()
+            if member:
+                self.client.force_login(self.owner)
+            self.client.get(url)
+            with self.subTest(page=name), self.assertNumQueries(count):
+                self.assertEqual(self.client.get(url).status_code, 200)

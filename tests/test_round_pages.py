@@ -43,7 +43,8 @@ class RoundPageSetup(RoundSetup):
             "title": "Status mars 2025",
             "deadline": self.deadline.isoformat(),
             "message": "",
-            "reminder_days_before": "3",
+            "reminders_before": "7, 1",
+            "reminders_after": "1",
         }
         form.update({k: str(v) for k, v in data.items()})
         response = self.client.post(self.plan_url("round_open"), form)
@@ -135,7 +136,6 @@ class OpenRoundPageTests(RoundPageTestCase):
             ({"title": "X" * 300, "deadline": self.deadline.isoformat()}, "200"),
         ]
         for data, message in cases:
-            data |= {"reminder_days_before": "3"}
             response = self.client.post(url, data)
             self.assertContains(response, message, status_code=400)
         self.assertFalse(ReportingRound.objects.exists())
@@ -146,7 +146,7 @@ class OpenRoundPageTests(RoundPageTestCase):
         self.client.force_login(self.owner)
         response = self.client.post(
             self.plan_url("round_open"),
-            {"title": "Ein til", "deadline": self.deadline.isoformat(), "reminder_days_before": 3},
+            {"title": "Ein til", "deadline": self.deadline.isoformat()},
         )
         self.assertContains(response, "allereie ein open rapporteringsrunde", status_code=400)
         self.assertEqual(ReportingRound.objects.count(), 1)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from planstatus.lib.status import Status
 from planstatus.plans.actions.status import StatusConflict, record_status
-from planstatus.plans.models import FocusArea, Measure, MeasureActor, Plan
+from planstatus.plans.models import FocusArea, Measure, MeasureActor, Plan, StatusUpdate
 from planstatus.regions.models import Actor
 from planstatus.reporting.actions.links import resolve_link
 from planstatus.reporting.actions.reminders import send_manual_reminders, send_reminders
@@ -177,6 +177,7 @@ class ReportingTests(RoundTestCase):
             round=self.round, measure=self.measure, status=Status.STARTED, link=self.link
         )
 
+        assert isinstance(update, StatusUpdate)  # the plan's reports need no approval
         self.assertIsNone(update.created_by)
         report = RoundReport.objects.get()
         self.assertEqual(
@@ -212,6 +213,7 @@ class ReportingTests(RoundTestCase):
         first = record_round_status(
             round=self.round, measure=self.measure, status=Status.STARTED, user=self.owner
         )
+        assert isinstance(first, StatusUpdate)
 
         # Someone who opened the form before `first` was saved saw no update.
         with self.assertRaises(StatusConflict) as caught:
@@ -237,6 +239,7 @@ class ReportingTests(RoundTestCase):
             link=self.link,
             expected_previous=first.pk,
         )
+        assert isinstance(second, StatusUpdate)
         self.assertEqual(second.previous_status, Status.STARTED)
 
     def test_the_conflict_names_the_actor_that_reported(self) -> None:
@@ -277,7 +280,9 @@ class ProgressTests(RoundTestCase):
         for size in (1, 20):
             with self.subTest(size=size):
                 round = self.round_for_plan_of(size)
-                with self.assertNumQueries(2):
+                # Measures, members' reports, reports awaiting approval, group measures,
+                # responsible links, members.
+                with self.assertNumQueries(6):
                     progress = round_progress(round)
                 self.assertEqual(len(progress.actors), size)
                 self.assertEqual(len(progress.unreported), (size + 1) // 2)
@@ -362,17 +367,23 @@ class ReminderTests(RoundCommitTestCase):
         self.round = self.opened.round
         mail.outbox.clear()
 
-    def test_before_the_deadline_and_on_the_day_once_each(self) -> None:
-        before = at_eight(self.deadline - 3 * DAY)
+    def test_each_day_of_the_reminder_plan_once(self) -> None:
+        self.assertEqual(self.round.reminder_plan, [-7, -1, 1])
+        week_before = at_eight(self.deadline - 7 * DAY)
 
-        sent = send_reminders(now=before, base_url=BASE_URL)
-        self.assertEqual([(r.actor, r.kind) for r in sent], [(self.actor, "before_deadline")])
-        self.assertEqual(send_reminders(now=before, base_url=BASE_URL), [])
-        self.assertEqual(send_reminders(now=before + 2 * DAY, base_url=BASE_URL), [])
+        sent = send_reminders(now=week_before, base_url=BASE_URL)
+        self.assertEqual(
+            [(r.actor, r.kind, r.scheduled_for) for r in sent],
+            [(self.actor, "before_deadline", self.deadline - 7 * DAY)],
+        )
+        # Idempotent: the same day, or the day after (a catch-up), sends nothing again.
+        self.assertEqual(send_reminders(now=week_before, base_url=BASE_URL), [])
+        self.assertEqual(send_reminders(now=week_before + DAY, base_url=BASE_URL), [])
         self.assertEqual(len(mail.outbox), 1)
         body = mail.outbox[0].body
         self.assertIn("Påminning", mail.outbox[0].subject)
         self.assertIn("1.1.1 Eit tiltak", body)
+        self.assertIn(BASE_URL + "/r/ny-lenke/", body)
 
         # The reminder carries a new link, and the invitation's keeps working beside it
         # (it may have been forwarded inside the body).
@@ -382,18 +393,46 @@ class ReminderTests(RoundCommitTestCase):
         invitation = next(e for e in self.opened.links if e.actor == self.actor)
         self.assertEqual(resolve_link(token=invitation.token), invitation.link)
 
-        on_the_day = at_eight(self.deadline)
-        sent = send_reminders(now=on_the_day, base_url=BASE_URL)
-        self.assertEqual([(r.actor, r.kind) for r in sent], [(self.actor, "on_deadline")])
-        self.assertEqual(send_reminders(now=on_the_day, base_url=BASE_URL), [])
-        self.assertEqual(send_reminders(now=on_the_day + DAY, base_url=BASE_URL), [])
-        self.assertEqual(len(mail.outbox), 2)
-        self.assertEqual(ReminderSent.objects.count(), 2)
+        day_before = at_eight(self.deadline - DAY)
+        sent = send_reminders(now=day_before, base_url=BASE_URL)
+        self.assertEqual([(r.actor, r.kind) for r in sent], [(self.actor, "before_deadline")])
+        self.assertEqual(send_reminders(now=day_before, base_url=BASE_URL), [])
+        self.assertEqual(send_reminders(now=at_eight(self.deadline), base_url=BASE_URL), [])
+
+        day_after = at_eight(self.deadline + DAY)
+        sent = send_reminders(now=day_after, base_url=BASE_URL)
+        self.assertEqual([(r.actor, r.kind) for r in sent], [(self.actor, "after_deadline")])
+        self.assertEqual(send_reminders(now=day_after, base_url=BASE_URL), [])
+        self.assertEqual(send_reminders(now=day_after + DAY, base_url=BASE_URL), [])
+        self.assertEqual(len(mail.outbox), 3)
+        self.assertEqual(ReminderSent.objects.count(), 3)
 
     def test_no_reminder_on_other_days(self) -> None:
-        for day in (self.today, self.deadline - 4 * DAY, self.deadline + DAY):
+        # Not on the opening day, not before the plan's first day, and a missed day is
+        # caught up two days at most.
+        for day in (
+            self.today,
+            self.deadline - 8 * DAY,
+            self.deadline - 4 * DAY,
+            self.deadline + 4 * DAY,
+        ):
             self.assertEqual(send_reminders(now=at_eight(day), base_url=BASE_URL), [])
         self.assertEqual(mail.outbox, [])
+
+    def test_a_plan_of_its_own(self) -> None:
+        close_round(round=self.round, user=self.owner)
+        round = self.open(reminder_plan=[0, -3, -3]).round
+        self.assertEqual(round.reminder_plan, [-3, 0])
+        self.assertEqual(
+            send_reminders(now=at_eight(self.deadline - 4 * DAY), base_url=BASE_URL), []
+        )
+        sent = send_reminders(now=at_eight(self.deadline - 3 * DAY), base_url=BASE_URL)
+        self.assertEqual([r.kind for r in sent], ["before_deadline"])
+        sent = send_reminders(now=at_eight(self.deadline), base_url=BASE_URL)
+        self.assertEqual([r.kind for r in sent], ["on_deadline"])
+        self.assertEqual(send_reminders(now=at_eight(self.deadline + DAY), base_url=BASE_URL), [])
+        with self.refused(Refusal.REMINDER_DAY_TOO_FAR, "høgst 60 dagar"):
+            self.open(plan=self.draft, reminder_plan=[-61])
 
     def test_actors_who_reported_everything_are_not_reminded(self) -> None:
         self.municipality.email = "post@kommune.no"
@@ -453,7 +492,7 @@ class ReminderTests(RoundCommitTestCase):
 class CommandTests(RoundCommitTestCase):
     def test_the_command_sends_the_reminders_due(self) -> None:
         five_days_ago = timezone.now() - 5 * DAY
-        self.open(deadline=self.today + 2 * DAY, now=five_days_ago)
+        self.open(deadline=self.today + DAY, now=five_days_ago)
         out = StringIO()
 
         call_command("send_reminders", "--base-url", BASE_URL, stdout=out)

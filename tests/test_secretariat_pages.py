@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from planstatus.plans.audit import region_audit_log
 from planstatus.plans.models import Plan
 from planstatus.regions.models import Actor
+from tests.audit import region_changes
 from tests.base import BaseTestCase
 
 HOSTILE = "<script>alert(1)</script>'; DROP TABLE regions_actor; -- 🚀"
@@ -43,7 +43,7 @@ class ActorPageTests(BaseTestCase):
         self.assertEqual((actor.name, actor.email), (HOSTILE, "ny@vidju.example"))
         page = self.client.get(reverse("actor_list", args=["testdal"])).content.decode()
         self.assertNotIn("<script>alert(1)", page)
-        changes = next(e for e in region_audit_log(self.region) if e.action == "~").changes
+        changes = next(e for e in region_changes(self.region) if e.action == "~").changes
         self.assertIn(("Næringshage Vidju", HOSTILE), [(c.old, c.new) for c in changes])
 
     def test_bad_actor_input_is_refused_and_nothing_written(self) -> None:

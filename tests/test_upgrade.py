@@ -37,6 +37,8 @@ print(
     RoundSnapshot.objects.filter(round__title="Status haust 2026", status="started").count(),
     User.objects.get(username="sekretariat").check_password("hallingdal-demo"),
 )
+# A round's one day of reminders before the deadline became its plan: that day and the deadline.
+print(ReportingRound.objects.get(title="Status haust 2026").reminder_plan)
 """
 
 
@@ -53,7 +55,8 @@ def test_previous_release_demo_database_migrates_and_keeps_everything() -> None:
         assert lost == {}
         out = ok(planstatus("shell", "--no-imports", "-c", CHECK, data_dir=folder))
         # 5 started at closing: the three reported in the round and two of the six before.
-        assert out.strip().splitlines()[-1].split() == ["68", "6", "0", "closed", "5", "True"]
+        assert out.strip().splitlines()[-2].split() == ["68", "6", "0", "closed", "5", "True"]
+        assert out.strip().splitlines()[-1] == "[-3, 0]"
         # And the upgraded installation can be backed up.
         ok(planstatus("backup", str(Path(folder) / "etter.zip"), data_dir=folder))
 

@@ -62,7 +62,8 @@ from planstatus.plans.access import (
     visible_plans,
     visible_regions,
 )
-from planstatus.plans.models import Goal, Measure, MeasureActor, Plan, StatusUpdate
+from planstatus.plans.groups import GroupReporting, group_reporting
+from planstatus.plans.models import Goal, Measure, Plan, StatusUpdate
 from planstatus.regions.models import Region
 
 API_VERSION = "1"
@@ -198,7 +199,20 @@ def _plan(request: HttpRequest, plan: Plan) -> dict[str, Any]:
     }
 
 
-def _measure(request: HttpRequest, plan: Plan, m: Measure) -> dict[str, Any]:
+def _measures_page(request: HttpRequest, plan: Plan, measures: list[Measure]) -> list[Any]:
+    groups = group_reporting(m.pk for m in measures)
+    internal = can_read_internal(caller(request), plan.region)
+    return [_measure(request, plan, m, groups.get(m.pk), internal=internal) for m in measures]
+
+
+def _measure(
+    request: HttpRequest,
+    plan: Plan,
+    m: Measure,
+    group: GroupReporting | None = None,
+    *,
+    internal: bool = False,
+) -> dict[str, Any]:
     """As in the plan's JSON file (lib/opendata/json.measure_dict), and when it was archived."""
     area, goal = m.focus_area, m.goal
     entry = measure_entry(
@@ -207,21 +221,21 @@ def _measure(request: HttpRequest, plan: Plan, m: Measure) -> dict[str, Any]:
         goal=GoalEntry(id=goal.pk, code=goal.code, text=goal.text, focus_area_id=goal.focus_area_id)
         if goal
         else None,
-        url=request.build_absolute_uri(
-            reverse("measure", args=[plan.region.slug, plan.slug, m.pk])
-        ),
+        url=request.build_absolute_uri(plan.measure_url(m.pk)),
+        group=group,
+        internal=internal,
     )
     return measure_dict(entry) | {"archived_at": m.archived_at}
 
 
 def _measures(plan: Plan) -> QuerySet[Measure]:
-    """The plan's current measures in plan order, with status and actors (one query each)."""
-    links = MeasureActor.objects.select_related("actor").order_by("role", "position", "pk")
+    """The plan's current measures in plan order, with status and actors (a query each)."""
     return (
         plan.measures()
         .with_status()
         .select_related("focus_area", "goal")
-        .prefetch_related(Prefetch("actor_links", queryset=links), "milestones")
+        .with_actors()
+        .prefetch_related("milestones")
         .order_by("focus_area__order", "order", "pk")
     )
 
@@ -323,7 +337,7 @@ def list_measures(
     if status is not None:
         # `status` is the with_status() annotation, which the Django plugin cannot see.
         measures = measures.filter(status=status)  # type: ignore[misc]
-    return Converted(measures, lambda m: _measure(request, plan, m))
+    return Converted(measures, convert_page=lambda page: _measures_page(request, plan, page))
 
 
 @api.get(
@@ -335,7 +349,8 @@ def get_measure(
     request: HttpRequest, region_slug: str = Slug, plan_slug: str = Slug, pk: int = Id
 ) -> dict[str, Any]:
     measure = get_measure_for_user(caller(request), region_slug, plan_slug, pk)
-    return _measure(request, measure.focus_area.plan, measure)
+    [entry] = _measures_page(request, measure.focus_area.plan, [measure])
+    return entry
 
 
 @api.get(
@@ -355,7 +370,11 @@ def list_measure_history(
     user = caller(request)
     measure = get_measure_for_user(user, region_slug, plan_slug, pk)
     internal = can_read_internal(user, measure.focus_area.plan.region)
-    updates = StatusUpdate.objects.filter(measure=measure).order_by("-created_at", "-pk")
+    updates = (
+        StatusUpdate.objects.filter(measure=measure)
+        .select_related("member")
+        .order_by("-created_at", "-pk")
+    )
     if internal:
         updates = updates.select_related("created_by", "round_report__actor", "round_report__round")
     return Converted(

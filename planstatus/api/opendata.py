@@ -8,12 +8,13 @@ and no reporting details at all.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import replace
 
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from planstatus.core.status import status_label
 from planstatus.lib.opendata.model import (
@@ -22,16 +23,23 @@ from planstatus.lib.opendata.model import (
     GoalEntry,
     HistoryEntry,
     MeasureEntry,
+    MemberEntry,
     MilestoneEntry,
     PlanDocument,
     StatusValue,
 )
 from planstatus.lib.status import Status
+from planstatus.plans.groups import GroupReporting, MemberStatus, group_reporting
 from planstatus.plans.models import Measure, MeasureActor, Plan, StatusUpdate
 
 
 def status_value(value: str) -> StatusValue:
-    status = Status(value)
+    return _status_value(Status(value), get_language())
+
+
+@functools.cache
+def _status_value(status: Status, language: str | None) -> StatusValue:
+    # A handful of statuses and languages (the value is frozen): built once each, not per row.
     return StatusValue(
         code=status.value, word=status_label(status), colour=status.colour, symbol=status.symbol
     )
@@ -54,6 +62,7 @@ def history_entry(update: StatusUpdate, *, internal: bool) -> HistoryEntry:
         source=update.source,
         comment=update.comment if shown else "",
         comment_is_public=update.comment_is_public,
+        member=update.member.name if update.member else None,
     )
     if not internal:
         return entry
@@ -83,9 +92,12 @@ def measure_entry(
     goal: GoalEntry | None,
     url: str,
     history: tuple[HistoryEntry, ...] = (),
+    group: GroupReporting | None = None,
+    internal: bool = False,
 ) -> MeasureEntry:
-    """A measure fetched with_status(), with its actor links (prefetched, with actors) and
-    its milestones (prefetched)."""
+    """A measure fetched with_status(), its actor links (prefetched, with actors) and its
+    milestones (prefetched); its note only when published or the caller may read internal
+    information."""
     status_at = getattr(m, "status_at", None)
     return MeasureEntry(
         id=m.pk,
@@ -97,7 +109,7 @@ def measure_entry(
         end_year=m.end_year,
         yearly=m.yearly,
         continuous=m.continuous,
-        note=m.note,
+        note=m.visible_note(internal=internal),
         focus_area=focus_area,
         goal=goal,
         responsible=tuple(_actor_entry(link) for link in m.responsible_links),
@@ -110,6 +122,21 @@ def measure_entry(
             MilestoneEntry(id=ms.pk, text=ms.text, due_on=ms.due_on, done_on=ms.done_on)
             for ms in m.milestones.all()
         ),
+        members=tuple(_member_entry(row, internal=internal) for row in group.members)
+        if group
+        else (),
+    )
+
+
+def _member_entry(row: MemberStatus, *, internal: bool) -> MemberEntry:
+    update = row.update
+    shown = update is not None and (internal or update.comment_is_public)
+    return MemberEntry(
+        actor_id=row.member.pk,
+        name=row.member.name,
+        status=status_value(row.status),
+        reported_at=_local(update.created_at) if update and row.has_reported else None,
+        comment=update.comment if update is not None and shown else "",
     )
 
 
@@ -122,9 +149,10 @@ def build_plan_document(
 ) -> PlanDocument:
     """The plan's current measures (archived ones left out) with status and history.
 
-    Six queries whatever the plan's size: focus areas, goals, measures with their current
-    status, their actor links with actors, their milestones, and status updates (with
-    reporter, actor and round when internal). `plan.region` is expected to be fetched with the plan.
+    A fixed number of queries whatever the plan's size: focus areas, goals, measures with
+    their current status, their actor links with actors, their milestones, status updates
+    (with reporter, actor and round when internal) and the group measures' members.
+    `plan.region` is expected to be fetched with the plan.
     """
     areas = {
         a.pk: FocusAreaEntry(id=a.pk, code=a.code, name=a.name) for a in plan.focus_areas.all()
@@ -133,23 +161,28 @@ def build_plan_document(
         g.pk: GoalEntry(id=g.pk, code=g.code, text=g.text, focus_area_id=g.focus_area_id)
         for g in plan.goals.all()
     }
-    links = MeasureActor.objects.select_related("actor").order_by("role", "position", "pk")
     measures = list(
         plan.measures()
         .with_status()
-        .prefetch_related(Prefetch("actor_links", queryset=links), "milestones")
+        .with_actors()
+        .prefetch_related("milestones")
         .order_by("focus_area__order", "order", "pk")
     )
 
     history: dict[int, list[HistoryEntry]] = {}
-    updates = StatusUpdate.objects.filter(
-        measure__focus_area__plan=plan, measure__archived_at__isnull=True
-    ).order_by("measure", "-created_at", "-pk")
+    updates = (
+        StatusUpdate.objects.filter(
+            measure__focus_area__plan=plan, measure__archived_at__isnull=True
+        )
+        .order_by("measure", "-created_at", "-pk")
+        .select_related("member")
+    )
     if internal:
         updates = updates.select_related("created_by", "round_report__actor", "round_report__round")
     for update in updates:
         history.setdefault(update.measure_id, []).append(history_entry(update, internal=internal))
 
+    groups = group_reporting(m.pk for m in measures)
     region = plan.region
     entries = [
         measure_entry(
@@ -158,6 +191,8 @@ def build_plan_document(
             goal=goals.get(m.goal_id) if m.goal_id else None,
             url=absolute_url(reverse("measure", args=[region.slug, plan.slug, m.pk])),
             history=tuple(history.get(m.pk, [])),
+            group=groups.get(m.pk),
+            internal=internal,
         )
         for m in measures
     ]

@@ -69,17 +69,27 @@ class LimitOffset(PaginationBase):
 
 
 class Converted(Generic[T]):
-    """A QuerySet whose items are converted as a page is sliced from it."""
+    """A QuerySet whose items are converted as a page is sliced from it: one by one with
+    `convert`, or the page at once with `convert_page` (for what it reads in one query)."""
 
-    def __init__(self, queryset: QuerySet[Any], convert: Callable[[Any], T]) -> None:
+    def __init__(
+        self,
+        queryset: QuerySet[Any],
+        convert: Callable[[Any], T] | None = None,
+        *,
+        convert_page: Callable[[list[Any]], list[T]] | None = None,
+    ) -> None:
         self.queryset = queryset
-        self.convert = convert
+        if convert_page is None:
+            assert convert is not None
+            convert_page = lambda items: [convert(item) for item in items]  # noqa: E731
+        self.convert_page = convert_page
 
     def count(self) -> int:
         return self.queryset.count()
 
     def __getitem__(self, page: slice) -> list[T]:
-        return [self.convert(item) for item in self.queryset[page]]
+        return self.convert_page(list(self.queryset[page]))
 
 
 class StatusOut(Schema):
@@ -171,13 +181,24 @@ class MilestoneOut(Schema):
     done_on: datetime.date | None = Field(description="The day it was marked done; null if not.")
 
 
+class MemberStatusOut(Schema):
+    actor_id: int
+    name: str
+    status: StatusOut
+    reported_at: datetime.datetime | None = Field(description="Null while it has not reported.")
+    comment: str = Field(description="Empty when none, or internal and the caller may not read it.")
+
+
 class MeasureOut(Schema):
     id: int
     code: str = Field(description="The code as read (used for sorting); may repeat in a plan.")
     written_code: str = Field(description="The code exactly as the plan document writes it.")
     text: str
     timing: TimingOut
-    note: str
+    note: str | None = Field(
+        description="The secretariat's note; null unless published or the caller may read "
+        "the region's internal information."
+    )
     focus_area_id: int
     goal_id: int | None
     responsible: list[ActorOut]
@@ -188,6 +209,10 @@ class MeasureOut(Schema):
         description="Set when a revised plan dropped the measure; its history is kept."
     )
     url: str = Field(description="The measure's web page.")
+    members: list[MemberStatusOut] = Field(
+        description="On a measure whose responsible actor is a group, each member's own "
+        "status; the measure's `status` is rolled up from them or set by hand. Empty otherwise."
+    )
     milestones: list[MilestoneOut] = Field(
         description="Dated steps, by due date. One past due and not done makes the measure late."
     )
@@ -198,12 +223,16 @@ class HistoryEntryOut(Schema):
     at: datetime.datetime
     status: StatusOut
     previous_status: StatusOut
-    source: Literal["web", "seed", "import"]
+    source: Literal["web", "seed", "import", "rollup"]
     comment: str = Field(
         description="The comment; empty when there is none or it is internal and the caller "
         "may not read internal data."
     )
     comment_is_public: bool
+    member: str | None = Field(
+        description="On a group measure, the member whose own status this is; null for the "
+        "measure's own status."
+    )
     evidence_url: str | None = Field(description="Link to documentation." + INTERNAL_ONLY)
     reported_by: str | None = Field(description="User name of who reported." + INTERNAL_ONLY)
     reported_by_actor: str | None = Field(

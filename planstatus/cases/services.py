@@ -72,6 +72,7 @@ from planstatus.lib.reports.content import (
 from planstatus.lib.reports.docx import render_docx
 from planstatus.lib.reports.pdf import render_pdf
 from planstatus.lib.status import Status
+from planstatus.plans.groups import GroupReporting, group_reporting
 from planstatus.plans.models import Goal, Measure, Plan, StatusUpdate
 from planstatus.reporting.models import ReportingRound, RoundSnapshot
 from planstatus.reporting.reads import previous_closed_round
@@ -188,8 +189,9 @@ def build_case_content(
 ) -> CaseContent:
     """The case at a closed round (its frozen snapshot) or now (`round=None`).
 
-    Ten queries at most, however many measures the plan has: focus areas, goals, measures
-    with their statuses, their actor links and actors, the comments shown (two), and what
+    A fixed number of queries, however many measures the plan has: focus areas, goals,
+    measures with their statuses, their actor links and actors, the comments shown (two,
+    plus five when some measure's responsible actor is a group), and what
     the case is compared with (the previous sent case, else the
     previous closed round and its snapshot). The `annual` report adds each goal's
     indicators (a fixed number more). Indicator values are shown as they are now: they have
@@ -309,11 +311,43 @@ def case_comments(
     Today it is the latest public, non-empty comment reported on the measure, up to the
     round's closing for a case of a closed round. It is credited to the body that reported
     it, never to the person who typed it: the reporting actor, else «Sekretariatet» for a
-    comment entered on the web, else the plan document. Two queries.
+    comment entered on the web, else the plan document. On a measure whose responsible
+    actor is a group it is every member's own status, each with its latest public comment,
+    and how many have reported. Seven queries at most.
     """
-    shown = StatusUpdate.objects.filter(comment_is_public=True).exclude(comment="")
-    if round is not None and round.closed_at is not None:
-        shown = shown.filter(created_at__lte=round.closed_at)
+    closed_at = round.closed_at if round is not None else None
+    groups = group_reporting((m.pk for m in measures), as_of=closed_at)
+    shown_by_members = {m: _members_comment(g) for m, g in groups.items()}
+    others = [m for m in measures if m.pk not in groups]
+    return _latest_public_comments(others, closed_at) | shown_by_members
+
+
+def _members_comment(group: GroupReporting) -> BodyComment:
+    """«4 av 6 har rapportert:», then a line per member: its status in words and its latest
+    public comment (never its internal one)."""
+    lines = [WORDING.members_reported.format(n=group.reported_count, total=group.total)]
+    for row in group.members:
+        if not row.has_reported or row.update is None:
+            lines.append(f"{row.member.display_name}: {WORDING.member_not_reported}")
+            continue
+        line = f"{row.member.display_name}: {status_style(row.status).word}"
+        if row.update.comment_is_public and row.update.comment.strip():
+            line += f" – {' '.join(row.update.comment.split())}"
+        lines.append(line)
+    dates = [row.update.created_at for row in group.members if row.update and row.has_reported]
+    return BodyComment(
+        text="\n".join(lines),
+        actor="",
+        date_text=date_format(timezone.localdate(max(dates)), "j.n.Y") if dates else "",
+    )
+
+
+def _latest_public_comments(
+    measures: list[Measure], closed_at: datetime.datetime | None
+) -> dict[int, BodyComment]:
+    shown = StatusUpdate.objects.overall().filter(comment_is_public=True).exclude(comment="")
+    if closed_at is not None:
+        shown = shown.filter(created_at__lte=closed_at)
     latest = shown.filter(measure=OuterRef("pk")).order_by("-created_at", "-pk").values("pk")[:1]
     chosen = dict(
         Measure.objects.filter(pk__in=[m.pk for m in measures])
@@ -530,6 +564,13 @@ def _by_goal(
     return groups
 
 
+def _timing(m: Measure) -> str:
+    """«kontinuerleg», «årleg», «2025–2026»: the plan's abbreviations («Kont») read out, in
+    the document's language."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        return m.timing_shown
+
+
 def _row(
     m: Measure,
     styles: dict[Status, StatusStyle],
@@ -542,7 +583,7 @@ def _row(
         milestones_done=sum(1 for ms in milestones if ms.is_done_on(day)),
         code=m.code,
         text=m.text,
-        timing=m.timing_text,
+        timing=_timing(m),
         responsible=tuple(_actor_name(link) for link in m.responsible_links),
         involved=tuple(_actor_name(link) for link in m.involved_links),
         status=styles[m.current_status],

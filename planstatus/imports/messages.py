@@ -186,6 +186,11 @@ MESSAGES: dict[str, Promise] = {
     Code.COLUMNS_NOT_READ: gettext_lazy(
         "The columns “%(columns)s” are not read. If they belong in the plan, say what they hold."
     ),
+    Code.TIMING_NOT_UNDERSTOOD: gettext_lazy(
+        "Could not read the time “%(timing)s” as a year, “yearly” or “continuous”. It is kept "
+        "as written, but the measure is left out of the due-year filter and the timeline "
+        "until the time is corrected."
+    ),
     Code.SEVERAL_BULLETS_IN_ONE_LINE: gettext_lazy(
         "One line holds %(count)s bullets; each is read as a measure of its own."
     ),

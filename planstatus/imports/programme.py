@@ -21,11 +21,13 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from planstatus.imports.services import tag_import_row
 from planstatus.indicators.models import StatedFact
 from planstatus.lib import programme as reader
 from planstatus.lib.programme import ProgrammePage, ProgrammePageError, ProgrammeWarning
 from planstatus.lib.status import Status
 from planstatus.plans.actions.programme import store_programme_details
+from planstatus.plans.audit import import_reason
 from planstatus.plans.models import FocusArea, Goal, Measure, Plan, StatusUpdate
 from planstatus.regions.models import Region
 
@@ -257,16 +259,16 @@ def import_programme(
             raise ProgrammeImportError(
                 _(
                     "The region already has a plan with the short name «%(slug)s», and it is "
-                    "not a programme. Choose another short name with --slug."
+                    "not a programme. Choose another short name."
                 )
                 % {"slug": slug}
             )
         if not replace:
             raise ProgrammeImportError(
                 _(
-                    "The region already has a programme with the short name «%(slug)s». Use "
-                    "--replace to archive it and import the page anew, or --slug to save it "
-                    "under another short name."
+                    "The region already has a programme with the short name «%(slug)s». "
+                    "Choose to replace it (the earlier programme is archived with its "
+                    "history), or choose another short name."
                 )
                 % {"slug": slug}
             )
@@ -290,6 +292,9 @@ def import_programme(
     )
     _set_history_user(plan, user)
     plan.save()
+    # The change log shows the import's rows as one entry (plans/audit.py).
+    reason = import_reason(plan)
+    Plan.history.filter(id=plan.pk).update(history_change_reason=reason)  # type: ignore[attr-defined]
     _save_programme_details(plan, page, user=user)
 
     counters = {"main": 0, "sub": 0, "goal": 0}
@@ -297,12 +302,16 @@ def import_programme(
     for order, goal in enumerate(page.goals, start=1):
         counters[goal.level] = counters.get(goal.level, 0) + 1
         code = f"{prefixes.get(goal.level, 'M')}{counters[goal.level]}"
-        Goal.objects.create(plan=plan, code=code, text=goal.text, order=order)
+        tag_import_row(Goal(plan=plan, code=code, text=goal.text, order=order), reason, user).save()
 
     areas = [
-        FocusArea.objects.create(plan=plan, code=str(order), name=_fit(name, 300), order=order)
+        tag_import_row(
+            FocusArea(plan=plan, code=str(order), name=_fit(name, 300), order=order), reason, user
+        )
         for order, name in enumerate(page.focus_areas, start=1)
     ]
+    for new_area in areas:
+        new_area.save()
     placed: dict[int, list[reader.ProgrammeResult]] = {area.pk: [] for area in areas}
     unplaced: list[reader.ProgrammeResult] = []
     for result in page.results:
@@ -310,30 +319,44 @@ def import_programme(
         (placed[area.pk] if area is not None else unplaced).append(result)
     groups = [(area, placed[area.pk]) for area in areas]
     if unplaced:
-        other = FocusArea.objects.create(
-            plan=plan,
-            code="R",
-            name=_("Results not tied to a focus area"),
-            order=len(areas) + 1,
+        other = tag_import_row(
+            FocusArea(
+                plan=plan,
+                code="R",
+                name=_("Results not tied to a focus area"),
+                order=len(areas) + 1,
+            ),
+            reason,
+            user,
         )
+        other.save()
         groups.append((other, unplaced))
 
     order = 0
     for area, results in groups:
         for number, result in enumerate(results, start=1):
             order += 1
-            measure = Measure.objects.create(
-                focus_area=area, code=f"{area.code}.{number}", order=order, text=result.text
+            measure = tag_import_row(
+                Measure(
+                    focus_area=area, code=f"{area.code}.{number}", order=order, text=result.text
+                ),
+                reason,
+                user,
             )
+            measure.save()
             if result.status != Status.UNKNOWN:
-                StatusUpdate.objects.create(
-                    measure=measure,
-                    status=Status(result.status),
-                    previous_status=Status.UNKNOWN,
-                    comment=_("Read from the words of the result on the programme page."),
-                    source=StatusUpdate.Source.IMPORT,
-                    created_by=user if user is not None and user.is_authenticated else None,
-                )
+                tag_import_row(
+                    StatusUpdate(
+                        measure=measure,
+                        status=Status(result.status),
+                        previous_status=Status.UNKNOWN,
+                        comment=_("Read from the words of the result on the programme page."),
+                        source=StatusUpdate.Source.IMPORT,
+                        created_by=user if user is not None and user.is_authenticated else None,
+                    ),
+                    reason,
+                    user,
+                ).save()
     _save_stated_facts(region=region, page=page, replace=replace)
     return plan
 

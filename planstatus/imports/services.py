@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
@@ -16,6 +17,7 @@ from planstatus.imports.models import PlanImport
 from planstatus.lib.importers.base import ParsedMeasure, ParsedPlan
 from planstatus.lib.slugs import slug_from
 from planstatus.lib.status import Status
+from planstatus.plans.audit import import_reason
 from planstatus.plans.models import (
     RESERVED_PLAN_SLUGS,
     FocusArea,
@@ -28,6 +30,23 @@ from planstatus.plans.models import (
 from planstatus.regions.models import Actor, Region
 
 NEW = "new:"
+_M = TypeVar("_M", bound=Model)
+
+
+def tag_import_row(obj: _M, reason: str, user: User | AnonymousUser | None) -> _M:
+    """The object, with the change reason its history row will carry (the change log shows
+    an import's rows as one entry: plans/audit.py) and who imported, also from the command
+    line, where no request names the person."""
+    obj._change_reason = reason  # type: ignore[attr-defined]
+    if (who := _user(user)) is not None:
+        obj._history_user = who  # type: ignore[attr-defined]
+    return obj
+
+
+def _history_kwargs(reason: str, user: User | AnonymousUser | None) -> dict[str, Any]:
+    """For bulk_create_with_history: the import's reason and who imported (also from the
+    command line, where no request names the person)."""
+    return {"default_change_reason": reason, "default_user": _user(user)}
 
 
 def max_length(model: type[Model], field_name: str) -> int:
@@ -146,7 +165,11 @@ def unique_plan_slug(region: Region, title: str) -> str:
 
 
 def _resolve_actors(
-    region: Region, parsed: ParsedPlan, choices: dict[str, str]
+    region: Region,
+    parsed: ParsedPlan,
+    choices: dict[str, str],
+    reason: str,
+    user: User | AnonymousUser | None,
 ) -> dict[str, Actor]:
     """Turn the reviewed choices into actors, creating the new ones (merged by name)."""
     choices = {**default_actor_choices(parsed, region), **choices}
@@ -158,7 +181,8 @@ def _resolve_actors(
             name = choice.removeprefix(NEW).strip() or written
             actor = created.get(name) or existing_by_name(region, name)
             if actor is None:
-                actor = Actor.objects.create(region=region, name=name, aliases=[])
+                actor = tag_import_row(Actor(region=region, name=name, aliases=[]), reason, user)
+                actor.save()
             created[name] = actor
         elif choice in existing:
             actor = existing[choice]
@@ -166,7 +190,7 @@ def _resolve_actors(
             raise ValueError(_("Unknown actor choice for «%(written)s».") % {"written": written})
         if written not in actor.written_forms():
             actor.aliases = [*actor.aliases, written]
-            actor.save(update_fields=["aliases"])
+            tag_import_row(actor, reason, user).save(update_fields=["aliases"])
         resolved[written] = actor
     return resolved
 
@@ -249,8 +273,7 @@ def import_plan(
     Raises DoesNotFit, before anything is written, when a value is too long to be kept.
     """
     check_fits(parsed=parsed, title=title)
-    actors = _resolve_actors(region, parsed, actor_choices or {})
-    plan = Plan.objects.create(
+    plan = Plan(
         region=region,
         slug=unique_plan_slug(region, title),
         kind=kind,
@@ -258,6 +281,12 @@ def import_plan(
         state=Plan.State.DRAFT,
         note=f"Importert frå «{source_name}»." if source_name else "",
     )
+    tag_import_row(plan, "", user).save()
+    # The reason names the plan, so it is known once the plan has its id: its first
+    # version, written a moment ago in this transaction, is given it too.
+    reason = import_reason(plan)
+    Plan.history.filter(id=plan.pk).update(history_change_reason=reason)  # type: ignore[attr-defined]
+    actors = _resolve_actors(region, parsed, actor_choices or {}, reason, user)
     # Built in memory and written a table at a time (each with its history): one query per
     # measure made the import of a 70-measure plan cost 200 queries.
     areas: list[FocusArea] = []
@@ -277,17 +306,19 @@ def import_plan(
                 order += 1
                 measure = Measure(focus_area=area, goal=goal, order=order, **_measure_fields(m))
                 measures.append((measure, m))
-    bulk_create_with_history(areas, FocusArea)
-    bulk_create_with_history(goals, Goal)
-    bulk_create_with_history([measure for measure, _ in measures], Measure)
+    bulk_create_with_history(areas, FocusArea, **_history_kwargs(reason, user))
+    bulk_create_with_history(goals, Goal, **_history_kwargs(reason, user))
+    bulk_create_with_history(
+        [measure for measure, _ in measures], Measure, **_history_kwargs(reason, user)
+    )
     links: list[MeasureActor] = []
     updates: list[StatusUpdate] = []
     for measure, m in measures:
         _link_actors(measure, m, actors, links)
         if update := _status_update(measure, m.status, _user(user), source_name, m.comment):
             updates.append(update)
-    bulk_create_with_history(links, MeasureActor)
-    bulk_create_with_history(updates, StatusUpdate)
+    bulk_create_with_history(links, MeasureActor, **_history_kwargs(reason, user))
+    bulk_create_with_history(updates, StatusUpdate, **_history_kwargs(reason, user))
     if draft is not None:
         _mark_saved(draft, plan)
     return plan
@@ -386,7 +417,8 @@ def apply_revision(
     """
     check_fits(parsed=parsed, title=None)
     diff = diff_plan(plan, parsed)
-    actors = _resolve_actors(plan.region, parsed, actor_choices or {})
+    reason = import_reason(plan)
+    actors = _resolve_actors(plan.region, parsed, actor_choices or {}, reason, user)
     areas = {a.code: a for a in plan.focus_areas.all()}
     goals = {g.code: g for g in plan.goals.all()}
     next_order = (
@@ -401,27 +433,39 @@ def apply_revision(
         measure = change.measure
         for name, value in _measure_fields(change.parsed).items():
             setattr(measure, name, value)
-        measure.save()
+        tag_import_row(measure, reason, user).save()
         if {"responsible", "involved"} & set(change.fields):
             for link in measure.actor_links.all():
-                link.delete()  # one by one, so the audit trail records each removal
+                # One by one, so the audit trail records each removal.
+                tag_import_row(link, reason, user).delete()
             _link_actors(measure, change.parsed, actors, links)
     for change in diff.new:
         assert change.parsed is not None
         pa, pg = parsed_area[id(change.parsed)], parsed_goal[id(change.parsed)]
-        area = areas.get(pa.code) or FocusArea.objects.create(
-            plan=plan, code=pa.code, name=pa.name, order=len(areas) + 1
-        )
+        area = areas.get(pa.code)
+        if area is None:
+            area = tag_import_row(
+                FocusArea(plan=plan, code=pa.code, name=pa.name, order=len(areas) + 1),
+                reason,
+                user,
+            )
+            area.save()
         areas[pa.code] = area
         goal = goals.get(pg.code)
         if goal is None and (pg.code or pg.text):
-            goal = Goal.objects.create(
-                plan=plan, focus_area=area, code=pg.code, text=pg.text, order=next_order
+            goal = tag_import_row(
+                Goal(plan=plan, focus_area=area, code=pg.code, text=pg.text, order=next_order),
+                reason,
+                user,
             )
+            goal.save()
             goals[pg.code] = goal
-        measure = Measure.objects.create(
-            focus_area=area, goal=goal, order=next_order, **_measure_fields(change.parsed)
+        measure = tag_import_row(
+            Measure(focus_area=area, goal=goal, order=next_order, **_measure_fields(change.parsed)),
+            reason,
+            user,
         )
+        measure.save()
         next_order += 1
         _link_actors(measure, change.parsed, actors, links)
     now = timezone.now()
@@ -431,8 +475,8 @@ def apply_revision(
         change.measure.note = (change.measure.note + "\n" if change.measure.note else "") + (
             f"Arkivert: ikkje med i «{source_name}»." if source_name else "Arkivert."
         )
-        change.measure.save()
-    bulk_create_with_history(links, MeasureActor)
+        tag_import_row(change.measure, reason, user).save()
+    bulk_create_with_history(links, MeasureActor, **_history_kwargs(reason, user))
     if draft is not None:
         _mark_saved(draft, plan)
     return diff

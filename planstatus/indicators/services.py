@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
-from django.utils.formats import get_format
+from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext as _
 
 from planstatus.accounts.roles import known_user
@@ -369,6 +369,10 @@ class RegionValue:
     value: Decimal | None
     missing: tuple[str, ...] = ()  # municipalities without a value when computed
 
+    @property
+    def label(self) -> str:
+        return period_label(self.period)
+
 
 @dataclass
 class IndicatorSummary:
@@ -383,6 +387,27 @@ class IndicatorSummary:
     def latest(self) -> RegionValue | None:
         known = [r for r in self.region if r.value is not None]
         return known[-1] if known else None
+
+    @property
+    def period_labels(self) -> list[str]:
+        return [period_label(p) for p in self.periods]
+
+    @property
+    def no_common_period(self) -> tuple[str, str] | None:
+        """(first, last) period in words when a computed indicator has values on several
+        periods and none with every municipality (populations counted on different dates):
+        why the region has no figure at all. None otherwise."""
+        if not self.indicator.is_computed or len(self.periods) < 2 or self.latest is not None:
+            return None
+        return period_label(self.periods[0]), period_label(self.periods[-1])
+
+
+def period_label(period: str) -> str:
+    """A period as people read it: «2024», «1. januar 2024»."""
+    parsed = parse_period(period)
+    if parsed is None or parsed[1] is None:
+        return period
+    return date_format(parsed[1], "DATE_FORMAT")
 
 
 def _period_key(period: str) -> tuple[int, str]:
@@ -658,3 +683,42 @@ def load_indicators(*, plan: Plan, indicators: Iterable[dict[str, Any]]) -> None
                 value=Decimal(str(target["value"])),
                 note=target.get("note", ""),
             )
+        _load_values(indicator=indicator, data=data)
+
+
+def _load_values(*, indicator: Indicator, data: dict[str, Any]) -> None:
+    """The values curated data gives: a list (`values`: municipality by name, or none for
+    the region; period; value; weight), or `values_from: municipality_populations`, which
+    takes each municipality's populations as values dated as they are, so that the figures
+    stand once in the data (the municipalities') and the indicator shows the same."""
+    municipalities = {m.name: m for m in indicator.plan.region.municipalities.all()}
+    note = str(data.get("values_source_note") or "")
+    rows: list[IndicatorValue] = []
+    if data.get("values_from") == "municipality_populations":
+        for m in municipalities.values():
+            rows += [
+                IndicatorValue(
+                    indicator=indicator,
+                    municipality=m,
+                    period=p.date.isoformat(),
+                    value=Decimal(p.count),
+                    source_note=note,
+                )
+                for p in m.populations.all()
+            ]
+    for v in data.get("values", []):
+        name = v.get("municipality")
+        if name and name not in municipalities:
+            raise ValueError(f"Unknown municipality in the indicator's values: {name}")
+        rows.append(
+            IndicatorValue(
+                indicator=indicator,
+                municipality=municipalities[name] if name else None,
+                period=str(v["period"]),
+                value=Decimal(str(v["value"])),
+                weight=Decimal(str(v["weight"])) if v.get("weight") is not None else None,
+                source_note=str(v.get("source_note") or note),
+            )
+        )
+    for row in rows:
+        row.save()  # save() derives the year from the period; the history records each

@@ -96,7 +96,10 @@ def _detail_page(
     plan = indicator.plan
     municipalities = region_municipalities(plan.region)
     summary = summarise(indicator, municipalities)
-    with_municipalities = request.GET.get("kommunar") == "1"
+    # Without a regional figure the municipalities are all the chart has: shown unasked.
+    with_municipalities = request.GET.get("kommunar") == "1" or (
+        "kommunar" not in request.GET and summary.no_common_period is not None
+    )
     chart = indicator_chart(summary, with_municipalities=with_municipalities)
     editor = can_edit(request.user, plan.region)
     internal = can_read_internal(request.user, plan.region)

@@ -19,8 +19,8 @@ MAX_MUNICIPALITIES = 60  # Norway's largest county had 46 municipalities in 2020
 _LINE = re.compile(r"^\s*(\d+)\s*[;,:\t–-]?\s*(.*?)\s*$")
 
 
-def suggested_slug(name: str) -> str:
-    return slug_from(name, max_length=50)
+# The region's short name in addresses; suggested from its name when left empty.
+SLUG_MAX = 50
 
 
 class NewRegionForm(forms.Form):
@@ -31,7 +31,7 @@ class NewRegionForm(forms.Form):
     )
     slug = forms.CharField(
         label=gettext_lazy("Short name in addresses"),
-        max_length=50,
+        max_length=SLUG_MAX,
         required=False,
         help_text=gettext_lazy(
             "Small letters, digits and hyphens. Left empty, it is made from the name."
@@ -135,7 +135,7 @@ class NewRegionForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if "slug" in cleaned and "name" in cleaned and not cleaned["slug"]:
-            cleaned["slug"] = suggested_slug(cleaned["name"])
+            cleaned["slug"] = slug_from(cleaned["name"], max_length=SLUG_MAX)
             if not cleaned["slug"]:
                 self.add_error("slug", _("Give a short name made of letters a–z and digits."))
                 return cleaned

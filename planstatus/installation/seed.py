@@ -15,15 +15,19 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from planstatus.indicators.services import load_indicators, load_stated_facts
+from planstatus.installation.example import load_rounds
 from planstatus.lib.status import Status
 from planstatus.lib.timing import parse_timing
 from planstatus.plans.actions.lineage import confirm_continuation, set_predecessors
 from planstatus.plans.actions.programme import store_programme_details
 from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Plan, StatusUpdate
 from planstatus.regions.models import Actor, Municipality, MunicipalityPopulation, Region
+from planstatus.regions.services import ensure_municipality_actors, set_actor_group
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
 HALLINGDAL_SEED = SEED_DIR / "hallingdal.yaml"
+# A made-up region that shows the product at work; the demo loads it beside Hallingdal.
+EXAMPLE_SEED = SEED_DIR / "eksempelregionen.yaml"
 
 
 class SeedError(ValueError):
@@ -66,6 +70,7 @@ def load_region_data(*, data: Mapping[str, Any]) -> Region:
         name=region_data["name"],
         council_name=region_data.get("council_name", ""),
         description=region_data.get("description", ""),
+        is_example=bool(region_data.get("example")),
     )
     for m in region_data.get("municipalities", []):
         municipality = Municipality.objects.create(
@@ -104,6 +109,22 @@ def load_region_data(*, data: Mapping[str, Any]) -> Region:
                     % {"form": form, "first": other.name, "second": actor.name}
                 )
 
+    if data.get("groups"):
+        # Groups report through their members: the municipalities' own actors.
+        ensure_municipality_actors(region=region)
+        by_name = {a.name: a for a in region.actors.all()}
+        for group in data["groups"]:
+            try:
+                set_actor_group(
+                    actor=by_name[group["actor"]],
+                    is_group=True,
+                    members=[by_name[name] for name in group["members"]],
+                )
+            except KeyError as missing:
+                raise SeedError(
+                    _("Unknown actor: %(names)s.") % {"names": missing.args[0]}
+                ) from None
+
     load_stated_facts(region=region, facts=region_data.get("stated_facts") or [])
     plans: dict[str, Plan] = {}
     for plan_data in data.get("plans", []):
@@ -125,6 +146,8 @@ def load_region_data(*, data: Mapping[str, Any]) -> Region:
             later=_seed_item(plans, link.get("later") or {}),
             note=link.get("note") or "",
         )
+    if data.get("rounds"):
+        load_rounds(plan=_seed_plan(plans, data["rounds"]["plan"]), data=data["rounds"])
     return region
 
 

@@ -19,7 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from planstatus.accounts.models import Membership
-from planstatus.installation.seed import load_seed_file
+from planstatus.installation.seed import EXAMPLE_SEED, load_seed_file
 from planstatus.regions.models import Municipality, Region
 
 # (user name, role in Hallingdal or None for the installation administrator)
@@ -59,24 +59,29 @@ def create_user(
 
 
 def initialise_installation(*, load_demo: bool = True, verbosity: int = 1) -> InitResult:
-    """Migrate, and on an empty database load Hallingdal's data and the demo users."""
+    """Migrate, and on an empty database load Hallingdal's data, the example region and the
+    demo users (members of both)."""
     call_command("migrate", interactive=False, verbosity=verbosity)
     result = InitResult(seeded=False)
     if not load_demo:
         return result
     if not Region.objects.exists():
         load_seed_file()
+        load_seed_file(path=EXAMPLE_SEED)
         result.seeded = True
     if not User.objects.exists():
         region = Region.objects.get(slug="hallingdal")
+        example = Region.objects.filter(is_example=True).first()
         for username, role in DEMO_USERS:
-            create_user(
+            user = create_user(
                 username=username,
                 password=settings.DEMO_PASSWORD,
                 region=region if role else None,
                 role=role,
                 installation_admin=role is None,
             )
+            if role and example is not None:
+                Membership.objects.create(user=user, region=example, role=role)
             result.demo_users.append(username)
     return result
 

@@ -27,7 +27,12 @@ from typing import Any
 
 from planstatus.lib.documents.decoding import NotText, decode_text
 from planstatus.lib.status import Status
-from planstatus.lib.vocabulary import MONTH_NUMBERS, correct_heading_word, status_from_words
+from planstatus.lib.vocabulary import (
+    MONTH_NUMBERS,
+    RESULT_DONE_OPENINGS,
+    correct_heading_word,
+    status_from_words,
+)
 
 MAX_BYTES = 1_000_000
 
@@ -880,12 +885,16 @@ def _read_goals(page: ProgrammePage, lines: list[_Line]) -> list[ProgrammeGoal]:
 
 def result_status(text: str) -> str:
     """The status a result line states in words (vocabulary.status_from_words, read as
-    prose); "unknown" when it states none.
+    prose), or done when it opens with a verb in the past (vocabulary.RESULT_DONE_OPENINGS);
+    "unknown" when it states none.
 
     A programme page tells what came of a programme that has ended, so a result «not
     carried out» («ikkje gjennomført», «ikke startet») was not realised: cancelled.
     """
-    status = status_from_words(text, prose=True) or "unknown"
+    status = status_from_words(text, prose=True)
+    if status is None:
+        first = re.match(r"\W*(\w+)", unicodedata.normalize("NFC", text).casefold())
+        status = "done" if first and first.group(1) in RESULT_DONE_OPENINGS else "unknown"
     return "cancelled" if status == "not_started" else status
 
 

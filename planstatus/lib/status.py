@@ -88,3 +88,25 @@ _PALETTE = {
     Status.CANCELLED: ("#3a3f47", "#ffffff", "#1d2026"),
     Status.UNKNOWN: ("#eceef1", "#30343b", "#6b717c"),
 }
+
+
+def roll_up(reported: list[Status | None]) -> Status:
+    """A group measure's status from its members' own statuses, one entry per member (None,
+    or not assessed, for a member that has not reported). The rule the measure page states:
+
+    - no member has reported → not assessed;
+    - every member reported done → done; every member reported stopped → stopped;
+    - no member reported started or done → not started;
+    - otherwise → started.
+    """
+    said = [s for s in reported if s is not None and s != Status.UNKNOWN]
+    if not said:
+        return Status.UNKNOWN
+    if len(said) == len(reported):
+        if all(s == Status.DONE for s in said):
+            return Status.DONE
+        if all(s == Status.CANCELLED for s in said):
+            return Status.CANCELLED
+    if not any(s in (Status.STARTED, Status.DONE) for s in said):
+        return Status.NOT_STARTED
+    return Status.STARTED

@@ -25,6 +25,12 @@ class Timing:
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
+    @property
+    def understood(self) -> bool:
+        """Whether the text said something we could read: a year, yearly or continuous.
+        An empty cell says nothing and is no misreading."""
+        return not self.text or self.start is not None or self.yearly or self.continuous
+
 
 def normalise_timing_text(text: str) -> str:
     """Join the lines of a cell with single spaces: "2025.-\\n2026" → "2025.-2026"."""

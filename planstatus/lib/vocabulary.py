@@ -216,6 +216,21 @@ STATUS_WORDS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
+# A programme page's results are written after the programme ended: a result line that
+# opens with a verb in the past («Utvikla eit koordinert næringsapparat», «Oppretta
+# næringsfond») states something done. Nynorsk's a-infinitive is spelt like the past
+# («å utvikla»), so this holds only for the first word of a line in a results list, never
+# in a status cell or in a plan's measures, which are written as things to do.
+RESULT_DONE_OPENINGS = frozenset(
+    {
+        "utvikla", "utviklet", "oppretta", "opprettet", "etablert", "etablerte", "laga",
+        "laget", "lagd", "bygd", "bygt", "bygget", "innført", "innførte", "lansert",
+        "lanserte", "utarbeidd", "utarbeida", "utarbeidet", "gjennomført", "gjennomførte",
+        "vedteke", "vedteken", "vedtatt", "stifta", "stiftet", "skipa", "opna", "åpnet",
+        "fullført", "ferdigstilt", "realisert", "levert", "gjennomførd",
+    }
+)  # fmt: skip
+
 # Words that are a status only in a status cell, not inside a sentence: colours, and words
 # that in prose usually mean something else («planlagt», «etablert» of a name).
 CELL_ONLY_STATUS_WORDS = frozenset(

@@ -21,4 +21,9 @@ urlpatterns = [
         views.measure_status,
         name="measure_status",
     ),
+    path(
+        "<slug:region_slug>/<slug:plan_slug>/tiltak/<int:pk>/folg-regelen/",
+        views.measure_follow_rule,
+        name="measure_follow_rule",
+    ),
 ]

@@ -29,10 +29,11 @@ from planstatus.plans.access import (
     get_region_for_user,
     visible_plans,
 )
-from planstatus.plans.actions.status import StatusConflict
+from planstatus.plans.actions.status import StatusConflict, roll_up_status
 from planstatus.plans.audit import measure_audit_log
 from planstatus.plans.dashboard import area_chart, build_dashboard, filter_choices, read_filters
 from planstatus.plans.forms import DashboardForm, MilestoneForm, NewsForm, StatusForm
+from planstatus.plans.groups import group_reporting
 from planstatus.plans.lineage import item_chain, plan_outcomes, region_story
 from planstatus.plans.models import Measure, MeasureNews, Plan
 from planstatus.plans.outline import build_plan_outline
@@ -43,6 +44,7 @@ from planstatus.reporting.messages import conflict_message, refusal_message
 from planstatus.reporting.progress import progress_over_time, timeline_chart
 from planstatus.reporting.reads import (
     changes_since_previous,
+    measure_submissions_pending,
     plan_rounds,
     previous_closed_round,
     snapshot_statuses,
@@ -94,8 +96,12 @@ def plan_detail(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpR
     visible = visible_plans(request.user)
     outline = build_plan_outline(plan, snapshot_statuses(shown) if shown else None)
     outcomes = None
+    internal = can_read_internal(request.user, plan.region)
     if plan.state == Plan.State.ARCHIVED:
-        outcomes = plan_outcomes(plan, outline, visible=visible)
+        # «Not linked yet» is the secretariat's to-do, not something readers are told.
+        outcomes = plan_outcomes(
+            plan, outline, visible=visible, internal=can_edit(request.user, plan.region)
+        )
         for m in outline.measures:
             m.outcome = outcomes.measures[m.pk]  # type: ignore[attr-defined]
     return render(
@@ -104,7 +110,7 @@ def plan_detail(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpR
         {
             "plan": plan,
             "can_edit": can_edit(request.user, plan.region),
-            "is_member": can_read_internal(request.user, plan.region),
+            "is_member": internal,
             "round_form": form,
             "shown_round": shown,
             "open_round": next((r for r in rounds if r.is_open), None),
@@ -130,17 +136,25 @@ def _measure_page(
     prefetch_related_objects([measure], "milestones")
     history = list(
         measure.status_updates.select_related(
-            "created_by", "round_report__actor", "round_report__round"
+            "created_by",
+            "member",
+            "round_report__actor",
+            "round_report__round",
+            "round_report__contact_person",
         )
     )
     duplicates = (
         plan.measures().filter(code=measure.code).exclude(pk=measure.pk) if measure.code else []
     )
+    group = group_reporting([measure.pk]).get(measure.pk)
     if editor and status_form is None:
+        # The measure's own latest update: on a group measure the members' reports are
+        # in the history too, but the form sets the overall status.
+        latest = next((u for u in history if u.member_id is None), None)
         status_form = StatusForm(
             initial={
                 "status": measure.current_status,
-                "expected_previous": history[0].pk if history else None,
+                "expected_previous": latest.pk if latest else None,
             }
         )
     return render(
@@ -160,6 +174,9 @@ def _measure_page(
             "news_form": NewsForm(initial={"date": today}) if editor else None,
             "today": today,
             "overdue": measure.is_overdue(today),
+            "group": group,
+            # Members see reports awaiting approval, marked; the public sees only approved ones.
+            "pending": list(measure_submissions_pending(measure)) if internal else [],
             "audit": measure_audit_log(measure) if internal else [],
             "chain": item_chain(measure, region=plan.region, visible=visible_plans(request.user)),
         },
@@ -177,6 +194,9 @@ def measure_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: i
 def measure_status(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
     measure = get_measure_for_editor(request.user, region_slug, plan_slug, pk)
     form = StatusForm(request.POST)
+    by_hand = measure.pk in group_reporting([measure.pk])
+    if by_hand and form.is_valid() and not form.cleaned_data["comment"].strip():
+        form.add_error("comment", _("Say why you set the overall status by hand."))
     if not form.is_valid():
         return _measure_page(request, measure, status_form=form)
     try:
@@ -201,6 +221,18 @@ def measure_status(request: HttpRequest, region_slug: str, plan_slug: str, pk: i
         form.add_error(None, refusal_message(refused))
         return _measure_page(request, measure, status_form=form)
     messages.success(request, _("The status is saved."))
+    return redirect(measure)
+
+
+@require_POST
+@login_required
+def measure_follow_rule(
+    request: HttpRequest, region_slug: str, plan_slug: str, pk: int
+) -> HttpResponse:
+    """The secretariat lets the members' reports decide a group measure's status again."""
+    measure = get_measure_for_editor(request.user, region_slug, plan_slug, pk)
+    if roll_up_status(measure=measure, user=request.user, by_hand_too=True) is not None:
+        messages.success(request, _("The overall status follows the members' reports again."))
     return redirect(measure)
 
 

@@ -58,7 +58,7 @@ def get_measure_for_user(user: AnyUser, region_slug: str, plan_slug: str, pk: in
     measure = (
         Measure.objects.with_status()
         .select_related("focus_area", "goal")
-        .prefetch_related("actor_links__actor")
+        .with_actors()
         .filter(focus_area__plan=plan, pk=pk)
         .first()
     )

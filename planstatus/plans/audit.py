@@ -1,19 +1,24 @@
 """The audit trail as people read it: who changed what, when, before and after.
 
 django-simple-history records a row per save and delete; here those rows become entries
-with their changes computed against the previous version of the same object.
+with their changes computed against the previous version of the same object. The rows one
+import wrote carry the same change reason (`import_reason()`), and the region's log shows
+them as one entry that opens to its rows.
 """
 
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.paginator import Page, Paginator
 from django.db import models
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from planstatus.accounts.models import Membership
@@ -60,10 +65,12 @@ class AuditEntry:
 
 @dataclass(frozen=True)
 class _Source:
+    key: str  # the log's filter value for this kind of change
     model: type[models.Model]
     region_path: str
     related: tuple[str, ...]
     label: Callable[[Any], str]
+    measure_path: str | None = None  # the field naming the measure a row is about
 
 
 def _measure_label(m: Any) -> str:
@@ -71,49 +78,75 @@ def _measure_label(m: Any) -> str:
 
 
 SOURCES = [
-    _Source(Plan, "region", (), lambda r: r.title),
-    _Source(FocusArea, "plan__region", (), lambda r: r.name),
-    _Source(Goal, "plan__region", (), lambda r: f"{_('Goal')} {r.code}".strip()),
-    _Source(Measure, "focus_area__plan__region", (), lambda r: r.code or r.text[:60]),
+    _Source("plan", Plan, "region", (), lambda r: r.title),
+    _Source("focus_area", FocusArea, "plan__region", (), lambda r: r.name),
+    _Source("goal", Goal, "plan__region", (), lambda r: f"{_('Goal')} {r.code}".strip()),
     _Source(
+        "measure",
+        Measure,
+        "focus_area__plan__region",
+        (),
+        lambda r: r.code or r.text[:60],
+        measure_path="id",
+    ),
+    _Source(
+        "measure_actor",
         MeasureActor,
         "measure__focus_area__plan__region",
         ("actor", "measure"),
         lambda r: f"{r.actor.name} – {_measure_label(r.measure)}",
+        measure_path="measure_id",
     ),
     _Source(
+        "status",
         StatusUpdate,
         "measure__focus_area__plan__region",
         ("measure",),
         lambda r: f"{_('Status')} – {_measure_label(r.measure)}",
+        measure_path="measure_id",
     ),
     _Source(
+        "milestone",
         Milestone,
         "measure__focus_area__plan__region",
         ("measure",),
         lambda r: f"{r.text[:60]} – {_measure_label(r.measure)}",
+        measure_path="measure_id",
     ),
     _Source(
+        "news",
         MeasureNews,
         "measure__focus_area__plan__region",
         ("measure",),
         lambda r: f"{r.date:%Y-%m-%d} – {_measure_label(r.measure)}",
+        measure_path="measure_id",
     ),
     _Source(
+        "predecessor",
         PlanPredecessor,
         "plan__region",
         ("plan", "predecessor"),
         lambda r: f"{r.predecessor.title} → {r.plan.title}",
     ),
     _Source(
+        "continuation",
         Continuation,
         "later_plan__region",
         ("earlier_plan", "later_plan"),
         lambda r: f"{r.get_kind_display()}: {r.earlier_plan.title} → {r.later_plan.title}",
     ),
-    _Source(Actor, "region", (), lambda r: r.name),
-    _Source(Membership, "region", ("user",), lambda r: r.user.get_username()),
+    _Source("actor", Actor, "region", (), lambda r: r.name),
+    _Source("membership", Membership, "region", ("user",), lambda r: r.user.get_username()),
 ]
+
+IMPORTS = "import"  # the log's filter value for imports
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    """The log's «kind of change» choices: imports, then each kind of object."""
+    return [(IMPORTS, str(_("imports")))] + [
+        (source.key, str(source.model._meta.verbose_name)) for source in SOURCES
+    ]
 
 
 def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
@@ -169,12 +202,14 @@ def _entries(source: _Source, rows: list[Any], previous: dict[int, Any]) -> Iter
         )
 
 
-def _previous_versions(source: _Source, rows: list[Any]) -> dict[int, Any]:
-    """The version before each changed row, fetched in one query."""
+def _previous_versions(source: _Source, rows: list[Any], *, always: bool = False) -> dict[int, Any]:
+    """The version before each changed row, fetched in one query (`always`: also when no
+    row changed, so that a page's cost does not depend on what it shows)."""
     history = source.model.history  # type: ignore[attr-defined]
     ids = {row.id for row in rows if row.history_type == "~"}
-    if not ids:
+    if not ids and not always:
         return {}
+    ids.add(0)  # no object has id 0: the query runs, and finds nothing more
     versions: dict[int, list[Any]] = {}
     for version in history.filter(id__in=ids).order_by("history_date", "history_id"):
         versions.setdefault(version.id, []).append(version)
@@ -201,10 +236,6 @@ def _collect(filters: dict[type[models.Model], dict[str, Any]], limit: int) -> l
     return entries[:limit]
 
 
-def region_audit_log(region: Region, *, limit: int = 200) -> list[AuditEntry]:
-    return _collect({s.model: {s.region_path: region} for s in SOURCES}, limit)
-
-
 def measure_audit_log(measure: Measure, *, limit: int = 100) -> list[AuditEntry]:
     return _collect(
         {
@@ -216,3 +247,206 @@ def measure_audit_log(measure: Measure, *, limit: int = 100) -> list[AuditEntry]
         },
         limit,
     )
+
+
+# --- The region's log: filters, imports as one entry, pages -------------------------------
+
+IMPORT_PREFIX = "import:"
+PER_PAGE = 50
+# An import's entry opens to at most this many of its rows; the summary counts them all.
+GROUP_ROWS = 300
+
+
+def import_reason(plan: Plan) -> str:
+    """The change reason that every history row of one import of `plan` carries."""
+    return f"{IMPORT_PREFIX}{plan.pk}:{secrets.token_hex(6)}"
+
+
+def _import_plan_id(reason: str) -> int | None:
+    plan_id = reason.removeprefix(IMPORT_PREFIX).partition(":")[0]
+    return int(plan_id) if plan_id.isdigit() else None
+
+
+@dataclass(frozen=True)
+class LogFilters:
+    kind: str = ""  # IMPORTS, a source's key, or "" for all
+    user: User | None = None
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+    measure: Measure | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.kind or self.user or self.since or self.until or self.measure)
+
+
+@dataclass
+class _Key:
+    when: datetime.datetime
+    source: int  # index into SOURCES
+    history_id: int
+    history_type: str
+    measure_id: int | None  # the measure a row is about
+    actor_id: int | None  # the actor of an actor link or of an actor row
+    reason: str  # the history row's change reason, "" when it has none
+
+
+@dataclass
+class _Group:
+    reason: str
+    keys: list[_Key] = field(default_factory=list)
+
+    @property
+    def when(self) -> datetime.datetime:
+        return max(k.when for k in self.keys)
+
+
+@dataclass
+class ImportEntry:
+    """One import: its rows, the plan it wrote to, and how much it touched."""
+
+    when: datetime.datetime
+    user: User | None
+    plan: Plan | None
+    measures: int
+    actors: int
+    rows: int
+    entries: list[AuditEntry]
+
+    is_import = True
+
+    @property
+    def label(self) -> str:
+        title = self.plan.title if self.plan else gettext("a plan that no longer exists")
+        # What the rows shown touched: under a filter, only those rows.
+        parts = []
+        if self.measures:
+            parts.append(
+                ngettext("%(n)s measure", "%(n)s measures", self.measures) % {"n": self.measures}
+            )
+        if self.actors:
+            parts.append(ngettext("%(n)s actor", "%(n)s actors", self.actors) % {"n": self.actors})
+        if not parts:
+            parts.append(ngettext("%(n)s change", "%(n)s changes", self.rows) % {"n": self.rows})
+        counts = ", ".join(parts)
+        return gettext("Import of the plan “%(title)s”: %(counts)s") % {
+            "title": title,
+            "counts": counts,
+        }
+
+    @property
+    def hidden_rows(self) -> int:
+        return self.rows - len(self.entries)
+
+
+@dataclass
+class LogPage:
+    entries: list[AuditEntry | ImportEntry]
+    page: Page[Any]
+
+    @property
+    def page_range(self) -> list[int | str]:
+        return list(self.page.paginator.get_elided_page_range(self.page.number))
+
+
+def _keys(region: Region, filters: LogFilters) -> list[_Key]:
+    """Every matching history row of the region, as a few columns: one query per kind."""
+    keys: list[_Key] = []
+    for index, source in enumerate(SOURCES):
+        if filters.kind not in ("", IMPORTS, source.key):
+            continue
+        if filters.measure is not None and source.measure_path is None:
+            continue
+        history = source.model.history  # type: ignore[attr-defined]
+        rows = history.filter(**{source.region_path: region})
+        if filters.kind == IMPORTS:
+            rows = rows.filter(history_change_reason__startswith=IMPORT_PREFIX)
+        if filters.user is not None:
+            rows = rows.filter(history_user=filters.user)
+        if filters.since is not None:
+            rows = rows.filter(history_date__date__gte=filters.since)
+        if filters.until is not None:
+            rows = rows.filter(history_date__date__lte=filters.until)
+        if filters.measure is not None:
+            assert source.measure_path is not None
+            rows = rows.filter(**{source.measure_path: filters.measure.pk})
+        # Columns that every kind has stand in for those it lacks (and are ignored).
+        measure = source.measure_path or "id"
+        actor = {MeasureActor: "actor_id", Actor: "id"}.get(source.model, "id")
+        for when, hid, htype, reason, measure_id, actor_id in rows.values_list(
+            "history_date", "history_id", "history_type", "history_change_reason", measure, actor
+        ):
+            keys.append(
+                _Key(
+                    when,
+                    index,
+                    hid,
+                    htype,
+                    measure_id if source.measure_path else None,
+                    actor_id if source.model in (MeasureActor, Actor) else None,
+                    reason or "",
+                )
+            )
+    return keys
+
+
+def region_change_log(
+    region: Region, filters: LogFilters, page_number: int | str | None = 1
+) -> LogPage:
+    """One page of the region's change log, newest first: each change an entry, except
+    that the rows of one import are one entry (an actor on each of 68 measures is one
+    import, not 200 lines). A fixed number of queries, whatever the page shows."""
+    singles: list[_Key] = []
+    groups: dict[str, _Group] = {}
+    for key in _keys(region, filters):
+        if key.reason.startswith(IMPORT_PREFIX):
+            groups.setdefault(key.reason, _Group(key.reason)).keys.append(key)
+        else:
+            singles.append(key)
+    items: list[_Key | _Group] = [*singles, *groups.values()]
+    items.sort(key=lambda item: (item.when, getattr(item, "history_id", 0)), reverse=True)
+    page = Paginator(items, PER_PAGE).get_page(page_number)
+
+    wanted: dict[int, set[int]] = {index: set() for index in range(len(SOURCES))}
+    for item in page.object_list:
+        if isinstance(item, _Group):
+            item.keys.sort(key=lambda k: (k.when, k.history_id), reverse=True)
+            for key in item.keys[:GROUP_ROWS]:
+                wanted[key.source].add(key.history_id)
+        else:
+            wanted[item.source].add(item.history_id)
+    entries: dict[tuple[int, int], AuditEntry] = {}
+    for index, source in enumerate(SOURCES):
+        history = source.model.history  # type: ignore[attr-defined]
+        # A query per kind whatever the page holds (no history row has id 0), so that the
+        # page costs the same at every size of the log.
+        rows = list(
+            history.filter(history_id__in=[*wanted[index], 0]).select_related(
+                "history_user", *source.related
+            )
+        )
+        previous = _previous_versions(source, rows, always=True)
+        for row, entry in zip(rows, _entries(source, rows, previous), strict=True):
+            entries[(index, row.history_id)] = entry
+    plan_ids = {_import_plan_id(reason) for reason in groups} - {None}
+    plans = Plan.objects.in_bulk([*plan_ids, 0])
+
+    shown: list[AuditEntry | ImportEntry] = []
+    for item in page.object_list:
+        if isinstance(item, _Group):
+            rows = [entries[(k.source, k.history_id)] for k in item.keys[:GROUP_ROWS]]
+            plan_id = _import_plan_id(item.reason)
+            shown.append(
+                ImportEntry(
+                    when=item.when,
+                    user=rows[0].user if rows else None,
+                    plan=plans.get(plan_id) if plan_id is not None else None,
+                    measures=len({k.measure_id for k in item.keys} - {None}),
+                    actors=len({k.actor_id for k in item.keys} - {None}),
+                    rows=len(item.keys),
+                    entries=rows,
+                )
+            )
+        else:
+            shown.append(entries[(item.source, item.history_id)])
+    return LogPage(entries=shown, page=page)

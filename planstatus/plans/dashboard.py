@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from planstatus.core.status import status_label
 from planstatus.lib.charts import BarChart, Series
 from planstatus.lib.status import Status
-from planstatus.plans.forms import DashboardForm
+from planstatus.plans.forms import CONTINUOUS, YEARLY, DashboardForm
+from planstatus.plans.groups import group_reporting
 from planstatus.plans.models import FocusArea, Measure, MeasureActor, Plan
 from planstatus.plans.outline import StatusCount, count_statuses
 from planstatus.regions.models import Actor
@@ -29,6 +30,7 @@ class Filters:
     responsible: Actor | None = None
     involved: Actor | None = None
     due_year: int | None = None
+    due_kind: str = ""  # forms.CONTINUOUS or forms.YEARLY
     statuses: frozenset[Status] = frozenset()
     overdue: bool = False
     text: str = ""
@@ -40,6 +42,7 @@ class Filters:
             or self.responsible
             or self.involved
             or self.due_year
+            or self.due_kind
             or self.statuses
             or self.overdue
             or self.text
@@ -52,11 +55,13 @@ def read_filters(form: DashboardForm) -> Filters:
     if not form.is_valid():
         return Filters()
     data = form.cleaned_data
+    due = data["frist"]
     return Filters(
         area=data["omrade"],
         responsible=data["ansvar"],
         involved=data["involvert"],
-        due_year=data["frist"],
+        due_year=due if isinstance(due, int) else None,
+        due_kind=due if isinstance(due, str) else "",
         statuses=frozenset(Status(s) for s in data["status"]),
         overdue=data["forseinka"],
         text=data["q"].strip(),
@@ -64,8 +69,8 @@ def read_filters(form: DashboardForm) -> Filters:
 
 
 def _searchable(m: Measure) -> str:
-    names = [link.actor.name for link in m.actor_links.all()]
-    names += [link.written_as for link in m.actor_links.all() if link.written_as]
+    names = [link.actor.name for link in m.links]
+    names += [link.written_as for link in m.links if link.written_as]
     return " ".join([m.code, m.text, m.timing_text, *names]).casefold()
 
 
@@ -73,7 +78,7 @@ def matches(m: Measure, filters: Filters, today: datetime.date) -> bool:
     """Whether a measure (with its actor links prefetched) passes every filter."""
     if filters.area is not None and m.focus_area_id != filters.area.pk:
         return False
-    links = m.actor_links.all()
+    links = m.links
     for actor, role in (
         (filters.responsible, MeasureActor.Role.RESPONSIBLE),
         (filters.involved, MeasureActor.Role.INVOLVED),
@@ -83,6 +88,10 @@ def matches(m: Measure, filters: Filters, today: datetime.date) -> bool:
         ):
             return False
     if filters.due_year is not None and m.end_year != filters.due_year:
+        return False
+    if filters.due_kind == CONTINUOUS and not m.continuous:
+        return False
+    if filters.due_kind == YEARLY and not m.yearly:
         return False
     if filters.statuses and m.current_status not in filters.statuses:
         return False
@@ -137,7 +146,8 @@ def plan_measures(plan: Plan) -> list[Measure]:
         Measure.objects.with_status()
         .filter(focus_area__plan=plan, archived_at__isnull=True)
         .select_related("focus_area", "goal")
-        .prefetch_related("actor_links__actor", "milestones")
+        .with_actors()
+        .prefetch_related("milestones")
         .order_by("focus_area__order", "order", "pk")
     )
     for m in measures:
@@ -154,9 +164,11 @@ def build_dashboard(
 ) -> Dashboard:
     everything = plan_measures(plan)
     shown = [m for m in everything if matches(m, filters, today)]
+    groups = group_reporting(m.pk for m in shown)
     for m in shown:
         # Overdue is a mark of its own beside the reported status, never instead of it.
         m.overdue = m.is_overdue(today)  # type: ignore[attr-defined]
+        m.group = groups.get(m.pk)  # type: ignore[attr-defined]
     by_area: dict[int, list[Measure]] = {}
     for m in shown:
         by_area.setdefault(m.focus_area_id, []).append(m)

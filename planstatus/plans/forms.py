@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from planstatus.core.status import STATUS_CHOICES
@@ -56,7 +57,7 @@ class MeasureForm(forms.ModelForm):
 
     class Meta:
         model = Measure
-        fields = ["text", "timing_text", "note"]
+        fields = ["text", "timing_text", "note", "note_is_public"]
         labels = {"timing_text": _("Time")}
         help_texts = {"timing_text": _("For example 2025, 2025–2026, årleg or Kont.")}
 
@@ -74,6 +75,7 @@ class PlanSettingsForm(forms.ModelForm):
             "adopted_on",
             "state",
             "published",
+            "reports_need_approval",
             "note",
         ]
         widgets = {
@@ -136,6 +138,15 @@ class ActorForm(forms.ModelForm):
         return super().save(commit=commit)
 
 
+# The due-year filter's values for measures without a due year, as they show in URLs.
+CONTINUOUS = "kontinuerleg"
+YEARLY = "arleg"
+
+
+def _due_value(value: str) -> int | str:
+    return value if value in (CONTINUOUS, YEARLY) else int(value)
+
+
 class DashboardForm(forms.Form):
     """The dashboard's filters. Short Nynorsk names, as they show in shared URLs."""
 
@@ -148,8 +159,9 @@ class DashboardForm(forms.Form):
     involvert = forms.ModelChoiceField(
         label=_("Involved"), queryset=Actor.objects.none(), required=False
     )
+    # A year, or one of the words for measures that have no end: «kontinuerleg», «arleg».
     frist = forms.TypedChoiceField(
-        label=_("Due year"), required=False, coerce=int, empty_value=None
+        label=_("Due year"), required=False, coerce=_due_value, empty_value=None
     )
     status = forms.MultipleChoiceField(
         label=_("Status"),
@@ -179,10 +191,66 @@ class DashboardForm(forms.Form):
             actor_field.choices = [("", _("All"))] + [(a.pk, a.name) for a in actors]
         year_field = self.fields["frist"]
         assert isinstance(year_field, forms.TypedChoiceField)
-        year_field.choices = [("", _("All"))] + [(y, str(y)) for y in years]
+        year_field.choices = [
+            ("", _("All")),
+            (CONTINUOUS, _("continuous")),
+            (YEARLY, _("yearly")),
+        ] + [(y, str(y)) for y in years]
         for field in self.fields.values():
             if not isinstance(field.widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
                 field.widget.attrs.setdefault("class", "ds-input")
+
+
+class ChangeLogForm(forms.Form):
+    """The change log's filters: kind of change, person, dates and measure. Short Nynorsk
+    names, as they show in shared URLs."""
+
+    slag = forms.ChoiceField(label=_("Kind of change"), required=False)
+    person = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none(), required=False)
+    fra = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    til = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    tiltak = forms.ModelChoiceField(
+        label=_("Measure"), queryset=Measure.objects.none(), required=False
+    )
+
+    def __init__(self, data: Any, *, region: Region, kinds: list[tuple[str, str]]) -> None:
+        super().__init__(data)
+        kind_field = self.fields["slag"]
+        assert isinstance(kind_field, forms.ChoiceField)
+        kind_field.choices = [("", _("All"))] + [(k, label.capitalize()) for k, label in kinds]
+        people = User.objects.filter(memberships__region=region).distinct().order_by("username")
+        person_field = self.fields["person"]
+        assert isinstance(person_field, forms.ModelChoiceField)
+        person_field.queryset = people
+        person_field.empty_label = _("All")
+        measures = (
+            Measure.objects.filter(focus_area__plan__region=region)
+            .select_related("focus_area__plan")
+            .order_by("focus_area__plan__title", "focus_area__order", "order")
+        )
+        measure_field = self.fields["tiltak"]
+        assert isinstance(measure_field, forms.ModelChoiceField)
+        measure_field.queryset = measures
+        # Grouped by plan, each as its code and the start of its text.
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for m in measures:
+            groups.setdefault(m.focus_area.plan.title, []).append(
+                (m.pk, f"{m.code} {m.text[:50]}".strip())
+            )
+        measure_field.choices = [("", _("All")), *groups.items()]
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "ds-input")
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean() or {}
+        since, until = data.get("fra"), data.get("til")
+        if since and until and since > until:
+            self.add_error("til", _("The end date is before the start date."))
+        return data
 
 
 class PredecessorsForm(forms.Form):

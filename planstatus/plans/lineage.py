@@ -132,13 +132,14 @@ def item_chain(item: Goal | Measure, *, region: Region, visible: QuerySet[Plan])
 
 class Outcome(models.TextChoices):
     CARRIED_ON = "carried_on", _("carried on")
-    COMPLETED = "completed", _("completed")
+    COMPLETED = "completed", _("done")
     DROPPED = "dropped", _("dropped")
+    UNLINKED = "unlinked", _("not linked to a later plan yet")
 
     # Like a status, an outcome is shown as a word with a symbol, never by colour alone.
     @property
     def symbol(self) -> str:
-        return {"carried_on": "→", "completed": "✓", "dropped": "✗"}[self.value]
+        return {"carried_on": "→", "completed": "✓", "dropped": "✗", "unlinked": "…"}[self.value]
 
 
 @dataclass
@@ -150,31 +151,44 @@ class ItemOutcome:
 
 @dataclass
 class PlanOutcomes:
-    areas: dict[int, ItemOutcome]
-    goals: dict[int, ItemOutcome]
-    measures: dict[int, ItemOutcome]
+    # None where nothing may be said to this reader: an item with no link forward and no
+    # stated end is «not linked yet», which is the secretariat's to-do, not a public claim.
+    areas: dict[int, ItemOutcome | None]
+    goals: dict[int, ItemOutcome | None]
+    measures: dict[int, ItemOutcome | None]
+    internal: bool
 
     @property
     def counts(self) -> list[tuple[ItemOutcome, int]]:
         """How many measures had each outcome (as outcomes, so they show alike)."""
-        counts = Counter(o.outcome for o in self.measures.values())
-        return [(ItemOutcome(outcome), counts.get(outcome, 0)) for outcome in Outcome]
+        counts = Counter(o.outcome for o in self.measures.values() if o is not None)
+        shown = [o for o in Outcome if self.internal or o != Outcome.UNLINKED]
+        return [(ItemOutcome(outcome), counts.get(outcome, 0)) for outcome in shown]
 
 
 def _outcome(carried: list[tuple[Plan, Item]], measures: list[Measure]) -> ItemOutcome:
+    """Carried on when linked forward; done or dropped only when the statuses say so
+    (dropped is «stopped without being carried out», a thing someone stated, never the
+    mere absence of a link); otherwise not linked yet."""
     if carried:
         return ItemOutcome(Outcome.CARRIED_ON, carried)
     if measures and all(m.current_status == Status.DONE for m in measures):
         return ItemOutcome(Outcome.COMPLETED)
-    return ItemOutcome(Outcome.DROPPED)
+    if measures and all(m.current_status == Status.CANCELLED for m in measures):
+        return ItemOutcome(Outcome.DROPPED)
+    return ItemOutcome(Outcome.UNLINKED)
 
 
-def plan_outcomes(plan: Plan, outline: PlanOutline, *, visible: QuerySet[Plan]) -> PlanOutcomes:
+def plan_outcomes(
+    plan: Plan, outline: PlanOutline, *, visible: QuerySet[Plan], internal: bool
+) -> PlanOutcomes:
     """Per item of an archived plan: carried on (a confirmed link forward into a plan the
-    reader may see), completed (done, not carried on) or dropped (neither).
+    reader may see), done (all its measures done, not carried on), dropped (all stopped
+    without being carried out) or not linked to a later plan yet, which only the
+    secretariat (`internal`) is told; for others that item has no outcome.
 
     Focus areas and goals have no status of their own: one counts as carried on when it or
-    any of its measures is, and as completed when all its measures are done. One query on
+    any of its measures is, and as done or dropped when all its measures are. One query on
     top of the outline."""
     forward: dict[tuple[str, int], list[tuple[Plan, Item]]] = {}
     links = (
@@ -191,23 +205,34 @@ def plan_outcomes(plan: Plan, outline: PlanOutline, *, visible: QuerySet[Plan]) 
         assert earlier is not None and later is not None
         forward.setdefault((link.kind, earlier.pk), []).append((link.later_plan, later))
 
-    measures = {m.pk: _outcome(forward.get(("measure", m.pk), []), [m]) for m in outline.measures}
-    goals: dict[int, ItemOutcome] = {}
-    areas: dict[int, ItemOutcome] = {}
+    def shown(outcome: ItemOutcome) -> ItemOutcome | None:
+        return outcome if internal or outcome.outcome != Outcome.UNLINKED else None
+
+    measures = {
+        m.pk: shown(_outcome(forward.get(("measure", m.pk), []), [m])) for m in outline.measures
+    }
+    goals: dict[int, ItemOutcome | None] = {}
+    areas: dict[int, ItemOutcome | None] = {}
     for section in outline.areas:
         for goal_section in section.sections:
             if goal_section.goal is not None:
-                goals[goal_section.goal.pk] = _outcome(
-                    _with_measures(forward, "goal", goal_section.goal.pk, goal_section.measures),
-                    goal_section.measures,
+                goals[goal_section.goal.pk] = shown(
+                    _outcome(
+                        _with_measures(
+                            forward, "goal", goal_section.goal.pk, goal_section.measures
+                        ),
+                        goal_section.measures,
+                    )
                 )
-        areas[section.area.pk] = _outcome(
-            _with_measures(forward, "focus_area", section.area.pk, section.measures),
-            section.measures,
+        areas[section.area.pk] = shown(
+            _outcome(
+                _with_measures(forward, "focus_area", section.area.pk, section.measures),
+                section.measures,
+            )
         )
     for goal in outline.plan_goals:
-        goals[goal.pk] = _outcome(forward.get(("goal", goal.pk), []), [])
-    return PlanOutcomes(areas=areas, goals=goals, measures=measures)
+        goals[goal.pk] = shown(_outcome(forward.get(("goal", goal.pk), []), []))
+    return PlanOutcomes(areas=areas, goals=goals, measures=measures, internal=internal)
 
 
 def _with_measures(

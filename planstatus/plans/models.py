@@ -6,10 +6,11 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import OuterRef, Subquery, Value
+from django.db.models import OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -63,6 +64,15 @@ class Plan(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     # Only published plans are visible to people who are not staff of the installation.
     published = models.BooleanField(_("published"), default=False)
+    # Reports from the bodies' links wait for the secretariat before the public sees them.
+    reports_need_approval = models.BooleanField(
+        _("reports must be approved"),
+        default=True,
+        help_text=_(
+            "A report from a body's link is shown publicly only when the secretariat has "
+            "approved it. Until then the public sees the last approved status."
+        ),
+    )
     note = models.TextField(_("note"), blank=True)
     # The web sites that may frame this plan's embed, besides the region's.
     embed_origins = models.JSONField(_("sites that may embed"), default=list, blank=True)
@@ -100,6 +110,21 @@ class Plan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("plan", args=[self.region.slug, self.slug])
+
+    _measure_url_parts: tuple[tuple[str, str], str, str] | None = None
+
+    def measure_url(self, pk: int) -> str:
+        """A measure's page. reverse() runs once per plan object, not once per row: on a
+        150-row table it was a tenth of the page's time. Keyed by the slugs, so a renamed
+        plan never gets the old address."""
+        key = (self.region.slug, self.slug)
+        parts = self._measure_url_parts
+        if parts is None or parts[0] != key:
+            marker = "2147483647"  # a pk no other part of the address can contain
+            head, tail = reverse("measure", args=[*key, int(marker)]).rsplit(marker, 1)
+            parts = (key, head, tail)
+            self._measure_url_parts = parts
+        return f"{parts[1]}{pk}{parts[2]}"
 
     @property
     def period(self) -> str:
@@ -169,9 +194,10 @@ class Goal(models.Model):
 
 
 def _latest_updates() -> models.QuerySet[StatusUpdate]:
-    """The outer query's measure's updates, newest first: the first is its current status.
-    The one definition of "latest" (StatusUpdate's own ordering says the same)."""
-    return StatusUpdate.objects.filter(measure=OuterRef("pk")).order_by("-created_at", "-pk")
+    """The outer query's measure's own updates, newest first: the first is its current
+    status. The one definition of "latest" (StatusUpdate's own ordering says the same)."""
+    updates = StatusUpdate.objects.overall().filter(measure=OuterRef("pk"))
+    return updates.order_by("-created_at", "-pk")
 
 
 class MeasureQuerySet(models.QuerySet["Measure"]):
@@ -187,9 +213,29 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
             status_at=Subquery(latest.values("created_at")[:1]),
         )
 
+    def with_actors(self) -> MeasureQuerySet:
+        """Prefetch the actor links in role and position order, as the list `Measure.links`,
+        then their actors: two queries. A list, not the related manager, because the manager
+        builds a queryset per measure (a tenth of a 150-row page's time); the actors apart,
+        not joined, so that a plan's few actors are built once each, not once per link."""
+        ordered = MeasureActor.objects.order_by("role", "position", "pk")
+        # The Django plugin cannot see a Prefetch's to_attr list, hence the ignore.
+        return self.prefetch_related(  # type: ignore[misc]
+            Prefetch("actor_links", queryset=ordered, to_attr="prefetched_links"),
+            "prefetched_links__actor",
+        )
+
     def with_latest_id(self) -> MeasureQuerySet:
         """Annotate `latest_id`: the latest status update's id (None without one)."""
         return self.annotate(latest_id=Subquery(_latest_updates().values("pk")[:1]))
+
+    def responsible_for(self, actor: Actor) -> MeasureQuerySet:
+        """The measures the actor reports on: those it is responsible for, and those of the
+        groups it is a member of."""
+        return self.filter(
+            models.Q(actor_links__actor=actor) | models.Q(actor_links__actor__members=actor),
+            actor_links__role=MeasureActor.Role.RESPONSIBLE,
+        ).distinct()
 
 
 class Measure(models.Model):
@@ -221,6 +267,11 @@ class Measure(models.Model):
     yearly = models.BooleanField(_("yearly"), default=False)
     continuous = models.BooleanField(_("continuous"), default=False)
     note = models.TextField(_("note"), blank=True)
+    # A note is the secretariat's working note (an import's «Usikker fordeling …»): shown to
+    # the region's members only, until the secretariat publishes it.
+    note_is_public = models.BooleanField(
+        _("the note may be shown on the public pages"), default=False
+    )
     # A measure dropped from a revised plan is archived, never deleted: its history stays.
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     actors: models.ManyToManyField[Actor, MeasureActor] = models.ManyToManyField(
@@ -242,23 +293,38 @@ class Measure(models.Model):
         return f"{self.code} {self.text[:60]}".strip()
 
     def get_absolute_url(self) -> str:
-        plan = self.focus_area.plan
-        return reverse("measure", args=[plan.region.slug, plan.slug, self.pk])
+        return self.focus_area.plan.measure_url(self.pk)
 
     @property
     def current_status(self) -> Status:
         """The latest update's status; uses the `with_status()` annotation when present."""
         value = getattr(self, "status", None)
         if value is None:
-            latest = self.status_updates.order_by("-created_at", "-pk").first()
+            latest = StatusUpdate.objects.latest_of(self)
             value = latest.status if latest else Status.UNKNOWN
         return Status(value)
 
-    def _actor_links(self, role: str) -> list[MeasureActor]:
-        return sorted(
-            (link for link in self.actor_links.all() if link.role == role),
-            key=lambda link: link.position,
+    @property
+    def code_written_differently(self) -> bool:
+        """The document wrote the code otherwise than the code kept (not just a dot or a
+        space more), so the row shows both."""
+        written = self.written_code
+        return (
+            bool(written)
+            and written.strip() != self.code
+            and written.replace(".", "") != self.code.replace(".", "")
         )
+
+    @property
+    def links(self) -> list[MeasureActor]:
+        """Its actor links in role and position order; uses `with_actors()` when fetched so."""
+        prefetched: list[MeasureActor] | None = getattr(self, "prefetched_links", None)
+        if prefetched is not None:
+            return prefetched
+        return sorted(self.actor_links.all(), key=lambda link: (link.role, link.position, link.pk))
+
+    def _actor_links(self, role: str) -> list[MeasureActor]:
+        return [link for link in self.links if link.role == role]
 
     @property
     def responsible_links(self) -> list[MeasureActor]:
@@ -267,6 +333,26 @@ class Measure(models.Model):
     @property
     def involved_links(self) -> list[MeasureActor]:
         return self._actor_links(MeasureActor.Role.INVOLVED)
+
+    def visible_note(self, *, internal: bool) -> str | None:
+        """The note as this reader may see it: None when it is internal and they may not."""
+        return self.note if internal or self.note_is_public else None
+
+    @property
+    def timing_shown(self) -> str:
+        """The time in one form whatever the plan wrote: «kontinuerleg», «årleg»,
+        «2025–2026» (words first, then the years), in the active language; the text as
+        written when it said nothing that could be read."""
+        parts = []
+        if self.continuous:
+            parts.append(gettext("continuous"))
+        if self.yearly:
+            parts.append(gettext("yearly"))
+        if self.start_year is not None:
+            end = self.end_year if self.end_year is not None else self.start_year
+            years = str(self.start_year) if end == self.start_year else f"{self.start_year}–{end}"
+            parts.append(years)
+        return ", ".join(parts) if parts else self.timing_text
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         """It is not started or only started, and either its time has passed or one of its
@@ -317,17 +403,47 @@ class MeasureActor(models.Model):
     def __str__(self) -> str:
         return f"{self.actor} ({self.get_role_display()})"
 
+    @property
+    def shown_name(self) -> str:
+        """The actor as the plan wrote it in this row, else its own name."""
+        return self.written_as or self.actor.display_name
+
+
+class StatusUpdateQuerySet(models.QuerySet["StatusUpdate"]):
+    def overall(self) -> StatusUpdateQuerySet:
+        """The measures' own updates, without the members' reports on group measures."""
+        return self.filter(member__isnull=True)
+
+    def latest_of(self, measure: Measure, member: Actor | None = None) -> StatusUpdate | None:
+        """The measure's latest own update, or with a member that member's latest report."""
+        updates = self.filter(measure=measure, member=member)
+        return updates.select_related("created_by").order_by("-created_at", "-pk").first()
+
 
 class StatusUpdate(models.Model):
-    """One reported status. Updates are only ever added: the latest is the current status."""
+    """One reported status. Updates are only ever added: the latest is the current status.
+
+    On a measure whose responsible actor is a group, each member reports its own status:
+    those updates carry the `member`, and the measure's own status (the updates without a
+    member) is rolled up from them, or set by hand by the secretariat.
+    """
 
     class Source(models.TextChoices):
         WEB = "web", _("web")
         SEED = "seed", _("source document")
         IMPORT = "import", _("import")
+        ROLLUP = "rollup", _("rolled up from the members' reports")
 
     measure = models.ForeignKey(
         Measure, on_delete=models.CASCADE, related_name="status_updates", verbose_name=_("measure")
+    )
+    member = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="member_reports",
+        verbose_name=_("member"),
     )
     status = models.CharField(_("status"), max_length=12, choices=STATUS_CHOICES)
     # What the status was when this update was made, so the log shows before and after.
@@ -350,11 +466,15 @@ class StatusUpdate(models.Model):
     )
     created_at = models.DateTimeField(_("time"), default=timezone.now)
 
+    objects = StatusUpdateQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["measure", "-created_at"], name="status_latest_idx")]
+        indexes = [
+            models.Index(fields=["measure", "-created_at"], name="status_latest_idx"),
+            models.Index(fields=["measure", "member", "-created_at"], name="status_member_idx"),
+        ]
         verbose_name = _("status update")
         verbose_name_plural = _("status updates")
 

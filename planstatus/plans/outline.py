@@ -79,11 +79,7 @@ def build_plan_outline(
     else:
         # A measure archived since the round closed was still in the plan then.
         fetched = Measure.objects.filter(pk__in=list(statuses))
-    measures = list(
-        fetched.filter(focus_area__plan=plan)
-        .prefetch_related("actor_links__actor")
-        .order_by("order", "pk")
-    )
+    measures = list(fetched.filter(focus_area__plan=plan).with_actors().order_by("order", "pk"))
     if statuses is not None:
         for m in measures:
             m.status = statuses[m.pk]  # type: ignore[attr-defined]

@@ -38,7 +38,7 @@ from planstatus.plans.actions.milestones import (
     update_milestone,
 )
 from planstatus.plans.actions.news import AttachmentRefused, add_news
-from planstatus.plans.audit import region_audit_log
+from planstatus.plans.audit import LogFilters, kind_choices, region_change_log
 from planstatus.plans.dashboard import actor_matrix as build_actor_matrix
 from planstatus.plans.dashboard import (
     build_dashboard,
@@ -49,6 +49,7 @@ from planstatus.plans.dashboard import (
 from planstatus.plans.forms import (
     ATTACHMENT_PROBLEMS,
     ActorForm,
+    ChangeLogForm,
     DashboardForm,
     EmbedForm,
     EmbedOriginsForm,
@@ -76,8 +77,32 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def region_log(request: HttpRequest, region_slug: str) -> HttpResponse:
     region = get_region_for_member(request.user, region_slug)
+    form = ChangeLogForm(request.GET or None, region=region, kinds=kind_choices())
+    filters = LogFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = LogFilters(
+            kind=data["slag"],
+            user=data["person"],
+            since=data["fra"],
+            until=data["til"],
+            measure=data["tiltak"],
+        )
+    log = region_change_log(region, filters, request.GET.get("side"))
+    # The page links keep the filters: the query without its page number.
+    query = request.GET.copy()
+    query.pop("side", None)
     return render(
-        request, "plans/region_log.html", {"region": region, "entries": region_audit_log(region)}
+        request,
+        "plans/region_log.html",
+        {
+            "region": region,
+            "form": form,
+            "filters": filters,
+            "log": log,
+            "query": query.urlencode(),
+        },
+        status=400 if form.errors else 200,
     )
 
 
@@ -91,6 +116,7 @@ def measure_edit(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
             text=form.cleaned_data["text"],
             timing_text=form.cleaned_data["timing_text"],
             note=form.cleaned_data["note"],
+            note_is_public=form.cleaned_data["note_is_public"],
             user=request.user,
         )
         messages.success(request, _("The measure is saved. The earlier version is in the log."))
@@ -279,7 +305,7 @@ def plan_actor(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) 
     today = timezone.localdate()
     responsible, involved = [], []
     for m in plan_measures(plan):
-        roles = {link.role for link in m.actor_links.all() if link.actor_id == actor.pk}
+        roles = {link.role for link in m.links if link.actor_id == actor.pk}
         m.overdue = m.is_overdue(today)  # type: ignore[attr-defined]
         if MeasureActor.Role.RESPONSIBLE in roles:
             responsible.append(m)
@@ -368,9 +394,7 @@ def embed(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRespons
         measures = [m for m in measures if m.focus_area_id == area.pk]
     if actor is not None:
         # «Våre tiltak»: every measure the actor has a part in, responsible or involved.
-        measures = [
-            m for m in measures if any(link.actor_id == actor.pk for link in m.actor_links.all())
-        ]
+        measures = [m for m in measures if any(link.actor_id == actor.pk for link in m.links)]
     counts = count_statuses(measures)
     done = sum(c.count for c in counts if c.status == Status.DONE)
     response = render(

@@ -1,7 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from planstatus.regions.models import Actor, Municipality, MunicipalityPopulation, Region
+from planstatus.regions.models import (
+    Actor,
+    ContactPerson,
+    Municipality,
+    MunicipalityPopulation,
+    Region,
+)
 
 
 class MunicipalityInline(admin.TabularInline):
@@ -28,8 +34,14 @@ class MunicipalityAdmin(SimpleHistoryAdmin):
     inlines = [PopulationInline]
 
 
+class ContactPersonInline(admin.TabularInline):
+    model = ContactPerson
+    extra = 0
+
+
 @admin.register(Actor)
 class ActorAdmin(SimpleHistoryAdmin):
     list_display = ["name", "short_name", "kind", "region", "email"]
     list_filter = ["region", "kind"]
     search_fields = ["name", "short_name"]
+    inlines = [ContactPersonInline]

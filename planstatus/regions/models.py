@@ -25,6 +25,9 @@ class Region(models.Model):
     # The web sites that may frame the embed of any of the region's plans
     # («https://gol.kommune.no»), normalised by lib/origins.py.
     embed_origins = models.JSONField(_("sites that may embed"), default=list, blank=True)
+    # Made-up data that shows the product at work (the demo's Eksempelregionen): every page
+    # of the region says so.
+    is_example = models.BooleanField(_("example data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -181,3 +184,32 @@ class Actor(models.Model):
             raise ValidationError({"municipality": _("The municipality is in another region.")})
         if not isinstance(self.aliases, list) or not all(isinstance(a, str) for a in self.aliases):
             raise ValidationError({"aliases": _("Written variants must be a list of names.")})
+
+
+class ContactPerson(models.Model):
+    """A person who reports for an actor: each gets a link of their own in a round.
+
+    Personal data: only the secretariat sees it. It is in the backup, and in no public
+    page, API answer or export. Reports keep the actor's name when a person is removed.
+    """
+
+    actor = models.ForeignKey(
+        Actor, on_delete=models.CASCADE, related_name="contact_persons", verbose_name=_("actor")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "email"], name="one_person_per_address")
+        ]
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.actor})"

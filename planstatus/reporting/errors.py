@@ -10,7 +10,7 @@ class Refusal(enum.StrEnum):
     BAD_BASE_URL = "bad_base_url"
     NO_TITLE = "no_title"
     DEADLINE_PASSED = "deadline_passed"
-    NEGATIVE_REMINDER_DAYS = "negative_reminder_days"
+    REMINDER_DAY_TOO_FAR = "reminder_day_too_far"  # days
     ALREADY_OPEN = "already_open"  # plan
     ROUND_CLOSED = "round_closed"
     ALREADY_CLOSED = "already_closed"

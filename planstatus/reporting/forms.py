@@ -1,20 +1,61 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from planstatus.core.status import STATUS_CHOICES
 from planstatus.lib.status import Status
-from planstatus.reporting.models import DEFAULT_REMINDER_DAYS_BEFORE, ReportingRound
+from planstatus.regions.models import Actor, ContactPerson
+from planstatus.reporting.models import (
+    DEFAULT_REMINDER_PLAN,
+    REMINDER_PLAN_MAX_DAYS,
+    ReportingRound,
+    Submission,
+)
 
 MESSAGE_MAX = 2000
 COMMENT_MAX = 1000
 # A report says where the work stands; "not assessed" is the absence of a report.
 REPORTABLE = [(value, label) for value, label in STATUS_CHOICES if value != Status.UNKNOWN]
+
+
+def _days_text(days: Iterable[int]) -> str:
+    """A reminder plan's days on one side of the deadline as the form writes them: «7, 1»."""
+    return ", ".join(str(abs(d)) for d in sorted(days, key=abs, reverse=True))
+
+
+def _days(text: str, *, allow_zero: bool) -> list[int]:
+    """Whole numbers of days, separated by commas or spaces, each within the limit."""
+    parts = text.replace(",", " ").replace(";", " ").split()
+    try:
+        days = [int(p) for p in parts]
+    except ValueError:
+        raise forms.ValidationError(
+            _("Write whole numbers of days separated by commas, for example “7, 1”.")
+        ) from None
+    lowest = 0 if allow_zero else 1
+    if any(d < lowest or d > REMINDER_PLAN_MAX_DAYS for d in days):
+        raise forms.ValidationError(
+            _("Each number of days must be from %(low)s to %(high)s.")
+            % {"low": lowest, "high": REMINDER_PLAN_MAX_DAYS}
+        )
+    return sorted(set(days))
+
+
+def reminder_plan_initial(plan: Iterable[int]) -> dict[str, str]:
+    """The form's two reminder fields for a round's plan."""
+    days = list(plan)
+    return {
+        "reminders_before": _days_text(d for d in days if d <= 0),
+        "reminders_after": _days_text(d for d in days if d > 0),
+    }
 
 
 class OpenRoundForm(forms.Form):
@@ -39,22 +80,65 @@ class OpenRoundForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Included in the e-mail. At most %(n)s characters.") % {"n": MESSAGE_MAX},
     )
-    reminder_days_before = forms.IntegerField(
-        label=_("Reminder, days before the deadline"),
-        min_value=0,
-        max_value=60,
-        initial=DEFAULT_REMINDER_DAYS_BEFORE,
-        help_text=_("Actors who are behind get a reminder then, and on the deadline. 0: none."),
+    reminders_before = forms.CharField(
+        label=_("Reminders, days before the deadline"),
+        required=False,
+        max_length=100,
+        initial=_days_text(d for d in DEFAULT_REMINDER_PLAN if d <= 0),
+        help_text=_(
+            "Those who have not reported get a reminder on these days, for example “7, 1”. "
+            "0 is the deadline day itself. Empty: none."
+        ),
+    )
+    reminders_after = forms.CharField(
+        label=_("Reminders, days after the deadline"),
+        required=False,
+        max_length=100,
+        initial=_days_text(d for d in DEFAULT_REMINDER_PLAN if d > 0),
+        help_text=_("For example “1” for the day after. Empty: none."),
     )
 
     def clean_title(self) -> str:
         return " ".join(self.cleaned_data["title"].split())
+
+    def clean_reminders_before(self) -> list[int]:
+        return [-d for d in _days(self.cleaned_data["reminders_before"], allow_zero=True)]
+
+    def clean_reminders_after(self) -> list[int]:
+        return _days(self.cleaned_data["reminders_after"], allow_zero=False)
+
+    @property
+    def reminder_plan(self) -> list[int]:
+        """The days relative to the deadline, once the form is valid."""
+        days = self.cleaned_data["reminders_before"] + self.cleaned_data["reminders_after"]
+        return sorted(set(days))
 
     def clean_deadline(self) -> datetime.date:
         deadline: datetime.date = self.cleaned_data["deadline"]
         if deadline < timezone.localdate():
             raise forms.ValidationError(_("The deadline cannot be in the past."))
         return deadline
+
+
+class EditRoundForm(OpenRoundForm):
+    """An open round's settings: its deadline may stay as it is once passed."""
+
+    def __init__(self, *args: Any, round: ReportingRound, **kwargs: Any) -> None:
+        initial = {
+            "title": round.title,
+            "deadline": round.deadline,
+            "message": round.message,
+            **reminder_plan_initial(round.reminder_plan),
+        }
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        self.round = round
+
+    def clean_deadline(self) -> datetime.date:
+        deadline: datetime.date = self.cleaned_data["deadline"]
+        if deadline == self.round.deadline:
+            return deadline
+        return super().clean_deadline()
 
 
 class ReportForm(forms.Form):
@@ -108,3 +192,109 @@ class RoundChoiceForm(forms.Form):
             (str(r.pk), f"{r.title} ({r.closed_at:%d.%m.%Y})") for r in rounds
         ]
         field.coerce = self.rounds.__getitem__
+
+
+class DecisionForm(forms.Form):
+    """The secretariat approves, or returns with a note, one or several pending reports."""
+
+    APPROVE = "approve"
+    RETURN = "return"
+
+    submissions = forms.ModelMultipleChoiceField(
+        queryset=Submission.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one report.")},
+    )
+    action = forms.ChoiceField(
+        choices=[(APPROVE, _("Approve")), (RETURN, _("Return"))],
+        error_messages={"required": _("Choose approve or return.")},
+    )
+    note = forms.CharField(
+        label=_("Note to the body (when you return a report)"),
+        required=False,
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown on the body's link page. At most %(n)s characters.")
+        % {"n": COMMENT_MAX},
+    )
+
+    def __init__(self, *args: object, pending: QuerySet[Submission], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["submissions"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = pending
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("action") == self.RETURN and not (data.get("note") or "").strip():
+            self.add_error("note", _("Say what the body should look at again."))
+        return data
+
+
+class UnchangedForm(forms.Form):
+    """«Ingen endring sidan sist» for one measure, or without one for all remaining."""
+
+    measure = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+PHONE_CHARACTERS = set("0123456789 +-().")
+
+
+class ContactPersonForm(forms.ModelForm):
+    """A contact person of an actor, edited by the secretariat."""
+
+    class Meta:
+        model = ContactPerson
+        fields = ["name", "email", "phone"]
+        help_texts = {
+            "email": _("The person's own reporting link is sent here."),
+            "phone": _("For the secretariat only."),
+        }
+        error_messages = {
+            "name": {"required": _("Write the person's name.")},
+            "email": {
+                "required": _("Write the person's e-mail address."),
+                "invalid": _("Write a valid e-mail address, such as kari@kommune.no."),
+            },
+        }
+
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.instance.actor = actor
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].strip()
+        others = ContactPerson.objects.filter(actor=self.actor, email__iexact=email)
+        if others.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(
+                _("This actor already has a contact person with this address.")
+            )
+        return email
+
+    def clean_phone(self) -> str:
+        phone: str = self.cleaned_data["phone"].strip()
+        if not set(phone) <= PHONE_CHARACTERS or (phone and not any(c.isdigit() for c in phone)):
+            raise forms.ValidationError(
+                _("Write the phone number with digits, spaces and + only, such as +47 912 34 567.")
+            )
+        return phone
+
+
+class LinkRequestForm(forms.Form):
+    """A contact person asks for their reporting link again."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        error_messages={
+            "required": _("Write your e-mail address."),
+            "invalid": _("Write a valid e-mail address, such as kari@kommune.no."),
+        },
+    )
+
+    def clean_email(self) -> str:
+        return str(self.cleaned_data["email"]).strip().lower()

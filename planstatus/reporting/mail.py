@@ -31,7 +31,9 @@ def send_mail(*, to: str, subject: str, body: str, reply_to: str = "") -> None:
     ).send()
 
 
-def record_failure(*, round: ReportingRound, actor: Actor, kind: str, error: OSError) -> None:
+def record_failure(
+    *, round: ReportingRound, actor: Actor, email: str, kind: str, error: OSError
+) -> None:
     MailFailure.objects.create(
-        round=round, actor=actor, kind=kind, email=actor.email, error=str(error)[:300]
+        round=round, actor=actor, kind=kind, email=email, error=str(error)[:300]
     )

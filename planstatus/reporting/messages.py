@@ -25,8 +25,8 @@ REFUSALS: dict[Refusal, Promise] = {
     Refusal.BAD_BASE_URL: gettext_lazy("The site's address must start with https:// or http://."),
     Refusal.NO_TITLE: gettext_lazy("The round must have a title."),
     Refusal.DEADLINE_PASSED: gettext_lazy("The deadline cannot be in the past."),
-    Refusal.NEGATIVE_REMINDER_DAYS: gettext_lazy(
-        "The number of days before the deadline cannot be negative."
+    Refusal.REMINDER_DAY_TOO_FAR: gettext_lazy(
+        "A reminder day can be at most %(days)s days from the deadline."
     ),
     Refusal.ALREADY_OPEN: gettext_lazy("The plan «%(plan)s» already has an open reporting round."),
     Refusal.ROUND_CLOSED: gettext_lazy(
@@ -54,6 +54,7 @@ REFUSALS: dict[Refusal, Promise] = {
 REMINDER_KIND_TEXT: dict[str, Promise] = {
     ReminderSent.Kind.BEFORE_DEADLINE: gettext_lazy("before the deadline"),
     ReminderSent.Kind.ON_DEADLINE: gettext_lazy("on the deadline day"),
+    ReminderSent.Kind.AFTER_DEADLINE: gettext_lazy("after the deadline"),
     ReminderSent.Kind.MANUAL: gettext_lazy("sent by hand"),
 }
 
@@ -77,10 +78,16 @@ def _user_name(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def set_by(update: StatusUpdate) -> str:
-    """Who set a status, in words: the actor that reported, else the user, else the source."""
+def set_by(update: StatusUpdate, *, with_person: bool = False) -> str:
+    """Who set a status, in words: the actor that reported, else the user, else the source.
+    With a person: the contact person whose link saved it too (for the secretariat only)."""
     report = getattr(update, "round_report", None)
     if report is not None and report.actor is not None:
+        if with_person and report.contact_person is not None:
+            return _("%(actor)s (%(person)s)") % {
+                "actor": report.actor.name,
+                "person": report.contact_person.name,
+            }
         return str(report.actor.name)
     if update.created_by is not None:
         return _user_name(update.created_by)
@@ -88,12 +95,15 @@ def set_by(update: StatusUpdate) -> str:
         return _("the reading of the plan document")
     if update.source == StatusUpdate.Source.IMPORT:
         return _("an import")
+    if update.source == StatusUpdate.Source.ROLLUP:
+        return _("the rule over the members' reports")
     return _("unknown")
 
 
 def conflict_message(conflict: StatusConflict, *, for_link: bool = False) -> str:
     """The conflict in words. On a link page the other party is named as a body (the actor
-    that reported, else the secretariat), never as a person."""
+    that reported, else the secretariat), never as a person; the secretariat sees the
+    person too."""
     measure, latest = conflict.measure, conflict.latest
     name = _("measure %(code)s") % {"code": measure.code} if measure.code else _("the measure")
     if latest is None:
@@ -108,7 +118,7 @@ def conflict_message(conflict: StatusConflict, *, for_link: bool = False) -> str
     ) % {
         "measure": name,
         "status": status_label(latest.status),
-        "who": _body_that_set(latest) if for_link else set_by(latest),
+        "who": _body_that_set(latest) if for_link else set_by(latest, with_person=True),
         "when": local_time(latest.created_at),
     }
 

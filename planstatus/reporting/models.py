@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from planstatus.core.status import STATUS_CHOICES
 from planstatus.plans.models import Measure, Plan, StatusUpdate
-from planstatus.regions.models import Actor
+from planstatus.regions.models import Actor, ContactPerson
 
 # Shared by the model's clean() and the service, so the admin and the code say the same.
 CROSS_REGION_MESSAGE = _("The actor and the plan belong to different regions.")
@@ -44,6 +44,16 @@ class ReportingLink(models.Model):
         blank=True,
         related_name="links",
         verbose_name=_("reporting round"),
+    )
+    # The person the link was made for; null for a link to the actor as a whole (an actor
+    # without contact persons, or one the secretariat hands on itself).
+    contact_person = models.ForeignKey(
+        ContactPerson,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reporting_links",
+        verbose_name=_("contact person"),
     )
     # unique=True gives the index the lookup by token needs.
     token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
@@ -140,7 +150,15 @@ class ReportingLinkUse(models.Model):
 # Reporting rounds: the secretariat asks every responsible actor of a plan for status by a
 # deadline, reminds those who are behind, and freezes the result when the round closes.
 
-DEFAULT_REMINDER_DAYS_BEFORE = 3
+# Days relative to the deadline on which those behind are reminded: a week before, the day
+# before and the day after. Negative is before, 0 the deadline day itself.
+DEFAULT_REMINDER_PLAN = (-7, -1, 1)
+# A reminder day is at most this far from the deadline, either side.
+REMINDER_PLAN_MAX_DAYS = 60
+
+
+def default_reminder_plan() -> list[int]:
+    return list(DEFAULT_REMINDER_PLAN)
 
 
 class ReportingRound(models.Model):
@@ -155,9 +173,8 @@ class ReportingRound(models.Model):
     deadline = models.DateField(_("deadline"))
     message = models.TextField(_("message to the actors"), blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
-    reminder_days_before = models.PositiveSmallIntegerField(
-        _("reminder days before the deadline"), default=DEFAULT_REMINDER_DAYS_BEFORE
-    )
+    # Sorted days relative to the deadline (negative: before); send-reminders sends each once.
+    reminder_plan = models.JSONField(_("reminder plan"), default=default_reminder_plan, blank=True)
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -203,6 +220,10 @@ class ReportingRound(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == self.State.OPEN
+
+    def reminder_days(self) -> list[datetime.date]:
+        """The days of the reminder plan, earliest first."""
+        return [self.deadline + datetime.timedelta(days=d) for d in sorted(set(self.reminder_plan))]
 
 
 class RoundSnapshot(models.Model):
@@ -283,6 +304,19 @@ class RoundReport(models.Model):
         related_name="round_reports",
         verbose_name=_("reporting link"),
     )
+    # The person whose link saved the report. Only the secretariat sees it; removing the
+    # person keeps the report and its actor.
+    contact_person = models.ForeignKey(
+        ContactPerson,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="round_reports",
+        verbose_name=_("contact person"),
+    )
+    # «Ingen endring sidan sist»: the body said nothing changed, and its previous status and
+    # comment were carried into this round.
+    carried_forward = models.BooleanField(_("no change since last"), default=False)
 
     class Meta:
         ordering = ["round", "status_update"]
@@ -297,6 +331,7 @@ class ReminderSent(models.Model):
     class Kind(models.TextChoices):
         BEFORE_DEADLINE = "before_deadline", _("before the deadline")
         ON_DEADLINE = "on_deadline", _("on the deadline")
+        AFTER_DEADLINE = "after_deadline", _("after the deadline")
         MANUAL = "manual", _("sent by hand")
 
     round = models.ForeignKey(
@@ -309,8 +344,19 @@ class ReminderSent(models.Model):
         Actor, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("actor")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    # The address used, since the actor's address may change later.
+    # The person reminded; null when the reminder went to the actor's own address.
+    contact_person = models.ForeignKey(
+        ContactPerson,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contact person"),
+    )
+    # The address used, since the actor's or person's address may change later.
     email = models.EmailField(_("e-mail"))
+    # The day of the reminder plan this reminder was for; null for one sent by hand.
+    scheduled_for = models.DateField(_("scheduled for"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), default=timezone.now)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -324,11 +370,12 @@ class ReminderSent(models.Model):
     class Meta:
         ordering = ["-sent_at", "-pk"]
         constraints = [
-            # A scheduled reminder goes out once, however often cron runs; manual ones repeat.
+            # A scheduled reminder goes out once to each address, however often cron runs;
+            # manual ones repeat.
             models.UniqueConstraint(
-                fields=["round", "actor", "kind"],
+                fields=["round", "actor", "email", "scheduled_for"],
                 condition=~models.Q(kind="manual"),
-                name="scheduled_reminder_once",
+                name="scheduled_reminder_once_per_address",
             )
         ]
         verbose_name = _("reminder sent")
@@ -346,7 +393,9 @@ class MailFailure(models.Model):
         INVITATION = "invitation", _("invitation")
         BEFORE_DEADLINE = "before_deadline", _("reminder before the deadline")
         ON_DEADLINE = "on_deadline", _("reminder on the deadline")
+        AFTER_DEADLINE = "after_deadline", _("reminder after the deadline")
         MANUAL = "manual", _("reminder sent by hand")
+        REQUESTED = "requested", _("link asked for again")
 
     round = models.ForeignKey(
         ReportingRound,
@@ -370,3 +419,104 @@ class MailFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round}: {self.actor} ({self.get_kind_display()})"
+
+
+class Submission(models.Model):
+    """A report a body sent through its link while its plan's reports must be approved.
+
+    It waits here, unseen by the public, until the secretariat approves it (it then becomes
+    the measure's status update, or on a group measure the member's) or returns it with a
+    note the body sees on its link page. Rows are kept whatever happens to them: a newer
+    report from the same body replaces a pending one, which stays as replaced.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("awaiting approval")
+        APPROVED = "approved", _("approved")
+        RETURNED = "returned", _("returned")
+        REPLACED = "replaced", _("replaced by a newer report")
+
+    round = models.ForeignKey(
+        ReportingRound,
+        on_delete=models.CASCADE,
+        related_name="submissions",
+        verbose_name=_("reporting round"),
+    )
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="+", verbose_name=_("measure")
+    )
+    actor = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("actor")
+    )
+    # True when the actor reports as a member of a group on the measure (its own status).
+    as_member = models.BooleanField(_("as a member of a group"), default=False)
+    via_link = models.ForeignKey(
+        ReportingLink,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        verbose_name=_("reporting link"),
+    )
+    # The person whose link sent it; carried to the report when it is approved.
+    contact_person = models.ForeignKey(
+        ContactPerson,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contact person"),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=STATUS_CHOICES)
+    comment = models.TextField(_("comment"), blank=True)
+    comment_is_public = models.BooleanField(_("comment is public"), default=False)
+    evidence_url = models.URLField(_("link to evidence"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    # What the secretariat wrote when it returned the report; the body sees it.
+    return_note = models.TextField(_("note to the body"), blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    status_update = models.OneToOneField(
+        StatusUpdate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submission",
+        verbose_name=_("status update"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["measure", "actor", "state"], name="submission_measure_actor_idx"),
+            models.Index(fields=["round", "state"], name="submission_round_state_idx"),
+        ]
+        constraints = [
+            # The service replaces a pending report; the constraint stops two saves at once.
+            models.UniqueConstraint(
+                fields=["measure", "actor"],
+                condition=models.Q(state="pending"),
+                name="one_pending_report_per_body_and_measure",
+            )
+        ]
+        verbose_name = _("report awaiting approval")
+        verbose_name_plural = _("reports awaiting approval")
+
+    def __str__(self) -> str:
+        return f"{self.actor}: {self.measure.code} ({self.get_state_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == self.State.PENDING

@@ -15,7 +15,7 @@ from planstatus.lib.status import Status
 from planstatus.plans.dashboard import status_series
 from planstatus.plans.models import Measure, MeasureActor, Plan
 from planstatus.regions.models import Actor
-from planstatus.reporting.models import ReportingRound, RoundReport, RoundSnapshot
+from planstatus.reporting.models import ReportingRound, RoundReport, RoundSnapshot, Submission
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,9 @@ class Responsibility:
 
 
 def responsibilities(plan_id: int) -> list[Responsibility]:
-    """Every responsible actor of the plan's current measures with those measures; one query."""
+    """Every body that reports on the plan's current measures, with those measures; two
+    queries. A group reports through its members: each member is asked for the group's
+    measures, and the group itself, which is nobody's house, gets no link."""
     links = (
         MeasureActor.objects.filter(
             role=MeasureActor.Role.RESPONSIBLE,
@@ -33,13 +35,16 @@ def responsibilities(plan_id: int) -> list[Responsibility]:
             measure__archived_at__isnull=True,
         )
         .select_related("actor", "measure")
+        .prefetch_related("actor__members")
         .order_by("measure__focus_area__order", "measure__order", "measure_id")
     )
     actors: dict[int, Actor] = {}
     measures: dict[int, list[Measure]] = defaultdict(list)
     for link in links:
-        actors.setdefault(link.actor_id, link.actor)
-        measures[link.actor_id].append(link.measure)
+        for body in link.actor.reporting_bodies():
+            actors.setdefault(body.pk, body)
+            if link.measure not in measures[body.pk]:
+                measures[body.pk].append(link.measure)
     ordered = sorted(actors.values(), key=lambda a: (a.name, a.pk))
     return [Responsibility(actor=a, measures=measures[a.pk]) for a in ordered]
 
@@ -108,10 +113,13 @@ class RoundProgress:
 
 
 def round_progress(round: ReportingRound) -> RoundProgress:
-    """Who has reported what in the round. Two queries, however many actors and measures.
+    """Who has reported what in the round. Six queries, however many actors and measures.
 
     A measure counts as reported for all its responsible actors once anyone reported on it
     in the round: the round asks for the measure's status, not for one answer per actor.
+    On a group measure each member is asked for its own status, so a member counts as having
+    reported only when it has; the measure counts as reported once any member has. A report
+    awaiting the secretariat's approval counts as reported.
     """
     in_round = RoundReport.objects.filter(round=round, status_update__measure=OuterRef("pk"))
     measures = list(
@@ -120,21 +128,45 @@ def round_progress(round: ReportingRound) -> RoundProgress:
         .order_by("focus_area__order", "order", "pk")
     )
     by_id = {m.pk: m for m in measures}
-    links = (
-        MeasureActor.objects.filter(role=MeasureActor.Role.RESPONSIBLE, measure_id__in=list(by_id))
-        .select_related("actor")
-        .order_by("actor__name", "actor_id")
+    members_reported = set(
+        RoundReport.objects.filter(round=round, status_update__member__isnull=False)
+        .order_by()
+        .values_list("status_update__measure_id", "status_update__member_id")
     )
-    actors: dict[int, Actor] = {}
-    actor_measures: dict[int, list[Measure]] = defaultdict(list)
-    for link in links:
-        actors.setdefault(link.actor_id, link.actor)
-        actor_measures[link.actor_id].append(by_id[link.measure_id])
-    order = {m.pk: i for i, m in enumerate(measures)}
+    # A report awaiting approval is an answer: the body is not reminded of it.
+    waiting = set(
+        Submission.objects.filter(round=round, state=Submission.State.PENDING)
+        .order_by()
+        .values_list("measure_id", "actor_id")
+    )
+    members_reported |= waiting
+    for measure_id, _actor in waiting:
+        if measure_id in by_id:
+            by_id[measure_id].reported_in_round = True  # type: ignore[attr-defined]
+    group_measures = set(
+        MeasureActor.objects.filter(
+            role=MeasureActor.Role.RESPONSIBLE, actor__is_group=True, measure_id__in=list(by_id)
+        )
+        .order_by()
+        .values_list("measure_id", flat=True)
+    )
     progress = []
-    for actor_id, actor in actors.items():
-        own = sorted(actor_measures[actor_id], key=lambda m: order[m.pk])
-        reported = [m for m in own if m.reported_in_round]  # type: ignore[attr-defined]
+    order = {m.pk: i for i, m in enumerate(measures)}
+    for responsibility in responsibilities(round.plan_id):
+        actor = responsibility.actor
+        own = sorted(
+            (by_id[m.pk] for m in responsibility.measures if m.pk in by_id),
+            key=lambda m: order[m.pk],
+        )
+        reported = [
+            m
+            for m in own
+            if (
+                (m.pk, actor.pk) in members_reported
+                if m.pk in group_measures
+                else m.reported_in_round  # type: ignore[attr-defined]
+            )
+        ]
         progress.append(ActorProgress(actor=actor, measures=own, reported=reported))
     unreported = [m for m in measures if not m.reported_in_round]  # type: ignore[attr-defined]
     return RoundProgress(round=round, actors=progress, measures=measures, unreported=unreported)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from planstatus.lib.status import Status
+from planstatus.plans.groups import GroupReporting, MemberStatus, group_reporting
 from planstatus.plans.models import Measure, MeasureActor, Plan, StatusUpdate
 from planstatus.regions.models import Actor
 from planstatus.reporting.messages import set_by
@@ -18,6 +19,7 @@ from planstatus.reporting.models import (
     ReportingRound,
     RoundReport,
     RoundSnapshot,
+    Submission,
 )
 from planstatus.reporting.round_links import LINK_GRACE_DAYS
 
@@ -33,6 +35,53 @@ class MeasureReport:
     # Shown on a body's link page, which shows what the public sees plus the body's own
     # reports in the round (docs/architecture.md, "What a link holder sees").
     for_link: bool = False
+    # The secretariat's pages name the contact person who saved a report; no one else's do.
+    show_person: bool = False
+    # On a group measure: every member's own status, and (when the reporter is one of the
+    # members) the reporter's own row, whose latest report its form answers.
+    group: GroupReporting | None = None
+    own: MemberStatus | None = None
+    # On a link page: the body's newest report if it awaits approval or was returned.
+    submission: Submission | None = None
+
+    @property
+    def awaiting_approval(self) -> bool:
+        return self.submission is not None and self.submission.is_pending
+
+    @property
+    def returned(self) -> bool:
+        return self.submission is not None and self.submission.state == Submission.State.RETURNED
+
+    @property
+    def has_answered(self) -> bool:
+        """The body (or, on the secretariat's pages, anyone) has reported in the round."""
+        return self.in_round is not None or self.awaiting_approval
+
+    @property
+    def can_carry_forward(self) -> bool:
+        """On a link page: nothing answered yet, and an earlier status to say is unchanged."""
+        return self.for_link and not self.has_answered and self.reported_status is not None
+
+    @property
+    def shows_internal(self) -> bool:
+        return not self.for_link
+
+    @property
+    def expected_previous(self) -> int | None:
+        """The update a new report must follow: the member's own latest report on a group
+        measure, else the measure's latest update."""
+        if self.own is not None:
+            return self.own.update.pk if self.own.update else None
+        return self.latest.pk if self.latest else None
+
+    @property
+    def reported_status(self) -> Status | None:
+        """What the reporter's form starts from: its report awaiting approval, else the
+        status it reported last."""
+        if self.submission is not None:
+            return Status(self.submission.status)
+        update = self.own.update if self.own is not None else self.latest
+        return Status(update.status) if update and update.status != Status.UNKNOWN else None
 
     @property
     def latest_is_own(self) -> bool:
@@ -44,7 +93,7 @@ class MeasureReport:
     def set_by(self) -> str:
         if self.latest is None or (self.for_link and not self.latest_is_own):
             return ""
-        return set_by(self.latest)
+        return set_by(self.latest, with_person=self.show_person)
 
     @property
     def shown_comment(self) -> str:
@@ -64,7 +113,9 @@ class MeasureReport:
 
     @property
     def in_round_by(self) -> str:
-        return set_by(self.in_round) if self.in_round is not None else ""
+        if self.in_round is None:
+            return ""
+        return set_by(self.in_round, with_person=self.show_person)
 
 
 @dataclass(frozen=True)
@@ -76,17 +127,25 @@ class ActorWork:
 
     @property
     def reported_count(self) -> int:
-        return sum(1 for r in self.responsible if r.in_round is not None)
+        return sum(1 for r in self.responsible if r.has_answered)
+
+    @property
+    def can_carry_forward(self) -> list[MeasureReport]:
+        """The measures «ingen endring» would carry: not answered yet, with a status to carry."""
+        return [r for r in self.responsible if r.can_carry_forward]
 
 
 def actor_work(
     *, actor: Actor, plan: Plan, round: ReportingRound | None, reporter: Actor | None = None
 ) -> ActorWork:
-    """The actor's current measures in the plan, split by role. Four queries. With a
-    reporter, the round's reports are that body's own only (what its link page shows)."""
+    """The actor's current measures in the plan, split by role, its groups' included. About
+    eight queries. With a reporter, the round's reports are that body's own only (what its
+    link page shows)."""
     links = list(
         MeasureActor.objects.filter(
-            actor=actor, measure__focus_area__plan=plan, measure__archived_at__isnull=True
+            Q(actor=actor) | Q(actor__members=actor),
+            measure__focus_area__plan=plan,
+            measure__archived_at__isnull=True,
         )
         .values_list("measure_id", "role")
         .distinct()
@@ -109,9 +168,12 @@ def measure_reports(
     round: ReportingRound | None,
     measure_ids: set[int] | list[int],
     reporter: Actor | None = None,
+    show_person: bool = False,
 ) -> list[MeasureReport]:
     """Measures in plan order with their latest update and the round's (with a reporter:
-    that body's own newest report in the round); three queries."""
+    that body's own newest report in the round), and the members of group measures; about
+    seven queries. With show_person (the secretariat's pages only) a report names the
+    contact person who saved it."""
     measures = list(
         Measure.objects.filter(pk__in=list(measure_ids))
         .select_related("focus_area", "goal")
@@ -130,18 +192,61 @@ def measure_reports(
     wanted = {m.latest_id for m in measures if m.latest_id} | set(in_round.values())  # type: ignore[attr-defined]
     updates = (
         StatusUpdate.objects.filter(pk__in=wanted)
-        .select_related("created_by", "round_report__actor")
+        .select_related("created_by", "round_report__actor", "round_report__contact_person")
         .in_bulk()
     )
+    groups = group_reporting(m.pk for m in measures)
+    submissions = _open_submissions(reporter, [m.pk for m in measures]) if reporter else {}
     return [
         MeasureReport(
             measure=m,
             latest=updates.get(m.latest_id),  # type: ignore[attr-defined]
             in_round=updates.get(in_round[m.pk]) if m.pk in in_round else None,
             for_link=reporter is not None,
+            show_person=show_person and reporter is None,
+            group=groups.get(m.pk),
+            own=_own_row(groups.get(m.pk), reporter),
+            submission=submissions.get(m.pk),
         )
         for m in measures
     ]
+
+
+def _open_submissions(reporter: Actor, measure_ids: list[int]) -> dict[int, Submission]:
+    """The body's newest report per measure, when it awaits approval or was returned (a
+    newer report, or an approval, settles the earlier ones)."""
+    newest: dict[int, Submission] = {}
+    rows = Submission.objects.filter(actor=reporter, measure_id__in=measure_ids).order_by(
+        "created_at", "pk"
+    )
+    for row in rows:
+        newest[row.measure_id] = row
+    open_states = {Submission.State.PENDING, Submission.State.RETURNED}
+    return {m: row for m, row in newest.items() if row.state in open_states}
+
+
+def measure_submissions_pending(measure: Measure) -> QuerySet[Submission]:
+    return (
+        Submission.objects.filter(measure=measure, state=Submission.State.PENDING)
+        .select_related("actor", "round")
+        .order_by("created_at", "pk")
+    )
+
+
+def pending_submissions(plan: Plan) -> QuerySet[Submission]:
+    """The plan's reports awaiting approval, from any round, oldest first: the secretariat's
+    list. Reports still pending when their round closed wait on into the next round."""
+    return (
+        Submission.objects.filter(round__plan=plan, state=Submission.State.PENDING)
+        .select_related("measure", "actor", "round")
+        .order_by("measure__focus_area__order", "measure__order", "created_at", "pk")
+    )
+
+
+def _own_row(group: GroupReporting | None, reporter: Actor | None) -> MemberStatus | None:
+    if group is None or reporter is None:
+        return None
+    return next((row for row in group.members if row.member.pk == reporter.pk), None)
 
 
 def plan_rounds(plan: Plan) -> list[ReportingRound]:
@@ -174,7 +279,7 @@ def round_links(round: ReportingRound) -> QuerySet[ReportingLink]:
         link=OuterRef("pk"), action=ReportingLinkUse.Action.OPENED
     )
     return (
-        round.links.select_related("actor", "created_by")
+        round.links.select_related("actor", "contact_person", "created_by")
         .annotate(last_opened=Subquery(opened.order_by("-at").values("at")[:1]))
         .order_by("actor__name", "-created_at", "-pk")
     )

@@ -30,7 +30,7 @@ from planstatus.core.http import HtmxHttpRequest
 from planstatus.lib.status import Status
 from planstatus.plans.access import get_plan_for_editor, get_plan_for_member
 from planstatus.plans.actions.status import StatusConflict
-from planstatus.plans.models import Measure, MeasureActor, Plan
+from planstatus.plans.models import Measure, Plan
 from planstatus.regions.models import Actor
 from planstatus.reporting.actions.links import (
     check_link,
@@ -39,10 +39,26 @@ from planstatus.reporting.actions.links import (
     revoke_link,
 )
 from planstatus.reporting.actions.reminders import send_manual_reminders
-from planstatus.reporting.actions.reports import record_round_status
-from planstatus.reporting.actions.rounds import close_round, issue_round_link, open_round
+from planstatus.reporting.actions.reports import (
+    approve_submissions,
+    record_round_status,
+    report_unchanged,
+    return_submissions,
+)
+from planstatus.reporting.actions.rounds import (
+    close_round,
+    issue_round_link,
+    open_round,
+    update_round,
+)
 from planstatus.reporting.errors import RoundError
-from planstatus.reporting.forms import OpenRoundForm, ReportForm
+from planstatus.reporting.forms import (
+    DecisionForm,
+    EditRoundForm,
+    OpenRoundForm,
+    ReportForm,
+    UnchangedForm,
+)
 from planstatus.reporting.messages import conflict_message, refusal_message
 from planstatus.reporting.models import ReportingLink, ReportingLinkUse, ReportingRound
 from planstatus.reporting.progress import responsible_actors, round_progress
@@ -51,10 +67,12 @@ from planstatus.reporting.reads import (
     actor_work,
     changes_since_previous,
     measure_reports,
+    pending_submissions,
     previous_closed_round,
     refused_uses,
     round_links,
 )
+from planstatus.reporting.recipients import has_address, prefetch_recipients, recipients
 
 Action = ReportingLinkUse.Action
 
@@ -117,17 +135,17 @@ def _private(response: HttpResponse, *, token_in_address: bool = False) -> HttpR
 
 
 def _report_form(report: MeasureReport, data: dict[str, str] | None = None) -> ReportForm:
-    latest = report.latest
-    initial = {
-        "status": latest.status if latest and latest.status != Status.UNKNOWN else None,
-        "expected_previous": latest.pk if latest else None,
+    initial: dict[str, object] = {
+        "status": report.reported_status,
+        "expected_previous": report.expected_previous,
     }
-    if report.in_round is not None:
-        # Correcting a report starts from what was reported, not from an empty form.
+    # Correcting a report starts from what was reported, not from an empty form.
+    reported = report.submission or report.in_round
+    if reported is not None:
         initial |= {
-            "comment": report.in_round.comment,
-            "evidence_url": report.in_round.evidence_url,
-            "comment_is_public": report.in_round.comment_is_public,
+            "comment": reported.comment,
+            "evidence_url": reported.evidence_url,
+            "comment_is_public": reported.comment_is_public,
         }
     return ReportForm(data, initial=initial, prefix=f"m{report.measure.pk}")
 
@@ -193,13 +211,11 @@ def actor_report(request: HtmxHttpRequest, pk: int, measure_pk: int) -> HttpResp
     if isinstance(link, HttpResponse):
         return link
     assert link.round is not None
-    measure = Measure.objects.filter(
-        pk=measure_pk,
-        focus_area__plan=link.plan,
-        archived_at__isnull=True,
-        actor_links__actor=link.actor,
-        actor_links__role=MeasureActor.Role.RESPONSIBLE,
-    ).first()
+    measure = (
+        Measure.objects.responsible_for(link.actor)
+        .filter(pk=measure_pk, focus_area__plan=link.plan, archived_at__isnull=True)
+        .first()
+    )
     if measure is None:
         log_link_use(link=link, action=Action.REFUSED_MEASURE, detail=detail, **_client(request))
         return _refused(request, Action.REFUSED_MEASURE, link)
@@ -214,6 +230,46 @@ def actor_report(request: HtmxHttpRequest, pk: int, measure_pk: int) -> HttpResp
             detail=detail,
         )
     )
+
+
+@never_cache
+@require_POST
+def actor_unchanged(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """«Ingen endring sidan sist»: one measure, or every measure not yet answered."""
+    link = _redeemed_link(request, pk, detail="unchanged")
+    if isinstance(link, HttpResponse):
+        return link
+    assert link.round is not None
+    form = UnchangedForm(request.POST)
+    back = reverse("actor_page", args=[link.pk])
+    if not form.is_valid():
+        return redirect(back)
+    work = actor_work(actor=link.actor, plan=link.plan, round=link.round, reporter=link.actor)
+    chosen = [r.measure for r in work.can_carry_forward]
+    if form.cleaned_data["measure"] is not None:
+        chosen = [m for m in chosen if m.pk == form.cleaned_data["measure"]]
+    try:
+        written = report_unchanged(round=link.round, link=link, measures=chosen)
+    except RoundError as e:
+        messages.error(request, refusal_message(e))
+        return _private(redirect(back))
+    log_link_use(
+        link=link,
+        action=Action.REPORTED,
+        detail=f"unchanged: {len(written)} carried",
+        **_client(request),
+    )
+    messages.success(
+        request,
+        ngettext(
+            "%(n)s measure reported as unchanged since last.",
+            "%(n)s measures reported as unchanged since last.",
+            len(written),
+        )
+        % {"n": len(written)},
+    )
+    anchor = f"#tiltak-{chosen[0].pk}" if len(chosen) == 1 else ""
+    return _private(redirect(back + anchor))
 
 
 def _save_report(
@@ -259,8 +315,12 @@ def _save_report(
     if saved and not request.htmx:
         messages.success(request, _("Saved: %(code)s.") % {"code": measure.code or measure.text})
         return redirect(done_url)
+    # Without a link only the secretariat gets here: it sees who saved, person too.
     [report] = measure_reports(
-        round=round, measure_ids=[measure.pk], reporter=link.actor if link else None
+        round=round,
+        measure_ids=[measure.pk],
+        reporter=link.actor if link else None,
+        show_person=link is None,
     )
     if saved:
         form = _report_form(report)
@@ -277,6 +337,7 @@ def _save_report(
         "error": error,
         "round": round,
         "is_actor": link is not None,
+        "link": link,
     }
     template = "reporting/_report_item.html"
     if not request.htmx:
@@ -290,7 +351,8 @@ def _save_report(
 
 def _with_expected(post: QueryDict, form: ReportForm, report: MeasureReport) -> QueryDict:
     data = post.copy()
-    data[form.add_prefix("expected_previous")] = str(report.latest.pk) if report.latest else ""
+    expected = report.expected_previous
+    data[form.add_prefix("expected_previous")] = str(expected) if expected is not None else ""
     return data
 
 
@@ -330,7 +392,7 @@ def round_open(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRe
                 title=form.cleaned_data["title"],
                 deadline=form.cleaned_data["deadline"],
                 message=form.cleaned_data["message"],
-                reminder_days_before=form.cleaned_data["reminder_days_before"],
+                reminder_plan=form.reminder_plan,
                 user=request.user,
                 base_url=_base_url(request),
             )
@@ -342,7 +404,46 @@ def round_open(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRe
     return render(
         request,
         "reporting/round_open.html",
-        {"plan": plan, "form": form, "responsible": responsible_actors(plan)},
+        {"plan": plan, "form": form, "invited": _invited(plan)},
+        status=400 if form.errors else 200,
+    )
+
+
+def _invited(plan: Plan) -> list[dict[str, object]]:
+    """Each responsible actor with the addresses its round links go to (the form page)."""
+    actors = responsible_actors(plan)
+    prefetch_recipients(actors)
+    return [{"actor": a, "addresses": [r for r in recipients(a) if r.email]} for a in actors]
+
+
+@never_cache
+@login_required
+def round_edit(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
+    """An open round's title, message, deadline and reminder plan."""
+    plan = get_plan_for_editor(request.user, region_slug, plan_slug)
+    round = _get_round(plan, pk)
+    if not round.is_open:
+        raise Http404
+    form = EditRoundForm(posted(request), round=round)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_round(
+                round=round,
+                title=form.cleaned_data["title"],
+                deadline=form.cleaned_data["deadline"],
+                message=form.cleaned_data["message"],
+                reminder_plan=form.reminder_plan,
+                user=request.user,
+            )
+        except RoundError as e:
+            form.add_error(None, refusal_message(e))
+        else:
+            messages.success(request, _("The round is saved. The earlier version is in the log."))
+            return redirect("round", region_slug, plan_slug, round.pk)
+    return render(
+        request,
+        "reporting/round_edit.html",
+        {"plan": plan, "round": round, "form": form},
         status=400 if form.errors else 200,
     )
 
@@ -353,7 +454,17 @@ def round_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
     round = _get_round(plan, pk)
     editor = can_edit(request.user, plan.region)
     progress = round_progress(round)
-    reports = measure_reports(round=round, measure_ids=[m.pk for m in progress.measures])
+    prefetch_recipients(a.actor for a in progress.actors)
+    # Who a reminder reaches: each contact person, else the body's own address. Addresses
+    # are the secretariat's to see; a reader sees only how many.
+    behind = [
+        {"entry": a, "addresses": [r for r in recipients(a.actor) if r.email]}
+        for a in progress.behind
+    ]
+    reports = measure_reports(
+        round=round, measure_ids=[m.pk for m in progress.measures], show_person=editor
+    )
+    pending = pending_submissions(plan)
     items = [
         {"report": r, "form": _report_form(r) if editor and round.is_open else None}
         for r in reports
@@ -365,19 +476,54 @@ def round_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
             "plan": plan,
             "round": round,
             "progress": progress,
-            "to_remind": [a for a in progress.behind if a.actor.email],
-            "behind_without_address": [a for a in progress.behind if not a.actor.email],
-            "behind_count": len(progress.behind),
+            "to_remind": [b for b in behind if b["addresses"]],
+            "behind_without_address": [b["entry"] for b in behind if not b["addresses"]],
+            "behind_count": len(behind),
+            "reachable": {a.actor.pk for a in progress.actors if has_address(a.actor)},
             "items": items,
             "can_edit": editor,
             "changes": changes_since_previous(round),
             "previous": previous_closed_round(round),
-            "reminders": round.reminders.select_related("actor", "sent_by"),
+            "reminders": round.reminders.select_related("actor", "contact_person", "sent_by"),
             "links": round_links(round),
             "refusals": refused_uses(round)[:REFUSALS_SHOWN],
             "failures": round.mail_failures.select_related("actor"),
+            "pending": pending,
+            "decision_form": DecisionForm(pending=pending) if editor else None,
         },
     )
+
+
+@require_POST
+@login_required
+def round_decide(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
+    """Approve or return the chosen reports awaiting approval."""
+    plan = get_plan_for_editor(request.user, region_slug, plan_slug)
+    round = _get_round(plan, pk)
+    form = DecisionForm(request.POST, pending=pending_submissions(plan))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(reverse("round", args=[region_slug, plan_slug, round.pk]) + "#godkjenning")
+    chosen = list(form.cleaned_data["submissions"])
+    if form.cleaned_data["action"] == DecisionForm.APPROVE:
+        done = approve_submissions(submissions=chosen, user=request.user)
+        messages.success(
+            request,
+            ngettext("%(n)s report approved.", "%(n)s reports approved.", len(done))
+            % {"n": len(done)},
+        )
+    else:
+        returned = return_submissions(
+            submissions=chosen, note=form.cleaned_data["note"].strip(), user=request.user
+        )
+        messages.success(
+            request,
+            ngettext("%(n)s report returned.", "%(n)s reports returned.", len(returned))
+            % {"n": len(returned)},
+        )
+    return redirect(reverse("round", args=[region_slug, plan_slug, round.pk]) + "#godkjenning")
 
 
 @never_cache
@@ -404,13 +550,18 @@ def round_report(
 def round_remind(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
     plan = get_plan_for_editor(request.user, region_slug, plan_slug)
     round = _get_round(plan, pk)
+    # Failures are counted as recorded: a person whose links were withdrawn on purpose is
+    # skipped, which is no failure.
+    failures_before = round.mail_failures.count()
     try:
         sent = send_manual_reminders(round=round, user=request.user, base_url=_base_url(request))
     except RoundError as e:
         messages.error(request, refusal_message(e))
     else:
-        behind = [a for a in round_progress(round).behind if a.actor.email]
-        failed = len(behind) - len(sent)
+        failed = round.mail_failures.count() - failures_before
+        progress = round_progress(round)
+        prefetch_recipients(a.actor for a in progress.behind)
+        behind = [r for a in progress.behind for r in recipients(a.actor) if r.email]
         if sent:
             messages.success(
                 request,
@@ -451,7 +602,14 @@ def round_close(request: HttpRequest, region_slug: str, plan_slug: str, pk: int)
         raise Http404
     progress = round_progress(round)
     return render(
-        request, "reporting/round_close.html", {"plan": plan, "round": round, "progress": progress}
+        request,
+        "reporting/round_close.html",
+        {
+            "plan": plan,
+            "round": round,
+            "progress": progress,
+            "pending_count": pending_submissions(plan).count(),
+        },
     )
 
 

@@ -103,6 +103,7 @@ class Code(StrEnum):
     COLUMN_NOT_FOUND = "column_not_found"  # column: a header the person named, not found
     SEVERAL_BULLETS_IN_ONE_LINE = "several_bullets_in_one_line"  # count
     COLUMNS_NOT_READ = "columns_not_read"  # columns: headers, comma-separated
+    TIMING_NOT_UNDERSTOOD = "timing_not_understood"  # timing: as written
 
 
 class UnreadableDocument(ValueError):
@@ -392,7 +393,10 @@ def _code_parts(code: str) -> list[int] | None:
 
 
 def check_numbering(plan: ParsedPlan) -> None:
-    """Add warnings for duplicate codes, gaps and measures outside their goal's numbering.
+    """Add warnings for duplicate codes, gaps and measures outside their goal's numbering,
+    and for a time that could not be read (no year, «årleg» or «kontinuerleg»: the measure
+    would fall out of the due-year filter and the timeline). The review computes them again
+    after every edit (kind "numbering"), so a corrected time clears its warning.
 
     Readers fix nothing silently: a code read differently from how it is written carries
     `written_code` and its own warning from the reader.
@@ -400,6 +404,9 @@ def check_numbering(plan: ParsedPlan) -> None:
     if not plan.measures():
         raise UnreadableDocument(Code.NO_MEASURES)
     plan.warnings = [w for w in plan.warnings if w.kind != "numbering"]
+    for m in plan.measures():
+        if not m.timing.understood:
+            plan.warn(m.code, Code.TIMING_NOT_UNDERSTOOD, kind="numbering", timing=m.timing.text)
     counts = Counter(m.code for m in plan.measures() if m.code)
     for code, n in counts.items():
         if n > 1:

@@ -15,6 +15,7 @@ from planstatus.lib.opendata.model import (
     ActorEntry,
     HistoryEntry,
     MeasureEntry,
+    MemberEntry,
     PlanDocument,
     StatusValue,
 )
@@ -56,6 +57,7 @@ def _history(entry: HistoryEntry) -> dict[str, Any]:
         "source": entry.source,
         "comment": entry.comment,
         "comment_is_public": entry.comment_is_public,
+        "member": entry.member,
         "evidence_url": entry.evidence_url,
         "reported_by": entry.reported_by,
         "reported_by_actor": entry.reported_by_actor,
@@ -95,6 +97,17 @@ def measure_dict(m: MeasureEntry) -> dict[str, Any]:
             }
             for ms in m.milestones
         ],
+        "members": [_member(member) for member in m.members],
+    }
+
+
+def _member(member: MemberEntry) -> dict[str, Any]:
+    return {
+        "actor_id": member.actor_id,
+        "name": member.name,
+        "status": status_dict(member.status),
+        "reported_at": _time(member.reported_at),
+        "comment": member.comment,
     }
 
 

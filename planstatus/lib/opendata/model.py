@@ -33,9 +33,11 @@ class HistoryEntry:
     at: datetime.datetime
     status: StatusValue
     previous_status: StatusValue
-    source: str  # web, seed or import
+    source: str  # web, seed, import or rollup
     comment: str  # "" when there is none or the reader may not see it
     comment_is_public: bool
+    # On a group measure, the member whose own status this is; None for the measure's own.
+    member: str | None = None
     # Reporting details: None in a public document.
     evidence_url: str | None = None
     reported_by: str | None = None
@@ -49,6 +51,17 @@ class MilestoneEntry:
     text: str
     due_on: datetime.date
     done_on: datetime.date | None  # None while it is not done
+
+
+@dataclass(frozen=True)
+class MemberEntry:
+    """A member's own latest status on a group measure."""
+
+    actor_id: int
+    name: str
+    status: StatusValue
+    reported_at: datetime.datetime | None  # None while the member has not reported
+    comment: str  # "" when there is none or the reader may not see it
 
 
 @dataclass(frozen=True)
@@ -81,7 +94,7 @@ class MeasureEntry:
     end_year: int | None
     yearly: bool
     continuous: bool
-    note: str
+    note: str | None  # None: internal, and this document is public
     focus_area: FocusAreaEntry
     goal: GoalEntry | None
     responsible: tuple[ActorEntry, ...]
@@ -89,7 +102,9 @@ class MeasureEntry:
     status: StatusValue
     status_at: datetime.datetime | None
     url: str
-    history: tuple[HistoryEntry, ...]  # newest first
+    history: tuple[HistoryEntry, ...]  # newest first, members' reports included
+    # On a group measure, each member's own status; empty on other measures.
+    members: tuple[MemberEntry, ...] = ()
     milestones: tuple[MilestoneEntry, ...] = ()  # by due date
 
     @property
@@ -98,7 +113,12 @@ class MeasureEntry:
 
     @property
     def latest(self) -> HistoryEntry | None:
-        return self.history[0] if self.history else None
+        """The measure's own latest update (not a member's report)."""
+        return next((h for h in self.history if h.member is None), None)
+
+    @property
+    def members_reported(self) -> int:
+        return sum(1 for m in self.members if m.reported_at is not None)
 
     @property
     def comment(self) -> str:

@@ -57,6 +57,9 @@ MEASURE_HEADERS = [
     "Statuskommentar",
     "Merknad",
     "Lenke",
+    # Group measures: each member reports its own status (empty on other measures).
+    "Medlemer som har rapportert",
+    "Status per medlem",
     "Milepælar",
     "Milepælar nådde",
 ]
@@ -73,6 +76,7 @@ HISTORY_HEADERS = [
     "Førre statuskode",
     "Kjelde",
     "Statuskommentar",
+    "Medlem",
 ]
 MILESTONE_HEADERS = [
     "Region",
@@ -104,6 +108,13 @@ def _internal_cells(entry: HistoryEntry | None) -> list[Cell]:
     ]
 
 
+def _member_statuses(measure: MeasureEntry) -> str | None:
+    """«Flå kommune: gjennomført; Gol kommune: ikkje vurdert» on a group measure."""
+    if not measure.members:
+        return None
+    return ACTOR_SEPARATOR.join(f"{m.name}: {m.status.word}" for m in measure.members)
+
+
 def measure_table(doc: PlanDocument) -> Table:
     rows: list[list[Cell]] = []
     for m in doc.measures:
@@ -128,8 +139,10 @@ def measure_table(doc: PlanDocument) -> Table:
             m.status.code,
             m.status_at,
             m.comment,
-            m.note,
+            m.note or "",
             m.url,
+            f"{m.members_reported} av {len(m.members)}" if m.members else None,
+            _member_statuses(m),
             len(m.milestones),
             m.milestones_done,
         ]
@@ -155,6 +168,7 @@ def history_table(doc: PlanDocument) -> Table:
             h.previous_status.code,
             h.source,
             h.comment,
+            h.member,
         ]
         if doc.internal:
             row += _internal_cells(h)

@@ -39,6 +39,9 @@ class Wording:
     # Who a comment is credited to when no body reported it (never the person who typed it).
     credit_secretariat: str = "Sekretariatet"
     credit_document: str = "Plandokumentet"
+    # A measure whose responsible actor is a group: each member's own status.
+    members_reported: str = "{n} av {total} har rapportert:"
+    member_not_reported: str = "ikkje rapportert"
     focus_area: str = "Innsatsområde"
     total: str = "Totalt"
     summary: str = "Samandrag"

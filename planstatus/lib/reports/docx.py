@@ -178,8 +178,9 @@ def _measure_row(table: Table, measure: Row, words: Wording) -> None:
         if index:
             paragraph.add_run().add_break()
         paragraph.add_run(line).font.size = _TABLE_TEXT
-    credit = paragraph.add_run(f" – {measure.comment.credit}")
-    credit.font.size, credit.font.color.rgb = _SMALL_TEXT, _MUTED
+    if measure.comment.credit:
+        credit = paragraph.add_run(f" – {measure.comment.credit}")
+        credit.font.size, credit.font.color.rgb = _SMALL_TEXT, _MUTED
 
 
 def _summary(document: DocxDocument, content: CaseContent) -> None:

@@ -9,14 +9,21 @@ from planstatus.lib.timing import parse_timing
 from planstatus.plans.models import Measure
 
 # The fields of a measure the secretariat edits in the web form.
-EDITABLE_MEASURE_FIELDS = ("text", "timing_text", "note")
+EDITABLE_MEASURE_FIELDS = ("text", "timing_text", "note", "note_is_public")
 
 
 @transaction.atomic
 def update_measure(
-    *, measure: Measure, text: str, timing_text: str, note: str, user: User | AnonymousUser
+    *,
+    measure: Measure,
+    text: str,
+    timing_text: str,
+    note: str,
+    user: User | AnonymousUser,
+    note_is_public: bool | None = None,
 ) -> Measure:
-    """Change a measure's text, time and note. The audit trail keeps the version before."""
+    """Change a measure's text, time and note, and whether the note is public (None: as it
+    was). The audit trail keeps the version before."""
     timing = parse_timing(timing_text)
     measure.text = text
     measure.timing_text = timing.text
@@ -25,6 +32,8 @@ def update_measure(
     measure.yearly = timing.yearly
     measure.continuous = timing.continuous
     measure.note = note
+    if note_is_public is not None:
+        measure.note_is_public = note_is_public
     if user.is_authenticated:
         measure._history_user = user  # type: ignore[attr-defined]
     measure.save()

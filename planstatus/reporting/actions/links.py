@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planstatus.accounts.roles import known_user
-from planstatus.regions.models import Actor
+from planstatus.regions.models import Actor, ContactPerson
 from planstatus.reporting.models import (
     CROSS_REGION_MESSAGE,
     DETAIL_MAX_LENGTH,
@@ -50,14 +50,17 @@ def issue_link(
     round: ReportingRound,
     expires_at: datetime.datetime,
     user: User | AnonymousUser | None = None,
+    contact_person: ContactPerson | None = None,
     now: datetime.datetime | None = None,
 ) -> tuple[ReportingLink, str]:
-    """Create a link for the actor in a round and return it with its token. The token is not
-    kept anywhere after this."""
+    """Create a link for the actor (and one of its contact persons) in a round and return it
+    with its token. The token is not kept anywhere after this."""
     now = now or timezone.now()
     plan = round.plan
     if actor.region_id != plan.region_id:
         raise ValueError(str(CROSS_REGION_MESSAGE))
+    if contact_person is not None and contact_person.actor_id != actor.pk:
+        raise ValueError("The contact person belongs to another actor.")
     if timezone.is_naive(expires_at):
         raise ValueError(_("The expiry time has no time zone."))
     if expires_at <= now:
@@ -65,6 +68,7 @@ def issue_link(
     token = secrets.token_urlsafe(TOKEN_BYTES)
     link = ReportingLink.objects.create(
         actor=actor,
+        contact_person=contact_person,
         plan=plan,
         round=round,
         token_hash=hash_token(token),

@@ -5,44 +5,67 @@ from __future__ import annotations
 
 import datetime
 import logging
+from dataclasses import dataclass
 from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from planstatus.accounts.roles import known_user
-from planstatus.regions.models import Actor
+from planstatus.regions.models import Actor, ContactPerson
 from planstatus.reporting.actions.links import issue_link
 from planstatus.reporting.actions.rounds import AnyUser
 from planstatus.reporting.errors import Refusal, RoundError
 from planstatus.reporting.mail import record_failure, render_mail, send_mail
 from planstatus.reporting.models import ReminderSent, ReportingLink, ReportingRound
 from planstatus.reporting.progress import ActorProgress, round_progress
-from planstatus.reporting.round_links import check_base_url, link_expiry, reporting_url
+from planstatus.reporting.recipients import Recipient, prefetch_recipients, recipients
+from planstatus.reporting.round_links import (
+    check_base_url,
+    link_expiry,
+    link_request_url,
+    reporting_url,
+)
 
 logger = logging.getLogger(__name__)
 
 
-def scheduled_reminder_kind(
-    round: ReportingRound, today: datetime.date
-) -> ReminderSent.Kind | None:
-    """Which scheduled reminder is due for a round on a day, if any."""
+# A reminder day that cron missed is caught up this many days later at most (and never
+# once a later reminder day has come); older ones would only confuse.
+CATCH_UP_DAYS = 2
+
+
+@dataclass(frozen=True)
+class Due:
+    """The reminder of a round's plan that is due on a day."""
+
+    day: datetime.date
+    kind: ReminderSent.Kind
+
+
+def due_reminder(round: ReportingRound, today: datetime.date) -> Due | None:
+    """Which day of the round's reminder plan is due today, if any: the latest one that has
+    come, unless it is more than CATCH_UP_DAYS old, fell on or before the day the round
+    opened (the actors have just had the invitation) or is today's opening day itself."""
     opened_on = timezone.localdate(round.opened_at)
-    # Not on the day the round opened: the actors have just had the invitation.
-    if today <= opened_on or today > round.deadline:
+    if today <= opened_on:
         return None
-    if today == round.deadline:
-        return ReminderSent.Kind.ON_DEADLINE
-    remind_on = round.deadline - datetime.timedelta(days=round.reminder_days_before)
-    # Any day from the reminder day to the deadline, so a day cron missed is caught up;
-    # the unique constraint keeps it to one. A round opened after that day gets none.
-    if round.reminder_days_before and opened_on < remind_on <= today:
-        return ReminderSent.Kind.BEFORE_DEADLINE
-    return None
+    come = [day for day in round.reminder_days() if opened_on < day <= today]
+    if not come or (today - come[-1]).days > CATCH_UP_DAYS:
+        return None
+    day = come[-1]
+    if day < round.deadline:
+        kind = ReminderSent.Kind.BEFORE_DEADLINE
+    elif day == round.deadline:
+        kind = ReminderSent.Kind.ON_DEADLINE
+    else:
+        kind = ReminderSent.Kind.AFTER_DEADLINE
+    return Due(day=day, kind=kind)
 
 
 def send_reminders(*, now: datetime.datetime | None = None, base_url: str) -> list[ReminderSent]:
-    """Send the reminders due today to actors behind in open rounds. Safe to run often."""
+    """Send the reminders due today to those behind in open rounds. Safe to run often: each
+    reminder of a round's plan goes to each address once."""
     check_base_url(base_url)
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -51,9 +74,11 @@ def send_reminders(*, now: datetime.datetime | None = None, base_url: str) -> li
         "plan__region"
     )
     for round in rounds:
-        kind = scheduled_reminder_kind(round, today)
-        if kind is not None:
-            sent += _remind_behind(round=round, kind=kind, user=None, base_url=base_url, now=now)
+        due = due_reminder(round, today)
+        if due is not None:
+            sent += _remind_behind(
+                round=round, kind=due.kind, day=due.day, user=None, base_url=base_url, now=now
+            )
     return sent
 
 
@@ -66,7 +91,7 @@ def send_manual_reminders(
     if not round.is_open:
         raise RoundError(Refusal.CLOSED_NO_REMINDERS)
     return _remind_behind(
-        round=round, kind=ReminderSent.Kind.MANUAL, user=user, base_url=base_url, now=None
+        round=round, kind=ReminderSent.Kind.MANUAL, day=None, user=user, base_url=base_url, now=None
     )
 
 
@@ -74,21 +99,40 @@ def _remind_behind(
     *,
     round: ReportingRound,
     kind: ReminderSent.Kind,
+    day: datetime.date | None,
     user: AnyUser,
     base_url: str,
     now: datetime.datetime | None,
 ) -> list[ReminderSent]:
+    """Remind each recipient of each actor behind: every contact person with a link of their
+    own, else the body by its own address."""
     # Checked first so a second run does no work; the constraint settles a run at the same time.
-    already: set[int] = set()
-    if kind != ReminderSent.Kind.MANUAL:
+    already: set[tuple[int, str]] = set()
+    if day is not None:
         already = set(
-            ReminderSent.objects.filter(round=round, kind=kind).values_list("actor_id", flat=True)
+            ReminderSent.objects.filter(round=round, scheduled_for=day).values_list(
+                "actor_id", "email"
+            )
         )
+    behind = round_progress(round).behind
+    prefetch_recipients(entry.actor for entry in behind)
     sent = []
-    for entry in round_progress(round).behind:
-        if entry.actor.email and entry.actor.pk not in already:
+    done: set[tuple[int, str]] = set()
+    for entry in behind:
+        for recipient in recipients(entry.actor):
+            key = (recipient.actor.pk, recipient.email)
+            if not recipient.email or key in already or key in done:
+                continue
+            done.add(key)
             reminder = _send_reminder(
-                round=round, entry=entry, kind=kind, user=user, base_url=base_url, now=now
+                round=round,
+                entry=entry,
+                recipient=recipient,
+                kind=kind,
+                day=day,
+                user=user,
+                base_url=base_url,
+                now=now,
             )
             if reminder is not None:
                 sent.append(reminder)
@@ -103,7 +147,9 @@ def _send_reminder(
     *,
     round: ReportingRound,
     entry: ActorProgress,
+    recipient: Recipient,
     kind: ReminderSent.Kind,
+    day: datetime.date | None,
     user: AnyUser,
     base_url: str,
     now: datetime.datetime | None,
@@ -115,26 +161,29 @@ def _send_reminder(
     when the actor's transaction ends, and the reminder is returned only if it did. Until
     the actor's earlier links keep working; see _deliver().
     """
-    actor = entry.actor
     delivered: list[ReminderSent] = []
     try:
         with transaction.atomic():
             reminder = ReminderSent.objects.create(
                 round=round,
-                actor=actor,
+                actor=recipient.actor,
+                contact_person=recipient.person,
                 kind=kind,
-                email=actor.email,
+                email=recipient.email,
+                scheduled_for=day,
                 sent_at=now or timezone.now(),
                 sent_by=known_user(user),
             )
-            link, token = _fresh_link(round=round, actor=actor, user=user)
+            link, token = _fresh_link(round=round, recipient=recipient, user=user)
             transaction.on_commit(
                 partial(
                     _deliver,
                     reminder=reminder,
                     entry=entry,
+                    recipient=recipient,
                     link=link,
                     url=reporting_url(base_url=base_url, token=token),
+                    request_url=link_request_url(base_url),
                     delivered=delivered,
                 )
             )
@@ -149,18 +198,22 @@ def _deliver(
     *,
     reminder: ReminderSent,
     entry: ActorProgress,
+    recipient: Recipient,
     link: ReportingLink,
     url: str,
+    request_url: str,
     delivered: list[ReminderSent],
 ) -> None:
     """Mail a recorded reminder. Earlier links keep working either way. Failed: the
     reminder's link (which never left the server) and the record are removed, so the next
     run tries again, and the failure is kept for the round page."""
-    round, actor = reminder.round, entry.actor
+    round, actor = reminder.round, recipient.actor
     subject, body = render_mail(
         "reminder",
         {
             "actor": actor,
+            "person": recipient.person,
+            "request_url": request_url,
             "round": round,
             "plan": round.plan,
             "measures": entry.unreported,
@@ -171,7 +224,7 @@ def _deliver(
         },
     )
     try:
-        send_mail(to=actor.email, subject=subject, body=body)
+        send_mail(to=recipient.email, subject=subject, body=body)
     except OSError as e:
         logger.warning(
             "Reminder to actor %s in round %s failed.", actor.pk, round.pk, exc_info=True
@@ -179,22 +232,37 @@ def _deliver(
         with transaction.atomic():
             link.delete()
             reminder.delete()
-            record_failure(round=round, actor=actor, kind=reminder.kind, error=e)
+            record_failure(
+                round=round, actor=actor, email=recipient.email, kind=reminder.kind, error=e
+            )
         return
     delivered.append(reminder)
 
 
-def _fresh_link(*, round: ReportingRound, actor: Actor, user: AnyUser) -> tuple[ReportingLink, str]:
+def _fresh_link(
+    *, round: ReportingRound, recipient: Recipient, user: AnyUser
+) -> tuple[ReportingLink, str]:
     """A new link for the reminder mail, with its token.
 
     Raw tokens are never stored, so a reminder cannot repeat the link from the first mail:
     it carries a new one, and the earlier links keep working (one may have been forwarded
-    inside the body). An actor whose every link in the round was revoked got them revoked
-    on purpose, and a reminder must not hand the access back.
+    inside the body). A person (or an actor without persons) whose every link in the round
+    was revoked got them revoked on purpose, and a reminder must not hand the access back.
     """
-    links = ReportingLink.objects.filter(actor=actor, round=round)
-    if links.exists() and not links.filter(revoked_at__isnull=True).exists():
+    if links_withdrawn(round=round, actor=recipient.actor, person=recipient.person):
         raise _LinkWithdrawn
-    # Without a link the actor was made responsible after the round opened: the reminder
-    # carries its first link.
-    return issue_link(actor=actor, round=round, expires_at=link_expiry(round.deadline), user=user)
+    # Without a link the actor was made responsible (or the person added) after the round
+    # opened: the reminder carries the first link.
+    return issue_link(
+        actor=recipient.actor,
+        contact_person=recipient.person,
+        round=round,
+        expires_at=link_expiry(round.deadline),
+        user=user,
+    )
+
+
+def links_withdrawn(*, round: ReportingRound, actor: Actor, person: ContactPerson | None) -> bool:
+    """Whether every link of this recipient in the round was revoked (and there were some)."""
+    links = ReportingLink.objects.filter(actor=actor, round=round, contact_person=person)
+    return links.exists() and not links.filter(revoked_at__isnull=True).exists()

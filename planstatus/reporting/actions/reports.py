@@ -1,20 +1,27 @@
 """Reporting a measure's status in a round, through a personal link or by the secretariat.
 
 The write and its conflict check are plans' (plans/actions/status.py); a round adds who
-reported (the actor, the link) and refuses what the round does not allow.
+reported (the actor, the link) and refuses what the round does not allow. When the plan's
+reports must be approved, a report from a link waits as a Submission until the secretariat
+approves it (then it is written as above) or returns it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from planstatus.lib.status import Status
-from planstatus.plans.actions.status import set_status
-from planstatus.plans.models import Measure, MeasureActor, StatusUpdate
+from planstatus.plans.actions.status import check_not_changed, record_status, set_status
+from planstatus.plans.groups import group_reporting
+from planstatus.plans.models import Measure, StatusUpdate
 from planstatus.regions.models import Actor
 from planstatus.reporting.actions.rounds import AnyUser, locked_round
 from planstatus.reporting.errors import Refusal, RoundError
-from planstatus.reporting.models import ReportingLink, ReportingRound, RoundReport
+from planstatus.reporting.models import ReportingLink, ReportingRound, RoundReport, Submission
 
 
 @transaction.atomic
@@ -30,13 +37,14 @@ def record_round_status(
     actor: Actor | None = None,
     link: ReportingLink | None = None,
     expected_previous: int | None = None,
-) -> StatusUpdate:
+) -> StatusUpdate | Submission:
     """Report a measure's status in a round.
 
     `expected_previous` is the id of the latest update the person saw (None: they saw none).
     If someone has reported since, StatusConflict is raised and nothing is saved; the caller
     shows the newer status and, if the person still wants the change, calls again with that
-    update's id. With a `link`, the link's actor reports and must be responsible.
+    update's id. With a `link`, the link's actor reports and must be responsible; if the
+    plan's reports must be approved, the report is returned as a pending Submission.
     """
     round = locked_round(round)
     if not round.is_open:
@@ -47,8 +55,28 @@ def record_round_status(
         raise RoundError(Refusal.UNKNOWN_STATUS) from None
     actor = _reporting_actor(round=round, actor=actor, link=link)
     measure = _locked_measure(round=round, measure=measure)
-    if actor is not None and not _is_responsible(actor=actor, measure=measure):
-        raise RoundError(Refusal.NOT_RESPONSIBLE, actor=actor.name, code=measure.code)
+    member = None
+    if actor is not None:
+        if not Measure.objects.responsible_for(actor).filter(pk=measure.pk).exists():
+            raise RoundError(Refusal.NOT_RESPONSIBLE, actor=actor.name, code=measure.code)
+        # On a group measure the body reports its own status, and the measure's rolls up.
+        reporting = group_reporting([measure.pk]).get(measure.pk)
+        if reporting is not None and actor.pk in reporting.member_ids():
+            member = actor
+    if link is not None and round.plan.reports_need_approval:
+        assert actor is not None
+        check_not_changed(measure=measure, member=member, expected_previous=expected_previous)
+        return _submit(
+            round=round,
+            measure=measure,
+            actor=actor,
+            as_member=member is not None,
+            link=link,
+            status=status,
+            comment=comment,
+            comment_is_public=comment_is_public,
+            evidence_url=evidence_url,
+        )
     update = set_status(
         measure=measure,
         status=status,
@@ -57,9 +85,111 @@ def record_round_status(
         evidence_url=evidence_url,
         user=user,
         expected_previous=expected_previous,
+        member=member,
     )
-    RoundReport.objects.create(round=round, status_update=update, actor=actor, via_link=link)
+    RoundReport.objects.create(
+        round=round,
+        status_update=update,
+        actor=actor,
+        via_link=link,
+        # The person whose link it is: the secretariat sees who saved, a link holder never.
+        contact_person_id=link.contact_person_id if link is not None else None,
+    )
     return update
+
+
+def _submit(
+    *,
+    round: ReportingRound,
+    measure: Measure,
+    actor: Actor,
+    as_member: bool,
+    link: ReportingLink,
+    status: Status,
+    comment: str,
+    comment_is_public: bool,
+    evidence_url: str,
+) -> Submission:
+    # A newer report from the same body replaces its pending one (the link page shows the
+    # pending report in the form, so the body corrects it rather than adds to it).
+    Submission.objects.filter(measure=measure, actor=actor, state=Submission.State.PENDING).update(
+        state=Submission.State.REPLACED
+    )
+    return Submission.objects.create(
+        round=round,
+        measure=measure,
+        actor=actor,
+        as_member=as_member,
+        via_link=link,
+        contact_person_id=link.contact_person_id,
+        status=status,
+        comment=comment,
+        comment_is_public=comment_is_public,
+        evidence_url=evidence_url,
+    )
+
+
+@transaction.atomic
+def approve_submissions(*, submissions: Iterable[Submission], user: AnyUser) -> list[StatusUpdate]:
+    """Publish pending reports: each becomes the status update it would have been without
+    approval, credited to its body, with the approver as the person who set it. Reports no
+    longer pending (approved, returned or replaced meanwhile) are left alone."""
+    now = timezone.now()
+    updates = []
+    for submission in _locked_pending(submissions):
+        measure = Measure.objects.select_for_update(of=("self",)).get(pk=submission.measure_id)
+        update = record_status(
+            measure=measure,
+            status=Status(submission.status),
+            comment=submission.comment,
+            comment_is_public=submission.comment_is_public,
+            evidence_url=submission.evidence_url,
+            user=user,
+            member=submission.actor if submission.as_member else None,
+        )
+        RoundReport.objects.create(
+            round=submission.round,
+            status_update=update,
+            actor=submission.actor,
+            via_link=submission.via_link,
+            contact_person_id=submission.contact_person_id,
+        )
+        submission.state = Submission.State.APPROVED
+        submission.status_update = update
+        submission.decided_at, submission.decided_by = now, _person(user)
+        submission.save(update_fields=["state", "status_update", "decided_at", "decided_by"])
+        updates.append(update)
+    return updates
+
+
+@transaction.atomic
+def return_submissions(
+    *, submissions: Iterable[Submission], note: str, user: AnyUser
+) -> list[Submission]:
+    """Send pending reports back to their bodies with a note they see on their link page.
+    Nothing is published; the body can report again from its link."""
+    now = timezone.now()
+    returned = []
+    for submission in _locked_pending(submissions):
+        submission.state = Submission.State.RETURNED
+        submission.return_note = note
+        submission.decided_at, submission.decided_by = now, _person(user)
+        submission.save(update_fields=["state", "return_note", "decided_at", "decided_by"])
+        returned.append(submission)
+    return returned
+
+
+def _locked_pending(submissions: Iterable[Submission]) -> list[Submission]:
+    return list(
+        Submission.objects.select_for_update(of=("self",))
+        .filter(pk__in=[s.pk for s in submissions], state=Submission.State.PENDING)
+        .select_related("round", "actor", "via_link")
+        .order_by("created_at", "pk")
+    )
+
+
+def _person(user: AnyUser) -> User | None:
+    return user if isinstance(user, User) and user.is_authenticated else None
 
 
 @transaction.atomic
@@ -83,7 +213,7 @@ def report_status(
         plan__focus_areas__measures=measure, state=ReportingRound.State.OPEN
     ).first()
     if open_round is not None:
-        return record_round_status(
+        update = record_round_status(
             round=open_round,
             measure=measure,
             status=status,
@@ -93,6 +223,9 @@ def report_status(
             user=user,
             expected_previous=expected_previous,
         )
+        # Without a link the secretariat's report is written at once, approval or not.
+        assert isinstance(update, StatusUpdate)
+        return update
     return set_status(
         measure=measure,
         status=Status(status),
@@ -131,7 +264,56 @@ def _locked_measure(*, round: ReportingRound, measure: Measure) -> Measure:
     return locked
 
 
-def _is_responsible(*, actor: Actor, measure: Measure) -> bool:
-    return MeasureActor.objects.filter(
-        measure=measure, actor=actor, role=MeasureActor.Role.RESPONSIBLE
-    ).exists()
+@transaction.atomic
+def report_unchanged(
+    *, round: ReportingRound, link: ReportingLink, measures: Iterable[Measure]
+) -> list[StatusUpdate]:
+    """«Ingen endring sidan sist»: for each measure the link's body has not answered in the
+    round, its previous status and comment are reported again, marked as carried forward.
+
+    The body's previous status is the measure's latest (on a group measure, the member's own
+    latest report). Nothing new is published, so a carried report needs no approval. A
+    measure with no earlier status, or one the body has already answered in the round
+    (reported, or awaiting approval), is left alone. Returns the reports written.
+    """
+    round = locked_round(round)
+    if not round.is_open:
+        raise RoundError(Refusal.ROUND_CLOSED)
+    actor = _reporting_actor(round=round, actor=None, link=link)
+    assert actor is not None
+    written = []
+    for measure in measures:
+        measure = _locked_measure(round=round, measure=measure)
+        if not Measure.objects.responsible_for(actor).filter(pk=measure.pk).exists():
+            raise RoundError(Refusal.NOT_RESPONSIBLE, actor=actor.name, code=measure.code)
+        answered = (
+            RoundReport.objects.filter(
+                round=round, actor=actor, status_update__measure=measure
+            ).exists()
+            or Submission.objects.filter(
+                measure=measure, actor=actor, state=Submission.State.PENDING
+            ).exists()
+        )
+        reporting = group_reporting([measure.pk]).get(measure.pk)
+        member = actor if reporting is not None and actor.pk in reporting.member_ids() else None
+        previous = StatusUpdate.objects.latest_of(measure, member)
+        if answered or previous is None or previous.status == Status.UNKNOWN:
+            continue
+        update = record_status(
+            measure=measure,
+            status=Status(previous.status),
+            comment=previous.comment,
+            comment_is_public=previous.comment_is_public,
+            evidence_url=previous.evidence_url,
+            member=member,
+        )
+        RoundReport.objects.create(
+            round=round,
+            status_update=update,
+            actor=actor,
+            via_link=link,
+            contact_person_id=link.contact_person_id if link is not None else None,
+            carried_forward=True,
+        )
+        written.append(update)
+    return written

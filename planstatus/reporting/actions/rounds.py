@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -17,19 +18,26 @@ from django.utils import timezone
 from planstatus.accounts.roles import known_user
 from planstatus.lib.status import Status
 from planstatus.plans.models import Measure, MeasureActor, Plan, StatusUpdate
-from planstatus.regions.models import Actor
+from planstatus.regions.models import Actor, ContactPerson
 from planstatus.reporting.actions.links import issue_link
 from planstatus.reporting.errors import Refusal, RoundError
 from planstatus.reporting.mail import record_failure, render_mail, send_mail
 from planstatus.reporting.models import (
-    DEFAULT_REMINDER_DAYS_BEFORE,
+    DEFAULT_REMINDER_PLAN,
+    REMINDER_PLAN_MAX_DAYS,
     MailFailure,
     ReportingLink,
     ReportingRound,
     RoundSnapshot,
 )
-from planstatus.reporting.progress import Responsibility, responsibilities
-from planstatus.reporting.round_links import check_base_url, link_expiry, reporting_url
+from planstatus.reporting.progress import responsibilities
+from planstatus.reporting.recipients import Recipient, prefetch_recipients, recipients
+from planstatus.reporting.round_links import (
+    check_base_url,
+    link_expiry,
+    link_request_url,
+    reporting_url,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +62,11 @@ class RoundLink:
     token: str = field(repr=False)
     url: str = field(repr=False)
     mailed: bool
+    contact_person: ContactPerson | None = None
+
+    @property
+    def email(self) -> str:
+        return self.contact_person.email if self.contact_person else self.actor.email
 
 
 @dataclass(frozen=True)
@@ -79,14 +92,17 @@ def open_round(
     message: str = "",
     user: AnyUser,
     base_url: str,
-    reminder_days_before: int = DEFAULT_REMINDER_DAYS_BEFORE,
+    reminder_plan: Sequence[int] = DEFAULT_REMINDER_PLAN,
     now: datetime.datetime | None = None,
 ) -> OpenedRound:
-    """Open a round, issue each responsible actor a link and mail it to those with an address.
+    """Open a round, issue links and mail them to those with an address.
 
-    The round and its links are written in one transaction; the mails go out after it, so
-    no mail carries a link that a rollback took away. A failed mail does not undo the round:
-    that actor's link is returned with mailed=False, for the page to show and copy.
+    Each contact person of each responsible actor gets a link of their own (for a group,
+    each contact person of each member); a body without contact persons gets one link, by
+    its own address if it has one. The round and its links are written in one
+    transaction; the mails go out after it, so no mail carries a link that a rollback took
+    away. A failed mail does not undo the round: that link is returned with mailed=False,
+    for the page to show and copy.
     """
     now = now or timezone.now()
     check_base_url(base_url)
@@ -97,28 +113,42 @@ def open_round(
             deadline=deadline,
             message=message,
             user=user,
-            reminder_days_before=reminder_days_before,
+            reminder_plan=reminder_plan,
             now=now,
         )
-        issued: list[tuple[Responsibility, ReportingLink, str]] = []
-        for responsibility in responsibilities(plan.pk):
+        issued: list[tuple[Recipient, list[Measure], ReportingLink, str]] = []
+        for recipient, measures in _invitations(plan.pk):
             link, token = issue_link(
-                actor=responsibility.actor,
+                actor=recipient.actor,
+                contact_person=recipient.person,
                 round=round,
                 expires_at=link_expiry(deadline),
                 user=user,
                 now=now,
             )
-            issued.append((responsibility, link, token))
+            issued.append((recipient, measures, link, token))
     reply_to = user.email if isinstance(user, User) else ""
     links = []
-    for responsibility, link, token in issued:
+    for recipient, measures, link, token in issued:
         url = reporting_url(base_url=base_url, token=token)
         mailed = _mail_invitation(
-            round=round, responsibility=responsibility, link=link, url=url, reply_to=reply_to
+            round=round,
+            recipient=recipient,
+            measures=measures,
+            link=link,
+            url=url,
+            reply_to=reply_to,
+            base_url=base_url,
         )
         links.append(
-            RoundLink(actor=responsibility.actor, link=link, token=token, url=url, mailed=mailed)
+            RoundLink(
+                actor=recipient.actor,
+                link=link,
+                token=token,
+                url=url,
+                mailed=mailed,
+                contact_person=recipient.person,
+            )
         )
     logger.info(
         "Opened reporting round %s for plan %s: %d links, %d sent by mail.",
@@ -130,6 +160,28 @@ def open_round(
     return OpenedRound(round=round, links=links)
 
 
+def _invitations(plan_id: int) -> list[tuple[Recipient, list[Measure]]]:
+    """Each recipient of the plan's round with the measures its mail lists. A body that
+    reports both for itself and as a member of a group gets one link for all of them."""
+    found: dict[tuple[int, int | None], tuple[Recipient, list[Measure]]] = {}
+    plan_responsibilities = responsibilities(plan_id)
+    prefetch_recipients(r.actor for r in plan_responsibilities)
+    for responsibility in plan_responsibilities:
+        for recipient in recipients(responsibility.actor):
+            key = (recipient.actor.pk, recipient.person.pk if recipient.person else None)
+            _, measures = found.setdefault(key, (recipient, []))
+            measures += [m for m in responsibility.measures if m not in measures]
+    return sorted(found.values(), key=lambda e: (e[0].actor.name, e[0].name, e[0].email))
+
+
+def clean_reminder_plan(plan: Sequence[int]) -> list[int]:
+    """The reminder plan sorted and without repeats, or RoundError."""
+    days = sorted(set(plan))
+    if any(abs(d) > REMINDER_PLAN_MAX_DAYS for d in days):
+        raise RoundError(Refusal.REMINDER_DAY_TOO_FAR, days=str(REMINDER_PLAN_MAX_DAYS))
+    return days
+
+
 def _create_round(
     *,
     plan: Plan,
@@ -137,15 +189,14 @@ def _create_round(
     deadline: datetime.date,
     message: str,
     user: AnyUser,
-    reminder_days_before: int,
+    reminder_plan: Sequence[int],
     now: datetime.datetime,
 ) -> ReportingRound:
     if not title.strip():
         raise RoundError(Refusal.NO_TITLE)
     if deadline < timezone.localdate(now):
         raise RoundError(Refusal.DEADLINE_PASSED)
-    if reminder_days_before < 0:
-        raise RoundError(Refusal.NEGATIVE_REMINDER_DAYS)
+    days = clean_reminder_plan(reminder_plan)
     already_open = RoundError(Refusal.ALREADY_OPEN, plan=plan.title)
     if ReportingRound.objects.filter(plan=plan, state=ReportingRound.State.OPEN).exists():
         raise already_open
@@ -154,7 +205,7 @@ def _create_round(
         title=title.strip(),
         deadline=deadline,
         message=message.strip(),
-        reminder_days_before=reminder_days_before,
+        reminder_plan=days,
         opened_at=now,
         opened_by=known_user(user),
     )
@@ -171,33 +222,83 @@ def _create_round(
 def _mail_invitation(
     *,
     round: ReportingRound,
-    responsibility: Responsibility,
+    recipient: Recipient,
+    measures: list[Measure],
     link: ReportingLink,
     url: str,
     reply_to: str,
+    base_url: str,
 ) -> bool:
-    actor = responsibility.actor
-    if not actor.email:
+    actor = recipient.actor
+    if not recipient.email:
         return False
     subject, body = render_mail(
         "round_opened",
         {
             "actor": actor,
+            "person": recipient.person,
             "round": round,
             "plan": round.plan,
-            "measures": responsibility.measures,
+            "measures": measures,
             "url": url,
+            "request_url": link_request_url(base_url),
             "expires_at": timezone.localtime(link.expires_at),
         },
     )
     try:
-        send_mail(to=actor.email, subject=subject, body=body, reply_to=reply_to)
+        send_mail(to=recipient.email, subject=subject, body=body, reply_to=reply_to)
     except OSError as e:
         # The mail's text is not logged: it holds the token.
         logger.warning("Mail to actor %s in round %s failed.", actor.pk, round.pk, exc_info=True)
-        record_failure(round=round, actor=actor, kind=MailFailure.Kind.INVITATION, error=e)
+        record_failure(
+            round=round,
+            actor=actor,
+            email=recipient.email,
+            kind=MailFailure.Kind.INVITATION,
+            error=e,
+        )
         return False
     return True
+
+
+@transaction.atomic
+def update_round(
+    *,
+    round: ReportingRound,
+    title: str,
+    deadline: datetime.date,
+    message: str,
+    reminder_plan: Sequence[int],
+    user: AnyUser,
+) -> ReportingRound:
+    """Change an open round's title, message, deadline or reminder plan.
+
+    A new deadline moves the expiry of the round's working links with it. Reminders are
+    recorded by the day they were for, so a moved deadline brings the plan's reminders on
+    their new days, and an unchanged day is never sent twice.
+    """
+    locked = locked_round(round)
+    if not locked.is_open:
+        raise RoundError(Refusal.ROUND_CLOSED)
+    if not title.strip():
+        raise RoundError(Refusal.NO_TITLE)
+    # A deadline already passed may stay as it is (the plan may change after it), but a
+    # new one cannot be in the past.
+    if deadline != locked.deadline and deadline < timezone.localdate():
+        raise RoundError(Refusal.DEADLINE_PASSED)
+    days = clean_reminder_plan(reminder_plan)
+    if deadline != locked.deadline:
+        ReportingLink.objects.filter(round=locked, revoked_at__isnull=True).update(
+            expires_at=link_expiry(deadline)
+        )
+    locked.title = title.strip()
+    locked.deadline = deadline
+    locked.message = message.strip()
+    locked.reminder_plan = days
+    locked._history_user = known_user(user)  # type: ignore[attr-defined]
+    locked.save()
+    round.refresh_from_db()
+    return round
 
 
 @transaction.atomic

@@ -13,9 +13,11 @@ from planstatus.reporting.messages import REMINDER_KIND_TEXT, refusal_message
 
 class Command(PlanstatusCommand):
     help = (
-        "Send the reminders due today for open reporting rounds, to actors who have not "
-        "reported all their measures. Meant to run daily from cron; running it again the "
-        "same day sends nothing twice."
+        "Send the reminders due today by each open round's reminder plan (days before and "
+        "after its deadline) to those who have not reported all their measures: each "
+        "contact person with a new link of their own, else the actor's own address. Meant "
+        "to run daily from cron or a systemd timer; running it again the same day sends "
+        "nothing twice."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,19 +42,27 @@ class Command(PlanstatusCommand):
         except RoundError as e:
             raise CommandError(refusal_message(e)) from None
         for reminder in sent:
-            self.stdout.write(
-                _(
-                    "Sent a reminder (%(kind)s) to %(actor)s <%(email)s> "
+            words = {
+                "kind": REMINDER_KIND_TEXT[reminder.kind],
+                "actor": reminder.actor,
+                "email": reminder.email,
+                "round": reminder.round,
+                "plan": reminder.round.plan,
+            }
+            if reminder.contact_person is not None:
+                line = _(
+                    "Sent a reminder (%(kind)s) to %(person)s of %(actor)s <%(email)s> "
                     "for «%(round)s» in «%(plan)s»."
+                ) % (words | {"person": reminder.contact_person.name})
+            else:
+                line = (
+                    _(
+                        "Sent a reminder (%(kind)s) to %(actor)s <%(email)s> "
+                        "for «%(round)s» in «%(plan)s»."
+                    )
+                    % words
                 )
-                % {
-                    "kind": REMINDER_KIND_TEXT[reminder.kind],
-                    "actor": reminder.actor,
-                    "email": reminder.email,
-                    "round": reminder.round,
-                    "plan": reminder.round.plan,
-                }
-            )
+            self.stdout.write(line)
         if sent:
             self.stdout.write(
                 self.style.SUCCESS(
