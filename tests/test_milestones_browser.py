@@ -1,11 +1,14 @@
 """Milestones in a real browser: the secretariat adds one and marks it done on the measure
-page (htmx swaps the item in place), and every page that shows milestones passes axe and
-fits a 375 px phone, for the secretariat and for the public."""
+page (htmx swaps the item in place), and every page that shows milestones and updates («Kva
+har skjedd», with an attachment) passes axe and fits a 375 px phone, for the secretariat and
+for the public."""
 
 from __future__ import annotations
 
 import datetime
 import json
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.test import override_settings
@@ -13,6 +16,7 @@ from django.urls import reverse
 
 from planstatus.lib.status import Status
 from planstatus.plans.actions.milestones import add_milestone
+from planstatus.plans.actions.news import Upload, add_news
 from planstatus.plans.actions.status import record_status
 from planstatus.plans.models import Measure, Milestone
 from tests.browser import BrowserTestCase
@@ -34,6 +38,17 @@ class MilestonesInBrowserTests(BrowserTestCase):
         self.measure = Measure.objects.get(focus_area__plan__slug="regionplan", code="1.1.1")
         record_status(measure=self.measure, status=Status.STARTED)
         self.today = datetime.date.today()
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        attachments = override_settings(ATTACHMENT_DIR=Path(folder.name) / "vedlegg")
+        attachments.enable()
+        self.addCleanup(attachments.disable)
+        add_news(
+            measure=self.measure,
+            date=self.today,
+            text="Styringsgruppa vedtok forprosjektet. " * 8,
+            files=[Upload("referat frå styringsgruppemøtet i mai 2026.pdf", b"%PDF-1.4 referat")],
+        )
 
     def problems(self, urls: list[str]) -> dict[str, object]:
         found: dict[str, object] = {}
@@ -96,7 +111,9 @@ class MilestonesInBrowserTests(BrowserTestCase):
                 self.measure.get_absolute_url(),
                 reverse("milestone_add", args=r),
                 reverse("milestone_edit", args=[*r, missed.pk]),
+                reverse("news_add", args=r),
                 "/hallingdal/regionplan/tidslinje/",
+                "/hallingdal/regionplan/",
             ]
         )
         self.assertEqual(problems, {}, json.dumps(problems, indent=2, ensure_ascii=False))
@@ -104,7 +121,11 @@ class MilestonesInBrowserTests(BrowserTestCase):
         # And as the public sees them.
         self.context.clear_cookies()
         problems = self.problems(
-            [self.measure.get_absolute_url(), "/hallingdal/regionplan/tidslinje/"]
+            [
+                self.measure.get_absolute_url(),
+                "/hallingdal/regionplan/tidslinje/",
+                "/hallingdal/regionplan/",
+            ]
         )
         self.assertEqual(problems, {}, json.dumps(problems, indent=2, ensure_ascii=False))
         self.page.set_viewport_size({"width": 375, "height": 812})

@@ -117,7 +117,9 @@ def plan_detail(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpR
             "outline": outline,
             "outcomes": outcomes,
             "changes": changes_since_previous(shown) if shown else [],
-            "latest_news": latest_news(plan),
+            "latest_news": latest_news(plan) if not shown else [],
+            # Lateness is a judgement about now: marked on the plan as it is, not at a round.
+            "mark_overdue": shown is None,
             "previous": previous_closed_round(shown) if shown else None,
         },
     )
