@@ -250,6 +250,9 @@ MEDIA_ROOT = DATA_DIR / "media"
 # Django's defaults (0644, and the umask for folders) would let other users read uploads.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Attachments to a measure's updates: outside any folder the web server serves, each file
+# 0600 under a random name in this 0700 folder; only plans/attachments.py reads or writes it.
+ATTACHMENT_DIR = Path(os.environ.get("PLANSTATUS_ATTACHMENT_DIR", DATA_DIR / "vedlegg")).resolve()
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -8,6 +8,7 @@ when the suite runs on PostgreSQL) and backed up again, and the content must be 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import subprocess
@@ -39,6 +40,20 @@ round = ReportingRound.objects.create(
     plan=Measure.objects.first().focus_area.plan, title="Vår", deadline=datetime.date(2099, 1, 1)
 )
 close_round(round=round, user=None)
+from planstatus.plans.actions.milestones import add_milestone, set_milestone_done
+from django.contrib.auth.models import AnonymousUser
+first = Measure.objects.order_by("pk").first()
+step = add_milestone(
+    measure=first, text="Forprosjekt ferdig", due_on=datetime.date(2026, 6, 1), user=AnonymousUser()
+)
+set_milestone_done(milestone=step, done=True, day=datetime.date(2026, 5, 20), user=AnonymousUser())
+from planstatus.plans.actions.news import Upload, add_news
+add_news(
+    measure=first,
+    date=datetime.date(2026, 5, 1),
+    text="Forprosjektet er ferdig",
+    files=[Upload("rapport.pdf", b"%PDF-1.4 rapport")],
+)
 from planstatus.regions.models import Actor, ContactPerson
 n = ContactPerson.objects.count()  # run again after a restore: a new person each time
 ContactPerson.objects.create(
@@ -117,6 +132,10 @@ def test_backup_holds_everything(source: Path) -> None:
         "plans.measure",
         "plans.statusupdate",
         "plans.historicalmeasure",
+        "plans.milestone",
+        "plans.historicalmilestone",
+        "plans.measurenews",
+        "plans.newsattachment",
         "reporting.reportinground",
         "reporting.roundsnapshot",
         # Contact persons are personal data, kept nowhere public, but in the backup.
@@ -128,6 +147,16 @@ def test_backup_holds_everything(source: Path) -> None:
         manifest = json.loads(archive.read("manifest.json"))
     assert manifest["format"] == "planstatus-backup"
     assert manifest["database"] == "sqlite"
+    # The attachments' files travel beside the rows, each with its digest.
+    [(stored, digest)] = manifest["files"].items()
+    with zipfile.ZipFile(source) as archive:
+        assert archive.read(f"vedlegg/{stored}") == b"%PDF-1.4 rapport"
+    assert digest == hashlib.sha256(b"%PDF-1.4 rapport").hexdigest()
+
+
+def attachment_files(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {n: archive.read(n) for n in archive.namelist() if n.startswith("vedlegg/")}
 
 
 def test_restore_into_sqlite_and_back_up_again_gives_the_same_content(source: Path) -> None:
@@ -136,6 +165,10 @@ def test_restore_into_sqlite_and_back_up_again_gives_the_same_content(source: Pa
         again = Path(folder) / "igjen.zip"
         ok(planstatus("backup", str(again), data_dir=folder))
         assert content(again) == content(source)
+        assert attachment_files(again) == attachment_files(source)
+        [restored] = (Path(folder) / "vedlegg").iterdir()
+        assert restored.read_bytes() == b"%PDF-1.4 rapport"
+        assert restored.stat().st_mode & 0o777 == 0o600
         # The restored installation works: the demo login is there and the plan answers.
         ok(planstatus("check", data_dir=folder))
 
@@ -165,6 +198,15 @@ def test_damaged_or_truncated_backups_are_refused_before_anything_is_written(
         flipped = bytearray(whole)
         flipped[len(whole) // 3] ^= 0xFF
         cases["endra.zip"] = bytes(flipped)
+        # An attachment's file changed, the zip rewritten so its own checksums hold.
+        changed = io.BytesIO()
+        with zipfile.ZipFile(source) as old, zipfile.ZipFile(changed, "w") as new:
+            for info in old.infolist():
+                body = old.read(info.filename)
+                new.writestr(
+                    info, b"%PDF-1.4 anna" if info.filename.startswith("vedlegg/") else body
+                )
+        cases["endra-vedlegg.zip"] = changed.getvalue()
         for name, data in cases.items():
             bad = Path(folder) / name
             bad.write_bytes(data)
@@ -174,6 +216,7 @@ def test_damaged_or_truncated_backups_are_refused_before_anything_is_written(
             assert "skadd" in result.stderr, (name, result.stderr)
             # Nothing written: not even the database file was created.
             assert not (Path(target) / "planstatus.sqlite3").exists(), name
+            assert not (Path(target) / "vedlegg").exists(), name
 
 
 def test_restore_refuses_a_database_that_is_not_empty(source: Path) -> None:
@@ -190,6 +233,7 @@ def edited(source: Path, target: Path, change: Callable[[list[dict[str, Any]]], 
     with zipfile.ZipFile(source) as archive:
         rows: list[dict[str, Any]] = json.loads(archive.read("data.json"))
         manifest = json.loads(archive.read("manifest.json"))
+    files = attachment_files(source)
     change(rows)
     data = json.dumps(rows).encode()
     manifest["data_sha256"] = hashlib.sha256(data).hexdigest()
@@ -197,6 +241,8 @@ def edited(source: Path, target: Path, change: Callable[[list[dict[str, Any]]], 
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("manifest.json", json.dumps(manifest))
         archive.writestr("data.json", data)
+        for name, body in files.items():
+            archive.writestr(name, body)
     return target
 
 

@@ -259,13 +259,13 @@ class CaseContentTests(BaseTestCase):
                 record_status(
                     measure=m, status=Status.DONE, comment="Ferdig.", comment_is_public=True
                 )
-            # Areas, goals, measures, actor links, actors, whether any measure is a group
-            # measure, the comments shown (two), the previous sent case (none), the previous
-            # round and its snapshot.
-            with self.assertNumQueries(11):
+            # Areas, goals, measures, actor links, actors, milestones, whether any measure is
+            # a group measure, the comments shown (two), the previous sent case (none), the
+            # previous round and its snapshot.
+            with self.assertNumQueries(12):
                 now = build_case_content(plan=plan, round=None, details=DETAILS)
             # The comments came after the round closed: none to fetch for its case.
-            with self.assertNumQueries(10):
+            with self.assertNumQueries(11):
                 at_round = build_case_content(plan=plan, round=round, details=DETAILS)
             self.assertEqual(now.measure_count, size)
             self.assertEqual(at_round.measure_count, size)

@@ -44,8 +44,8 @@ class HallingdalPageTests(TestCase):
         plan = Plan.objects.get(slug="regionplan")
         url = reverse("plan", args=["hallingdal", "regionplan"])
         self.client.get(url)  # warm caches that are not ours (e.g. content types)
-        # Plan, rounds, areas, goals, measures, links, actors.
-        with self.assertNumQueries(7):
+        # Plan, rounds, areas, goals, measures, milestones, links, actors, latest updates.
+        with self.assertNumQueries(9):
             self.client.get(url)
         measure = plan.measures().first()
         assert measure is not None
@@ -59,8 +59,8 @@ class HallingdalPageTests(TestCase):
             actor=Actor.objects.get(short_name="NAV"),
             role=MeasureActor.Role.RESPONSIBLE,
         )
-        # The same seven, and one for the archived programme: the links that carry its items on.
-        with self.assertNumQueries(8):
+        # The same nine, and one for the archived programme: the links that carry its items on.
+        with self.assertNumQueries(10):
             self.client.get(reverse("plan", args=["hallingdal", small.slug]))
 
     def test_programme_page_shows_results_with_statuses(self) -> None:

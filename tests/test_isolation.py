@@ -18,8 +18,17 @@ from planstatus.cases.models import CaseDocument, CaseDraft, CaseSettings, SentC
 from planstatus.imports.models import PlanImport
 from planstatus.indicators.models import Indicator, IndicatorValue
 from planstatus.plans.actions.lineage import set_predecessors
-from planstatus.plans.models import Continuation, Measure, Plan, PlanPredecessor, StatusUpdate
-from planstatus.regions.models import Actor, ContactPerson
+from planstatus.plans.models import (
+    Continuation,
+    Measure,
+    MeasureNews,
+    Milestone,
+    NewsAttachment,
+    Plan,
+    PlanPredecessor,
+    StatusUpdate,
+)
+from planstatus.regions.models import Actor, ContactPerson, Region
 from planstatus.reporting.actions.links import issue_link
 from planstatus.reporting.models import ReminderSent, ReportingLink, ReportingRound
 from tests.base import BaseTestCase
@@ -31,6 +40,8 @@ PUBLIC = {
     "link_request",
     "set_language",
     "region",
+    # The region's feed: its published plans only, whoever asks.
+    "region_feed",
     "login",
     "logout",
     "password_reset",
@@ -59,10 +70,17 @@ PRIVATE = {
     "actor_edit",
     "plan",
     "plan_settings",
+    "plan_embed_settings",
+    "region_embed_settings",
     "measure",
     "measure_status",
     "measure_follow_rule",
     "measure_edit",
+    "milestone_add",
+    "milestone_edit",
+    "milestone_done",
+    "news_add",
+    "attachment",
     "import_upload",
     "programme_upload",
     "import_template",
@@ -93,6 +111,8 @@ PRIVATE = {
     # Public for a published plan; the walker asks for the draft.
     "dashboard",
     "timeline",
+    "plan_feed",
+    "embed",
     "actor_matrix",
     "plan_actor",
     "case_page",
@@ -199,6 +219,21 @@ class IsolationTests(BaseTestCase):
             "measure_pk": self.draft_measure.pk,
             "actor_pk": self.actor.pk,
         }
+        self.draft_milestone = Milestone.objects.create(
+            measure=self.draft_measure, text="Hemmeleg milepæl", due_on=datetime.date(2099, 1, 1)
+        )
+        self.values["milestone_pk"] = self.draft_milestone.pk
+        self.draft_news = MeasureNews.objects.create(
+            measure=self.draft_measure, date=datetime.date(2026, 5, 1), text="Hemmeleg nytt"
+        )
+        self.values["attachment_pk"] = NewsAttachment.objects.create(
+            news=self.draft_news,
+            stored_name="0" * 32,
+            filename="hemmeleg.pdf",
+            content_type="application/pdf",
+            size=1,
+            sha256="0" * 64,
+        ).pk
         self.draft_round = ReportingRound.objects.create(
             plan=self.draft, title="Hemmeleg runde", deadline=datetime.date(2099, 1, 1)
         )
@@ -302,7 +337,8 @@ class IsolationTests(BaseTestCase):
             yield name, reverse(name, kwargs=kwargs)
 
     def check(self, who: str, name: str, url: str, method: str) -> None:
-        response = getattr(self.client, method)(url, {"status": "done", "text": "Overteke"})
+        data = {"status": "done", "text": "Overteke", "origins": "https://angripar.example"}
+        response = getattr(self.client, method)(url, data)
         where = f"{who} {method.upper()} {url} ({name})"
         self.assertNotEqual(response.status_code, 500, where)
         content = response.content.decode(errors="replace")
@@ -318,6 +354,13 @@ class IsolationTests(BaseTestCase):
 
     def assert_nothing_changed(self) -> None:
         self.assertFalse(StatusUpdate.objects.exists())
+        self.assertEqual(
+            list(MeasureNews.objects.values_list("pk", flat=True)), [self.draft_news.pk]
+        )
+        self.assertEqual(
+            list(Milestone.objects.values_list("pk", "text", "due_on", "done_on")),
+            [(self.draft_milestone.pk, "Hemmeleg milepæl", datetime.date(2099, 1, 1), None)],
+        )
         self.assertEqual(Measure.objects.get(pk=self.draft_measure.pk).text, self.private_text)
         self.assertEqual(list(Actor.objects.values_list("name", flat=True)), ["Testdal regionråd"])
         self.assertEqual(
@@ -325,6 +368,8 @@ class IsolationTests(BaseTestCase):
             [("Hemmeleg Kontaktperson", "person@testdal.example")],
         )
         self.assertEqual(Plan.objects.get(pk=self.draft.pk).title, "Utkast til ny plan")
+        self.assertEqual(Plan.objects.get(pk=self.draft.pk).embed_origins, [])
+        self.assertEqual(Region.objects.get(pk=self.region.pk).embed_origins, [])
         self.assertEqual(Plan.objects.count(), 2)
         self.assertEqual(PlanImport.objects.get().state, PlanImport.State.DRAFT)
         self.assertTrue(ReportingRound.objects.get(pk=self.draft_round.pk).is_open)
@@ -388,7 +433,19 @@ class IsolationTests(BaseTestCase):
             ("measure_status", ["testdal", "utkast", self.draft_measure.pk]),
             ("measure_follow_rule", ["testdal", "utkast", self.draft_measure.pk]),
             ("measure_edit", ["testdal", "utkast", self.draft_measure.pk]),
+            ("milestone_add", ["testdal", "utkast", self.draft_measure.pk]),
+            ("news_add", ["testdal", "utkast", self.draft_measure.pk]),
+            (
+                "milestone_edit",
+                ["testdal", "utkast", self.draft_measure.pk, self.draft_milestone.pk],
+            ),
+            (
+                "milestone_done",
+                ["testdal", "utkast", self.draft_measure.pk, self.draft_milestone.pk],
+            ),
             ("plan_settings", ["testdal", "utkast"]),
+            ("plan_embed_settings", ["testdal", "utkast"]),
+            ("region_embed_settings", ["testdal"]),
             ("actor_create", ["testdal"]),
             ("actor_edit", ["testdal", self.actor.pk]),
             ("round_open", ["testdal", "utkast"]),
@@ -421,7 +478,10 @@ class IsolationTests(BaseTestCase):
             ("continuation_decide", ["testdal", "utkast", self.draft_link.pk]),
         ]
         for name, args in cases:
-            response = self.client.post(reverse(name, args=args), {"status": "done", "name": "X"})
+            response = self.client.post(
+                reverse(name, args=args),
+                {"status": "done", "name": "X", "origins": "https://angripar.example"},
+            )
             self.assertEqual(response.status_code, 403, name)
         self.assert_nothing_changed()
 

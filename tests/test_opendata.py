@@ -17,7 +17,13 @@ from planstatus.lib.importers import read_plan
 from planstatus.lib.opendata.csv import build_csv
 from planstatus.lib.opendata.json import build_json
 from planstatus.lib.opendata.tables import HISTORY_HEADERS, MEASURE_HEADERS
-from planstatus.lib.opendata.xlsx import ABOUT_SHEET, HISTORY_SHEET, MEASURE_SHEET, build_xlsx
+from planstatus.lib.opendata.xlsx import (
+    ABOUT_SHEET,
+    HISTORY_SHEET,
+    MEASURE_SHEET,
+    MILESTONE_SHEET,
+    build_xlsx,
+)
 from planstatus.lib.status import Status
 from planstatus.plans.models import Measure, MeasureActor, Plan, StatusUpdate
 from tests.opendata_base import (
@@ -172,7 +178,9 @@ class XlsxTests(OpenDataTestCase):
 
     def test_sheets_status_cells_and_history(self) -> None:
         wb = self.workbook()
-        self.assertEqual(wb.sheetnames, [MEASURE_SHEET, HISTORY_SHEET, ABOUT_SHEET])
+        self.assertEqual(
+            wb.sheetnames, [MEASURE_SHEET, HISTORY_SHEET, MILESTONE_SHEET, ABOUT_SHEET]
+        )
         ws = wb[MEASURE_SHEET]
         headers = [c.value for c in ws[1]]
         self.assertEqual(headers, MEASURE_HEADERS)
@@ -290,9 +298,10 @@ class QueryCountTests(OpenDataTestCase):
 
     def build_all(self, internal: bool) -> None:
         plan = Plan.objects.select_related("region").get(pk=self.plan.pk)
-        # Seven queries: areas, goals, measures with status, actor links, their actors, status
-        # updates, and the responsible links that show whether any measure is a group measure.
-        with self.assertNumQueries(7):
+        # Eight queries: areas, goals, measures with status, actor links, their actors,
+        # milestones, status updates, and the responsible links that show whether any measure
+        # is a group measure.
+        with self.assertNumQueries(8):
             doc = build_plan_document(plan, internal=internal)
             build_csv(doc), build_xlsx(doc), build_json(doc)
         self.assertEqual(len(doc.measures), plan.measures().count())

@@ -15,7 +15,7 @@ from django.urls import get_resolver, reverse
 from planstatus.installation.services import create_user
 from planstatus.lib.status import Status
 from planstatus.plans.actions.status import record_status
-from planstatus.plans.models import MeasureActor
+from planstatus.plans.models import MeasureActor, Milestone
 from planstatus.reporting.actions.links import issue_link
 from planstatus.reporting.actions.reports import record_round_status
 from planstatus.reporting.actions.rounds import close_round
@@ -70,6 +70,10 @@ class PublicPagesTests(BaseTestCase):
             "token": "ikkje-ei-lenke",
             "fmt": "xlsx",
             "link_pk": link.pk,
+            "attachment_pk": 1,
+            "milestone_pk": Milestone.objects.create(
+                measure=self.measure, text="Forprosjekt", due_on=datetime.date(2030, 1, 1)
+            ).pk,
         }
 
     def public_urls(self) -> list[str]:

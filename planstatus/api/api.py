@@ -235,6 +235,7 @@ def _measures(plan: Plan) -> QuerySet[Measure]:
         .with_status()
         .select_related("focus_area", "goal")
         .with_actors()
+        .prefetch_related("milestones")
         .order_by("focus_area__order", "order", "pk")
     )
 

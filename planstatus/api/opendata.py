@@ -24,6 +24,7 @@ from planstatus.lib.opendata.model import (
     HistoryEntry,
     MeasureEntry,
     MemberEntry,
+    MilestoneEntry,
     PlanDocument,
     StatusValue,
 )
@@ -94,8 +95,9 @@ def measure_entry(
     group: GroupReporting | None = None,
     internal: bool = False,
 ) -> MeasureEntry:
-    """A measure fetched with_status() and its actor links (prefetched, with actors); its
-    note only when published or the caller may read internal information."""
+    """A measure fetched with_status(), its actor links (prefetched, with actors) and its
+    milestones (prefetched); its note only when published or the caller may read internal
+    information."""
     status_at = getattr(m, "status_at", None)
     return MeasureEntry(
         id=m.pk,
@@ -116,6 +118,10 @@ def measure_entry(
         status_at=_local(status_at) if status_at else None,
         url=url,
         history=history,
+        milestones=tuple(
+            MilestoneEntry(id=ms.pk, text=ms.text, due_on=ms.due_on, done_on=ms.done_on)
+            for ms in m.milestones.all()
+        ),
         members=tuple(_member_entry(row, internal=internal) for row in group.members)
         if group
         else (),
@@ -144,9 +150,9 @@ def build_plan_document(
     """The plan's current measures (archived ones left out) with status and history.
 
     A fixed number of queries whatever the plan's size: focus areas, goals, measures with
-    their current status, their actor links with actors, status updates (with reporter, actor
-    and round when internal) and the group measures' members. `plan.region` is expected to be
-    fetched with the plan.
+    their current status, their actor links with actors, their milestones, status updates
+    (with reporter, actor and round when internal) and the group measures' members.
+    `plan.region` is expected to be fetched with the plan.
     """
     areas = {
         a.pk: FocusAreaEntry(id=a.pk, code=a.code, name=a.name) for a in plan.focus_areas.all()
@@ -156,7 +162,11 @@ def build_plan_document(
         for g in plan.goals.all()
     }
     measures = list(
-        plan.measures().with_status().with_actors().order_by("focus_area__order", "order", "pk")
+        plan.measures()
+        .with_status()
+        .with_actors()
+        .prefetch_related("milestones")
+        .order_by("focus_area__order", "order", "pk")
     )
 
     history: dict[int, list[HistoryEntry]] = {}

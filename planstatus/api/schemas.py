@@ -174,6 +174,13 @@ class TimingOut(Schema):
     continuous: bool
 
 
+class MilestoneOut(Schema):
+    id: int
+    text: str
+    due_on: datetime.date
+    done_on: datetime.date | None = Field(description="The day it was marked done; null if not.")
+
+
 class MemberStatusOut(Schema):
     actor_id: int
     name: str
@@ -205,6 +212,9 @@ class MeasureOut(Schema):
     members: list[MemberStatusOut] = Field(
         description="On a measure whose responsible actor is a group, each member's own "
         "status; the measure's `status` is rolled up from them or set by hand. Empty otherwise."
+    )
+    milestones: list[MilestoneOut] = Field(
+        description="Dated steps, by due date. One past due and not done makes the measure late."
     )
 
 

@@ -219,6 +219,9 @@ def prepare_case(
     before = baseline.statuses if baseline is not None else {}
 
     styles = {status: status_style(status) for status in STATUS_ORDER}
+    # The day the case speaks of: a closed round's closing, else today. Lateness and the
+    # milestones reached are judged on it.
+    as_of_day = timezone.localdate(round.closed_at) if round and round.closed_at else today
     by_area: dict[int, dict[int | None, list[Measure]]] = {a.pk: {} for a in areas}
     for m in measures:
         by_area[m.focus_area_id].setdefault(m.goal_id, []).append(m)
@@ -230,7 +233,7 @@ def prepare_case(
         area_measures: list[Measure] = []
         for goal, goal_measures in _by_goal(by_area[area.pk], goals):
             area_measures += goal_measures
-            rows = tuple(_row(m, styles, comments.get(m.pk)) for m in goal_measures)
+            rows = tuple(_row(m, styles, comments.get(m.pk), as_of_day) for m in goal_measures)
             groups.append(
                 GoalGroup(goal.code, goal.text, rows) if goal else GoalGroup("", "", rows)
             )
@@ -246,7 +249,6 @@ def prepare_case(
             lines.append(_summary_line(table.heading, area_measures, baseline, before))
             in_order += area_measures
 
-    as_of_day = timezone.localdate(round.closed_at) if round and round.closed_at else today
     changes = []
     if baseline is not None:
         # As reporting.reads.changes_since_previous: a measure new since the case or round
@@ -263,7 +265,7 @@ def prepare_case(
                         direction=progress_direction(was, m.current_status),
                     )
                 )
-    overdue = [_row(m, styles, None) for m in in_order if m.is_overdue(as_of_day)]
+    overdue = [_row(m, styles, None, as_of_day) for m in in_order if m.is_overdue(as_of_day)]
     unassessed = tuple(m.code for m in in_order if m.current_status == Status.UNKNOWN)
     with translation.override(DOCUMENT_LANGUAGE):
         content = CaseContent(
@@ -535,7 +537,9 @@ def _measures(plan: Plan, round: ReportingRound | None) -> list[Measure]:
         frozen = RoundSnapshot.objects.filter(round=round, measure=OuterRef("pk")).order_by()
         measures = Measure.objects.filter(focus_area__plan=plan).filter(Exists(frozen))
         measures = measures.annotate(status=Subquery(frozen.values("status")[:1]))
-    return list(measures.prefetch_related("actor_links__actor").order_by("order", "pk"))
+    return list(
+        measures.prefetch_related("actor_links__actor", "milestones").order_by("order", "pk")
+    )
 
 
 def _round_compared_with(plan: Plan, round: ReportingRound | None) -> ReportingRound | None:
@@ -567,8 +571,16 @@ def _timing(m: Measure) -> str:
         return m.timing_shown
 
 
-def _row(m: Measure, styles: dict[Status, StatusStyle], comment: BodyComment | None) -> Row:
+def _row(
+    m: Measure,
+    styles: dict[Status, StatusStyle],
+    comment: BodyComment | None,
+    day: datetime.date,
+) -> Row:
+    milestones = list(m.milestones.all())
     return Row(
+        milestones=len(milestones),
+        milestones_done=sum(1 for ms in milestones if ms.is_done_on(day)),
         code=m.code,
         text=m.text,
         timing=_timing(m),

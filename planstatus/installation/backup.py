@@ -1,11 +1,12 @@
 """Backup and restore of a whole installation, between SQLite and PostgreSQL alike.
 
-A backup is a zip file with two members:
+A backup is a zip file with these members:
 - `data.json`: every row of our apps and of Django's users and groups, history tables
   included, in Django's serialisation format (so BinaryFields travel as base64);
+- `vedlegg/<name>`: each attachment's file (plans/attachments.py), by its stored name;
 - `manifest.json`: the format and its version, when and from which database engine it was
-  made, the applied migrations per app, the row count per model, and the SHA-256 and size
-  of `data.json`.
+  made, the applied migrations per app, the row count per model, the SHA-256 and size
+  of `data.json`, and the SHA-256 of each attachment's file (`files`).
 
 A backup reads one consistent state without holding up anyone who saves meanwhile: on
 SQLite it first copies the database with SQLite's online backup API (a read, which in WAL
@@ -26,6 +27,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import re
 import sqlite3
 import tempfile
 import zipfile
@@ -55,9 +57,13 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Field, ForeignKey, ManyToManyField, Model
 from django.utils.translation import gettext as _
 
+from planstatus.plans import attachments
+from planstatus.plans.models import NewsAttachment
+
 FORMAT = "planstatus-backup"
 FORMAT_VERSION = 1
 DATA = "data.json"
+FILES = "vedlegg/"
 MANIFEST = "manifest.json"
 # Django's own tables that travel: people and their groups. Permissions and content types
 # are recreated by migrate and referred to by natural key; sessions, login attempts and
@@ -229,6 +235,14 @@ def make_backup(*, path: Path) -> BackupSummary:
             with archive.open(DATA, "w", force_zip64=True) as member:
                 writer = _DigestWriter(member)
                 counts = _serialise(models, using=using, stream=writer)
+            files = {}
+            # The snapshot's attachments: a file is written before its row, so every row
+            # the snapshot holds has its file on disk.
+            for stored, sha in NewsAttachment.objects.using(using).values_list(
+                "stored_name", "sha256"
+            ):
+                archive.writestr(FILES + stored, attachments.read_file(stored))
+                files[stored] = sha
             created_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
             manifest = {
                 "format": FORMAT,
@@ -239,6 +253,7 @@ def make_backup(*, path: Path) -> BackupSummary:
                 "counts": dict(sorted(counts.items())),
                 "data_sha256": writer.digest.hexdigest(),
                 "data_size": writer.size,
+                "files": files,
             }
             archive.writestr(MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
         partial.replace(path)
@@ -261,6 +276,7 @@ class CheckedBackup:
     manifest: dict[str, Any]
     data: bytes
     rows: list[dict[str, Any]]
+    files: dict[str, bytes]  # attachments' files by stored name
 
 
 def read_backup(path: Path) -> CheckedBackup:
@@ -278,7 +294,14 @@ def read_backup(path: Path) -> CheckedBackup:
                     % name
                 )
             names = set(archive.namelist())
-            if names != {MANIFEST, DATA}:
+            manifest = json.loads(archive.read(MANIFEST)) if MANIFEST in names else {}
+            listed = manifest.get("files", {}) if isinstance(manifest, dict) else {}
+            if not isinstance(listed, dict) or not all(
+                isinstance(k, str) and re.fullmatch("[0-9a-f]{32}", k) and isinstance(v, str)
+                for k, v in listed.items()
+            ):
+                raise BackupError(damaged)
+            if names != {MANIFEST, DATA, *(FILES + stored for stored in listed)}:
                 raise BackupError(
                     _(
                         "The file %(name)s is damaged or not a Planstatus backup "
@@ -286,8 +309,8 @@ def read_backup(path: Path) -> CheckedBackup:
                     )
                     % name
                 )
-            manifest = json.loads(archive.read(MANIFEST))
             data = archive.read(DATA)
+            files = {stored: archive.read(FILES + stored) for stored in listed}
     except FileNotFoundError:
         raise BackupError(_("The file %(path)s does not exist.") % {"path": path}) from None
     except (zipfile.BadZipFile, EOFError, ValueError, OSError) as e:
@@ -332,6 +355,14 @@ def read_backup(path: Path) -> CheckedBackup:
             )
             % name
         )
+    if any(hashlib.sha256(body).hexdigest() != listed[stored] for stored, body in files.items()):
+        raise BackupError(
+            _(
+                "The file %(name)s is damaged or not a Planstatus backup "
+                "(the data do not match the contents list)."
+            )
+            % name
+        )
     counted = Counter(r["model"] for r in rows)
     expected = {label.lower(): n for label, n in manifest.get("counts", {}).items()}
     if dict(counted) != expected:
@@ -342,7 +373,7 @@ def read_backup(path: Path) -> CheckedBackup:
             )
             % name
         )
-    return CheckedBackup(manifest=manifest, data=data, rows=rows)
+    return CheckedBackup(manifest=manifest, data=data, rows=rows, files=files)
 
 
 ROW_PROBLEMS_SHOWN = 5
@@ -502,9 +533,22 @@ def restore_backup(*, path: Path) -> int:
         # PostgreSQL moves the id sequences past the loaded rows. The rows were checked
         # above; what the check does not know (a duplicate key, say) still ends here, in
         # a rolled-back transaction and a message rather than a traceback.
+        # The files first, as an upload writes them; taken away again if the rows fail.
+        written: list[str] = []
         try:
+            for stored, body in backup.files.items():
+                written.append(attachments.write_file(body, stored_name=stored))
             call_command("loaddata", str(fixture), verbosity=0)
+        except FileExistsError as e:
+            for stored in written:
+                attachments.delete_file(stored)
+            raise BackupError(
+                _("An attachment's file is already there, so nothing was restored: %(name)s")
+                % {"name": e.filename}
+            ) from e
         except (DeserializationError, IntegrityError, DatabaseError) as e:
+            for stored in written:
+                attachments.delete_file(stored)
             raise BackupError(
                 _("The backup could not be loaded, and nothing was restored: %(error)s")
                 % {"error": str(e).strip().splitlines()[0] if str(e).strip() else e}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,10 +32,10 @@ from planstatus.plans.access import (
 from planstatus.plans.actions.status import StatusConflict, roll_up_status
 from planstatus.plans.audit import measure_audit_log
 from planstatus.plans.dashboard import area_chart, build_dashboard, filter_choices, read_filters
-from planstatus.plans.forms import DashboardForm, StatusForm
+from planstatus.plans.forms import DashboardForm, MilestoneForm, NewsForm, StatusForm
 from planstatus.plans.groups import group_reporting
 from planstatus.plans.lineage import item_chain, plan_outcomes, region_story
-from planstatus.plans.models import Measure, Plan
+from planstatus.plans.models import Measure, MeasureNews, Plan
 from planstatus.plans.outline import build_plan_outline
 from planstatus.reporting.actions.reports import report_status
 from planstatus.reporting.errors import RoundError
@@ -65,7 +66,23 @@ def region_detail(request: HttpRequest, region_slug: str) -> HttpResponse:
             "is_member": can_read_internal(request.user, region),
             "can_edit": can_edit(request.user, region),
             "import_url": reverse("import_upload", args=[region.slug]),
+            # The feed is what the public sees: it exists once a plan is published.
+            "has_feed": region.plans.filter(published=True).exists(),
         },
+    )
+
+
+LATEST_NEWS = 5
+
+
+def latest_news(plan: Plan) -> list[MeasureNews]:
+    """The plan's newest updates across its measures, with their measures and files."""
+    return list(
+        MeasureNews.objects.filter(
+            measure__focus_area__plan=plan, measure__archived_at__isnull=True
+        )
+        .select_related("measure")
+        .prefetch_related("attachments")[:LATEST_NEWS]
     )
 
 
@@ -100,6 +117,9 @@ def plan_detail(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpR
             "outline": outline,
             "outcomes": outcomes,
             "changes": changes_since_previous(shown) if shown else [],
+            "latest_news": latest_news(plan) if not shown else [],
+            # Lateness is a judgement about now: marked on the plan as it is, not at a round.
+            "mark_overdue": shown is None,
             "previous": previous_closed_round(shown) if shown else None,
         },
     )
@@ -114,6 +134,8 @@ def _measure_page(
     plan = measure.focus_area.plan
     internal = can_read_internal(request.user, plan.region)
     editor = can_edit(request.user, plan.region)
+    today = timezone.localdate()
+    prefetch_related_objects([measure], "milestones")
     history = list(
         measure.status_updates.select_related(
             "created_by",
@@ -148,6 +170,12 @@ def _measure_page(
             "internal": internal,
             "can_edit": editor,
             "status_form": status_form,
+            "milestones": list(measure.milestones.all()),
+            "milestone_form": MilestoneForm() if editor else None,
+            "news": list(measure.news.prefetch_related("attachments")),
+            "news_form": NewsForm(initial={"date": today}) if editor else None,
+            "today": today,
+            "overdue": measure.is_overdue(today),
             "group": group,
             # Members see reports awaiting approval, marked; the public sees only approved ones.
             "pending": list(measure_submissions_pending(measure)) if internal else [],

@@ -147,6 +147,7 @@ def plan_measures(plan: Plan) -> list[Measure]:
         .filter(focus_area__plan=plan, archived_at__isnull=True)
         .select_related("focus_area", "goal")
         .with_actors()
+        .prefetch_related("milestones")
         .order_by("focus_area__order", "order", "pk")
     )
     for m in measures:

@@ -7,6 +7,10 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from planstatus.core.status import STATUS_CHOICES
+from planstatus.lib.attachments import AttachmentError, check_size
+from planstatus.lib.attachments import Problem as AttachmentProblem
+from planstatus.lib.origins import OriginError, Problem, normalise_origin
+from planstatus.plans.actions.news import Upload
 from planstatus.plans.models import FocusArea, Measure, Plan
 from planstatus.regions.models import Actor, Region
 
@@ -290,3 +294,184 @@ class DecisionForm(forms.Form):
         coerce=lambda value: value == "1",
         error_messages={"required": _("Choose confirm or reject.")},
     )
+
+
+class MilestoneForm(forms.Form):
+    text = forms.CharField(
+        label=_("Milestone"),
+        max_length=300,
+        error_messages={
+            "required": _("Write what is to be done by the date."),
+            "max_length": _("Keep the milestone to %(limit_value)d characters."),
+        },
+    )
+    due_on = forms.DateField(
+        label=_("Due date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Give the date the milestone is due."),
+            "invalid": _("Write the date as day.month.year, for example 15.3.2025."),
+        },
+    )
+
+    def clean_due_on(self) -> Any:
+        due_on = self.cleaned_data["due_on"]
+        # A typing slip of a year (0202, 20266) is refused rather than drawn off the chart.
+        if not 1900 <= due_on.year <= 2200:
+            raise forms.ValidationError(_("Give a date between the years 1900 and 2200."))
+        return due_on
+
+
+class MilestoneDoneForm(forms.Form):
+    done = forms.BooleanField(required=False)
+
+
+MAX_EMBED_ORIGINS = 30
+_ORIGIN_PROBLEMS = {
+    Problem.TOO_LONG: _("the address is too long"),
+    Problem.SCHEME: _("it must start with https:// or http://"),
+    Problem.HOST: _("the site's name is missing or not a web address"),
+    Problem.CREDENTIALS: _("it may not hold a user name or password"),
+    Problem.PORT: _("the port after the colon is not a number from 1 to 65535"),
+    Problem.PATH: _("give the site only, with nothing after its name (no /page, ? or #)"),
+}
+
+
+class EmbedOriginsForm(forms.Form):
+    origins = forms.CharField(
+        label=_("Web sites that may show the embed"),
+        required=False,
+        max_length=MAX_EMBED_ORIGINS * 210,
+        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false", "autocapitalize": "none"}),
+        help_text=_(
+            "One site a line, for example https://www.gol.kommune.no. Only these sites may "
+            "show the embed in a frame; an empty list lets no other site do so."
+        ),
+    )
+
+    def clean_origins(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["origins"].splitlines()]
+        origins: list[str] = []
+        errors = []
+        for number, line in enumerate(lines, start=1):
+            if not line:
+                continue
+            try:
+                origins.append(normalise_origin(line))
+            except OriginError as e:
+                errors.append(
+                    forms.ValidationError(
+                        _("Line %(n)s, “%(value)s”: %(reason)s."),
+                        params={
+                            "n": number,
+                            "value": line[:80],
+                            "reason": _ORIGIN_PROBLEMS[e.problem],
+                        },
+                    )
+                )
+        if errors:
+            raise forms.ValidationError(errors)
+        origins = list(dict.fromkeys(origins))
+        if len(origins) > MAX_EMBED_ORIGINS:
+            raise forms.ValidationError(
+                _("At most %(n)s sites; ask the installation's administrators if you need more."),
+                params={"n": MAX_EMBED_ORIGINS},
+            )
+        return origins
+
+
+class EmbedForm(forms.Form):
+    """The embed's choices in its address: one focus area or one actor (`?omrade=`,
+    `?aktor=`), by id."""
+
+    omrade = forms.ModelChoiceField(queryset=FocusArea.objects.none(), required=False)
+    aktor = forms.ModelChoiceField(queryset=Actor.objects.none(), required=False)
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        omrade = self.fields["omrade"]
+        assert isinstance(omrade, forms.ModelChoiceField)
+        omrade.queryset = plan.focus_areas.all()
+        aktor = self.fields["aktor"]
+        assert isinstance(aktor, forms.ModelChoiceField)
+        aktor.queryset = Actor.objects.filter(region_id=plan.region_id)
+
+
+NEWS_MAX = 2000
+MAX_ATTACHMENTS = 5
+ATTACHMENT_PROBLEMS = {
+    AttachmentProblem.EMPTY: _("“%(name)s” is empty."),
+    AttachmentProblem.TOO_LARGE: _("“%(name)s” is 10 MB or larger; attach a smaller file."),
+    AttachmentProblem.UNKNOWN: _(
+        "“%(name)s” is not a PDF, PNG, JPEG or Word (.docx) file, whatever its name says."
+    ),
+    AttachmentProblem.DAMAGED: _(
+        "“%(name)s” is damaged or too large inside to open as a Word document."
+    ),
+}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; a list of uploaded files, possibly empty."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+class NewsForm(forms.Form):
+    date = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Give the date it happened."),
+            "invalid": _("Write the date as day.month.year, for example 15.3.2025."),
+        },
+    )
+    text = forms.CharField(
+        label=_("What has happened"),
+        max_length=NEWS_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("At most %(n)s characters.") % {"n": NEWS_MAX},
+        error_messages={"required": _("Write what has happened.")},
+    )
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("PDF, PNG, JPEG or Word (.docx), each under 10 MB, at most %(n)s.")
+        % {"n": MAX_ATTACHMENTS},
+    )
+
+    def clean_date(self) -> Any:
+        date = self.cleaned_data["date"]
+        if not 1900 <= date.year <= 2200:
+            raise forms.ValidationError(_("Give a date between the years 1900 and 2200."))
+        return date
+
+    def clean_attachments(self) -> list[Upload]:
+        files = self.cleaned_data["attachments"]
+        if len(files) > MAX_ATTACHMENTS:
+            raise forms.ValidationError(
+                _("At most %(n)s attachments to one update."), params={"n": MAX_ATTACHMENTS}
+            )
+        uploads = []
+        for f in files:
+            name = (f.name or "")[:200]
+            try:
+                check_size(f.size or 0)  # before reading: a huge file is never read
+            except AttachmentError as e:
+                raise forms.ValidationError(
+                    ATTACHMENT_PROBLEMS[e.problem], params={"name": name}
+                ) from e
+            uploads.append(Upload(name=name, data=f.read()))
+        return uploads

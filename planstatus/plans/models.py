@@ -19,7 +19,16 @@ from planstatus.lib.status import Status
 from planstatus.regions.models import Actor, Municipality, Region
 
 # Plan slugs share the URL level with the region's own pages.
-RESERVED_PLAN_SLUGS = {"logg", "aktorar", "api", "rundar", "rapportar", "import"}
+RESERVED_PLAN_SLUGS = {
+    "logg",
+    "aktorar",
+    "api",
+    "rundar",
+    "rapportar",
+    "import",
+    "feed",
+    "innebygging",
+}
 
 
 def validate_plan_slug(value: str) -> None:
@@ -68,6 +77,8 @@ class Plan(models.Model):
         ),
     )
     note = models.TextField(_("note"), blank=True)
+    # The web sites that may frame this plan's embed, besides the region's.
+    embed_origins = models.JSONField(_("sites that may embed"), default=list, blank=True)
     # The earlier plans this one builds on (a programme carried on in a regional plan).
     predecessors: models.ManyToManyField[Plan, PlanPredecessor] = models.ManyToManyField(
         "self",
@@ -123,6 +134,10 @@ class Plan(models.Model):
         if self.period_start and self.period_end:
             return f"{self.period_start}–{self.period_end}"
         return str(self.period_start or self.period_end or "")
+
+    def allowed_embed_origins(self) -> list[str]:
+        """The plan's own sites and its region's, each once."""
+        return list(dict.fromkeys([*self.embed_origins, *self.region.embed_origins]))
 
     def measures(self) -> MeasureQuerySet:
         """The plan's current measures; archived ones are left out."""
@@ -343,13 +358,18 @@ class Measure(models.Model):
         return ", ".join(parts) if parts else self.timing_text
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        """Its time has passed and it is not started or only started. A measure nobody has
-        assessed is not called late (nobody has said it is behind); the case lists those
-        apart. The dashboard, the actor pages and the case all ask this."""
-        if self.end_year is None or self.yearly or self.continuous:
+        """It is not started or only started, and either its time has passed or one of its
+        milestones passed its due date without being done. A measure nobody has assessed is
+        not called late (nobody has said it is behind); the case lists those apart. The
+        dashboard, the plan page, the actor pages, the timeline and the case all ask this;
+        lists prefetch `milestones` so that it costs no query per measure."""
+        if self.current_status not in _LATE_STATUSES:
             return False
-        year = (today or timezone.localdate()).year
-        return self.end_year < year and self.current_status in _LATE_STATUSES
+        day = today or timezone.localdate()
+        timed = not (self.yearly or self.continuous)
+        if timed and self.end_year is not None and self.end_year < day.year:
+            return True
+        return any(milestone.is_missed(day) for milestone in self.milestones.all())
 
 
 _LATE_STATUSES = frozenset({Status.NOT_STARTED, Status.STARTED})
@@ -463,6 +483,94 @@ class StatusUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure.code}: {self.get_status_display()}"
+
+
+class Milestone(models.Model):
+    """A dated step on the way to a measure's end («Forprosjekt ferdig», 1 June 2026). One
+    past its due date and not done makes the measure late (Measure.is_overdue). Marking it
+    done records the day; the history keeps every edit and mark."""
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("measure")
+    )
+    text = models.CharField(_("milestone"), max_length=300)
+    due_on = models.DateField(_("due date"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self) -> str:
+        return f"{self.due_on:%Y-%m-%d} {self.text[:60]}"
+
+    def is_done_on(self, day: datetime.date) -> bool:
+        """Done by `day`: a case about an earlier day sees the milestone as it was then."""
+        return self.done_on is not None and self.done_on <= day
+
+    def is_missed(self, day: datetime.date) -> bool:
+        return self.due_on < day and not self.is_done_on(day)
+
+
+class MeasureNews(models.Model):
+    """«Kva har skjedd»: a short dated entry on what was done about a measure, with
+    attachments. Not a status: it changes nothing the status counts read."""
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="news", verbose_name=_("measure")
+    )
+    date = models.DateField(_("date"))
+    text = models.TextField(_("what has happened"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["measure", "-date"], name="news_latest_idx")]
+        verbose_name = _("update")
+        verbose_name_plural = _("updates")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.text[:60]}"
+
+
+class NewsAttachment(models.Model):
+    """A file attached to an update. The bytes are on disk under `stored_name`, a random
+    name in settings.ATTACHMENT_DIR (plans/attachments.py); the row says what they are."""
+
+    news = models.ForeignKey(
+        MeasureNews,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("update"),
+    )
+    stored_name = models.CharField(max_length=64, unique=True, editable=False)
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["news", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename
 
 
 class PlanPredecessor(models.Model):

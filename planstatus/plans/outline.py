@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+
+from django.utils import timezone
 
 from planstatus.lib.status import Status
 from planstatus.plans.models import FocusArea, Goal, Measure, Plan
@@ -59,13 +62,20 @@ class PlanOutline:
         return count_statuses(self.measures)
 
 
-def build_plan_outline(plan: Plan, statuses: dict[int, str] | None = None) -> PlanOutline:
-    """The plan as it stands now, or, given `statuses` (a round's frozen ones by measure id),
-    the measures and statuses of that moment."""
+def build_plan_outline(
+    plan: Plan, statuses: dict[int, str] | None = None, *, today: datetime.date | None = None
+) -> PlanOutline:
+    """The plan as it stands now, with late measures marked (`overdue`, as of `today`), or,
+    given `statuses` (a round's frozen ones by measure id), the measures and statuses of that
+    moment, unmarked: lateness is a judgement about now."""
     areas = list(plan.focus_areas.all())
     goals = list(plan.goals.all())
     if statuses is None:
-        fetched = Measure.objects.with_status().filter(archived_at__isnull=True)
+        fetched = (
+            Measure.objects.with_status()
+            .filter(archived_at__isnull=True)
+            .prefetch_related("milestones")
+        )
     else:
         # A measure archived since the round closed was still in the plan then.
         fetched = Measure.objects.filter(pk__in=list(statuses))
@@ -73,6 +83,10 @@ def build_plan_outline(plan: Plan, statuses: dict[int, str] | None = None) -> Pl
     if statuses is not None:
         for m in measures:
             m.status = statuses[m.pk]  # type: ignore[attr-defined]
+    else:
+        day = today or timezone.localdate()
+        for m in measures:
+            m.overdue = m.is_overdue(day)  # type: ignore[attr-defined]
     area_by_id = {a.pk: a for a in areas}
     goal_by_id = {g.pk: g for g in goals}
     by_goal: dict[int | None, list[Measure]] = {}

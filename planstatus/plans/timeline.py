@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from planstatus.core.status import status_label
 from planstatus.lib.status import Status
 from planstatus.plans.dashboard import Dashboard
-from planstatus.plans.models import FocusArea, Measure, Plan
+from planstatus.plans.models import FocusArea, Measure, Milestone, Plan
 
 # Geometry in SVG user units; the SVG scales to the page's width.
 WIDTH = 800
@@ -42,6 +42,25 @@ class Segment:
 
 
 @dataclass
+class MilestoneMark:
+    """A milestone on its measure's row: a diamond at its due date (when that falls inside
+    the chart's years), its state in a symbol and, in the table, in words."""
+
+    milestone: Milestone
+    state: str  # "done", "missed" or "open"
+    x: float | None
+
+    @property
+    def symbol(self) -> str:
+        return {"done": "✓", "missed": "⚠"}.get(self.state, "○")
+
+    def diamond(self, y: float) -> str:
+        assert self.x is not None
+        mid = y + BAR_HEIGHT / 2
+        return f"{self.x},{mid - 6} {self.x + 5},{mid} {self.x},{mid + 6} {self.x - 5},{mid}"
+
+
+@dataclass
 class Row:
     measure: Measure
     kind: str
@@ -51,6 +70,11 @@ class Row:
     mark_x: float = 0.0
     # The measure's years reach outside the plan's period.
     clipped: bool = False
+    milestones: list[MilestoneMark] = field(default_factory=list)
+
+    @property
+    def drawn_milestones(self) -> list[tuple[MilestoneMark, str]]:
+        return [(mark, mark.diamond(self.bar_y)) for mark in self.milestones if mark.x is not None]
 
     @property
     def status(self) -> Status:
@@ -161,6 +185,22 @@ def build_timeline(*, plan: Plan, board: Dashboard, today: datetime.date) -> Tim
     def x_of(year: float) -> float:
         return plot_left + (year - first) * year_width
 
+    def x_of_day(day: datetime.date) -> float:
+        year_start = datetime.date(day.year, 1, 1)
+        days = (datetime.date(day.year + 1, 1, 1) - year_start).days
+        return x_of(day.year + (day - year_start).days / days)
+
+    def mark(milestone: Milestone) -> MilestoneMark:
+        state = (
+            "done"
+            if milestone.is_done_on(today)
+            else "missed"
+            if milestone.is_missed(today)
+            else "open"
+        )
+        inside = first <= milestone.due_on.year <= last
+        return MilestoneMark(milestone, state, x_of_day(milestone.due_on) if inside else None)
+
     def clamp(year: int) -> int:
         return min(max(year, first), last)
 
@@ -174,6 +214,7 @@ def build_timeline(*, plan: Plan, board: Dashboard, today: datetime.date) -> Tim
         y += AREA_HEIGHT
         for m in summary.measures:
             row = Row(measure=m, kind=_kind(m), y=y)
+            row.milestones = [mark(milestone) for milestone in m.milestones.all()]
             start = m.start_year or m.end_year
             end = m.end_year or m.start_year
             if row.kind == Kind.SPAN and start is not None and end is not None:
@@ -201,11 +242,7 @@ def build_timeline(*, plan: Plan, board: Dashboard, today: datetime.date) -> Tim
             block.rows.append(row)
             y += ROW_HEIGHT
         blocks.append(block)
-    today_x = None
-    if first <= today.year <= last:
-        year_start = datetime.date(today.year, 1, 1)
-        days = (datetime.date(today.year + 1, 1, 1) - year_start).days
-        today_x = x_of(today.year + (today - year_start).days / days)
+    today_x = x_of_day(today) if first <= today.year <= last else None
     return Timeline(
         first=first,
         last=last,

@@ -15,6 +15,17 @@ urlpatterns = [
         name="plan_actor",
     ),
     path("<slug:region_slug>/<slug:plan_slug>/tidslinje/", views.timeline, name="timeline"),
+    path("<slug:region_slug>/<slug:plan_slug>/innebygd/", views.embed, name="embed"),
+    path(
+        "<slug:region_slug>/<slug:plan_slug>/innebygd/nettstader/",
+        views.plan_embed_settings,
+        name="plan_embed_settings",
+    ),
+    path(
+        "<slug:region_slug>/innebygging/",
+        views.region_embed_settings,
+        name="region_embed_settings",
+    ),
     path(
         "<slug:region_slug>/<slug:plan_slug>/innstillingar/",
         views.plan_settings,
@@ -39,5 +50,30 @@ urlpatterns = [
         "<slug:region_slug>/<slug:plan_slug>/tiltak/<int:pk>/endre/",
         views.measure_edit,
         name="measure_edit",
+    ),
+    path(
+        "<slug:region_slug>/<slug:plan_slug>/tiltak/<int:pk>/kva-har-skjedd/ny/",
+        views.news_add,
+        name="news_add",
+    ),
+    path(
+        "<slug:region_slug>/<slug:plan_slug>/tiltak/<int:pk>/vedlegg/<int:attachment_pk>/",
+        views.attachment,
+        name="attachment",
+    ),
+    path(
+        "<slug:region_slug>/<slug:plan_slug>/tiltak/<int:pk>/milepelar/ny/",
+        views.milestone_add,
+        name="milestone_add",
+    ),
+    path(
+        "<slug:region_slug>/<slug:plan_slug>/tiltak/<int:pk>/milepelar/<int:milestone_pk>/",
+        views.milestone_edit,
+        name="milestone_edit",
+    ),
+    path(
+        "<slug:region_slug>/<slug:plan_slug>/tiltak/<int:pk>/milepelar/<int:milestone_pk>/ferdig/",
+        views.milestone_done,
+        name="milestone_done",
     ),
 ]

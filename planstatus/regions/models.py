@@ -22,6 +22,9 @@ class Region(models.Model):
     name = models.CharField(_("name"), max_length=200)
     council_name = models.CharField(_("council"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # The web sites that may frame the embed of any of the region's plans
+    # («https://gol.kommune.no»), normalised by lib/origins.py.
+    embed_origins = models.JSONField(_("sites that may embed"), default=list, blank=True)
     # Made-up data that shows the product at work (the demo's Eksempelregionen): every page
     # of the region says so.
     is_example = models.BooleanField(_("example data"), default=False, db_default=False)

@@ -88,6 +88,15 @@ def measure_dict(m: MeasureEntry) -> dict[str, Any]:
         "status": status_dict(m.status),
         "status_at": _time(m.status_at),
         "url": m.url,
+        "milestones": [
+            {
+                "id": ms.id,
+                "text": ms.text,
+                "due_on": _time(ms.due_on),
+                "done_on": _time(ms.done_on),
+            }
+            for ms in m.milestones
+        ],
         "members": [_member(member) for member in m.members],
     }
 

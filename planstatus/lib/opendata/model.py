@@ -46,6 +46,14 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class MilestoneEntry:
+    id: int
+    text: str
+    due_on: datetime.date
+    done_on: datetime.date | None  # None while it is not done
+
+
+@dataclass(frozen=True)
 class MemberEntry:
     """A member's own latest status on a group measure."""
 
@@ -97,6 +105,11 @@ class MeasureEntry:
     history: tuple[HistoryEntry, ...]  # newest first, members' reports included
     # On a group measure, each member's own status; empty on other measures.
     members: tuple[MemberEntry, ...] = ()
+    milestones: tuple[MilestoneEntry, ...] = ()  # by due date
+
+    @property
+    def milestones_done(self) -> int:
+        return sum(1 for m in self.milestones if m.done_on is not None)
 
     @property
     def latest(self) -> HistoryEntry | None:

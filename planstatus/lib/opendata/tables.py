@@ -60,6 +60,8 @@ MEASURE_HEADERS = [
     # Group measures: each member reports its own status (empty on other measures).
     "Medlemer som har rapportert",
     "Status per medlem",
+    "Milepælar",
+    "Milepælar nådde",
 ]
 HISTORY_HEADERS = [
     "Region",
@@ -75,6 +77,15 @@ HISTORY_HEADERS = [
     "Kjelde",
     "Statuskommentar",
     "Medlem",
+]
+MILESTONE_HEADERS = [
+    "Region",
+    "Plan",
+    "Tiltak-ID",
+    "Kode",
+    "Milepæl",
+    "Frist",
+    "Nådd",
 ]
 INTERNAL_HEADERS = [
     "Kommentaren er offentleg",
@@ -132,6 +143,8 @@ def measure_table(doc: PlanDocument) -> Table:
             m.url,
             f"{m.members_reported} av {len(m.members)}" if m.members else None,
             _member_statuses(m),
+            len(m.milestones),
+            m.milestones_done,
         ]
         if doc.internal:
             row += _internal_cells(m.latest)
@@ -161,6 +174,15 @@ def history_table(doc: PlanDocument) -> Table:
             row += _internal_cells(h)
         rows.append(row)
     return Table(HISTORY_HEADERS + (INTERNAL_HEADERS if doc.internal else []), rows)
+
+
+def milestone_table(doc: PlanDocument) -> Table:
+    rows: list[list[Cell]] = [
+        [doc.region_slug, doc.slug, m.id, m.code, ms.text, ms.due_on, ms.done_on]
+        for m in doc.measures
+        for ms in m.milestones
+    ]
+    return Table(MILESTONE_HEADERS, rows)
 
 
 def about_rows(doc: PlanDocument) -> list[tuple[str, Cell]]:

@@ -17,10 +17,18 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from planstatus.lib.opendata.model import PlanDocument, StatusValue
-from planstatus.lib.opendata.tables import Cell, Table, about_rows, history_table, measure_table
+from planstatus.lib.opendata.tables import (
+    Cell,
+    Table,
+    about_rows,
+    history_table,
+    measure_table,
+    milestone_table,
+)
 
 MEASURE_SHEET = "Tiltak"
 HISTORY_SHEET = "Statushistorikk"
+MILESTONE_SHEET = "Milepælar"
 ABOUT_SHEET = "Om fila"
 
 # The status colours of the web pages (planstatus.css): pale fills with dark text keep the
@@ -92,6 +100,7 @@ def build_xlsx(doc: PlanDocument) -> bytes:
     measures.title = MEASURE_SHEET
     _write_table(measures, measure_table(doc))
     _write_table(wb.create_sheet(HISTORY_SHEET), history_table(doc))
+    _write_table(wb.create_sheet(MILESTONE_SHEET), milestone_table(doc))
 
     about = wb.create_sheet(ABOUT_SHEET)
     for number, (key, value) in enumerate(about_rows(doc), start=1):

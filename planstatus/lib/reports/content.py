@@ -84,13 +84,15 @@ class Wording:
     overdue_measure: str = "Kode og tiltak"
     no_overdue: str = "Ingen påstarta eller ikkje påstarta tiltak har passert tida si."
     overdue_intro: str = (
-        "Desse {n} tiltaka skulle etter planen vore ferdige før {year}, men er ikkje "
-        "påstarta eller berre påstarta:"
+        "Desse {n} tiltaka skulle etter planen vore ferdige før {year}, eller har ein "
+        "milepæl som har passert fristen utan å vere nådd, men er ikkje påstarta eller "
+        "berre påstarta:"
     )
     overdue_intro_one: str = (
-        "Eitt tiltak skulle etter planen vore ferdig før {year}, men er ikkje påstarta "
-        "eller berre påstarta:"
+        "Eitt tiltak skulle etter planen vore ferdig før {year}, eller har ein milepæl som "
+        "har passert fristen utan å vere nådd, men er ikkje påstarta eller berre påstarta:"
     )
+    milestones: str = "Milepælar: {done} av {n} nådde"
     unassessed: str = "{n} tiltak er ikkje vurderte, og er ikkje rekna med her: {codes}."
     unassessed_one: str = "Eitt tiltak er ikkje vurdert, og er ikkje rekna med her: {codes}."
     proposed_resolution: str = "Forslag til vedtak"
@@ -189,10 +191,19 @@ class Row:
     involved: tuple[str, ...]
     status: StatusStyle
     comment: BodyComment | None = None
+    milestones: int = 0
+    milestones_done: int = 0  # by the day the case speaks of
 
     @property
     def short_text(self) -> str:
         return shorten(self.text)
+
+    @property
+    def milestone_text(self) -> str:
+        """«Milepælar: 1 av 3 nådde», or "" for a measure without milestones."""
+        if not self.milestones:
+            return ""
+        return WORDING.milestones.format(done=self.milestones_done, n=self.milestones)
 
 
 def shorten(text: str, length: int = 110) -> str:

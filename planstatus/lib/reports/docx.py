@@ -163,7 +163,9 @@ def _measure_row(table: Table, measure: Row, words: Wording) -> None:
         code = text.paragraphs[0].add_run(f"{measure.code} ")
         code.bold, code.font.size = True, _TABLE_TEXT
     _write(text, lines)
-    _write(timing, [measure.timing])
+    _write(
+        timing, [measure.timing, measure.milestone_text] if measure.milestones else [measure.timing]
+    )
     _write(responsible, list(measure.responsible))
     _write(involved, list(measure.involved))
     _status_cell(status, measure.status, measure.status.text, size=_HEADER_TEXT)
