@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('regions', '0005_region_is_example'),
+        ('regions', '0006_column_defaults'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0007_measure_note_is_public'),
+        ('plans', '0008_column_defaults'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
