@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -21,6 +22,7 @@ from planstatus.plans.actions.lineage import confirm_continuation, set_predecess
 from planstatus.plans.actions.programme import store_programme_details
 from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Plan, StatusUpdate
 from planstatus.regions.models import Actor, Municipality, MunicipalityPopulation, Region
+from planstatus.regions.services import ensure_municipality_actors, set_actor_group
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
 HALLINGDAL_SEED = SEED_DIR / "hallingdal.yaml"
@@ -96,13 +98,8 @@ def load_region_data(*, data: Mapping[str, Any]) -> Region:
             email=a.get("email") or "",
             note=a.get("note") or "",
         )
-        for form in actor.written_forms():
-            other = actors_by_form.setdefault(form, actor)
-            if other != actor:
-                raise SeedError(
-                    _("«%(form)s» is written for both %(first)s and %(second)s.")
-                    % {"form": form, "first": other.name, "second": actor.name}
-                )
+        _add_written_forms(actors_by_form, actor)
+    _load_groups(region=region, actors=data.get("actors", []), actors_by_form=actors_by_form)
 
     load_stated_facts(region=region, facts=region_data.get("stated_facts") or [])
     plans: dict[str, Plan] = {}
@@ -126,6 +123,81 @@ def load_region_data(*, data: Mapping[str, Any]) -> Region:
             note=link.get("note") or "",
         )
     return region
+
+
+def _add_written_forms(actors_by_form: dict[str, Actor], actor: Actor) -> None:
+    for form in actor.written_forms():
+        other = actors_by_form.setdefault(form, actor)
+        if other != actor:
+            raise SeedError(
+                _("«%(form)s» is written for both %(first)s and %(second)s.")
+                % {"form": form, "first": other.name, "second": actor.name}
+            )
+
+
+# `members: municipalities` names every municipality of the region; a list names actors by any
+# written form, or municipalities by name (current or former).
+ALL_MUNICIPALITIES = "municipalities"
+
+
+def _load_groups(
+    *, region: Region, actors: list[Mapping[str, Any]], actors_by_form: dict[str, Actor]
+) -> None:
+    """Make the actors that name `members` groups of them.
+
+    A group of municipalities needs an actor for each municipality: they are made (or an actor
+    already named «<municipality> kommune» is tied, not doubled) only when a group names them.
+    """
+    groups = [a for a in actors if a.get("members") is not None]
+    if not groups:
+        return
+    by_municipality: dict[str, Actor] = {}
+    if any(_names_municipalities(g["members"], actors_by_form) for g in groups):
+        for actor in ensure_municipality_actors(region=region):
+            if actor.pk not in {a.pk for a in actors_by_form.values()}:
+                _add_written_forms(actors_by_form, actor)
+            assert actor.municipality is not None
+            for name in actor.municipality.known_names():
+                by_municipality[name] = actor
+    for group_data in groups:
+        group = Actor.objects.get(region=region, name=group_data["name"])
+        named = group_data["members"]
+        if named == ALL_MUNICIPALITIES:
+            members = list(dict.fromkeys(by_municipality.values()))
+        elif isinstance(named, list) and all(isinstance(n, str) for n in named):
+            members = []
+            for name in named:
+                member = actors_by_form.get(name) or by_municipality.get(name)
+                if member is None:
+                    raise SeedError(
+                        _(
+                            "Group %(group)s: unknown member «%(name)s». A member is an actor "
+                            "of the file or one of the region's municipalities."
+                        )
+                        % {"group": group.name, "name": name}
+                    )
+                members.append(member)
+        else:
+            raise SeedError(
+                _("Group %(group)s: members must be «municipalities» or a list of names.")
+                % {"group": group.name}
+            )
+        try:
+            set_actor_group(actor=group, is_group=True, members=members)
+        except ValidationError as error:
+            raise SeedError(
+                _("Group %(group)s: %(reason)s")
+                % {"group": group.name, "reason": " ".join(error.messages)}
+            ) from None
+
+
+def _names_municipalities(named: Any, actors_by_form: Mapping[str, Actor]) -> bool:
+    """Whether the members may name municipalities (all, or a name that is no actor's)."""
+    if named == ALL_MUNICIPALITIES:
+        return True
+    if not isinstance(named, list):
+        return False
+    return any(not isinstance(n, str) or n not in actors_by_form for n in named)
 
 
 def _seed_plan(plans: Mapping[str, Plan], slug: str) -> Plan:
