@@ -55,6 +55,7 @@ PRIVATE = {
     "actor_list",
     "actor_create",
     "actor_edit",
+    "municipality_actors",
     "plan",
     "plan_settings",
     "measure",
