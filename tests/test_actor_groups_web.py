@@ -230,12 +230,22 @@ class ActorGroupWebTests(BaseTestCase):
         listing = parse(self.client.get(reverse("actor_list", args=["testdal"])))
         self.assertFalse(listing.xpath('//*[@data-testid="municipalities-without-actor"]'))
 
-    def test_a_form_without_the_choice_leaves_the_group_as_it_is(self) -> None:
-        # A page opened before groups existed posts no «reports_as»: the group is kept.
+    def test_a_form_without_the_choice_is_refused_and_the_group_kept(self) -> None:
         members = self.make_municipality_actors()
         self.post_actor(self.group, reports_as="group", members=[members[0].pk])
         response = self.post_actor(self.group, reports_as="", note="Ny merknad")
-        self.assertEqual(response.status_code, 302)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn(
+            "Vel éin aktør eller ei gruppe.", text(find(parse(response), '//*[@role="alert"]'))
+        )
         self.group.refresh_from_db()
-        self.assertEqual((self.group.note, self.group.is_group), ("Ny merknad", True))
+        self.assertEqual((self.group.note, self.group.is_group), ("", True))
         self.assertEqual(list(self.group.members.all()), [members[0]])
+
+    def test_saving_an_unchanged_group_adds_one_version_only(self) -> None:
+        members = self.make_municipality_actors()
+        self.post_actor(self.group, reports_as="group", members=[members[0].pk])
+        before = self.group.history.count()  # type: ignore[attr-defined]
+        self.post_actor(self.group, reports_as="group", members=[members[0].pk])
+        # The form's own save; no empty versions from the unchanged group and members.
+        self.assertEqual(self.group.history.count(), before + 1)  # type: ignore[attr-defined]

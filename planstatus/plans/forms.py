@@ -116,15 +116,16 @@ class ActorForm(forms.ModelForm):
         choices=[(SINGLE, _("One actor")), (GROUP, _("A group of members"))],
         widget=forms.RadioSelect,
         initial=SINGLE,
-        # A form posted without the choice (from before groups) leaves the group as it is.
-        required=False,
         help_text=_(
             "A group, such as «Kommunane», reports through its members: each member reports for "
             "itself. A role held in every municipality, such as «Ordførarane i kommunane» or "
             "«Kommunedirektørane», is made a group the same way, with each municipality's role "
             "holder as a member."
         ),
-        error_messages={"invalid_choice": _("Choose one actor or a group.")},
+        error_messages={
+            "required": _("Choose one actor or a group."),
+            "invalid_choice": _("Choose one actor or a group."),
+        },
     )
     members = forms.ModelMultipleChoiceField(
         label=_("Members"),
@@ -187,12 +188,11 @@ class ActorForm(forms.ModelForm):
         try:
             with transaction.atomic():
                 actor = super().save()
-                if self.cleaned_data["reports_as"]:
-                    set_actor_group(
-                        actor=actor,
-                        is_group=self.cleaned_data["reports_as"] == GROUP,
-                        members=self.cleaned_data["members"],
-                    )
+                set_actor_group(
+                    actor=actor,
+                    is_group=self.cleaned_data["reports_as"] == GROUP,
+                    members=self.cleaned_data["members"],
+                )
         except ValidationError:
             if is_new:
                 self.instance.pk = None  # the row was rolled back
