@@ -64,6 +64,7 @@ class ActorGroupsOnAPhoneTests(BrowserTestCase):
             ["Flå kommune", "Gol kommune", "Hemsedal kommune", "Nesbyen kommune", "Ål kommune"],
         )
         self.assert_fits_and_passes_axe()
+        self.screenshot("actor-list-phone", full_page=True)
 
         # A refusal comes back as an error on the form, which still fits and passes axe.
         hol = Actor.objects.get(region__slug="hallingdal", name="Hol kommune")
@@ -75,12 +76,14 @@ class ActorGroupsOnAPhoneTests(BrowserTestCase):
         self.assert_fits_and_passes_axe()
 
         # The group's page and a member's page in the plan.
-        for actor in (self.group, Actor.objects.get(name="Gol kommune")):
+        gol = Actor.objects.get(name="Gol kommune")
+        for name, actor in (("group", self.group), ("member", gol)):
             page.goto(
                 self.live_server_url
                 + reverse("plan_actor", args=["hallingdal", "regionplan", actor.pk])
             )
             self.assert_fits_and_passes_axe()
+            self.screenshot(f"plan-actor-{name}-phone", full_page=True)
 
     def test_button_makes_actors_for_new_municipalities(self) -> None:
         region = self.group.region
