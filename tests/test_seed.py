@@ -265,3 +265,42 @@ class SeedValidationTests(TestCase):
             with self.subTest(members=members), self.assertRaises(SeedError):
                 load_region_data(data=self.group_data(members))
             self.assertFalse(Region.objects.exists())
+
+    def test_a_second_region_names_its_groups_the_same_way(self) -> None:
+        # A region with no municipality actors of its own: `members: municipalities` makes them,
+        # and a role group names its members from the file.
+        data = {
+            "region": {
+                "slug": "fjelldal",
+                "name": "Fjelldal",
+                "municipalities": [
+                    {"name": "Nordby", "number": "9901"},
+                    {"name": "Sørby", "number": "9902"},
+                ],
+            },
+            "actors": [
+                {"name": "Kommunane", "aliases": ["Kommunar"], "members": "municipalities"},
+                {"name": "Ordføraren i Nordby", "kind": "role"},
+                {"name": "Ordføraren i Sørby", "kind": "role"},
+                {
+                    "name": "Ordførarane",
+                    "kind": "role",
+                    "members": ["Ordføraren i Nordby", "Ordføraren i Sørby"],
+                },
+            ],
+        }
+        region = load_region_data(data=data)
+        groups = {
+            g.name: sorted(g.members.values_list("name", flat=True))
+            for g in Actor.objects.filter(region=region, is_group=True)
+        }
+        self.assertEqual(
+            groups,
+            {
+                "Kommunane": ["Nordby kommune", "Sørby kommune"],
+                "Ordførarane": ["Ordføraren i Nordby", "Ordføraren i Sørby"],
+            },
+        )
+        nordby = Actor.objects.get(region=region, name="Nordby kommune")
+        assert nordby.municipality is not None
+        self.assertEqual((nordby.kind, nordby.municipality.name), ("municipality", "Nordby"))
