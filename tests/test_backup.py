@@ -143,6 +143,14 @@ def test_backup_holds_everything(source: Path) -> None:
         "regions.historicalcontactperson",
     ]:
         assert label in models, label
+    # Hallingdal's «Kommunane» travels as a group of six, and its members' history with it.
+    [group] = [
+        row
+        for row in content(source)
+        if row["model"] == "regions.actor" and row["fields"]["name"] == "Kommunane i Hallingdal"  # type: ignore[index]
+    ]
+    assert len(group["fields"]["members"]) == 6  # type: ignore[index]
+    assert "regions.historicalactor_members" in models
     with zipfile.ZipFile(source) as archive:
         manifest = json.loads(archive.read("manifest.json"))
     assert manifest["format"] == "planstatus-backup"

@@ -15,7 +15,8 @@ from django.core.management import CommandError, call_command
 from django.test import TestCase
 
 from planstatus.installation.seed import HALLINGDAL_SEED, load_seed_file
-from planstatus.plans.models import Measure, Plan
+from planstatus.plans.models import Measure, MeasureActor, Plan
+from planstatus.regions.models import Actor
 
 SEED_TEXT = Path(__file__).parent / "fixtures" / "text" / "hallingdal-sak-16-25.txt"
 MEASURE_KEYS = {"code", "text", "timing", "responsible", "involved", "status"}
@@ -86,6 +87,26 @@ class ImportPlanCommandTests(TestCase):
         plan = Plan.objects.get(title="Importert")
         self.assertFalse(plan.published)
         self.assertEqual(plan.measures().count(), 68)
+
+    def test_import_maps_the_municipalities_variants_to_the_group(self) -> None:
+        # Hallingdal's «Kommunane» is a group of its six municipality actors (issue 20); an
+        # import of the same document still links every written variant to the group and
+        # makes no new actor for it.
+        actors_before = Actor.objects.count()
+        call_command(
+            "import_plan", str(SEED_TEXT), "--region", "hallingdal", "--title", "Importert",
+            stdout=StringIO(), stderr=StringIO(),
+        )  # fmt: skip
+        group = Actor.objects.get(region__slug="hallingdal", name="Kommunane i Hallingdal")
+        self.assertTrue(group.is_group)
+        self.assertEqual(group.members.count(), 6)
+        links = MeasureActor.objects.filter(
+            measure__focus_area__plan__title="Importert",
+            written_as__in=["Kommune", "Kommunen", "Kommunar", "Kommunane"],
+        )
+        self.assertGreaterEqual(links.count(), 15)
+        self.assertEqual({link.actor_id for link in links}, {group.pk})
+        self.assertEqual(Actor.objects.count(), actors_before)
 
 
 def test_unreadable_input_exits_non_zero_with_one_line(tmp_path: Path) -> None:

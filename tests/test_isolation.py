@@ -68,6 +68,7 @@ PRIVATE = {
     "actor_list",
     "actor_create",
     "actor_edit",
+    "municipality_actors",
     "plan",
     "plan_settings",
     "plan_embed_settings",

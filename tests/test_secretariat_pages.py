@@ -29,6 +29,7 @@ class ActorPageTests(BaseTestCase):
                 "kind": "company",
                 "email": "post@vidju.example",
                 "aliases_text": "Næringshage\nNæringshagen\n\nNæringshage\n",
+                "reports_as": "single",
             },
         )
         self.assertRedirects(response, reverse("actor_list", args=["testdal"]))
@@ -38,7 +39,15 @@ class ActorPageTests(BaseTestCase):
 
         url = reverse("actor_edit", args=["testdal", actor.pk])
         self.assertContains(self.client.get(url), "Næringshage\nNæringshagen")
-        self.client.post(url, {"name": HOSTILE, "kind": "company", "email": "ny@vidju.example"})
+        self.client.post(
+            url,
+            {
+                "name": HOSTILE,
+                "kind": "company",
+                "email": "ny@vidju.example",
+                "reports_as": "single",
+            },
+        )
         actor.refresh_from_db()
         self.assertEqual((actor.name, actor.email), (HOSTILE, "ny@vidju.example"))
         page = self.client.get(reverse("actor_list", args=["testdal"])).content.decode()

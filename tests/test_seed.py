@@ -162,6 +162,38 @@ class HallingdalSeedTests(TestCase):
         )}  # fmt: skip
         self.assertEqual(len(municipalities), 1)
 
+    def test_kommunane_is_a_group_of_the_six_municipality_actors(self) -> None:
+        region = Region.objects.get(slug="hallingdal")
+        group = Actor.objects.get(region=region, name="Kommunane i Hallingdal")
+        self.assertTrue(group.is_group)
+        members = list(group.members.select_related("municipality").order_by("municipality"))
+        self.assertEqual(
+            [(m.name, m.municipality.name if m.municipality else None) for m in members],
+            [
+                ("Flå kommune", "Flå"),
+                ("Nesbyen kommune", "Nesbyen"),
+                ("Gol kommune", "Gol"),
+                ("Hemsedal kommune", "Hemsedal"),
+                ("Ål kommune", "Ål"),
+                ("Hol kommune", "Hol"),
+            ],
+        )
+        # Hemsedal kommune, named in the plan (2.4.1), is tied to its row, not doubled.
+        hemsedals = Actor.objects.filter(region=region, name__startswith="Hemsedal")
+        self.assertEqual(hemsedals.count(), 1)
+        hemsedal = Actor.objects.get(region=region, name="Hemsedal kommune")
+        self.assertEqual(hemsedal.measure_links.count(), 1)
+        self.assertEqual([g.name for g in hemsedal.groups.all()], ["Kommunane i Hallingdal"])
+        # Every written variant still names the group.
+        for written in ("Kommune", "Kommunen", "Kommunar", "Kommunane"):
+            actors = {link.actor for link in MeasureActor.objects.filter(written_as=written)}
+            self.assertEqual(actors, {group}, written)
+        # The roles stay single bodies: Hallingdal's data names no role holder per municipality.
+        for name in ("Ordførar", "Kommunedirektørar"):
+            self.assertFalse(Actor.objects.get(region=region, name=name).is_group, name)
+        # No contact addresses: Hallingdal's data stays what the documents say.
+        self.assertFalse(Actor.objects.filter(region=region).exclude(email="").exists())
+
     def test_every_measure_has_a_responsible_actor(self) -> None:
         for m in self.plan.measures().prefetch_related("actor_links"):
             self.assertTrue(m.responsible_links, m.code)
@@ -205,3 +237,70 @@ class SeedValidationTests(TestCase):
             load_seed_file()
         self.assertEqual(Region.objects.count(), 1)
         self.assertEqual(Measure.objects.filter(focus_area__plan__slug="regionplan").count(), 68)
+
+    def group_data(self, members: object) -> dict:
+        data = self.seed()
+        [group] = [a for a in data["actors"] if a["name"] == "Kommunane i Hallingdal"]
+        group["members"] = members
+        return data
+
+    def test_members_may_be_listed_by_actor_or_municipality_name(self) -> None:
+        # Nes is Nesbyen's former name; Hemsedal kommune is an actor of the file.
+        load_region_data(data=self.group_data(["Gol", "Nes", "Hemsedal kommune"]))
+        group = Actor.objects.get(name="Kommunane i Hallingdal")
+        self.assertEqual(
+            sorted(group.members.values_list("name", flat=True)),
+            ["Gol kommune", "Hemsedal kommune", "Nesbyen kommune"],
+        )
+        self.assertEqual(Actor.objects.filter(municipality__isnull=False).count(), 6)
+
+    def test_unknown_member_is_named_and_writes_nothing(self) -> None:
+        with self.assertRaisesMessage(SeedError, "«Geilo»"):
+            load_region_data(data=self.group_data(["Gol", "Geilo"]))
+        self.assertFalse(Region.objects.exists())
+        self.assertFalse(Actor.objects.exists())
+
+    def test_malformed_or_refused_members_write_nothing(self) -> None:
+        for members in ("alle", {"Gol": 1}, [["Gol"]], [], ["Kommunane"]):
+            with self.subTest(members=members), self.assertRaises(SeedError):
+                load_region_data(data=self.group_data(members))
+            self.assertFalse(Region.objects.exists())
+
+    def test_a_second_region_names_its_groups_the_same_way(self) -> None:
+        # A region with no municipality actors of its own: `members: municipalities` makes them,
+        # and a role group names its members from the file.
+        data = {
+            "region": {
+                "slug": "fjelldal",
+                "name": "Fjelldal",
+                "municipalities": [
+                    {"name": "Nordby", "number": "9901"},
+                    {"name": "Sørby", "number": "9902"},
+                ],
+            },
+            "actors": [
+                {"name": "Kommunane", "aliases": ["Kommunar"], "members": "municipalities"},
+                {"name": "Ordføraren i Nordby", "kind": "role"},
+                {"name": "Ordføraren i Sørby", "kind": "role"},
+                {
+                    "name": "Ordførarane",
+                    "kind": "role",
+                    "members": ["Ordføraren i Nordby", "Ordføraren i Sørby"],
+                },
+            ],
+        }
+        region = load_region_data(data=data)
+        groups = {
+            g.name: sorted(g.members.values_list("name", flat=True))
+            for g in Actor.objects.filter(region=region, is_group=True)
+        }
+        self.assertEqual(
+            groups,
+            {
+                "Kommunane": ["Nordby kommune", "Sørby kommune"],
+                "Ordførarane": ["Ordføraren i Nordby", "Ordføraren i Sørby"],
+            },
+        )
+        nordby = Actor.objects.get(region=region, name="Nordby kommune")
+        assert nordby.municipality is not None
+        self.assertEqual((nordby.kind, nordby.municipality.name), ("municipality", "Nordby"))

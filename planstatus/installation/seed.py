@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -116,29 +117,8 @@ def load_region_data(*, data: Mapping[str, Any]) -> Region:
                 email=person["email"],
                 phone=person.get("phone") or "",
             )
-        for form in actor.written_forms():
-            other = actors_by_form.setdefault(form, actor)
-            if other != actor:
-                raise SeedError(
-                    _("«%(form)s» is written for both %(first)s and %(second)s.")
-                    % {"form": form, "first": other.name, "second": actor.name}
-                )
-
-    if data.get("groups"):
-        # Groups report through their members: the municipalities' own actors.
-        ensure_municipality_actors(region=region)
-        by_name = {a.name: a for a in region.actors.all()}
-        for group in data["groups"]:
-            try:
-                set_actor_group(
-                    actor=by_name[group["actor"]],
-                    is_group=True,
-                    members=[by_name[name] for name in group["members"]],
-                )
-            except KeyError as missing:
-                raise SeedError(
-                    _("Unknown actor: %(names)s.") % {"names": missing.args[0]}
-                ) from None
+        _add_written_forms(actors_by_form, actor)
+    _load_groups(region=region, actors=data.get("actors", []), actors_by_form=actors_by_form)
 
     load_stated_facts(region=region, facts=region_data.get("stated_facts") or [])
     plans: dict[str, Plan] = {}
@@ -164,6 +144,81 @@ def load_region_data(*, data: Mapping[str, Any]) -> Region:
     if data.get("rounds"):
         load_rounds(plan=_seed_plan(plans, data["rounds"]["plan"]), data=data["rounds"])
     return region
+
+
+def _add_written_forms(actors_by_form: dict[str, Actor], actor: Actor) -> None:
+    for form in actor.written_forms():
+        other = actors_by_form.setdefault(form, actor)
+        if other != actor:
+            raise SeedError(
+                _("«%(form)s» is written for both %(first)s and %(second)s.")
+                % {"form": form, "first": other.name, "second": actor.name}
+            )
+
+
+# `members: municipalities` names every municipality of the region; a list names actors by any
+# written form, or municipalities by name (current or former).
+ALL_MUNICIPALITIES = "municipalities"
+
+
+def _load_groups(
+    *, region: Region, actors: list[Mapping[str, Any]], actors_by_form: dict[str, Actor]
+) -> None:
+    """Make the actors that name `members` groups of them.
+
+    A group of municipalities needs an actor for each municipality: they are made (or an actor
+    already named «<municipality> kommune» is tied, not doubled) only when a group names them.
+    """
+    groups = [a for a in actors if a.get("members") is not None]
+    if not groups:
+        return
+    by_municipality: dict[str, Actor] = {}
+    if any(_names_municipalities(g["members"], actors_by_form) for g in groups):
+        for actor in ensure_municipality_actors(region=region):
+            if actor.pk not in {a.pk for a in actors_by_form.values()}:
+                _add_written_forms(actors_by_form, actor)
+            assert actor.municipality is not None
+            for name in actor.municipality.known_names():
+                by_municipality[name] = actor
+    for group_data in groups:
+        group = Actor.objects.get(region=region, name=group_data["name"])
+        named = group_data["members"]
+        if named == ALL_MUNICIPALITIES:
+            members = list(dict.fromkeys(by_municipality.values()))
+        elif isinstance(named, list) and all(isinstance(n, str) for n in named):
+            members = []
+            for name in named:
+                member = actors_by_form.get(name) or by_municipality.get(name)
+                if member is None:
+                    raise SeedError(
+                        _(
+                            "Group %(group)s: unknown member «%(name)s». A member is an actor "
+                            "of the file or one of the region's municipalities."
+                        )
+                        % {"group": group.name, "name": name}
+                    )
+                members.append(member)
+        else:
+            raise SeedError(
+                _("Group %(group)s: members must be «municipalities» or a list of names.")
+                % {"group": group.name}
+            )
+        try:
+            set_actor_group(actor=group, is_group=True, members=members)
+        except ValidationError as error:
+            raise SeedError(
+                _("Group %(group)s: %(reason)s")
+                % {"group": group.name, "reason": " ".join(error.messages)}
+            ) from None
+
+
+def _names_municipalities(named: Any, actors_by_form: Mapping[str, Actor]) -> bool:
+    """Whether the members may name municipalities (all, or a name that is no actor's)."""
+    if named == ALL_MUNICIPALITIES:
+        return True
+    if not isinstance(named, list):
+        return False
+    return any(not isinstance(n, str) or n not in actors_by_form for n in named)
 
 
 def _seed_plan(plans: Mapping[str, Plan], slug: str) -> Plan:

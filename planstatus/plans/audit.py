@@ -166,13 +166,27 @@ def _display(model: type[models.Model], name: str, value: Any) -> str:
     return str(value)
 
 
+def _group_members(rows: Iterable[Any]) -> dict[int, str]:
+    """Each actor version's members as names, for all versions in one query.
+
+    django-simple-history keeps a group's members with each version of the actor; its own
+    diff would query them per version, so the log reads them here at once."""
+    through = Actor.history.model.members.model  # type: ignore[attr-defined]
+    names: dict[int, list[str]] = {row.history_id: [] for row in rows}
+    for member in through.objects.filter(history_id__in=names).select_related("to_actor"):
+        actor = member.to_actor
+        names[member.history_id].append(actor.name if actor else "?")
+    return {history_id: ", ".join(sorted(found)) for history_id, found in names.items()}
+
+
 def _entries(source: _Source, rows: list[Any], previous: dict[int, Any]) -> Iterable[AuditEntry]:
     model = source.model
+    members = _group_members([*rows, *previous.values()]) if model is Actor else {}
     for row in rows:
         changes: list[Change] = []
         prev = previous.get(row.history_id)
         if row.history_type == "~" and prev is not None:
-            delta = row.diff_against(prev, excluded_fields=IGNORED_FIELDS)
+            delta = row.diff_against(prev, excluded_fields=IGNORED_FIELDS | {"members"})
             for change in delta.changes:
                 verbose = str(_field(model, change.field).verbose_name)
                 changes.append(
@@ -182,6 +196,9 @@ def _entries(source: _Source, rows: list[Any], previous: dict[int, Any]) -> Iter
                         _display(model, change.field, change.new),
                     )
                 )
+            before, after = members.get(prev.history_id, ""), members.get(row.history_id, "")
+            if before != after:
+                changes.append(Change(str(_("members")), before or "–", after or "–"))
         if model is StatusUpdate and row.history_type == "+":
             changes.append(
                 Change(

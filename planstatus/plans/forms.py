@@ -4,6 +4,9 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from planstatus.core.status import STATUS_CHOICES
@@ -13,6 +16,7 @@ from planstatus.lib.origins import OriginError, Problem, normalise_origin
 from planstatus.plans.actions.news import Upload
 from planstatus.plans.models import FocusArea, Measure, Plan
 from planstatus.regions.models import Actor, Region
+from planstatus.regions.services import set_actor_group
 
 COMMENT_MAX = 2000
 TEXT_MAX = 5000
@@ -99,13 +103,42 @@ class PlanSettingsForm(forms.ModelForm):
         return data
 
 
+SINGLE, GROUP = "single", "group"
+
+
 class ActorForm(forms.ModelForm):
+    """An actor, with the secretariat's choice: one body, or a group whose members each report
+    for themselves. The group rules are set_actor_group()'s; its refusals become form errors."""
+
     aliases_text = forms.CharField(
         label=_("Written variants"),
         required=False,
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line, as the plan documents write the actor."),
+    )
+    reports_as = forms.ChoiceField(
+        label=_("Who reports"),
+        choices=[(SINGLE, _("One actor")), (GROUP, _("A group of members"))],
+        widget=forms.RadioSelect,
+        initial=SINGLE,
+        help_text=_(
+            "A group, such as «Kommunane», reports through its members: each member reports for "
+            "itself. A role held in every municipality, such as «Ordførarane i kommunane» or "
+            "«Kommunedirektørane», is made a group the same way, with each municipality's role "
+            "holder as a member."
+        ),
+        error_messages={
+            "required": _("Choose one actor or a group."),
+            "invalid_choice": _("Choose one actor or a group."),
+        },
+    )
+    members = forms.ModelMultipleChoiceField(
+        label=_("Members"),
+        queryset=Actor.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only for a group. The municipalities come first."),
     )
 
     class Meta:
@@ -118,6 +151,15 @@ class ActorForm(forms.ModelForm):
         self.region = region
         self.instance.region = region
         self.fields["aliases_text"].initial = "\n".join(self.instance.aliases)
+        # A group's members are single bodies: groups are not offered, nor the actor itself.
+        self.fields["members"].queryset = (  # type: ignore[attr-defined]
+            Actor.objects.filter(region=region, is_group=False)
+            .exclude(pk=self.instance.pk)
+            .order_by(F("municipality__number").asc(nulls_last=True), "name")
+        )
+        if self.instance.pk is not None:
+            self.fields["reports_as"].initial = GROUP if self.instance.is_group else SINGLE
+            self.fields["members"].initial = list(self.instance.members.all())
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
@@ -133,9 +175,47 @@ class ActorForm(forms.ModelForm):
             raise forms.ValidationError(_("Each variant can have at most 200 characters."))
         return aliases
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("reports_as") != GROUP and data.get("members"):
+            # Members ticked for one actor would otherwise be dropped without a word.
+            self.add_error(
+                "members",
+                _("Members belong to a group: choose «A group of members», or untick them."),
+            )
+        return data
+
     def save(self, commit: bool = True) -> Actor:
+        """The actor and its group in one transaction (`commit` must be true: the members need
+        the row). A refusal of the group rules leaves the database as it was and raises."""
+        assert commit, "an actor's group is saved with the actor"
+        is_new = self.instance.pk is None
         self.instance.aliases = self.cleaned_data["aliases_text"]
-        return super().save(commit=commit)
+        try:
+            with transaction.atomic():
+                actor = super().save()
+                set_actor_group(
+                    actor=actor,
+                    is_group=self.cleaned_data["reports_as"] == GROUP,
+                    members=self.cleaned_data["members"],
+                )
+        except ValidationError:
+            if is_new:
+                self.instance.pk = None  # the row was rolled back
+            raise
+        return actor
+
+
+class MunicipalityActorsForm(forms.Form):
+    """The button that gives each municipality an actor; `actor` is the page to return to."""
+
+    actor = forms.ModelChoiceField(
+        queryset=Actor.objects.none(), required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].queryset = Actor.objects.filter(region=region)  # type: ignore[attr-defined]
 
 
 # The due-year filter's values for measures without a due year, as they show in URLs.

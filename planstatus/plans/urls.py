@@ -8,6 +8,11 @@ urlpatterns = [
     path("<slug:region_slug>/aktorar/", views.actor_list, name="actor_list"),
     path("<slug:region_slug>/aktorar/ny/", views.actor_edit, name="actor_create"),
     path("<slug:region_slug>/aktorar/<int:pk>/", views.actor_edit, name="actor_edit"),
+    path(
+        "<slug:region_slug>/aktorar/kommunar/",
+        views.municipality_actors,
+        name="municipality_actors",
+    ),
     path("<slug:region_slug>/<slug:plan_slug>/aktorar/", views.actor_matrix, name="actor_matrix"),
     path(
         "<slug:region_slug>/<slug:plan_slug>/aktorar/<int:pk>/",

@@ -7,13 +7,15 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from planstatus.accounts.roles import can_edit, is_installation_admin
@@ -56,6 +58,7 @@ from planstatus.plans.forms import (
     MeasureForm,
     MilestoneDoneForm,
     MilestoneForm,
+    MunicipalityActorsForm,
     NewsForm,
     PlanSettingsForm,
 )
@@ -63,6 +66,7 @@ from planstatus.plans.models import Measure, MeasureActor, Milestone, NewsAttach
 from planstatus.plans.outline import StatusCount, count_statuses
 from planstatus.plans.timeline import build_timeline
 from planstatus.regions.models import Actor, Region
+from planstatus.regions.services import ensure_municipality_actors
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -252,10 +256,22 @@ def actor_list(request: HttpRequest, region_slug: str) -> HttpResponse:
             "measure_links", filter=Q(measure_links__role=MeasureActor.Role.INVOLVED)
         ),
     ).order_by("name")
+    actors = actors.prefetch_related(
+        Prefetch("members", queryset=Actor.objects.order_by("name")),
+        Prefetch("groups", queryset=Actor.objects.order_by("name")),
+    )
+    editor = can_edit(request.user, region)
     return render(
         request,
         "plans/actor_list.html",
-        {"region": region, "actors": actors, "can_edit": can_edit(request.user, region)},
+        {
+            "region": region,
+            "actors": actors,
+            "can_edit": editor,
+            "without_actor": (
+                list(region.municipalities.filter(actor__isnull=True)) if editor else []
+            ),
+        },
     )
 
 
@@ -265,17 +281,59 @@ def actor_edit(request: HttpRequest, region_slug: str, pk: int | None = None) ->
     actor = get_object_or_404(Actor, region=region, pk=pk) if pk is not None else None
     form = ActorForm(posted(request), instance=actor, region=region)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        messages.success(request, _("%(actor)s is saved.") % {"actor": saved.name})
-        return redirect("actor_list", region_slug=region.slug)
-    title = actor.name if actor else _("New actor")
-    return _form_page(
+        try:
+            saved = form.save()
+        except ValidationError as refusal:
+            form.add_error("members", refusal.messages)
+        else:
+            messages.success(request, _("%(actor)s is saved.") % {"actor": saved.name})
+            return redirect("actor_list", region_slug=region.slug)
+    return render(
         request,
-        form,
-        title=title,
-        back=reverse("actor_list", args=[region.slug]),
-        region=region,
+        "plans/actor_edit.html",
+        {
+            "form": form,
+            "title": actor.name if actor else _("New actor"),
+            "back": reverse("actor_list", args=[region.slug]),
+            "region": region,
+            "actor": actor,
+            "groups": list(actor.groups.all()) if actor else [],
+            "without_actor": list(region.municipalities.filter(actor__isnull=True)),
+            "municipality_form": MunicipalityActorsForm(region=region, initial={"actor": actor}),
+        },
+        status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def municipality_actors(request: HttpRequest, region_slug: str) -> HttpResponse:
+    """Give each municipality of the region an actor of its own (one that is already written
+    «<name> kommune» is tied to it, not doubled), so that groups can have them as members."""
+    region = get_region_for_editor(request.user, region_slug)
+    form = MunicipalityActorsForm(request.POST, region=region)
+    if not form.is_valid():
+        messages.error(request, _("The form was out of date; nothing was made. Try again."))
+        return redirect("actor_list", region_slug=region.slug)
+    had_actor = set(region.municipalities.filter(actor__isnull=False).values_list("pk", flat=True))
+    actors = ensure_municipality_actors(region=region)
+    new = [a.name for a in actors if a.municipality_id not in had_actor]
+    if new:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s municipality now has an actor: %(names)s.",
+                "%(n)s municipalities now have an actor each: %(names)s.",
+                len(new),
+            )
+            % {"n": len(new), "names": ", ".join(new)},
+        )
+    else:
+        messages.info(request, _("Every municipality already has an actor."))
+    back = form.cleaned_data["actor"]
+    if back is not None:
+        return redirect("actor_edit", region_slug=region.slug, pk=back.pk)
+    return redirect("actor_list", region_slug=region.slug)
 
 
 def _form_page(
@@ -302,8 +360,11 @@ def actor_matrix(request: HttpRequest, region_slug: str, plan_slug: str) -> Http
 def plan_actor(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, region_slug, plan_slug)
     actor = get_object_or_404(Actor, region=plan.region, pk=pk)
+    members = list(actor.members.order_by("name")) if actor.is_group else []
+    groups = list(actor.groups.order_by("name"))
+    group_ids = {group.pk for group in groups}
     today = timezone.localdate()
-    responsible, involved = [], []
+    responsible, involved, through_groups = [], [], []
     for m in plan_measures(plan):
         roles = {link.role for link in m.links if link.actor_id == actor.pk}
         m.overdue = m.is_overdue(today)  # type: ignore[attr-defined]
@@ -311,7 +372,13 @@ def plan_actor(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) 
             responsible.append(m)
         elif MeasureActor.Role.INVOLVED in roles:
             involved.append(m)
-    if not responsible and not involved:
+        elif any(
+            link.actor_id in group_ids and link.role == MeasureActor.Role.RESPONSIBLE
+            for link in m.actor_links.all()
+        ):
+            # A member reports for itself on its group's measures.
+            through_groups.append(m)
+    if not responsible and not involved and not through_groups and not groups:
         raise Http404
     return render(
         request,
@@ -322,6 +389,9 @@ def plan_actor(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) 
             "responsible": responsible,
             "involved": involved,
             "responsible_counts": count_statuses(responsible),
+            "members": members,
+            "groups": groups,
+            "through_groups": through_groups,
         },
     )
 

@@ -151,7 +151,8 @@ class Actor(models.Model):
         verbose_name=_("members"),
     )
 
-    history = HistoricalRecords()
+    # Members are kept in the history too, so the change log shows who joined or left a group.
+    history = HistoricalRecords(m2m_fields=[members])
 
     class Meta:
         ordering = ["name"]

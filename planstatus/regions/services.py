@@ -62,6 +62,7 @@ def set_actor_group(*, actor: Actor, is_group: bool, members: Iterable[Actor]) -
             _("%(name)s is a member of a group; it cannot be a group itself.")
             % {"name": actor.name}
         )
-    actor.is_group = is_group
-    actor.save(update_fields=["is_group"])
+    if actor.is_group != is_group:  # an unchanged choice adds no empty version to the log
+        actor.is_group = is_group
+        actor.save(update_fields=["is_group"])
     actor.members.set(member_list)
