@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from planstatus.cases.models import CaseDocument, CaseDraft, SentCase
 from planstatus.lib.reports import FORMATS
 from planstatus.lib.reports.content import CaseDetails
+from planstatus.plans.groups import group_reporting
 from planstatus.plans.models import (
     FocusArea,
     Goal,
@@ -124,14 +125,31 @@ def report_every_measure(
     ordered = measures.prefetch_related("actor_links__actor").order_by(
         "focus_area__order", "goal__order", "order", "pk"
     )
+    groups = group_reporting(m.pk for m in ordered)
     for n, measure in enumerate(ordered):
-        if statuses[n % len(statuses)] == Status.UNKNOWN:
+        status = statuses[n % len(statuses)]
+        if status == Status.UNKNOWN:
+            continue
+        group = groups.get(measure.pk)
+        if group is not None:
+            # A group measure: every member reports the status, so it rolls up to it; the
+            # first member writes the comment.
+            for i, row in enumerate(group.members):
+                record_round_status(
+                    round=round,
+                    measure=measure,
+                    status=status,
+                    comment=COMMENTS[n % len(COMMENTS)] if i == 0 else "",
+                    comment_is_public=True,
+                    actor=row.member,
+                    expected_previous=None,
+                )
             continue
         responsible = measure.responsible_links
         record_round_status(
             round=round,
             measure=measure,
-            status=statuses[n % len(statuses)],
+            status=status,
             comment=COMMENTS[n % len(COMMENTS)],
             comment_is_public=True,
             actor=responsible[0].actor if responsible else None,

@@ -303,18 +303,19 @@ class MembersInTheCaseTests(GroupSetup):
         self.assertEqual(
             comment.text.splitlines(),
             [
-                "2 av 3 har rapportert:",
-                "Aust kommune: gjennomført – Vedteke i kommunestyret.",
-                "Vest kommune: påstarta",
-                "Nord kommune: ikkje rapportert",
+                "2 av 3 har rapportert.",
+                "gjennomført: Aust kommune",
+                "påstarta: Vest kommune",
+                "ikkje rapportert: Nord kommune",
+                "Aust kommune: Vedteke i kommunestyret.",
             ],
         )
         self.assertNotIn("Internt", comment.credit + comment.text)
         html = render_html(build_case_content(plan=self.plan, round=None, details=DETAILS))
-        self.assertIn("Nord kommune: ikkje rapportert", html)
+        self.assertIn("ikkje rapportert: Nord kommune", html)
 
     def test_a_closed_round_shows_the_members_as_they_stood_at_closing(self) -> None:
         close_round(round=self.opened.round, user=self.owner)
         record_status(measure=self.shared, status=S.DONE, member=self.nord)
-        self.assertIn("Nord kommune: ikkje rapportert", self.shown(self.opened.round).text)
-        self.assertIn("Nord kommune: gjennomført", self.shown().text)
+        self.assertIn("ikkje rapportert: Nord kommune", self.shown(self.opened.round).text)
+        self.assertIn("gjennomført: Aust kommune, Nord kommune", self.shown().text)

@@ -317,28 +317,37 @@ def case_comments(
     """
     closed_at = round.closed_at if round is not None else None
     groups = group_reporting((m.pk for m in measures), as_of=closed_at)
-    shown_by_members = {m: _members_comment(g) for m, g in groups.items()}
-    others = [m for m in measures if m.pk not in groups]
-    return _latest_public_comments(others, closed_at) | shown_by_members
+    by_members = {m: _members_comment(g) for m, g in groups.items()}
+    shown = {m: c for m, c in by_members.items() if c is not None}
+    others = [m for m in measures if m.pk not in shown]
+    return _latest_public_comments(others, closed_at) | shown
 
 
-def _members_comment(group: GroupReporting) -> BodyComment:
-    """«4 av 6 har rapportert:», then a line per member: its status in words and its latest
-    public comment (never its internal one)."""
-    lines = [WORDING.members_reported.format(n=group.reported_count, total=group.total)]
-    for row in group.members:
-        if not row.has_reported or row.update is None:
-            lines.append(f"{row.member.display_name}: {WORDING.member_not_reported}")
-            continue
-        line = f"{row.member.display_name}: {status_style(row.status).word}"
+def _members_comment(group: GroupReporting) -> BodyComment | None:
+    """«4 av 6 har rapportert.», the members by the status they reported («påstarta: Gol,
+    Ål»), those not heard from, then each member's latest public comment (never an internal
+    one). Compact, since a plan may have many group measures. None while no member has
+    reported: the measure's own public comment (a status set by hand) is shown then."""
+    reported = [row for row in group.members if row.has_reported and row.update is not None]
+    if not reported:
+        return None
+    lines = [WORDING.members_reported.format(n=len(reported), total=group.total)]
+    for status in STATUS_ORDER:
+        names = [row.member.display_name for row in reported if row.status == status]
+        if names:
+            lines.append(f"{status_style(status).word}: {', '.join(names)}")
+    silent = [row.member.display_name for row in group.members if row not in reported]
+    if silent:
+        lines.append(f"{WORDING.member_not_reported}: {', '.join(silent)}")
+    for row in reported:
+        assert row.update is not None
         if row.update.comment_is_public and row.update.comment.strip():
-            line += f" – {' '.join(row.update.comment.split())}"
-        lines.append(line)
-    dates = [row.update.created_at for row in group.members if row.update and row.has_reported]
+            lines.append(f"{row.member.display_name}: {' '.join(row.update.comment.split())}")
+    newest = max(row.update.created_at for row in reported if row.update is not None)
     return BodyComment(
         text="\n".join(lines),
         actor="",
-        date_text=date_format(timezone.localdate(max(dates)), "j.n.Y") if dates else "",
+        date_text=date_format(timezone.localdate(newest), "j.n.Y"),
     )
 
 

@@ -40,7 +40,7 @@ class Wording:
     credit_secretariat: str = "Sekretariatet"
     credit_document: str = "Plandokumentet"
     # A measure whose responsible actor is a group: each member's own status.
-    members_reported: str = "{n} av {total} har rapportert:"
+    members_reported: str = "{n} av {total} har rapportert."
     member_not_reported: str = "ikkje rapportert"
     focus_area: str = "Innsatsområde"
     total: str = "Totalt"
