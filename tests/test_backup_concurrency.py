@@ -62,8 +62,16 @@ from django.urls import reverse
 from planstatus.accounts.models import Membership
 from planstatus.plans.models import Measure
 
-membership = Membership.objects.filter(role=Membership.Role.SECRETARIAT).first()
-measure = Measure.objects.filter(focus_area__plan__region=membership.region).first()
+# Hallingdal's measure with no status yet: the save then meets the lock, not a conflict (the
+# demo's example region has statuses, and which membership comes first differs by engine).
+membership = Membership.objects.filter(
+    role=Membership.Role.SECRETARIAT, region__slug="hallingdal"
+).first()
+measure = (
+    Measure.objects.filter(focus_area__plan__region=membership.region, status_updates=None)
+    .order_by("pk")
+    .first()
+)
 plan = measure.focus_area.plan
 client = Client(HTTP_HOST="127.0.0.1")
 client.force_login(membership.user)
