@@ -21,6 +21,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from planstatus.accounts.roles import known_user
 from planstatus.imports.services import tag_import_row
 from planstatus.indicators.models import StatedFact
 from planstatus.lib import programme as reader
@@ -352,7 +353,7 @@ def import_programme(
                         previous_status=Status.UNKNOWN,
                         comment=_("Read from the words of the result on the programme page."),
                         source=StatusUpdate.Source.IMPORT,
-                        created_by=user if user is not None and user.is_authenticated else None,
+                        created_by=known_user(user),
                     ),
                     reason,
                     user,

@@ -140,9 +140,8 @@ def round_progress(round: ReportingRound) -> RoundProgress:
         .values_list("measure_id", "actor_id")
     )
     members_reported |= waiting
-    for measure_id, _actor in waiting:
-        if measure_id in by_id:
-            by_id[measure_id].reported_in_round = True  # type: ignore[attr-defined]
+    reported_measures = {m.pk for m in measures if m.reported_in_round}  # type: ignore[attr-defined]
+    reported_measures |= {measure_id for measure_id, _actor in waiting}
     group_measures = set(
         MeasureActor.objects.filter(
             role=MeasureActor.Role.RESPONSIBLE, actor__is_group=True, measure_id__in=list(by_id)
@@ -164,11 +163,11 @@ def round_progress(round: ReportingRound) -> RoundProgress:
             if (
                 (m.pk, actor.pk) in members_reported
                 if m.pk in group_measures
-                else m.reported_in_round  # type: ignore[attr-defined]
+                else m.pk in reported_measures
             )
         ]
         progress.append(ActorProgress(actor=actor, measures=own, reported=reported))
-    unreported = [m for m in measures if not m.reported_in_round]  # type: ignore[attr-defined]
+    unreported = [m for m in measures if m.pk not in reported_measures]
     return RoundProgress(round=round, actors=progress, measures=measures, unreported=unreported)
 
 

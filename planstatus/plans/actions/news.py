@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 
+from planstatus.accounts.roles import known_user
 from planstatus.lib.attachments import AttachmentError, Kind, download_name, identify
 from planstatus.plans import attachments
 from planstatus.plans.models import Measure, MeasureNews, NewsAttachment
@@ -58,7 +59,7 @@ def add_news(
                 measure=measure,
                 date=date,
                 text=text,
-                created_by=user if user is not None and user.is_authenticated else None,
+                created_by=known_user(user),
             )
             if news.created_by is not None:
                 news._history_user = news.created_by  # type: ignore[attr-defined]

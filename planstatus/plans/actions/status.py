@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 
+from planstatus.accounts.roles import known_user
 from planstatus.lib.status import Status
 from planstatus.plans.groups import group_reporting
 from planstatus.plans.models import Measure, StatusUpdate
@@ -51,16 +52,12 @@ def record_status(
         comment=comment,
         comment_is_public=comment_is_public,
         evidence_url=evidence_url,
-        created_by=_person(user),
+        created_by=known_user(user),
         source=source,
     )
     if member is not None:
         roll_up_status(measure=measure)
     return update
-
-
-def _person(user: User | AnonymousUser | None) -> User | None:
-    return user if isinstance(user, User) and user.is_authenticated else None
 
 
 @transaction.atomic
@@ -88,7 +85,7 @@ def roll_up_status(
         measure=measure,
         status=status,
         previous_status=was,
-        created_by=_person(user),
+        created_by=known_user(user),
         source=StatusUpdate.Source.ROLLUP,
     )
 

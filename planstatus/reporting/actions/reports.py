@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from planstatus.accounts.roles import known_user
 from planstatus.lib.status import Status
 from planstatus.plans.actions.status import check_not_changed, record_status, set_status
-from planstatus.plans.groups import group_reporting
+from planstatus.plans.groups import GroupReporting, group_reporting
 from planstatus.plans.models import Measure, StatusUpdate
 from planstatus.regions.models import Actor
 from planstatus.reporting.actions.rounds import AnyUser, locked_round
@@ -59,10 +59,7 @@ def record_round_status(
     if actor is not None:
         if not Measure.objects.responsible_for(actor).filter(pk=measure.pk).exists():
             raise RoundError(Refusal.NOT_RESPONSIBLE, actor=actor.name, code=measure.code)
-        # On a group measure the body reports its own status, and the measure's rolls up.
-        reporting = group_reporting([measure.pk]).get(measure.pk)
-        if reporting is not None and actor.pk in reporting.member_ids():
-            member = actor
+        member = _as_member(actor, group_reporting([measure.pk]).get(measure.pk))
     if link is not None and round.plan.reports_need_approval:
         assert actor is not None
         check_not_changed(measure=measure, member=member, expected_previous=expected_previous)
@@ -111,10 +108,13 @@ def _submit(
     evidence_url: str,
 ) -> Submission:
     # A newer report from the same body replaces its pending one (the link page shows the
-    # pending report in the form, so the body corrects it rather than adds to it).
-    Submission.objects.filter(measure=measure, actor=actor, state=Submission.State.PENDING).update(
-        state=Submission.State.REPLACED
-    )
+    # pending report in the form, so the body corrects it rather than adds to it). Saved
+    # one by one, so the replacement is in the report's history.
+    for pending in Submission.objects.filter(
+        measure=measure, actor=actor, state=Submission.State.PENDING
+    ):
+        pending.state = Submission.State.REPLACED
+        pending.save(update_fields=["state"])
     return Submission.objects.create(
         round=round,
         measure=measure,
@@ -156,7 +156,7 @@ def approve_submissions(*, submissions: Iterable[Submission], user: AnyUser) -> 
         )
         submission.state = Submission.State.APPROVED
         submission.status_update = update
-        submission.decided_at, submission.decided_by = now, _person(user)
+        submission.decided_at, submission.decided_by = now, known_user(user)
         submission.save(update_fields=["state", "status_update", "decided_at", "decided_by"])
         updates.append(update)
     return updates
@@ -173,7 +173,7 @@ def return_submissions(
     for submission in _locked_pending(submissions):
         submission.state = Submission.State.RETURNED
         submission.return_note = note
-        submission.decided_at, submission.decided_by = now, _person(user)
+        submission.decided_at, submission.decided_by = now, known_user(user)
         submission.save(update_fields=["state", "return_note", "decided_at", "decided_by"])
         returned.append(submission)
     return returned
@@ -188,8 +188,10 @@ def _locked_pending(submissions: Iterable[Submission]) -> list[Submission]:
     )
 
 
-def _person(user: AnyUser) -> User | None:
-    return user if isinstance(user, User) and user.is_authenticated else None
+def _as_member(actor: Actor, group: GroupReporting | None) -> Actor | None:
+    """The actor, when it reports its own status as a member of a group measure; else None
+    (it reports the measure's status)."""
+    return actor if group is not None and actor.pk in group.member_ids() else None
 
 
 @transaction.atomic
@@ -281,23 +283,28 @@ def report_unchanged(
         raise RoundError(Refusal.ROUND_CLOSED)
     actor = _reporting_actor(round=round, actor=None, link=link)
     assert actor is not None
+    measures = [_locked_measure(round=round, measure=m) for m in measures]
+    ids = [m.pk for m in measures]
+    responsible = set(
+        Measure.objects.responsible_for(actor).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    answered = set(
+        RoundReport.objects.filter(
+            round=round, actor=actor, status_update__measure_id__in=ids
+        ).values_list("status_update__measure_id", flat=True)
+    ) | set(
+        Submission.objects.filter(
+            measure_id__in=ids, actor=actor, state=Submission.State.PENDING
+        ).values_list("measure_id", flat=True)
+    )
+    groups = group_reporting(ids)
     written = []
     for measure in measures:
-        measure = _locked_measure(round=round, measure=measure)
-        if not Measure.objects.responsible_for(actor).filter(pk=measure.pk).exists():
+        if measure.pk not in responsible:
             raise RoundError(Refusal.NOT_RESPONSIBLE, actor=actor.name, code=measure.code)
-        answered = (
-            RoundReport.objects.filter(
-                round=round, actor=actor, status_update__measure=measure
-            ).exists()
-            or Submission.objects.filter(
-                measure=measure, actor=actor, state=Submission.State.PENDING
-            ).exists()
-        )
-        reporting = group_reporting([measure.pk]).get(measure.pk)
-        member = actor if reporting is not None and actor.pk in reporting.member_ids() else None
+        member = _as_member(actor, groups.get(measure.pk))
         previous = StatusUpdate.objects.latest_of(measure, member)
-        if answered or previous is None or previous.status == Status.UNKNOWN:
+        if measure.pk in answered or previous is None or previous.status == Status.UNKNOWN:
             continue
         update = record_status(
             measure=measure,
@@ -312,7 +319,7 @@ def report_unchanged(
             status_update=update,
             actor=actor,
             via_link=link,
-            contact_person_id=link.contact_person_id if link is not None else None,
+            contact_person_id=link.contact_person_id,
             carried_forward=True,
         )
         written.append(update)
