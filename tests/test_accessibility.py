@@ -24,12 +24,9 @@ from planstatus.plans.models import Measure, Plan
 from planstatus.regions.models import Actor, ContactPerson
 from planstatus.reporting.actions.rounds import OpenedRound, open_round
 from planstatus.reporting.models import Submission
-from tests.browser import BrowserTestCase
+from tests.browser import BrowserTestCase, serious_axe_violations
 from tests.cases import DETAILS
 from tests.test_browser import seed_with_secretariat
-
-AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def open_december_round(plan: Plan, base_url: str) -> OpenedRound:
@@ -55,21 +52,7 @@ class AccessibilityTests(BrowserTestCase):
 
     def violations(self, url: str) -> list[dict[str, object]]:
         self.page.goto(self.live_server_url + url)
-        self.page.add_script_tag(path=str(AXE))
-        result = self.page.evaluate(
-            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-            WCAG_AA,
-        )
-        return [
-            {
-                "rule": v["id"],
-                "impact": v["impact"],
-                "help": v["help"],
-                "nodes": [n["target"] for n in v["nodes"]][:5],
-            }
-            for v in result["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
+        return serious_axe_violations(self.page)
 
     def assert_accessible(self, *urls: str) -> None:
         found = {url: self.violations(url) for url in urls}

@@ -10,8 +10,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from planstatus.regions.models import Actor, Municipality
-from tests.browser import BrowserTestCase
-from tests.test_accessibility import AXE, WCAG_AA
+from tests.browser import BrowserTestCase, serious_axe_violations
 from tests.test_browser import seed_with_secretariat
 
 
@@ -35,16 +34,7 @@ class ActorGroupsOnAPhoneTests(BrowserTestCase):
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         self.assertLessEqual(overflow, 0, url)
-        self.page.add_script_tag(path=str(AXE))
-        result = self.page.evaluate(
-            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-            WCAG_AA,
-        )
-        serious = [
-            {"rule": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-            for v in result["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
+        serious = serious_axe_violations(self.page)
         self.assertEqual(serious, [], f"{url}: {json.dumps(serious, ensure_ascii=False)}")
 
     def test_secretariat_edits_the_group_on_a_phone(self) -> None:

@@ -98,9 +98,8 @@ class ApprovalTests(ApprovalSetup):
         first.refresh_from_db()
         self.assertEqual(first.state, Submission.State.REPLACED)
         # The replacement is kept in the report's history, not written over it.
-        self.assertEqual(
-            [h.state for h in first.history.order_by("history_date")], ["pending", "replaced"]
-        )
+        versions = first.history.order_by("history_date")  # type: ignore[attr-defined]
+        self.assertEqual([h.state for h in versions], ["pending", "replaced"])
         self.assertEqual(list(Submission.objects.filter(state="pending")), [second])
 
     def test_a_report_on_an_outdated_status_conflicts(self) -> None:

@@ -18,9 +18,7 @@ from django.urls import reverse
 from planstatus.plans.models import Plan
 from planstatus.regions.models import Actor
 from tests.browser import BrowserTestCase
-from tests.test_accessibility import AXE, WCAG_AA
 from tests.test_browser import seed_with_secretariat
-from tests.test_page_widths import OVERFLOW_JS
 
 
 @contextmanager
@@ -113,25 +111,4 @@ class EmbedInBrowserTests(BrowserTestCase):
         self.screenshot("embed-gol-phone", full_page=True)
 
     def check(self, urls: list[str]) -> dict[str, object]:
-        found: dict[str, object] = {}
-        for width in (375, 1366):
-            self.page.set_viewport_size({"width": width, "height": 800})
-            for url in urls:
-                self.page.goto(self.live_server_url + url)
-                overflow = self.page.evaluate(OVERFLOW_JS)
-                if overflow:
-                    found[f"{url} at {width} px"] = overflow
-                self.page.add_script_tag(path=str(AXE))
-                result = self.page.evaluate(
-                    "async (tags) => await axe.run(document,"
-                    " {runOnly: {type: 'tag', values: tags}})",
-                    WCAG_AA,
-                )
-                bad = [
-                    {"rule": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-                    for v in result["violations"]
-                    if v["impact"] in ("serious", "critical")
-                ]
-                if bad:
-                    found[f"{url} at {width} px: axe"] = bad
-        return found
+        return self.check_pages(urls, [(375, 800), (1366, 800)])

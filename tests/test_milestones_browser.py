@@ -20,9 +20,7 @@ from planstatus.plans.actions.news import Upload, add_news
 from planstatus.plans.actions.status import record_status
 from planstatus.plans.models import Measure, Milestone
 from tests.browser import BrowserTestCase
-from tests.test_accessibility import AXE, WCAG_AA
 from tests.test_browser import seed_with_secretariat
-from tests.test_page_widths import OVERFLOW_JS
 
 
 @pytest.mark.browser
@@ -51,28 +49,7 @@ class MilestonesInBrowserTests(BrowserTestCase):
         )
 
     def problems(self, urls: list[str]) -> dict[str, object]:
-        found: dict[str, object] = {}
-        for width, height in [(375, 812), (1366, 900)]:
-            self.page.set_viewport_size({"width": width, "height": height})
-            for url in urls:
-                self.page.goto(self.live_server_url + url)
-                overflow = self.page.evaluate(OVERFLOW_JS)
-                if overflow:
-                    found[f"{url} at {width} px"] = overflow
-                self.page.add_script_tag(path=str(AXE))
-                result = self.page.evaluate(
-                    "async (tags) => await axe.run(document,"
-                    " {runOnly: {type: 'tag', values: tags}})",
-                    WCAG_AA,
-                )
-                bad = [
-                    {"rule": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-                    for v in result["violations"]
-                    if v["impact"] in ("serious", "critical")
-                ]
-                if bad:
-                    found[f"{url} at {width} px: axe"] = bad
-        return found
+        return self.check_pages(urls, [(375, 812), (1366, 900)])
 
     def test_secretariat_adds_and_marks_done_and_every_page_fits(self) -> None:
         self.log_in()

@@ -8,8 +8,7 @@ from django.contrib.auth.models import User
 from django.test import override_settings
 
 from planstatus.regions.models import Region
-from tests.browser import BrowserTestCase
-from tests.test_accessibility import AXE, WCAG_AA
+from tests.browser import BrowserTestCase, serious_axe_violations
 
 
 @pytest.mark.browser
@@ -29,12 +28,7 @@ class NewRegionBrowserTests(BrowserTestCase):
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         self.assertLessEqual(overflow, 0, self.page.url)
-        self.page.add_script_tag(path=str(AXE))
-        result = self.page.evaluate(
-            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-            WCAG_AA,
-        )
-        serious = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        serious = [v["rule"] for v in serious_axe_violations(self.page)]
         self.assertEqual(serious, [], self.page.url)
 
     def test_an_administrator_makes_a_region_on_a_phone(self) -> None:

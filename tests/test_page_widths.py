@@ -23,7 +23,6 @@ from planstatus.plans.actions.status import record_status
 from planstatus.plans.models import Measure, Plan
 from planstatus.reporting.actions.rounds import open_round
 from tests.browser import BrowserTestCase
-from tests.test_accessibility import AXE, WCAG_AA
 from tests.test_browser import seed_with_secretariat
 
 WIDTHS = [(375, 812), (1366, 900)]
@@ -44,48 +43,6 @@ SKIP = re.compile(
     r"(/admin/|/konto/logout|/api/|/last-ned|\.(csv|xlsx|docx|pdf|json|ods|odt|zip|txt|xml|atom|rss)$"
     r"|[?&]format=|/utskrift/|/mal\.)"
 )
-# The elements that stick out past the right edge, named for the failure message.
-OVERFLOW_JS = """() => {
-  const width = document.documentElement.clientWidth;
-  const over = document.documentElement.scrollWidth - width;
-  if (over <= 0) return null;
-  const wide = [];
-  for (const e of document.querySelectorAll('body *')) {
-    const r = e.getBoundingClientRect();
-    // Inside a box that scrolls sideways, sticking out is that box's business.
-    // (An absolutely placed element escapes such a box unless the box is positioned.)
-    const placed = getComputedStyle(e).position === 'absolute';
-    let scrolled = false;
-    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
-      const style = getComputedStyle(a);
-      if (placed && style.position === 'static') continue;
-      if (['auto', 'scroll', 'hidden'].includes(style.overflowX)) { scrolled = true; break; }
-    }
-    if (!scrolled && r.right > width + 1 && r.width > 0) {
-      const cls = typeof e.className === 'string' ? e.className.trim() : '';
-      wide.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
-        (cls ? '.' + cls.split(/\\s+/).join('.') : '') + ' ' + Math.round(r.right) + 'px');
-    }
-  }
-  // And the path to the box that widens the page: hiding it narrows the page.
-  const d = document.documentElement, base = d.scrollWidth, path = [];
-  for (let el = document.body, next = true; next; ) {
-    next = false;
-    for (const c of el.children) {
-      const old = c.style.display;
-      c.style.display = 'none';
-      const narrower = d.scrollWidth < base;
-      c.style.display = old;
-      if (narrower) {
-        path.push(c.tagName.toLowerCase() + '.' + c.className);
-        el = c;
-        next = true;
-        break;
-      }
-    }
-  }
-  return {scrollWidth: base, elements: wide.slice(0, 6), path: path};
-}"""
 
 
 # Files to download rather than pages to look at; HEAD must answer for them all the same.
@@ -158,30 +115,7 @@ class CrawledPagesFitAndPassAxeTests(BrowserTestCase):
         return found
 
     def check(self, urls: list[str]) -> dict[str, object]:
-        problems: dict[str, object] = {}
-        for width, height in WIDTHS:
-            self.page.set_viewport_size({"width": width, "height": height})
-            for url in urls:
-                self.page.goto(self.live_server_url + url)
-                overflow = self.page.evaluate(OVERFLOW_JS)
-                if url in SHOTS:
-                    self.screenshot(f"width-{SHOTS[url]}-{width}", full_page=True)
-                if overflow:
-                    problems[f"{url} at {width} px"] = overflow
-                self.page.add_script_tag(path=str(AXE))
-                result = self.page.evaluate(
-                    "async (tags) => await axe.run(document,"
-                    " {runOnly: {type: 'tag', values: tags}})",
-                    WCAG_AA,
-                )
-                bad = [
-                    {"rule": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-                    for v in result["violations"]
-                    if v["impact"] in ("serious", "critical")
-                ]
-                if bad:
-                    problems[f"{url} at {width} px: axe"] = bad
-        return problems
+        return self.check_pages(urls, WIDTHS, screenshots=SHOTS, prefix="width")
 
     def assert_head_answers(self, urls: list[str]) -> None:
         """HEAD answers wherever GET does, with the same status and type and no body."""
