@@ -219,3 +219,64 @@ class GroupApprovalTests(ApprovalSetup):
         self.send(S.STARTED)
         progress = {p.actor: p for p in round_progress(self.opened.round).actors}
         self.assertNotEqual(progress[self.actor].state, ReportState.NONE)
+
+
+class ChangeLogTests(ApprovalSetup):
+    """Approvals, returns and rounds are in the region's log and the measure's history."""
+
+    def log(self) -> list:
+        self.client.force_login(self.owner)
+        page = parse(self.client.get(reverse("region_log", args=["testdal"])))
+        return page.xpath('//ol[@class="audit"][not(ancestor::li)]/li')
+
+    def test_reports_sent_approved_and_returned_and_the_round_closed(self) -> None:
+        first = self.send(S.STARTED, comment="I gang.")
+        second = self.send(S.DONE, measure=self.second)
+        self.client.force_login(self.owner)
+        decide = reverse("round_decide", args=["testdal", "regionplan", self.opened.round.pk])
+        self.client.post(decide, {"submissions": [first.pk], "action": "approve"})
+        self.client.post(
+            decide, {"submissions": [second.pk], "action": "return", "note": "Sjekk året."}
+        )
+        self.client.post(
+            reverse("round_close", args=["testdal", "regionplan", self.opened.round.pk])
+        )
+        entries = [text(e) for e in self.log()]
+        reports = [e for e in entries if "Rapport frå ei lenkje" in e]
+        # Each report: sent (by the body, through its link), then decided (by the person).
+        self.assertEqual(len(reports), 4, reports)
+        sent = [e for e in reports if "1.1.1" in e and "oppretta" in e]
+        self.assertEqual(len(sent), 1)
+        self.assertIn("gjennom lenkja si", sent[0])
+        self.assertIn("I gang.", sent[0])
+        approved = next(e for e in reports if "1.1.1" in e and "endra" in e)
+        self.assertIn("godkjend", approved)
+        self.assertIn(self.owner.get_username(), approved)
+        returned = next(e for e in reports if "1.1.2" in e and "endra" in e)
+        self.assertIn("send attende", returned)
+        self.assertIn("Sjekk året.", returned)
+        rounds = [e for e in entries if "Status mars 2025" in e]
+        self.assertEqual(len(rounds), 2, rounds)  # opened, then closed
+        self.assertIn("lukka", rounds[0])
+        # The log's filter finds them as kinds of their own.
+        page = parse(
+            self.client.get(reverse("region_log", args=["testdal"]), {"slag": "submission"})
+        )
+        self.assertEqual(len(page.xpath('//ol[@class="audit"][not(ancestor::li)]/li')), 4)
+
+    def test_the_measure_history_has_its_reports(self) -> None:
+        submission = self.send(S.STARTED)
+        return_submissions(submissions=[submission], note="Kva med året?", user=self.owner)
+        self.client.force_login(self.owner)
+        page = parse(
+            self.client.get(reverse("measure", args=["testdal", "regionplan", self.measure.pk]))
+        )
+        history = text(find(page, '//ol[@class="audit"]'))
+        self.assertIn("Kva med året?", history)
+        self.assertIn("Rapport frå ei lenkje", history)
+
+    def test_the_person_behind_a_link_is_not_in_the_log(self) -> None:
+        self.send(S.STARTED)
+        [entry] = [e for e in self.log() if "Rapport frå ei lenkje" in text(e)]
+        fields = [text(dt) for dt in entry.xpath(".//dt")]
+        self.assertEqual(fields, ["Status"])

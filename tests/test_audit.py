@@ -14,6 +14,7 @@ from planstatus.lib.importers.base import ParsedArea, ParsedGoal, ParsedMeasure,
 from planstatus.lib.programme import parse_programme
 from planstatus.lib.status import Status
 from planstatus.lib.timing import parse_timing
+from planstatus.pages.views import LOG_SOURCES
 from planstatus.plans.actions.status import record_status
 from planstatus.plans.audit import measure_audit_log
 from planstatus.plans.models import Measure
@@ -65,7 +66,7 @@ class AuditTrailTests(BaseTestCase):
         measure = Measure.objects.get(pk=self.measure.pk)
         self.assertEqual((measure.start_year, measure.end_year), (2025, 2026))
 
-        [entry] = [e for e in measure_audit_log(measure) if e.action == "~"]
+        [entry] = [e for e in measure_audit_log(measure, sources=LOG_SOURCES) if e.action == "~"]
         changes = {c.field: (c.old, c.new) for c in entry.changes}
         self.assertEqual(changes["tiltak"], (old_text, "Ny tekst for tiltaket"))
         self.assertEqual(changes["tid som skrive"], ("2025", "2025–2026"))

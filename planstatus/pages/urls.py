@@ -8,6 +8,7 @@ from planstatus.pages.feeds import PlanFeed, RegionFeed
 urlpatterns = [
     path("<slug:region_slug>/", views.region_detail, name="region"),
     path("<slug:region_slug>/feed/", RegionFeed(), name="region_feed"),
+    path("<slug:region_slug>/logg/", views.region_log, name="region_log"),
     path("<slug:region_slug>/<slug:plan_slug>/", views.plan_detail, name="plan"),
     path("<slug:region_slug>/<slug:plan_slug>/feed/", PlanFeed(), name="plan_feed"),
     path("<slug:region_slug>/<slug:plan_slug>/oversikt/", views.dashboard, name="dashboard"),

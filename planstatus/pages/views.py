@@ -22,21 +22,24 @@ from django.views.decorators.http import require_POST
 from planstatus.accounts.roles import can_edit, can_read_internal
 from planstatus.indicators.services import check_region_facts
 from planstatus.lib.status import Status
+from planstatus.plans import audit as plans_audit
 from planstatus.plans.access import (
     get_measure_for_editor,
     get_measure_for_user,
     get_plan_for_user,
+    get_region_for_member,
     get_region_for_user,
     visible_plans,
 )
 from planstatus.plans.actions.status import StatusConflict, roll_up_status
-from planstatus.plans.audit import measure_audit_log
+from planstatus.plans.audit import LogFilters, kind_choices, measure_audit_log, region_change_log
 from planstatus.plans.dashboard import area_chart, build_dashboard, filter_choices, read_filters
-from planstatus.plans.forms import DashboardForm, MilestoneForm, NewsForm, StatusForm
+from planstatus.plans.forms import ChangeLogForm, DashboardForm, MilestoneForm, NewsForm, StatusForm
 from planstatus.plans.groups import group_reporting
 from planstatus.plans.lineage import item_chain, plan_outcomes, region_story
 from planstatus.plans.models import Measure, MeasureNews, Plan
 from planstatus.plans.outline import build_plan_outline
+from planstatus.reporting import audit as reporting_audit
 from planstatus.reporting.actions.reports import report_status
 from planstatus.reporting.errors import RoundError
 from planstatus.reporting.forms import RoundChoiceForm
@@ -69,6 +72,43 @@ def region_detail(request: HttpRequest, region_slug: str) -> HttpResponse:
             # The feed is what the public sees: it exists once a plan is published.
             "has_feed": region.plans.filter(published=True).exists(),
         },
+    )
+
+
+# Every kind of change the region's log and a measure's history show: plans' own, then
+# reporting's rounds and reports awaiting approval.
+LOG_SOURCES = [*plans_audit.SOURCES, *reporting_audit.SOURCES]
+
+
+@login_required
+def region_log(request: HttpRequest, region_slug: str) -> HttpResponse:
+    region = get_region_for_member(request.user, region_slug)
+    form = ChangeLogForm(request.GET or None, region=region, kinds=kind_choices(LOG_SOURCES))
+    filters = LogFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = LogFilters(
+            kind=data["slag"],
+            user=data["person"],
+            since=data["fra"],
+            until=data["til"],
+            measure=data["tiltak"],
+        )
+    log = region_change_log(region, filters, request.GET.get("side"), sources=LOG_SOURCES)
+    # The page links keep the filters: the query without its page number.
+    query = request.GET.copy()
+    query.pop("side", None)
+    return render(
+        request,
+        "pages/region_log.html",
+        {
+            "region": region,
+            "form": form,
+            "filters": filters,
+            "log": log,
+            "query": query.urlencode(),
+        },
+        status=400 if form.errors else 200,
     )
 
 
@@ -179,7 +219,7 @@ def _measure_page(
             "group": group,
             # Members see reports awaiting approval, marked; the public sees only approved ones.
             "pending": list(measure_submissions_pending(measure)) if internal else [],
-            "audit": measure_audit_log(measure) if internal else [],
+            "audit": measure_audit_log(measure, sources=LOG_SOURCES) if internal else [],
             "chain": item_chain(measure, region=plan.region, visible=visible_plans(request.user)),
         },
         status=status or (400 if status_form is not None and status_form.errors else 200),

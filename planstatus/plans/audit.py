@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.paginator import Page, Paginator
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +58,7 @@ class AuditEntry:
     kind: str
     label: str
     changes: list[Change] = field(default_factory=list)
+    author: str = ""  # who, when no signed-in person made the change
 
     @property
     def action_label(self) -> str:
@@ -64,24 +66,38 @@ class AuditEntry:
 
 
 @dataclass(frozen=True)
-class _Source:
+class Source:
+    """One kind of object in the log. Each app lists its own (`SOURCES` here, reporting's
+    rounds and reports in `reporting/audit.py`); the page that shows the log passes them in."""
+
     key: str  # the log's filter value for this kind of change
     model: type[models.Model]
     region_path: str
     related: tuple[str, ...]
     label: Callable[[Any], str]
     measure_path: str | None = None  # the field naming the measure a row is about
+    # Fields whose value a created row shows as its change (a report's status and comment).
+    shown_on_create: tuple[str, ...] = ()
+    # Fields a reader of the log is not to see change (personal data, bookkeeping links).
+    hidden: frozenset[str] = frozenset()
+    # Who made a change that no signed-in person made (a body's report through its link).
+    author: Callable[[Any], str] | None = None
+    name: str | Promise = ""  # what the log calls this kind, when not the model's verbose name
+
+    @property
+    def kind(self) -> str:
+        return str(self.name or self.model._meta.verbose_name)
 
 
-def _measure_label(m: Any) -> str:
+def measure_label(m: Any) -> str:
     return f"{_('Measure')} {m.code}".strip()
 
 
 SOURCES = [
-    _Source("plan", Plan, "region", (), lambda r: r.title),
-    _Source("focus_area", FocusArea, "plan__region", (), lambda r: r.name),
-    _Source("goal", Goal, "plan__region", (), lambda r: f"{_('Goal')} {r.code}".strip()),
-    _Source(
+    Source("plan", Plan, "region", (), lambda r: r.title),
+    Source("focus_area", FocusArea, "plan__region", (), lambda r: r.name),
+    Source("goal", Goal, "plan__region", (), lambda r: f"{_('Goal')} {r.code}".strip()),
+    Source(
         "measure",
         Measure,
         "focus_area__plan__region",
@@ -89,64 +105,62 @@ SOURCES = [
         lambda r: r.code or r.text[:60],
         measure_path="id",
     ),
-    _Source(
+    Source(
         "measure_actor",
         MeasureActor,
         "measure__focus_area__plan__region",
         ("actor", "measure"),
-        lambda r: f"{r.actor.name} – {_measure_label(r.measure)}",
+        lambda r: f"{r.actor.name} – {measure_label(r.measure)}",
         measure_path="measure_id",
     ),
-    _Source(
+    Source(
         "status",
         StatusUpdate,
         "measure__focus_area__plan__region",
         ("measure",),
-        lambda r: f"{_('Status')} – {_measure_label(r.measure)}",
+        lambda r: f"{_('Status')} – {measure_label(r.measure)}",
         measure_path="measure_id",
     ),
-    _Source(
+    Source(
         "milestone",
         Milestone,
         "measure__focus_area__plan__region",
         ("measure",),
-        lambda r: f"{r.text[:60]} – {_measure_label(r.measure)}",
+        lambda r: f"{r.text[:60]} – {measure_label(r.measure)}",
         measure_path="measure_id",
     ),
-    _Source(
+    Source(
         "news",
         MeasureNews,
         "measure__focus_area__plan__region",
         ("measure",),
-        lambda r: f"{r.date:%Y-%m-%d} – {_measure_label(r.measure)}",
+        lambda r: f"{r.date:%Y-%m-%d} – {measure_label(r.measure)}",
         measure_path="measure_id",
     ),
-    _Source(
+    Source(
         "predecessor",
         PlanPredecessor,
         "plan__region",
         ("plan", "predecessor"),
         lambda r: f"{r.predecessor.title} → {r.plan.title}",
     ),
-    _Source(
+    Source(
         "continuation",
         Continuation,
         "later_plan__region",
         ("earlier_plan", "later_plan"),
         lambda r: f"{r.get_kind_display()}: {r.earlier_plan.title} → {r.later_plan.title}",
     ),
-    _Source("actor", Actor, "region", (), lambda r: r.name),
-    _Source("membership", Membership, "region", ("user",), lambda r: r.user.get_username()),
+    Source("actor", Actor, "region", (), lambda r: r.name),
+    Source("membership", Membership, "region", ("user",), lambda r: r.user.get_username()),
 ]
 
 IMPORTS = "import"  # the log's filter value for imports
 
 
-def kind_choices() -> list[tuple[str, str]]:
+def kind_choices(sources: Sequence[Source]) -> list[tuple[str, str]]:
     """The log's «kind of change» choices: imports, then each kind of object."""
-    return [(IMPORTS, str(_("imports")))] + [
-        (source.key, str(source.model._meta.verbose_name)) for source in SOURCES
-    ]
+    return [(IMPORTS, str(_("imports")))] + [(source.key, source.kind) for source in sources]
 
 
 def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
@@ -179,14 +193,15 @@ def _group_members(rows: Iterable[Any]) -> dict[int, str]:
     return {history_id: ", ".join(sorted(found)) for history_id, found in names.items()}
 
 
-def _entries(source: _Source, rows: list[Any], previous: dict[int, Any]) -> Iterable[AuditEntry]:
+def _entries(source: Source, rows: list[Any], previous: dict[int, Any]) -> Iterable[AuditEntry]:
     model = source.model
     members = _group_members([*rows, *previous.values()]) if model is Actor else {}
     for row in rows:
         changes: list[Change] = []
         prev = previous.get(row.history_id)
         if row.history_type == "~" and prev is not None:
-            delta = row.diff_against(prev, excluded_fields=IGNORED_FIELDS | {"members"})
+            excluded = IGNORED_FIELDS | source.hidden | {"members"}
+            delta = row.diff_against(prev, excluded_fields=excluded)
             for change in delta.changes:
                 verbose = str(_field(model, change.field).verbose_name)
                 changes.append(
@@ -209,17 +224,24 @@ def _entries(source: _Source, rows: list[Any], previous: dict[int, Any]) -> Iter
             )
             if row.comment:
                 changes.append(Change(str(_("comment")), "", row.comment))
+        if row.history_type == "+":
+            for name in source.shown_on_create:
+                value = getattr(row, name)
+                if value not in (None, ""):
+                    verbose = str(_field(model, name).verbose_name)
+                    changes.append(Change(verbose, "", _display(model, name, value)))
         yield AuditEntry(
             when=row.history_date,
             user=row.history_user,
             action=row.history_type,
-            kind=str(model._meta.verbose_name),
+            kind=source.kind,
             label=source.label(row),
             changes=changes,
+            author=source.author(row) if source.author and row.history_user is None else "",
         )
 
 
-def _previous_versions(source: _Source, rows: list[Any], *, always: bool = False) -> dict[int, Any]:
+def _previous_versions(source: Source, rows: list[Any], *, always: bool = False) -> dict[int, Any]:
     """The version before each changed row, fetched in one query (`always`: also when no
     row changed, so that a page's cost does not depend on what it shows)."""
     history = source.model.history  # type: ignore[attr-defined]
@@ -237,33 +259,23 @@ def _previous_versions(source: _Source, rows: list[Any], *, always: bool = False
     return previous
 
 
-def _collect(filters: dict[type[models.Model], dict[str, Any]], limit: int) -> list[AuditEntry]:
+def measure_audit_log(
+    measure: Measure, *, sources: Sequence[Source], limit: int = 100
+) -> list[AuditEntry]:
+    """The latest changes to one measure and to everything about it, newest first."""
     entries: list[AuditEntry] = []
-    for source in SOURCES:
-        if source.model not in filters:
+    for source in sources:
+        if source.measure_path is None:
             continue
         history = source.model.history  # type: ignore[attr-defined]
         rows = list(
-            history.filter(**filters[source.model])
+            history.filter(**{source.measure_path: measure.pk})
             .select_related("history_user", *source.related)
             .order_by("-history_date", "-history_id")[:limit]
         )
         entries.extend(_entries(source, rows, _previous_versions(source, rows)))
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
-
-
-def measure_audit_log(measure: Measure, *, limit: int = 100) -> list[AuditEntry]:
-    return _collect(
-        {
-            Measure: {"id": measure.pk},
-            MeasureActor: {"measure_id": measure.pk},
-            StatusUpdate: {"measure_id": measure.pk},
-            Milestone: {"measure_id": measure.pk},
-            MeasureNews: {"measure_id": measure.pk},
-        },
-        limit,
-    )
 
 
 # --- The region's log: filters, imports as one entry, pages -------------------------------
@@ -300,7 +312,7 @@ class LogFilters:
 @dataclass
 class _Key:
     when: datetime.datetime
-    source: int  # index into SOURCES
+    source: int  # index into the log's sources
     history_id: int
     history_type: str
     measure_id: int | None  # the measure a row is about
@@ -366,10 +378,10 @@ class LogPage:
         return list(self.page.paginator.get_elided_page_range(self.page.number))
 
 
-def _keys(region: Region, filters: LogFilters) -> list[_Key]:
+def _keys(region: Region, filters: LogFilters, sources: Sequence[Source]) -> list[_Key]:
     """Every matching history row of the region, as a few columns: one query per kind."""
     keys: list[_Key] = []
-    for index, source in enumerate(SOURCES):
+    for index, source in enumerate(sources):
         if filters.kind not in ("", IMPORTS, source.key):
             continue
         if filters.measure is not None and source.measure_path is None:
@@ -408,14 +420,18 @@ def _keys(region: Region, filters: LogFilters) -> list[_Key]:
 
 
 def region_change_log(
-    region: Region, filters: LogFilters, page_number: int | str | None = 1
+    region: Region,
+    filters: LogFilters,
+    page_number: int | str | None = 1,
+    *,
+    sources: Sequence[Source],
 ) -> LogPage:
     """One page of the region's change log, newest first: each change an entry, except
     that the rows of one import are one entry (an actor on each of 68 measures is one
     import, not 200 lines). A fixed number of queries, whatever the page shows."""
     singles: list[_Key] = []
     groups: dict[str, _Group] = {}
-    for key in _keys(region, filters):
+    for key in _keys(region, filters, sources):
         if key.reason.startswith(IMPORT_PREFIX):
             groups.setdefault(key.reason, _Group(key.reason)).keys.append(key)
         else:
@@ -424,7 +440,7 @@ def region_change_log(
     items.sort(key=lambda item: (item.when, getattr(item, "history_id", 0)), reverse=True)
     page = Paginator(items, PER_PAGE).get_page(page_number)
 
-    wanted: dict[int, set[int]] = {index: set() for index in range(len(SOURCES))}
+    wanted: dict[int, set[int]] = {index: set() for index in range(len(sources))}
     for item in page.object_list:
         if isinstance(item, _Group):
             item.keys.sort(key=lambda k: (k.when, k.history_id), reverse=True)
@@ -433,7 +449,7 @@ def region_change_log(
         else:
             wanted[item.source].add(item.history_id)
     entries: dict[tuple[int, int], AuditEntry] = {}
-    for index, source in enumerate(SOURCES):
+    for index, source in enumerate(sources):
         history = source.model.history  # type: ignore[attr-defined]
         # A query per kind whatever the page holds (no history row has id 0), so that the
         # page costs the same at every size of the log.

@@ -4,7 +4,6 @@ from planstatus.plans import lineage_views, views
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("<slug:region_slug>/logg/", views.region_log, name="region_log"),
     path("<slug:region_slug>/aktorar/", views.actor_list, name="actor_list"),
     path("<slug:region_slug>/aktorar/ny/", views.actor_edit, name="actor_create"),
     path("<slug:region_slug>/aktorar/<int:pk>/", views.actor_edit, name="actor_edit"),

@@ -40,7 +40,6 @@ from planstatus.plans.actions.milestones import (
     update_milestone,
 )
 from planstatus.plans.actions.news import AttachmentRefused, add_news
-from planstatus.plans.audit import LogFilters, kind_choices, region_change_log
 from planstatus.plans.dashboard import actor_matrix as build_actor_matrix
 from planstatus.plans.dashboard import (
     build_dashboard,
@@ -51,7 +50,6 @@ from planstatus.plans.dashboard import (
 from planstatus.plans.forms import (
     ATTACHMENT_PROBLEMS,
     ActorForm,
-    ChangeLogForm,
     DashboardForm,
     EmbedForm,
     EmbedOriginsForm,
@@ -75,38 +73,6 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "plans/index.html",
         {"regions": regions, "can_add_region": is_installation_admin(request.user)},
-    )
-
-
-@login_required
-def region_log(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = get_region_for_member(request.user, region_slug)
-    form = ChangeLogForm(request.GET or None, region=region, kinds=kind_choices())
-    filters = LogFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = LogFilters(
-            kind=data["slag"],
-            user=data["person"],
-            since=data["fra"],
-            until=data["til"],
-            measure=data["tiltak"],
-        )
-    log = region_change_log(region, filters, request.GET.get("side"))
-    # The page links keep the filters: the query without its page number.
-    query = request.GET.copy()
-    query.pop("side", None)
-    return render(
-        request,
-        "plans/region_log.html",
-        {
-            "region": region,
-            "form": form,
-            "filters": filters,
-            "log": log,
-            "query": query.urlencode(),
-        },
-        status=400 if form.errors else 200,
     )
 
 
