@@ -76,6 +76,16 @@ class EmbedTests(BaseTestCase):
         )
         self.assertEqual(by_testid(parse(both), "embed-empty").tag, "p")
 
+    def test_an_actor_counts_the_measures_of_its_groups(self) -> None:
+        kommunane = Actor.objects.create(region=self.region, name="Kommunane", is_group=True)
+        kommunane.members.add(self.gol)
+        MeasureActor.objects.create(
+            measure=self.measure, actor=kommunane, role=MeasureActor.Role.RESPONSIBLE
+        )
+        gol = self.client.get(self.url, {"aktor": self.gol.pk})
+        self.assertEqual(self.counts(gol), {"done": "1", "started": "2"})
+        self.assertIn("òg som medlem av Kommunane", text(by_testid(parse(gol), "embed-scope")))
+
     def test_unknown_area_or_actor_shows_the_whole_plan_and_says_so(self) -> None:
         other = Actor.objects.create(region=self.other_region, name="Anna kommune")
         params: dict[str, str]

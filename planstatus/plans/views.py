@@ -428,9 +428,13 @@ def embed(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRespons
     measures = plan_measures(plan)
     if area is not None:
         measures = [m for m in measures if m.focus_area_id == area.pk]
+    groups: list[Actor] = []
     if actor is not None:
-        # «Våre tiltak»: every measure the actor has a part in, responsible or involved.
-        measures = [m for m in measures if any(link.actor_id == actor.pk for link in m.links)]
+        # «Våre tiltak»: every measure the actor has a part in, responsible or involved,
+        # itself or as a member of a group («Kommunane»), where it reports for itself.
+        groups = list(actor.groups.order_by("name"))
+        ids = {actor.pk, *(g.pk for g in groups)}
+        measures = [m for m in measures if any(link.actor_id in ids for link in m.links)]
     counts = count_statuses(measures)
     done = sum(c.count for c in counts if c.status == Status.DONE)
     response = render(
@@ -440,6 +444,7 @@ def embed(request: HttpRequest, region_slug: str, plan_slug: str) -> HttpRespons
             "plan": plan,
             "area": area,
             "actor": actor,
+            "groups": groups,
             "counts": counts,
             "total": len(measures),
             "done": done,
