@@ -134,6 +134,11 @@ class ActorWork:
         """The measures «ingen endring» would carry: not answered yet, with a status to carry."""
         return [r for r in self.responsible if r.can_carry_forward]
 
+    @property
+    def next_missing(self) -> MeasureReport | None:
+        """The first measure, in plan order, the body has not answered in the round."""
+        return next((r for r in self.responsible if not r.has_answered), None)
+
 
 def actor_work(
     *, actor: Actor, plan: Plan, round: ReportingRound | None, reporter: Actor | None = None

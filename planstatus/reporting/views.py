@@ -194,7 +194,9 @@ def actor_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return link
     assert link.round is not None  # a usable link's round is open
     work = actor_work(actor=link.actor, plan=link.plan, round=link.round, reporter=link.actor)
-    items = [{"report": r, "form": _report_form(r)} for r in work.responsible]
+    # The first measure still missing opens; the others are one line each until tapped.
+    first = work.next_missing
+    items = [{"report": r, "form": _report_form(r), "open": r is first} for r in work.responsible]
     response = render(
         request,
         "reporting/actor_page.html",
@@ -327,7 +329,7 @@ def _save_report(
     elif conflict is not None:
         # Keep what the person wrote, but let the next save go through on purpose.
         form = _report_form(report, _with_expected(request.POST, form, report))
-    context = {
+    context: dict[str, object] = {
         "item": {"report": report, "form": form},
         "post_url": post_url,
         "saved": saved,
@@ -339,6 +341,18 @@ def _save_report(
         "is_actor": link is not None,
         "link": link,
     }
+    if link is not None and request.htmx:
+        # The card stays open, and the summary at the top of the page follows the save.
+        assert link.round is not None
+        context |= {
+            "card_open": True,
+            "summary_oob": saved,
+            "work": actor_work(
+                actor=link.actor, plan=link.plan, round=link.round, reporter=link.actor
+            )
+            if saved
+            else None,
+        }
     template = "reporting/_report_item.html"
     if not request.htmx:
         template = "reporting/report_item_page.html"
