@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
 from planstatus.lib.status import Status
 from planstatus.plans.actions.status import record_status
