@@ -18,6 +18,7 @@ from planstatus.reporting.reads import actor_work
 from tests.browser import OVERFLOW_JS, BrowserTestCase, serious_axe_violations
 from tests.test_accessibility import open_december_round
 from tests.test_browser import seed_with_secretariat
+from tests.test_news import PDF
 
 # Where the focus is, and whether that element's top is on the screen.
 FOCUS_JS = """() => {
@@ -131,4 +132,46 @@ class LinkPageOnAPhoneTests(BrowserTestCase):
         self.assertIsNone(page.evaluate(OVERFLOW_JS))
         self.assertEqual(serious_axe_violations(page), [])
         self.shoot(page, "link-page-1366")
+        page.context.close()
+
+    def test_a_milestone_and_an_update_with_a_pdf_from_a_phone(self) -> None:
+        opened = open_december_round(self.plan, self.live_server_url)
+        entry = next(e for e in opened.links if e.actor == self.gol)
+        work = actor_work(actor=self.gol, plan=self.plan, round=opened.round, reporter=self.gol)
+        first = work.responsible[0].measure
+        page = self.phone()
+        page.goto(self.live_server_url + reverse("actor_link", args=[entry.token]))
+        card = page.locator(f"#tiltak-{first.pk}")
+
+        card.get_by_test_id("add-milestone").locator("summary").click()
+        card.get_by_label("Milepæl").fill("Kartlegging sendt ut")
+        card.get_by_label("Frist").fill("2027-03-01")
+        card.get_by_role("button", name="Send milepælen").click()
+        self.assertIn("Milepælen er send", page.locator(".messages").inner_text())
+
+        card = page.locator(f"#tiltak-{first.pk}")
+        card.get_by_test_id("add-news").locator("summary").click()
+        card.get_by_label("Kva har skjedd").fill("Spørjeskjema sendt til 40 bedrifter.")
+        card.locator("input[type=file]").set_input_files(
+            [{"name": "skjema.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+        )
+        card.get_by_role("button", name="Send oppdateringa").click()
+        self.assertIn("Oppdateringa er send", page.locator(".messages").inner_text())
+
+        card = page.locator(f"#tiltak-{first.pk}")
+        if not card.locator("details.report-card__details").evaluate("d => d.open"):
+            card.get_by_test_id("card-summary").click()
+        items = card.get_by_test_id("card-item")
+        self.assertEqual(items.count(), 2)
+        self.assertIn("Kartlegging sendt ut", items.nth(0).inner_text())
+        self.assertIn("1 vedlegg", items.nth(1).inner_text())
+        self.assertEqual(
+            sorted(Submission.objects.filter(actor=self.gol).values_list("kind", flat=True)),
+            ["milestone", "news"],
+        )
+        card.get_by_test_id("add-news").locator("summary").click()
+        self.assertIsNone(page.evaluate(OVERFLOW_JS))
+        self.assertEqual(serious_axe_violations(page), [])
+        card.scroll_into_view_if_needed()
+        self.shoot(page, "link-page-phone-items")
         page.context.close()
