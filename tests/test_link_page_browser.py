@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 from django.urls import reverse
-from playwright.sync_api import Page
+from playwright.sync_api import FilePayload, Page
 
 from planstatus.plans.models import Plan
 from planstatus.regions.models import Actor, Region
@@ -152,9 +152,8 @@ class LinkPageOnAPhoneTests(BrowserTestCase):
         card = page.locator(f"#tiltak-{first.pk}")
         card.get_by_test_id("add-news").locator("summary").click()
         card.get_by_label("Kva har skjedd").fill("Spørjeskjema sendt til 40 bedrifter.")
-        card.locator("input[type=file]").set_input_files(
-            [{"name": "skjema.pdf", "mimeType": "application/pdf", "buffer": PDF}]
-        )
+        pdf: FilePayload = {"name": "skjema.pdf", "mimeType": "application/pdf", "buffer": PDF}
+        card.locator("input[type=file]").set_input_files([pdf])
         card.get_by_role("button", name="Send oppdateringa").click()
         self.assertIn("Oppdateringa er send", page.locator(".messages").inner_text())
 
