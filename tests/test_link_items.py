@@ -21,6 +21,7 @@ from django.urls import reverse
 from planstatus.plans.models import MeasureNews, Milestone, NewsAttachment, Plan
 from planstatus.reporting.actions.rounds import close_round
 from planstatus.reporting.models import Submission, SubmissionFile
+from planstatus.reporting.reads import disagreements
 from tests.html import find, parse, text
 from tests.test_news import PDF
 from tests.test_rounds import RoundTestCase
@@ -197,6 +198,27 @@ class WaitingForApprovalTests(LinkItemsSetup):
         self.assertEqual(
             sorted(Submission.objects.values_list("kind", flat=True)), ["milestone", "status"]
         )
+
+
+class SecretariatPagesTests(LinkItemsSetup):
+    def test_my_work_lists_them_and_no_disagreement_is_seen(self) -> None:
+        self.client.post(
+            reverse("actor_report", args=[self.link.pk, self.measure.pk]),
+            {f"m{self.measure.pk}-status": "started", f"m{self.measure.pk}-expected_previous": ""},
+        )
+        self.add_milestone()
+        self.add_news(("referat.pdf", PDF))
+        # A waiting milestone is not a status, so it disagrees with nothing.
+        self.assertEqual(disagreements(self.opened.round), [])
+        owner = Client()
+        owner.force_login(self.owner)
+        response = owner.get(reverse("my_work"))
+        self.assertEqual(response.status_code, 200)
+        blocks = parse(response).xpath('//*[@data-testid="work-pending"]')  # one per plan
+        pending = " ".join(text(b) for b in blocks)
+        self.assertIn("Ny milepæl", pending)
+        self.assertIn("Ny oppdatering", pending)
+        self.assertIn("påstarta", pending)
 
 
 class RefusedTests(LinkItemsSetup):
