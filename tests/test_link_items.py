@@ -89,7 +89,7 @@ class LinkItemsSetup(RoundTestCase):
     def decide(self, action: str, note: str = "") -> Any:
         owner = Client()
         owner.force_login(self.owner)
-        pending = Submission.objects.filter(state=Submission.State.PENDING)
+        pending = Submission.all_kinds.filter(state=Submission.State.PENDING)
         return owner.post(
             reverse("round_decide", args=[*ARGS, self.opened.round.pk]),
             {"submissions": [s.pk for s in pending], "action": action, "note": note},
@@ -119,7 +119,7 @@ class WaitingForApprovalTests(LinkItemsSetup):
         self.assertFalse(Milestone.objects.exists())
         self.assertFalse(MeasureNews.objects.exists())
         self.assertFalse(self.dir.exists() and any(self.dir.iterdir()))  # no file on disk
-        kinds = sorted(Submission.objects.values_list("kind", "state", "actor"))
+        kinds = sorted(Submission.all_kinds.values_list("kind", "state", "actor"))
         self.assertEqual(
             kinds, [("milestone", "pending", self.actor.pk), ("news", "pending", self.actor.pk)]
         )
@@ -155,7 +155,7 @@ class WaitingForApprovalTests(LinkItemsSetup):
         self.assertIn("referat.pdf", listed)
 
         self.assertEqual(self.decide("approve").status_code, 302)
-        self.assertFalse(Submission.objects.filter(state=Submission.State.PENDING).exists())
+        self.assertFalse(Submission.all_kinds.filter(state=Submission.State.PENDING).exists())
         milestone = Milestone.objects.get()
         self.assertEqual((milestone.text, milestone.due_on), (MILESTONE, self.due))
         news = MeasureNews.objects.get()
@@ -196,7 +196,7 @@ class WaitingForApprovalTests(LinkItemsSetup):
         )
         self.assertEqual(response.status_code, 302)
         self.assertEqual(
-            sorted(Submission.objects.values_list("kind", flat=True)), ["milestone", "status"]
+            sorted(Submission.all_kinds.values_list("kind", flat=True)), ["milestone", "status"]
         )
 
 
@@ -230,7 +230,7 @@ class RefusedTests(LinkItemsSetup):
         self.assertIn("«faktura.pdf» er ikkje ei PDF-", error)
         # The person's text comes back.
         self.assertEqual(text(find(doc, "//textarea")), NEWS)
-        self.assertFalse(Submission.objects.exists())
+        self.assertFalse(Submission.all_kinds.exists())
         self.assertFalse(SubmissionFile.objects.exists())
 
     def test_bad_milestone_input_gets_a_message(self) -> None:
@@ -240,7 +240,7 @@ class RefusedTests(LinkItemsSetup):
             {f"ms{pk}-text": "", f"ms{pk}-due_on": "20266-01-01"},
         )
         self.assertEqual(response.status_code, 400)
-        self.assertFalse(Submission.objects.exists())
+        self.assertFalse(Submission.all_kinds.exists())
 
     def test_another_browser_and_another_bodys_measure_are_refused(self) -> None:
         stranger = Client()
@@ -248,13 +248,13 @@ class RefusedTests(LinkItemsSetup):
         self.assertEqual(self.add_news(("a.pdf", PDF), client=stranger).status_code, 403)
         # 1.1.3 is Testdal kommune's, not this body's.
         self.assertEqual(self.add_milestone(measure_pk=self.third.pk).status_code, 403)
-        self.assertFalse(Submission.objects.exists())
+        self.assertFalse(Submission.all_kinds.exists())
         self.assertFalse(Milestone.objects.exists())
 
     def test_a_closed_round_ends_it(self) -> None:
         close_round(round=self.opened.round, user=self.owner)
         self.assertIn(self.add_milestone().status_code, {403, 409, 410})
-        self.assertFalse(Submission.objects.exists())
+        self.assertFalse(Submission.all_kinds.exists())
 
 
 class WithoutApprovalTests(LinkItemsSetup):
@@ -263,7 +263,7 @@ class WithoutApprovalTests(LinkItemsSetup):
     def test_they_are_published_at_once(self) -> None:
         self.assertEqual(self.add_milestone().status_code, 302)
         self.assertEqual(self.add_news(("referat.pdf", PDF)).status_code, 302)
-        self.assertFalse(Submission.objects.exists())
+        self.assertFalse(Submission.all_kinds.exists())
         self.assertEqual(Milestone.objects.get().text, MILESTONE)
         self.assertEqual(NewsAttachment.objects.get().news.text, NEWS)
         shown = self.public_texts()

@@ -421,11 +421,14 @@ class MailFailure(models.Model):
         return f"{self.round}: {self.actor} ({self.get_kind_display()})"
 
 
-class SubmissionQuerySet(models.QuerySet["Submission"]):
-    def status_reports(self) -> SubmissionQuerySet:
-        """Status reports only: what a measure's status, a round's progress and «ingen
-        endring» count (a milestone or an update waiting is no answer on the status)."""
-        return self.filter(kind=Submission.Kind.STATUS)
+class StatusReportManager(models.Manager["Submission"]):
+    """`Submission.objects`: status reports only — what a measure's status, a round's
+    progress, «ingen endring» and every comparison of statuses read. A waiting milestone or
+    update is no answer on the status, and no code that reads statuses has to remember so.
+    The secretariat's list and its decisions ask `Submission.all_kinds`."""
+
+    def get_queryset(self) -> models.QuerySet[Submission]:
+        return super().get_queryset().filter(kind=Submission.Kind.STATUS)
 
 
 class Submission(models.Model):
@@ -515,7 +518,8 @@ class Submission(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = SubmissionQuerySet.as_manager()
+    all_kinds = models.Manager()  # the default manager: admin, relations, backups
+    objects = StatusReportManager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -531,6 +535,7 @@ class Submission(models.Model):
                 name="one_pending_report_per_body_and_measure",
             )
         ]
+        default_manager_name = "all_kinds"
         verbose_name = _("report awaiting approval")
         verbose_name_plural = _("reports awaiting approval")
 

@@ -135,8 +135,7 @@ def round_progress(round: ReportingRound) -> RoundProgress:
     )
     # A report awaiting approval is an answer: the body is not reminded of it.
     waiting = set(
-        Submission.objects.status_reports()
-        .filter(round=round, state=Submission.State.PENDING)
+        Submission.objects.filter(round=round, state=Submission.State.PENDING)
         .order_by()
         .values_list("measure_id", "actor_id")
     )

@@ -227,10 +227,8 @@ def _open_submissions(reporter: Actor, measure_ids: list[int]) -> dict[int, Subm
     """The body's newest report per measure, when it awaits approval or was returned (a
     newer report, or an approval, settles the earlier ones)."""
     newest: dict[int, Submission] = {}
-    rows = (
-        Submission.objects.status_reports()
-        .filter(actor=reporter, measure_id__in=measure_ids)
-        .order_by("created_at", "pk")
+    rows = Submission.objects.filter(actor=reporter, measure_id__in=measure_ids).order_by(
+        "created_at", "pk"
     )
     for row in rows:
         newest[row.measure_id] = row
@@ -242,7 +240,7 @@ def _open_items(
     reporter: Actor, round: ReportingRound, measure_ids: list[int]
 ) -> dict[int, list[Submission]]:
     rows = (
-        Submission.objects.filter(
+        Submission.all_kinds.filter(
             round=round,
             actor=reporter,
             measure_id__in=measure_ids,
@@ -260,8 +258,7 @@ def _open_items(
 
 def measure_submissions_pending(measure: Measure) -> QuerySet[Submission]:
     return (
-        Submission.objects.status_reports()
-        .filter(measure=measure, state=Submission.State.PENDING)
+        Submission.objects.filter(measure=measure, state=Submission.State.PENDING)
         .select_related("actor", "round")
         .order_by("created_at", "pk")
     )
@@ -271,7 +268,7 @@ def pending_submissions(plan: Plan) -> QuerySet[Submission]:
     """The plan's reports awaiting approval, from any round, oldest first: the secretariat's
     list. Reports still pending when their round closed wait on into the next round."""
     return (
-        Submission.objects.filter(round__plan=plan, state=Submission.State.PENDING)
+        Submission.all_kinds.filter(round__plan=plan, state=Submission.State.PENDING)
         .select_related("measure", "actor", "round")
         # An update's files, named on the list; their bytes stay in the database.
         .prefetch_related(Prefetch("files", queryset=SubmissionFile.objects.defer("data")))
@@ -399,8 +396,7 @@ def disagreements(round: ReportingRound) -> list[Measure]:
     for measure_id, actor_id, when, status in reports:
         hear(measure_id, actor_id, when, status)
     waiting = (
-        Submission.objects.status_reports()
-        .filter(round=round, state=Submission.State.PENDING, as_member=False)
+        Submission.objects.filter(round=round, state=Submission.State.PENDING, as_member=False)
         .order_by()
         .values_list("measure_id", "actor_id", "created_at", "status")
     )

@@ -53,7 +53,7 @@ def _checked_measure(*, round: ReportingRound, measure: Measure, link: Reporting
 def _waiting(
     *, round: ReportingRound, measure: Measure, link: ReportingLink, actor: Actor, **fields: object
 ) -> Submission:
-    return Submission.objects.create(
+    return Submission.all_kinds.create(
         round=round,
         measure=measure,
         actor=actor,

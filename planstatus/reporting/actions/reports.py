@@ -111,7 +111,7 @@ def _submit(
     # A newer report from the same body replaces its pending one (the link page shows the
     # pending report in the form, so the body corrects it rather than adds to it). Saved
     # one by one, so the replacement is in the report's history.
-    for pending in Submission.objects.status_reports().filter(
+    for pending in Submission.objects.filter(
         measure=measure, actor=actor, state=Submission.State.PENDING
     ):
         pending.state = Submission.State.REPLACED
@@ -191,7 +191,7 @@ def return_submissions(
 
 def _locked_pending(submissions: Iterable[Submission]) -> list[Submission]:
     return list(
-        Submission.objects.select_for_update(of=("self",))
+        Submission.all_kinds.select_for_update(of=("self",))
         .filter(pk__in=[s.pk for s in submissions], state=Submission.State.PENDING)
         .select_related("round", "actor", "via_link", "measure")
         .order_by("created_at", "pk")
@@ -303,9 +303,9 @@ def report_unchanged(
             round=round, actor=actor, status_update__measure_id__in=ids
         ).values_list("status_update__measure_id", flat=True)
     ) | set(
-        Submission.objects.status_reports()
-        .filter(measure_id__in=ids, actor=actor, state=Submission.State.PENDING)
-        .values_list("measure_id", flat=True)
+        Submission.objects.filter(
+            measure_id__in=ids, actor=actor, state=Submission.State.PENDING
+        ).values_list("measure_id", flat=True)
     )
     groups = group_reporting(ids)
     written = []
