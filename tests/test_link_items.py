@@ -220,6 +220,19 @@ class SecretariatPagesTests(LinkItemsSetup):
         self.assertIn("Ny oppdatering", pending)
         self.assertIn("påstarta", pending)
 
+    def test_members_see_them_waiting_on_the_measure_page(self) -> None:
+        self.add_milestone()
+        self.add_news(("referat.pdf", PDF))
+        owner = Client()
+        owner.force_login(self.owner)
+        doc = parse(owner.get(self.measure.get_absolute_url()))
+        box = find(doc, '//*[@data-testid="measure-pending"]')
+        self.assertEqual([li.get("data-kind") for li in box.xpath(".//li")], ["milestone", "news"])
+        self.assertIn(MILESTONE, text(box))
+        self.assertIn(NEWS, text(box))
+        anonymous = parse(Client().get(self.measure.get_absolute_url()))
+        self.assertEqual(anonymous.xpath('//*[@data-testid="measure-pending"]'), [])
+
 
 class RefusedTests(LinkItemsSetup):
     def test_a_file_that_is_not_what_it_says_is_refused_with_nothing_saved(self) -> None:

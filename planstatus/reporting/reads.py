@@ -257,8 +257,10 @@ def _open_items(
 
 
 def measure_submissions_pending(measure: Measure) -> QuerySet[Submission]:
+    """What waits for approval on the measure, for its members' eyes: status reports,
+    milestones and updates from the bodies' links."""
     return (
-        Submission.objects.filter(measure=measure, state=Submission.State.PENDING)
+        Submission.all_kinds.filter(measure=measure, state=Submission.State.PENDING)
         .select_related("actor", "round")
         .order_by("created_at", "pk")
     )
