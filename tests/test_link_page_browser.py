@@ -173,4 +173,12 @@ class LinkPageOnAPhoneTests(BrowserTestCase):
         self.assertEqual(serious_axe_violations(page), [])
         card.scroll_into_view_if_needed()
         self.shoot(page, "link-page-phone-items")
+
+        # A refused milestone comes back on a page of its own, with what was wrong.
+        card.get_by_test_id("add-milestone").locator("summary").click()
+        card.get_by_role("button", name="Send milepælen").click()
+        form = page.get_by_test_id("item-form")
+        self.assertIn("Skriv kva som skal vere gjort", form.inner_text())
+        self.assertIsNone(page.evaluate(OVERFLOW_JS))
+        self.assertEqual(serious_axe_violations(page), [])
         page.context.close()
