@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, Playwright, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -65,6 +65,14 @@ OVERFLOW_JS = """() => {
   }
   return {scrollWidth: base, elements: wide.slice(0, 6), path: path};
 }"""
+
+
+def open_card(item: Locator) -> Locator:
+    """A measure's card on a link page, opened to its form as a person does: by tapping its
+    summary line (the first card still missing is open already)."""
+    if not item.locator("details.report-card__details").evaluate("d => d.open"):
+        item.get_by_test_id("card-summary").click()
+    return item
 
 
 def serious_axe_violations(page: Page) -> list[dict[str, object]]:

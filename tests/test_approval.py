@@ -70,7 +70,9 @@ class ApprovalTests(ApprovalSetup):
 
     def test_approving_publishes_it_credited_to_the_body(self) -> None:
         submission = self.send(S.STARTED, comment="I gang.", comment_is_public=True)
-        [update] = approve_submissions(submissions=[submission], user=self.owner)
+        [approved] = approve_submissions(submissions=[submission], user=self.owner)
+        update = approved.status_update
+        assert update is not None
         self.assertEqual(self.public_status(), "started")
         self.assertEqual(update.created_by, self.owner)
         self.assertEqual(RoundReport.objects.get(status_update=update).actor, self.actor)

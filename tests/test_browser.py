@@ -19,7 +19,7 @@ from planstatus.installation.services import create_user
 from planstatus.lib.status import Status
 from planstatus.plans.models import Plan
 from planstatus.regions.models import Actor, Region
-from tests.browser import BrowserTestCase
+from tests.browser import BrowserTestCase, open_card
 from tests.cases import report_every_measure
 
 SEED_TEXT = Path(__file__).parent / "fixtures" / "text" / "hallingdal-sak-16-25.txt"
@@ -194,7 +194,7 @@ class RoundInBrowserTests(BrowserTestCase):
         )
         self.assertLessEqual(overflow, 0)
         for code, status in zip(self.codes, ["påstarta", "gjennomført"], strict=True):
-            item = actor_page.locator(f'[data-testid=report-item][data-code="{code}"]')
+            item = open_card(actor_page.locator(f'[data-testid=report-item][data-code="{code}"]'))
             item.get_by_role("radio", name=status, exact=True).check()
             item.get_by_role("textbox", name="Kommentar").fill(f"Rapport på {code}")
             item.get_by_role("button", name=f"Lagre {code}").click()

@@ -120,8 +120,8 @@ class ContactPersonRoundTests(PeopleSetup, BaseTestCase):
         )
         assert isinstance(submission, Submission)
         self.assertEqual(submission.contact_person, self.ola)
-        [update] = approve_submissions(submissions=[submission], user=self.owner)
-        report = RoundReport.objects.get(status_update=update)
+        [approved] = approve_submissions(submissions=[submission], user=self.owner)
+        report = RoundReport.objects.get(status_update=approved.status_update)
         self.assertEqual((report.actor, report.contact_person), (self.actor, self.ola))
 
     def test_removing_a_person_ends_their_links_and_keeps_their_reports(self) -> None:

@@ -19,7 +19,7 @@ from planstatus.plans.models import Measure, MeasureActor, Plan
 from planstatus.regions.models import Actor, Region
 from planstatus.regions.services import ensure_municipality_actors, set_actor_group
 from planstatus.reporting.models import ReportingRound
-from tests.browser import BrowserTestCase
+from tests.browser import BrowserTestCase, open_card
 from tests.test_browser import seed_with_secretariat
 
 LINK = re.compile(r"http://\S+/r/[A-Za-z0-9_-]+/")
@@ -73,7 +73,7 @@ class GroupRoundJourneyTests(BrowserTestCase):
         return found.group(0)
 
     def report(self, page: Page, status: str, comment: str) -> None:
-        item = page.locator(f'[data-testid=report-item][data-code="{self.code}"]')
+        item = open_card(page.locator(f'[data-testid=report-item][data-code="{self.code}"]'))
         item.get_by_role("radio", name=status, exact=True).check()
         item.get_by_role("textbox", name="Kommentar").fill(comment)
         item.get_by_role("button", name=f"Lagre {self.code}").click()

@@ -99,6 +99,8 @@ PRIVATE = {
     "actor_page",
     "actor_report",
     "actor_unchanged",
+    "actor_milestone",
+    "actor_news",
     "round_list",
     "round_open",
     "round",

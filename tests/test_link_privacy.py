@@ -69,7 +69,10 @@ class LinkPrivacyTests(RoundSetup, BaseTestCase):
         for form in doc.xpath("//main//form"):
             self.assertNotIn(self.token, form.get("action"))
         saved = self.client.post(
-            find(doc, f'//form[contains(@action, "/tiltak/{self.measure.pk}/")]').get("action"),
+            find(
+                doc,
+                f'//form[@class="report-form"][contains(@action, "/tiltak/{self.measure.pk}/")]',
+            ).get("action"),
             {f"m{self.measure.pk}-status": "started", f"m{self.measure.pk}-expected_previous": ""},
             HTTP_HX_REQUEST="true",
         )

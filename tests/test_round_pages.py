@@ -176,7 +176,19 @@ class ActorPageTests(RoundPageTestCase):
         # The two responsible measures, each with its form.
         items = doc.xpath('//*[@data-testid="report-item"]')
         self.assertEqual([i.get("data-code") for i in items], ["1.1.1", "1.1.2"])
-        self.assertEqual([len(i.xpath(".//form")) for i in items], [1, 1])
+        self.assertEqual([len(i.xpath(".//form[@class='report-form']")) for i in items], [1, 1])
+        # And on each card, a milestone and an update to add (issue 23).
+        for item, measure in zip(items, [self.measure, self.second], strict=True):
+            link_page = reverse("actor_page", args=[ReportingLinkUse.objects.get().link_id])
+            actions = sorted(item.xpath(".//form/@action"))
+            self.assertEqual(
+                [a.removeprefix(link_page) for a in actions if "tiltak" in a],
+                [
+                    f"tiltak/{measure.pk}/",
+                    f"tiltak/{measure.pk}/kva-har-skjedd/",
+                    f"tiltak/{measure.pk}/milepael/",
+                ],
+            )
         involved = text(find(doc, '//section[@aria-labelledby="involved-heading"]'))
         self.assertIn("Kommunen sitt tiltak", involved)
         self.assertIn("Kommunen held på", involved)

@@ -40,7 +40,8 @@ SOURCES = [
         ("measure", "actor"),
         lambda r: f"{r.actor.name} – {measure_label(r.measure)}",
         measure_path="measure_id",
-        shown_on_create=("status", "comment"),
+        # A milestone or an update from a link shows its text and date instead.
+        shown_on_create=("status", "comment", "text", "day"),
         # The person behind a link is for the secretariat's eyes (the round page); the rest
         # is bookkeeping the entry's label and state already say.
         hidden=frozenset(

@@ -421,6 +421,16 @@ class MailFailure(models.Model):
         return f"{self.round}: {self.actor} ({self.get_kind_display()})"
 
 
+class StatusReportManager(models.Manager["Submission"]):
+    """`Submission.objects`: status reports only — what a measure's status, a round's
+    progress, «ingen endring» and every comparison of statuses read. A waiting milestone or
+    update is no answer on the status, and no code that reads statuses has to remember so.
+    The secretariat's list and its decisions ask `Submission.all_kinds`."""
+
+    def get_queryset(self) -> models.QuerySet[Submission]:
+        return super().get_queryset().filter(kind=Submission.Kind.STATUS)
+
+
 class Submission(models.Model):
     """A report a body sent through its link while its plan's reports must be approved.
 
@@ -429,6 +439,11 @@ class Submission(models.Model):
     note the body sees on its link page. Rows are kept whatever happens to them: a newer
     report from the same body replaces a pending one, which stays as replaced.
     """
+
+    class Kind(models.TextChoices):
+        STATUS = "status", _("status")
+        MILESTONE = "milestone", _("milestone")
+        NEWS = "news", _("update")
 
     class State(models.TextChoices):
         PENDING = "pending", _("awaiting approval")
@@ -467,7 +482,14 @@ class Submission(models.Model):
         related_name="+",
         verbose_name=_("contact person"),
     )
-    status = models.CharField(_("status"), max_length=12, choices=STATUS_CHOICES)
+    # A status report, or a milestone or an update («Kva har skjedd») the body adds: the
+    # same wait, the same decision, the same list for the secretariat. A milestone keeps its
+    # text and due date in `text` and `day`; an update its text and date, and its files as
+    # SubmissionFile rows until it is approved (they then go to disk as the secretariat's).
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.STATUS)
+    status = models.CharField(_("status"), max_length=12, choices=STATUS_CHOICES, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    day = models.DateField(_("date"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     comment_is_public = models.BooleanField(_("comment is public"), default=False)
     evidence_url = models.URLField(_("link to evidence"), max_length=500, blank=True)
@@ -496,6 +518,8 @@ class Submission(models.Model):
     )
 
     history = HistoricalRecords()
+    all_kinds = models.Manager()  # the default manager: admin, relations, backups
+    objects = StatusReportManager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -507,10 +531,11 @@ class Submission(models.Model):
             # The service replaces a pending report; the constraint stops two saves at once.
             models.UniqueConstraint(
                 fields=["measure", "actor"],
-                condition=models.Q(state="pending"),
+                condition=models.Q(state="pending", kind="status"),
                 name="one_pending_report_per_body_and_measure",
             )
         ]
+        default_manager_name = "all_kinds"
         verbose_name = _("report awaiting approval")
         verbose_name_plural = _("reports awaiting approval")
 
@@ -520,3 +545,26 @@ class Submission(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state == self.State.PENDING
+
+
+class SubmissionFile(models.Model):
+    """A file sent with an update that awaits approval. Kept in the database until the
+    secretariat decides: approved, it goes through the same checks and onto disk as the
+    secretariat's own attachments (plans/actions/news.add_news), and the row is removed.
+    Checked by content and size when sent, so nothing unchecked waits here."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="files", verbose_name=_("report")
+    )
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    data = models.BinaryField(_("content"))
+    size = models.PositiveIntegerField(_("size"))
+
+    class Meta:
+        ordering = ["submission", "pk"]
+        verbose_name = _("attachment awaiting approval")
+        verbose_name_plural = _("attachments awaiting approval")
+
+    def __str__(self) -> str:
+        return self.filename

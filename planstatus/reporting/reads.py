@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from planstatus.lib.status import Status
 from planstatus.plans.groups import GroupReporting, MemberStatus, group_reporting
@@ -20,6 +20,7 @@ from planstatus.reporting.models import (
     RoundReport,
     RoundSnapshot,
     Submission,
+    SubmissionFile,
 )
 from planstatus.reporting.round_links import LINK_GRACE_DAYS
 
@@ -43,6 +44,9 @@ class MeasureReport:
     own: MemberStatus | None = None
     # On a link page: the body's newest report if it awaits approval or was returned.
     submission: Submission | None = None
+    # On a link page: the milestones and updates the body sent in the round that await
+    # approval or were returned (approved ones are the measure's, on its public page).
+    items: tuple[Submission, ...] = ()
 
     @property
     def awaiting_approval(self) -> bool:
@@ -134,6 +138,11 @@ class ActorWork:
         """The measures «ingen endring» would carry: not answered yet, with a status to carry."""
         return [r for r in self.responsible if r.can_carry_forward]
 
+    @property
+    def next_missing(self) -> MeasureReport | None:
+        """The first measure, in plan order, the body has not answered in the round."""
+        return next((r for r in self.responsible if not r.has_answered), None)
+
 
 def actor_work(
     *, actor: Actor, plan: Plan, round: ReportingRound | None, reporter: Actor | None = None
@@ -197,6 +206,7 @@ def measure_reports(
     )
     groups = group_reporting(m.pk for m in measures)
     submissions = _open_submissions(reporter, [m.pk for m in measures]) if reporter else {}
+    items = _open_items(reporter, round, [m.pk for m in measures]) if reporter and round else {}
     return [
         MeasureReport(
             measure=m,
@@ -207,6 +217,7 @@ def measure_reports(
             group=groups.get(m.pk),
             own=_own_row(groups.get(m.pk), reporter),
             submission=submissions.get(m.pk),
+            items=tuple(items.get(m.pk, ())),
         )
         for m in measures
     ]
@@ -225,9 +236,31 @@ def _open_submissions(reporter: Actor, measure_ids: list[int]) -> dict[int, Subm
     return {m: row for m, row in newest.items() if row.state in open_states}
 
 
+def _open_items(
+    reporter: Actor, round: ReportingRound, measure_ids: list[int]
+) -> dict[int, list[Submission]]:
+    rows = (
+        Submission.all_kinds.filter(
+            round=round,
+            actor=reporter,
+            measure_id__in=measure_ids,
+            kind__in=[Submission.Kind.MILESTONE, Submission.Kind.NEWS],
+            state__in=[Submission.State.PENDING, Submission.State.RETURNED],
+        )
+        .annotate(file_count=Count("files"))
+        .order_by("created_at", "pk")
+    )
+    found: dict[int, list[Submission]] = {}
+    for row in rows:
+        found.setdefault(row.measure_id, []).append(row)
+    return found
+
+
 def measure_submissions_pending(measure: Measure) -> QuerySet[Submission]:
+    """What waits for approval on the measure, for its members' eyes: status reports,
+    milestones and updates from the bodies' links."""
     return (
-        Submission.objects.filter(measure=measure, state=Submission.State.PENDING)
+        Submission.all_kinds.filter(measure=measure, state=Submission.State.PENDING)
         .select_related("actor", "round")
         .order_by("created_at", "pk")
     )
@@ -237,8 +270,10 @@ def pending_submissions(plan: Plan) -> QuerySet[Submission]:
     """The plan's reports awaiting approval, from any round, oldest first: the secretariat's
     list. Reports still pending when their round closed wait on into the next round."""
     return (
-        Submission.objects.filter(round__plan=plan, state=Submission.State.PENDING)
+        Submission.all_kinds.filter(round__plan=plan, state=Submission.State.PENDING)
         .select_related("measure", "actor", "round")
+        # An update's files, named on the list; their bytes stay in the database.
+        .prefetch_related(Prefetch("files", queryset=SubmissionFile.objects.defer("data")))
         .order_by("measure__focus_area__order", "measure__order", "created_at", "pk")
     )
 

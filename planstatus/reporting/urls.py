@@ -7,6 +7,16 @@ urlpatterns = [
     # The mailed address: opened once, it sends the browser on to the token-free page.
     path("r/side/<int:pk>/", views.actor_page, name="actor_page"),
     path("r/side/<int:pk>/tiltak/<int:measure_pk>/", views.actor_report, name="actor_report"),
+    path(
+        "r/side/<int:pk>/tiltak/<int:measure_pk>/milepael/",
+        views.actor_milestone,
+        name="actor_milestone",
+    ),
+    path(
+        "r/side/<int:pk>/tiltak/<int:measure_pk>/kva-har-skjedd/",
+        views.actor_news,
+        name="actor_news",
+    ),
     path("r/side/<int:pk>/uendra/", views.actor_unchanged, name="actor_unchanged"),
     # Before the token pattern, which would take "ny-lenke" for a token.
     path("r/ny-lenke/", people_views.link_request, name="link_request"),

@@ -29,9 +29,12 @@ from planstatus.core.forms import posted
 from planstatus.core.http import HtmxHttpRequest
 from planstatus.lib.status import Status
 from planstatus.plans.access import get_plan_for_editor, get_plan_for_member
+from planstatus.plans.actions.news import AttachmentRefused
 from planstatus.plans.actions.status import StatusConflict
+from planstatus.plans.forms import ATTACHMENT_PROBLEMS, MilestoneForm, NewsForm
 from planstatus.plans.models import Measure, Plan
 from planstatus.regions.models import Actor
+from planstatus.reporting.actions.items import report_milestone, report_news
 from planstatus.reporting.actions.links import (
     check_link,
     check_redeemed_link,
@@ -60,7 +63,12 @@ from planstatus.reporting.forms import (
     UnchangedForm,
 )
 from planstatus.reporting.messages import conflict_message, refusal_message
-from planstatus.reporting.models import ReportingLink, ReportingLinkUse, ReportingRound
+from planstatus.reporting.models import (
+    ReportingLink,
+    ReportingLinkUse,
+    ReportingRound,
+    Submission,
+)
 from planstatus.reporting.progress import responsible_actors, round_progress
 from planstatus.reporting.reads import (
     MeasureReport,
@@ -194,7 +202,12 @@ def actor_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return link
     assert link.round is not None  # a usable link's round is open
     work = actor_work(actor=link.actor, plan=link.plan, round=link.round, reporter=link.actor)
-    items = [{"report": r, "form": _report_form(r)} for r in work.responsible]
+    # The first measure still missing opens; the others are one line each until tapped.
+    first = work.next_missing
+    items = [
+        {"report": r, "form": _report_form(r), "open": r is first, **_item_forms(r.measure)}
+        for r in work.responsible
+    ]
     response = render(
         request,
         "reporting/actor_page.html",
@@ -203,10 +216,20 @@ def actor_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _private(response)
 
 
-@never_cache
-@require_POST
-def actor_report(request: HtmxHttpRequest, pk: int, measure_pk: int) -> HttpResponse:
-    detail = f"measure {measure_pk}"
+def _item_forms(measure: Measure) -> dict[str, object]:
+    """A card's «Legg til ei milepæl» and «Skriv kva som har skjedd»: the secretariat's own
+    forms, prefixed per measure as the status form is."""
+    return {
+        "milestone_form": MilestoneForm(prefix=f"ms{measure.pk}"),
+        "news_form": NewsForm(prefix=f"news{measure.pk}", initial={"date": timezone.localdate()}),
+    }
+
+
+def _link_and_measure(
+    request: HtmxHttpRequest, pk: int, measure_pk: int, detail: str
+) -> tuple[ReportingLink, Measure] | HttpResponse:
+    """The session's usable link and a current measure of its plan that its body is
+    responsible for, or the page saying why not (logged against the link)."""
     link = _redeemed_link(request, pk, detail=detail)
     if isinstance(link, HttpResponse):
         return link
@@ -219,6 +242,18 @@ def actor_report(request: HtmxHttpRequest, pk: int, measure_pk: int) -> HttpResp
     if measure is None:
         log_link_use(link=link, action=Action.REFUSED_MEASURE, detail=detail, **_client(request))
         return _refused(request, Action.REFUSED_MEASURE, link)
+    return link, measure
+
+
+@never_cache
+@require_POST
+def actor_report(request: HtmxHttpRequest, pk: int, measure_pk: int) -> HttpResponse:
+    detail = f"measure {measure_pk}"
+    found = _link_and_measure(request, pk, measure_pk, detail)
+    if isinstance(found, HttpResponse):
+        return found
+    link, measure = found
+    assert link.round is not None
     return _private(
         _save_report(
             request,
@@ -270,6 +305,118 @@ def actor_unchanged(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
     anchor = f"#tiltak-{chosen[0].pk}" if len(chosen) == 1 else ""
     return _private(redirect(back + anchor))
+
+
+@never_cache
+@require_POST
+def actor_milestone(request: HtmxHttpRequest, pk: int, measure_pk: int) -> HttpResponse:
+    """«Legg til ei milepæl» from a card: it waits for approval when the plan's reports
+    must be approved, else it is added at once."""
+    detail = f"milestone {measure_pk}"
+    found = _link_and_measure(request, pk, measure_pk, detail)
+    if isinstance(found, HttpResponse):
+        return found
+    link, measure = found
+    assert link.round is not None
+    form = MilestoneForm(request.POST, prefix=f"ms{measure.pk}")
+    if form.is_valid():
+        try:
+            added = report_milestone(
+                round=link.round,
+                measure=measure,
+                link=link,
+                text=form.cleaned_data["text"],
+                due_on=form.cleaned_data["due_on"],
+            )
+        except RoundError as e:
+            form.add_error(None, refusal_message(e))
+        else:
+            log_link_use(
+                link=link, action=Action.REPORTED, detail=f"{detail}: saved", **_client(request)
+            )
+            messages.success(
+                request,
+                _("The milestone is sent. The secretariat looks it over before it is shown.")
+                if isinstance(added, Submission)
+                else _("The milestone is added."),
+            )
+            return _private(redirect(_card_url(link, measure)))
+    title = _("New milestone for measure %(code)s") % {"code": measure.code or measure.text}
+    return _item_form_page(request, link, measure, form, title=title)
+
+
+@never_cache
+@require_POST
+def actor_news(request: HtmxHttpRequest, pk: int, measure_pk: int) -> HttpResponse:
+    """«Skriv kva som har skjedd» from a card, with files checked as the secretariat's are;
+    a bad file refuses it all and the text comes back."""
+    detail = f"update {measure_pk}"
+    found = _link_and_measure(request, pk, measure_pk, detail)
+    if isinstance(found, HttpResponse):
+        return found
+    link, measure = found
+    assert link.round is not None
+    form = NewsForm(request.POST, request.FILES, prefix=f"news{measure.pk}")
+    if form.is_valid():
+        try:
+            added = report_news(
+                round=link.round,
+                measure=measure,
+                link=link,
+                date=form.cleaned_data["date"],
+                text=form.cleaned_data["text"],
+                files=form.cleaned_data["attachments"],
+            )
+        except AttachmentRefused as refused:
+            form.add_error(
+                "attachments", ATTACHMENT_PROBLEMS[refused.problem] % {"name": refused.name}
+            )
+        except RoundError as e:
+            form.add_error(None, refusal_message(e))
+        else:
+            log_link_use(
+                link=link, action=Action.REPORTED, detail=f"{detail}: saved", **_client(request)
+            )
+            messages.success(
+                request,
+                _("The update is sent. The secretariat looks it over before it is shown.")
+                if isinstance(added, Submission)
+                else _("The update is saved."),
+            )
+            return _private(redirect(_card_url(link, measure)))
+    title = _("What has happened with measure %(code)s") % {"code": measure.code or measure.text}
+    return _item_form_page(request, link, measure, form, title=title)
+
+
+def _card_url(link: ReportingLink, measure: Measure) -> str:
+    return reverse("actor_page", args=[link.pk]) + f"#tiltak-{measure.pk}"
+
+
+def _item_form_page(
+    request: HtmxHttpRequest,
+    link: ReportingLink,
+    measure: Measure,
+    form: MilestoneForm | NewsForm,
+    *,
+    title: str,
+) -> HttpResponse:
+    """A refused milestone or update again, with the person's text and what was wrong."""
+    response = render(
+        request,
+        "reporting/actor_item_form.html",
+        {
+            "plan": link.plan,
+            "link": link,
+            "measure": measure,
+            "form": form,
+            "title": title,
+            "multipart": isinstance(form, NewsForm),
+            "action": request.path,
+            "back": _card_url(link, measure),
+        },
+        status=400,
+    )
+    return _private(response)
 
 
 def _save_report(
@@ -327,8 +474,8 @@ def _save_report(
     elif conflict is not None:
         # Keep what the person wrote, but let the next save go through on purpose.
         form = _report_form(report, _with_expected(request.POST, form, report))
-    context = {
-        "item": {"report": report, "form": form},
+    context: dict[str, object] = {
+        "item": {"report": report, "form": form, **_item_forms(measure)},
         "post_url": post_url,
         "saved": saved,
         "conflict": conflict_message(conflict, for_link=link is not None)
@@ -339,6 +486,18 @@ def _save_report(
         "is_actor": link is not None,
         "link": link,
     }
+    if link is not None and request.htmx:
+        # The card stays open, and the summary at the top of the page follows the save.
+        assert link.round is not None
+        context |= {
+            "card_open": True,
+            "summary_oob": saved,
+            "work": actor_work(
+                actor=link.actor, plan=link.plan, round=link.round, reporter=link.actor
+            )
+            if saved
+            else None,
+        }
     template = "reporting/_report_item.html"
     if not request.htmx:
         template = "reporting/report_item_page.html"

@@ -19,6 +19,7 @@ from planstatus.plans.actions.status import check_not_changed, record_status, se
 from planstatus.plans.groups import GroupReporting, group_reporting
 from planstatus.plans.models import Measure, StatusUpdate
 from planstatus.regions.models import Actor
+from planstatus.reporting.actions.items import publish_item
 from planstatus.reporting.actions.rounds import AnyUser, locked_round
 from planstatus.reporting.errors import Refusal, RoundError
 from planstatus.reporting.models import ReportingLink, ReportingRound, RoundReport, Submission
@@ -130,13 +131,22 @@ def _submit(
 
 
 @transaction.atomic
-def approve_submissions(*, submissions: Iterable[Submission], user: AnyUser) -> list[StatusUpdate]:
+def approve_submissions(*, submissions: Iterable[Submission], user: AnyUser) -> list[Submission]:
     """Publish pending reports: each becomes the status update it would have been without
-    approval, credited to its body, with the approver as the person who set it. Reports no
-    longer pending (approved, returned or replaced meanwhile) are left alone."""
+    approval, credited to its body, with the approver as the person who set it; a milestone
+    or an update becomes the measure's, as the secretariat's own would. Reports no longer
+    pending (approved, returned or replaced meanwhile) are left alone. Returns those
+    approved."""
     now = timezone.now()
-    updates = []
+    approved = []
     for submission in _locked_pending(submissions):
+        if submission.kind != Submission.Kind.STATUS:
+            publish_item(submission=submission, user=user)
+            submission.state = Submission.State.APPROVED
+            submission.decided_at, submission.decided_by = now, known_user(user)
+            submission.save(update_fields=["state", "decided_at", "decided_by"])
+            approved.append(submission)
+            continue
         measure = Measure.objects.select_for_update(of=("self",)).get(pk=submission.measure_id)
         update = record_status(
             measure=measure,
@@ -158,8 +168,8 @@ def approve_submissions(*, submissions: Iterable[Submission], user: AnyUser) -> 
         submission.status_update = update
         submission.decided_at, submission.decided_by = now, known_user(user)
         submission.save(update_fields=["state", "status_update", "decided_at", "decided_by"])
-        updates.append(update)
-    return updates
+        approved.append(submission)
+    return approved
 
 
 @transaction.atomic
@@ -181,9 +191,9 @@ def return_submissions(
 
 def _locked_pending(submissions: Iterable[Submission]) -> list[Submission]:
     return list(
-        Submission.objects.select_for_update(of=("self",))
+        Submission.all_kinds.select_for_update(of=("self",))
         .filter(pk__in=[s.pk for s in submissions], state=Submission.State.PENDING)
-        .select_related("round", "actor", "via_link")
+        .select_related("round", "actor", "via_link", "measure")
         .order_by("created_at", "pk")
     )
 
