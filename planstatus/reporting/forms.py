@@ -298,3 +298,32 @@ class LinkRequestForm(forms.Form):
 
     def clean_email(self) -> str:
         return str(self.cleaned_data["email"]).strip().lower()
+
+
+class RoundFilterForm(forms.Form):
+    """The round page's filters, in the address (GET) so a filtered view can be shared."""
+
+    aktor = forms.TypedChoiceField(
+        label=_("Actor"), required=False, coerce=int, empty_value=None
+    )
+    status = forms.TypedChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *STATUS_CHOICES],
+        coerce=Status,
+        empty_value=None,
+    )
+    ikkje_rapportert = forms.BooleanField(label=_("Only not reported"), required=False)
+
+    def __init__(self, data: QueryDict, *, actors: Iterable[Actor]) -> None:
+        super().__init__(data)
+        field = self.fields["aktor"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("All actors")), *((a.pk, a.name) for a in actors)]
+
+
+class RowViewForm(forms.Form):
+    """What a row's address answers with for htmx: the row's form, or the row as shown
+    («Avbryt» puts it back)."""
+
+    vis = forms.ChoiceField(choices=[("skjema", "skjema"), ("rad", "rad")], required=False)
