@@ -303,9 +303,7 @@ class LinkRequestForm(forms.Form):
 class RoundFilterForm(forms.Form):
     """The round page's filters, in the address (GET) so a filtered view can be shared."""
 
-    aktor = forms.TypedChoiceField(
-        label=_("Actor"), required=False, coerce=int, empty_value=None
-    )
+    aktor = forms.TypedChoiceField(label=_("Actor"), required=False, coerce=int, empty_value=None)
     status = forms.TypedChoiceField(
         label=_("Status"),
         required=False,

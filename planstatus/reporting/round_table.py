@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from planstatus.lib.status import Status
-from planstatus.plans.groups import GroupReporting, MemberStatus
+from planstatus.plans.groups import MemberStatus
 from planstatus.plans.models import MeasureActor, Plan, StatusUpdate
 from planstatus.regions.models import Actor
 from planstatus.reporting.messages import set_by
