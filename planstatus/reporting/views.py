@@ -401,10 +401,9 @@ def _line_form(line: RoundRow, data: QueryDict | None = None) -> ReportForm:
     """A line's form, starting from what was reported: the measure's report as the
     reporting pages start it, or on a member's line the member's own latest report."""
     if line.member is None:
-        form = _report_form(line.report, data)
-        return form
-    update = line.report.group.members if line.report.group else []
-    own = next(r for r in update if r.member.pk == line.member.pk)
+        return _report_form(line.report, data)
+    members = line.report.group.members if line.report.group else []
+    own = next(r for r in members if r.member.pk == line.member.pk)
     initial: dict[str, object] = {
         "status": own.status if own.has_reported else None,
         "expected_previous": own.update.pk if own.update else None,
