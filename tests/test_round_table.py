@@ -43,7 +43,7 @@ class RoundTableSetup(GroupSetup):
         self.client.force_login(user or self.owner)
         doc = parse(self.client.get(self.url + query))
         return [
-            (tr.get("data-code"), tr.get("data-member"))
+            (tr.get("data-code"), tr.get("data-member") or "")
             for tr in doc.xpath('//*[@data-testid="round-table"]//tr[@data-testid="round-row"]')
         ]
 

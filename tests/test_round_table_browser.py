@@ -75,8 +75,12 @@ class RoundTableInBrowserTests(BrowserTestCase):
         line.locator("[data-testid=row-edit]").click()
         form_row = self.page.locator(f"tr#{key}[data-testid=round-row-form]")
         form_row.wait_for()
-        # htmx fetched the form into the page: no navigation happened.
+        # htmx fetched the form into the page: no navigation happened, and the keyboard
+        # is in the form, not lost with the link that was replaced.
         self.assertTrue(self.page.url.endswith(self.url))
+        self.assertEqual(self.page.evaluate("() => document.activeElement.id"), f"{key}-heading")
+        self.assertIsNone(self.page.evaluate(OVERFLOW_JS))
+        self.screenshot("round-row-form-1366")
         form_row.get_by_role("radio", name="påstarta", exact=True).check()
         form_row.get_by_role("textbox", name="Kommentar").fill("Sett i gang i november")
         form_row.get_by_role("button", name=f"Lagre {code}").click()
@@ -85,5 +89,26 @@ class RoundTableInBrowserTests(BrowserTestCase):
         self.assertEqual(saved.get_attribute("data-status"), "started")
         self.assertEqual(saved.get_attribute("data-reported"), "yes")
         self.assertTrue(self.page.url.endswith(self.url))
+        focused = self.page.evaluate("() => document.activeElement.dataset.testid")
+        self.assertEqual(focused, "row-edit")
         report = RoundReport.objects.select_related("status_update").get(round=self.round)
         self.assertEqual(report.status_update.comment, "Sett i gang i november")
+
+    def test_a_member_line_is_edited_in_place_on_a_phone(self) -> None:
+        self.page.set_viewport_size({"width": 375, "height": 812})
+        self.log_in(next=self.url)
+        line = self.page.locator("[data-testid=round-table] tr[data-member]").first
+        key, member = line.get_attribute("id"), line.get_attribute("data-member")
+        line.locator("[data-testid=row-edit]").click()
+        form_row = self.page.locator(f"tr#{key}[data-testid=round-row-form]")
+        form_row.wait_for()
+        assert member, "a member line has the member's name"
+        self.assertIn(member, form_row.inner_text())
+        self.assertIsNone(self.page.evaluate(OVERFLOW_JS))
+        self.screenshot("round-row-form-375")
+        form_row.get_by_role("radio", name="gjennomført").check()
+        form_row.get_by_role("button", name="Lagre").click()
+        saved = self.page.locator(f"tr#{key}[data-testid=round-row]")
+        saved.locator("[data-testid=row-saved]").wait_for()
+        self.assertEqual(saved.get_attribute("data-status"), "done")
+        self.assertIsNone(self.page.evaluate(OVERFLOW_JS))
