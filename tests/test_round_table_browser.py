@@ -15,7 +15,7 @@ from planstatus.plans.models import Measure, Plan
 from planstatus.reporting.actions.reports import record_round_status
 from planstatus.reporting.actions.rounds import open_round
 from planstatus.reporting.models import RoundReport
-from tests.browser import OVERFLOW_JS, BrowserTestCase
+from tests.browser import OVERFLOW_JS, BrowserTestCase, serious_axe_violations
 from tests.test_browser import seed_with_secretariat
 
 # The stacked forms made the page about 100 000 px tall; the table must stay far below that.
@@ -112,3 +112,17 @@ class RoundTableInBrowserTests(BrowserTestCase):
         saved.locator("[data-testid=row-saved]").wait_for()
         self.assertEqual(saved.get_attribute("data-status"), "done")
         self.assertIsNone(self.page.evaluate(OVERFLOW_JS))
+
+    def test_the_page_and_an_open_line_pass_axe(self) -> None:
+        # axe is injected as a script, which the Content-Security-Policy would refuse.
+        self.context.close()
+        self.context = self.browser.new_context(locale="nn-NO", bypass_csp=True)
+        self.page = self.context.new_page()
+        self.page.set_viewport_size({"width": 1366, "height": 900})
+        self.log_in(next=self.url)
+        self.assertEqual(serious_axe_violations(self.page), [])
+        line = self.page.locator("[data-testid=round-table] tr[data-member]").first
+        key = line.get_attribute("id")
+        line.locator("[data-testid=row-edit]").click()
+        self.page.locator(f"tr#{key}[data-testid=round-row-form]").wait_for()
+        self.assertEqual(serious_axe_violations(self.page), [])
