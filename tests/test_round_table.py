@@ -14,7 +14,11 @@ from django.urls import reverse
 from planstatus.lib.status import Status
 from planstatus.plans.models import Measure, MeasureActor, Plan, StatusUpdate
 from planstatus.regions.models import Actor
-from planstatus.reporting.actions.reports import approve_submissions, record_round_status
+from planstatus.reporting.actions.reports import (
+    approve_submissions,
+    record_round_status,
+    return_submissions,
+)
 from planstatus.reporting.models import RoundReport, Submission
 from tests.html import by_testid, find, parse, text
 from tests.test_group_reporting import GroupSetup
@@ -122,6 +126,29 @@ class TableTests(RoundTableSetup):
         self.client.force_login(self.owner)
         line = self.line(parse(self.client.get(self.url)), self.measure)
         self.assertEqual((line.get("data-approval"), line.get("data-status")), ("approved", "done"))
+
+    def test_a_returned_report_and_a_members_report_awaiting_approval(self) -> None:
+        Plan.objects.filter(pk=self.plan.pk).update(reports_need_approval=True)
+        self.round.plan.refresh_from_db()
+        links = {e.actor: e.link for e in self.opened.links}
+        returned = record_round_status(
+            round=self.round, measure=self.second, status=S.DONE, link=links[self.actor]
+        )
+        assert isinstance(returned, Submission)
+        return_submissions(submissions=[returned], note="Kva år?", user=self.owner)
+        record_round_status(
+            round=self.round, measure=self.shared, status=S.STARTED, link=links[self.vest]
+        )
+        self.client.force_login(self.owner)
+        doc = parse(self.client.get(self.url))
+        line = self.line(doc, self.second)
+        self.assertEqual((line.get("data-approval"), line.get("data-reported")), ("returned", "no"))
+        vest = self.line(doc, self.shared, self.vest)
+        self.assertEqual((vest.get("data-approval"), vest.get("data-reported")), ("pending", "yes"))
+        self.assertEqual(self.line(doc, self.shared, self.aust).get("data-approval"), "none")
+        # The list awaiting approval leads to the member's own line.
+        [anchor] = by_testid(doc, "pending-reports").xpath(".//td//a")
+        self.assertEqual(anchor.get("href"), f"#tiltak-{self.shared.pk}-{self.vest.pk}")
 
     def test_the_secretariats_own_report_needs_no_approval(self) -> None:
         record_round_status(
