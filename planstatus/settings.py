@@ -215,8 +215,9 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "planstatus" / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
-# 20 566, not 20566: numbers are grouped as each language writes them.
-USE_THOUSAND_SEPARATOR = True
+# Numbers are not grouped by default, so an id in an address or attribute never becomes
+# «3 606»; figures for people are grouped where shown («20 566»: intcomma, floatformat:"g").
+USE_THOUSAND_SEPARATOR = False
 # Our own English date formats (planstatus/formats/en); Django's cover Nynorsk and Bokmål.
 FORMAT_MODULE_PATH = ["planstatus.formats"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60

@@ -227,6 +227,45 @@ def test_damaged_or_truncated_backups_are_refused_before_anything_is_written(
             assert not (Path(target) / "vedlegg").exists(), name
 
 
+def _with_part(source: Path, name: str, body: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            new.writestr(info.filename, body if info.filename == name else old.read(info))
+    return out.getvalue()
+
+
+def test_a_decompression_bomb_is_refused_before_it_is_unpacked(source: Path) -> None:
+    with zipfile.ZipFile(source) as archive:
+        attachment = next(n for n in archive.namelist() if n.startswith("vedlegg/"))
+    # A real bomb: 11 MB of zeros in a few kilobytes, where an attachment is under 10 MB.
+    attachment_bomb = _with_part(source, attachment, bytes(11 * 1024 * 1024))
+    assert len(attachment_bomb) < source.stat().st_size + 100_000
+    # data.json declared in the zip's directory as 3 GB: refused on the declaration alone.
+    data_bomb = bytearray(source.read_bytes())
+    entry = -1
+    directory = data_bomb.find(b"PK\x01\x02")
+    while directory != -1:
+        name_length = int.from_bytes(data_bomb[directory + 28 : directory + 30], "little")
+        if data_bomb[directory + 46 : directory + 46 + name_length] == b"data.json":
+            entry = directory
+        directory = data_bomb.find(b"PK\x01\x02", directory + 4)
+    assert entry != -1
+    data_bomb[entry + 24 : entry + 28] = (3 * 1024**3).to_bytes(4, "little")
+    with tempfile.TemporaryDirectory() as folder:
+        for name, data, part in [
+            ("vedlegg-bombe.zip", attachment_bomb, attachment),
+            ("data-bombe.zip", bytes(data_bomb), "data.json"),
+        ]:
+            bad = Path(folder) / name
+            bad.write_bytes(data)
+            target = str(Path(folder) / f"db-{name}")
+            result = planstatus("restore", str(bad), data_dir=target)
+            assert result.returncode != 0, name
+            assert f"delen {part} ville pakka seg ut til" in result.stderr, result.stderr
+            assert not (Path(target) / "planstatus.sqlite3").exists(), name
+
+
 def test_restore_refuses_a_database_that_is_not_empty(source: Path) -> None:
     with tempfile.TemporaryDirectory() as folder:
         ok(planstatus("init", data_dir=folder))

@@ -21,7 +21,13 @@ from planstatus.reporting.actions.links import resolve_link, revoke_link
 from planstatus.reporting.actions.people import remove_contact_person
 from planstatus.reporting.actions.reminders import send_manual_reminders, send_reminders
 from planstatus.reporting.actions.reports import approve_submissions, record_round_status
-from planstatus.reporting.models import ReminderSent, ReportingLink, RoundReport, Submission
+from planstatus.reporting.models import (
+    MailFailure,
+    ReminderSent,
+    ReportingLink,
+    RoundReport,
+    Submission,
+)
 from tests.base import BaseCommitTestCase, BaseTestCase, mail_server_down
 from tests.html import by_testid, find, parse, text
 from tests.test_rounds import BASE_URL, DAY, RoundSetup, at_eight, token_in
@@ -126,6 +132,19 @@ class ContactPersonRoundTests(PeopleSetup, BaseTestCase):
         )
         assert isinstance(update, StatusUpdate)
 
+        reminded = ReminderSent.objects.create(
+            round=opened.round,
+            actor=self.actor,
+            contact_person=self.siri,
+            email=SIRI_MAIL,
+            kind=ReminderSent.Kind.MANUAL,
+        )
+        failed = MailFailure.objects.create(
+            round=opened.round, actor=self.actor, kind=MailFailure.Kind.MANUAL, email=SIRI_MAIL
+        )
+        self.siri.phone = "+47 400 00 000"
+        self.siri.save()
+
         remove_contact_person(person=self.siri, user=self.owner)
 
         self.assertFalse(ContactPerson.objects.filter(name=SIRI).exists())
@@ -139,6 +158,16 @@ class ContactPersonRoundTests(PeopleSetup, BaseTestCase):
             name=SIRI
         ).latest("history_date")
         self.assertEqual((removal.history_type, removal.history_user), ("-", self.owner))
+        # Their address and phone are gone from every version and from the round's records.
+        versions = ContactPerson.history.filter(name=SIRI)  # type: ignore[attr-defined]
+        self.assertEqual(versions.count(), 3)
+        self.assertEqual({(v.email, v.phone) for v in versions}, {("", "")})
+        reminded.refresh_from_db()
+        failed.refresh_from_db()
+        for row in (reminded, failed):
+            self.assertTrue(row.email.endswith("@fjerna.invalid"), row.email)
+        # Ola's are untouched.
+        self.assertTrue(ContactPerson.history.filter(email=OLA_MAIL).exists())  # type: ignore[attr-defined]
 
 
 class PersonReminderTests(PeopleSetup, BaseCommitTestCase):

@@ -18,14 +18,14 @@ from planstatus.plans.models import Measure, StatusUpdate
 from planstatus.regions.models import Actor, Municipality
 from planstatus.regions.services import ensure_municipality_actors, set_actor_group
 from planstatus.reporting.actions.reports import record_round_status
-from planstatus.reporting.actions.rounds import OpenedRound, close_round
+from planstatus.reporting.actions.rounds import OpenedRound, close_round, issue_round_link
 from planstatus.reporting.errors import Refusal, RoundError
 from planstatus.reporting.models import ReportingRound
 from planstatus.reporting.progress import ReportState, round_progress
 from planstatus.reporting.reads import actor_work
 from tests.cases import DETAILS
 from tests.html import by_testid, find, parse, row, text
-from tests.test_rounds import RoundTestCase
+from tests.test_rounds import BASE_URL, RoundTestCase
 
 S = Status
 
@@ -98,6 +98,17 @@ class MemberReportingTests(GroupSetup):
         self.assertNotIn(self.group, actors)
         work = actor_work(actor=self.vest, plan=self.plan, round=self.opened.round)
         self.assertEqual([r.measure for r in work.responsible], [self.shared])
+
+    def test_the_secretariat_hands_a_member_a_new_link_but_not_the_group(self) -> None:
+        link, url = issue_round_link(
+            round=self.opened.round, actor=self.vest, user=self.owner, base_url=BASE_URL
+        )
+        self.assertEqual((link.actor, link.round), (self.vest, self.opened.round))
+        self.assertTrue(url.startswith(BASE_URL + "/r/"))
+        with self.refused(Refusal.NOT_RESPONSIBLE_IN_PLAN, "Kommunane i Testdal"):
+            issue_round_link(
+                round=self.opened.round, actor=self.group, user=self.owner, base_url=BASE_URL
+            )
 
     def test_two_members_report_differently_and_the_measure_is_started(self) -> None:
         self.report(self.aust, S.DONE, comment="Ferdig hjå oss.", comment_is_public=True)

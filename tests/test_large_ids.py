@@ -1,6 +1,8 @@
-"""Ids past 999 in pages: the interface groups thousands («20 566»), which must never reach an
-id, an anchor or an address (a national installation has ids in the millions; the suite's
-PostgreSQL pass reached the thousands and found `data-measure="3 606"`)."""
+"""Ids past 999 in pages keep their digits together in ids, anchors and addresses (a national
+installation has ids in the millions; the suite's PostgreSQL pass once found
+`data-measure="3 606"`). Numbers are not grouped by default (USE_THOUSAND_SEPARATOR is off), so
+no template has to remember to unlocalize an id; figures for people are grouped where they are
+shown («20 566» by `intcomma` or `floatformat:"g"`)."""
 
 from __future__ import annotations
 

@@ -57,6 +57,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Field, ForeignKey, ManyToManyField, Model
 from django.utils.translation import gettext as _
 
+from planstatus.lib.attachments import MAX_BYTES as MAX_ATTACHMENT_BYTES
 from planstatus.plans import attachments
 from planstatus.plans.models import NewsAttachment
 
@@ -65,6 +66,11 @@ FORMAT_VERSION = 1
 DATA = "data.json"
 FILES = "vedlegg/"
 MANIFEST = "manifest.json"
+# A backup is read and checked whole, in memory, before anything is written. Beyond these
+# sizes (as the zip declares them, before anything is unpacked) it is refused, so that a
+# decompression bomb or a foreign file costs neither the memory nor the time to unpack it.
+MAX_DATA_BYTES = 2 * 1024**3
+MAX_MANIFEST_BYTES = 16 * 1024**2
 # Django's own tables that travel: people and their groups. Permissions and content types
 # are recreated by migrate and referred to by natural key; sessions, login attempts and
 # the admin's log are left behind.
@@ -279,12 +285,36 @@ class CheckedBackup:
     files: dict[str, bytes]  # attachments' files by stored name
 
 
+def _check_sizes(archive: zipfile.ZipFile, name: str) -> None:
+    for info in archive.infolist():
+        if info.filename == DATA:
+            limit = MAX_DATA_BYTES
+        elif info.filename.startswith(FILES):
+            limit = MAX_ATTACHMENT_BYTES
+        else:
+            limit = MAX_MANIFEST_BYTES
+        if info.file_size > limit:
+            raise BackupError(
+                _(
+                    "The file %(name)s is refused: its part %(part)s would unpack to "
+                    "%(size)s MB, more than the %(limit)s MB a backup's part may hold."
+                )
+                % {
+                    "name": name,
+                    "part": info.filename,
+                    "size": info.file_size // 1024**2,
+                    "limit": limit // 1024**2,
+                }
+            )
+
+
 def read_backup(path: Path) -> CheckedBackup:
     """Read and check a backup file completely, writing nothing."""
     name = {"name": path.name}
     damaged = _("The file %(name)s is damaged or not a Planstatus backup.") % name
     try:
         with zipfile.ZipFile(path) as archive:
+            _check_sizes(archive, path.name)
             if archive.testzip() is not None:
                 raise BackupError(
                     _(

@@ -1,8 +1,8 @@
 """Contact persons in reporting: removing one, and handing a person their link again.
 
 A person is the secretariat's to add and edit (a form on the actor's contact page; the
-change log keeps each version). Removing one ends their links; their reports stay, with
-the actor's name.
+change log keeps each version). Removing one ends their links and erases their address and
+phone; their reports stay, with the actor's name.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from planstatus.accounts.roles import known_user
@@ -23,7 +24,7 @@ from planstatus.reporting.actions.links import issue_link
 from planstatus.reporting.actions.reminders import links_withdrawn
 from planstatus.reporting.actions.rounds import AnyUser
 from planstatus.reporting.mail import record_failure, render_mail, send_mail
-from planstatus.reporting.models import MailFailure, ReportingLink, ReportingRound
+from planstatus.reporting.models import MailFailure, ReminderSent, ReportingLink, ReportingRound
 from planstatus.reporting.recipients import Recipient
 from planstatus.reporting.round_links import (
     check_base_url,
@@ -37,12 +38,24 @@ logger = logging.getLogger(__name__)
 
 @transaction.atomic
 def remove_contact_person(*, person: ContactPerson, user: AnyUser) -> None:
-    """Remove a person: their links stop working, their reports keep the actor's name."""
+    """Remove a person: their links stop working, their reports keep the actor's name.
+
+    Removing means their address and phone go too: from the person's earlier versions in
+    the change log (which keeps the name, and who removed them when) and from the round's
+    record of reminders and failed mail, where a placeholder on the reserved `.invalid`
+    domain stands in (a reminder row stays unique per address and day).
+    """
     ReportingLink.objects.filter(contact_person=person, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_by=known_user(user)
     )
+    pk, address, actor = person.pk, person.email, person.actor
+    placeholder = Concat(Value("fjerna-"), Cast("id", CharField()), Value("@fjerna.invalid"))
+    ReminderSent.objects.filter(contact_person=person).update(email=placeholder)
+    if address.lower() != actor.email.lower():
+        MailFailure.objects.filter(actor=actor, email__iexact=address).update(email=placeholder)
     person._history_user = known_user(user)  # type: ignore[attr-defined]
     person.delete()
+    ContactPerson.history.filter(id=pk).update(email="", phone="")  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from planstatus.accounts.roles import known_user
 from planstatus.lib.status import Status
-from planstatus.plans.models import Measure, MeasureActor, Plan, StatusUpdate
+from planstatus.plans.models import Measure, Plan, StatusUpdate
 from planstatus.regions.models import Actor, ContactPerson
 from planstatus.reporting.actions.links import issue_link
 from planstatus.reporting.errors import Refusal, RoundError
@@ -358,13 +358,8 @@ def issue_round_link(
         round = locked_round(round)
         if not round.is_open:
             raise RoundError(Refusal.ROUND_CLOSED)
-        responsible = MeasureActor.objects.filter(
-            actor=actor,
-            role=MeasureActor.Role.RESPONSIBLE,
-            measure__focus_area__plan_id=round.plan_id,
-            measure__archived_at__isnull=True,
-        )
-        if not responsible.exists():
+        # The bodies asked in the round: a group's members, not the group itself.
+        if actor.pk not in {r.actor.pk for r in responsibilities(round.plan_id)}:
             raise RoundError(Refusal.NOT_RESPONSIBLE_IN_PLAN, actor=actor.name)
         link, token = issue_link(
             actor=actor, round=round, expires_at=link_expiry(round.deadline), user=user
