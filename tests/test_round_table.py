@@ -177,6 +177,19 @@ class FilterTests(RoundTableSetup):
         chosen = find(doc, '//select[@name="aktor"]/option[@selected]')
         self.assertEqual(chosen.get("value"), str(self.vest.pk))
 
+    def test_by_group(self) -> None:
+        # The group itself: all its measures' members, and with a status only theirs.
+        members = [("1.1.4", m.name) for m in (self.aust, self.vest, self.nord)]
+        self.assertEqual(self.lines(f"?aktor={self.group.pk}"), [("1.1.4", ""), *members])
+        self.assertEqual(
+            self.lines(f"?aktor={self.group.pk}&status=done"),
+            [("1.1.4", ""), ("1.1.4", "Aust kommune")],
+        )
+        doc = parse(self.client.get(self.url))
+        names = [o.text for o in doc.xpath('//select[@name="aktor"]/option')]
+        self.assertIn("Kommunane i Testdal", names)
+        self.assertIn("Vest kommune", names)
+
     def test_by_status(self) -> None:
         self.assertEqual(
             self.lines("?status=done"), [("1.1.1", ""), ("1.1.4", ""), ("1.1.4", "Aust kommune")]

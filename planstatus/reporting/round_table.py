@@ -131,27 +131,42 @@ class RowFilter:
     def active(self) -> bool:
         return self.actor_id is not None or self.status is not None or self.not_reported
 
-    def keeps(self, row: RoundRow) -> bool:
-        if self.actor_id is not None and self.actor_id not in {a.pk for a in row.actors}:
+    def keeps(self, row: RoundRow, *, by_actor: bool = True) -> bool:
+        if by_actor and not self._names(row):
             return False
         if self.status is not None and row.status != self.status:
             return False
         return not (self.not_reported and row.has_answered)
 
+    def _names(self, row: RoundRow) -> bool:
+        return self.actor_id is None or self.actor_id in {a.pk for a in row.actors}
+
     def apply(self, measures: Iterable[MeasureRows]) -> list[MeasureRows]:
         """The measures with a line the filter keeps. A group measure keeps its own line
-        above its kept members, so each member's line still says what it belongs to."""
+        above its kept members, so each member's line still says what it belongs to; the
+        group itself as the actor keeps all its measures' members."""
         if not self.active:
             return list(measures)
         kept = []
         for m in measures:
             if m.head.is_group:
-                members = [r for r in m.members if self.keeps(r)]
+                by_actor = not (self.actor_id is not None and self._names(m.head))
+                members = [r for r in m.members if self.keeps(r, by_actor=by_actor)]
                 if members:
                     kept.append(MeasureRows(head=m.head, members=members))
             elif self.keeps(m.head):
                 kept.append(m)
         return kept
+
+
+def filter_actors(bodies: Iterable[Actor], measures: Iterable[MeasureRows]) -> list[Actor]:
+    """The actors to filter by: every body that reports in the round, and the groups whose
+    members report, by name."""
+    actors = {a.pk: a for a in bodies}
+    for m in measures:
+        if m.head.is_group:
+            actors.update((a.pk, a) for a in m.head.actors if a.is_group)
+    return sorted(actors.values(), key=lambda a: (a.name, a.pk))
 
 
 def round_rows(

@@ -76,7 +76,13 @@ from planstatus.reporting.reads import (
     round_links,
 )
 from planstatus.reporting.recipients import has_address, prefetch_recipients, recipients
-from planstatus.reporting.round_table import MeasureRows, RoundRow, RowFilter, round_rows
+from planstatus.reporting.round_table import (
+    MeasureRows,
+    RoundRow,
+    RowFilter,
+    filter_actors,
+    round_rows,
+)
 
 Action = ReportingLinkUse.Action
 
@@ -577,7 +583,12 @@ def round_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
         {"entry": a, "addresses": [r for r in recipients(a.actor) if r.email]}
         for a in progress.behind
     ]
-    filters = RoundFilterForm(request.GET, actors=[a.actor for a in progress.actors])
+    rows = round_rows(
+        round=round, measure_ids=[m.pk for m in progress.measures], show_person=editor
+    )
+    filters = RoundFilterForm(
+        request.GET, actors=filter_actors((a.actor for a in progress.actors), rows)
+    )
     row_filter = RowFilter()
     if filters.is_valid():
         chosen = filters.cleaned_data
@@ -586,9 +597,6 @@ def round_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
             status=chosen["status"],
             not_reported=chosen["ikkje_rapportert"],
         )
-    rows = round_rows(
-        round=round, measure_ids=[m.pk for m in progress.measures], show_person=editor
-    )
     pending = pending_submissions(plan)
     return render(
         request,
