@@ -126,3 +126,17 @@ class RoundTableInBrowserTests(BrowserTestCase):
         line.locator("[data-testid=row-edit]").click()
         self.page.locator(f"tr#{key}[data-testid=round-row-form]").wait_for()
         self.assertEqual(serious_axe_violations(self.page), [])
+
+    def test_a_lines_own_page_saves_by_plain_post_even_with_js(self) -> None:
+        self.page.set_viewport_size({"width": 1366, "height": 900})
+        self.log_in(next=self.url)
+        line = self.page.locator("[data-testid=round-table] tr[data-member]").first
+        key = line.get_attribute("id")
+        # «Endre» opened in a tab of its own (a middle click): the line's own page.
+        href = line.locator("[data-testid=row-edit]").get_attribute("href")
+        self.page.goto(f"{self.live_server_url}{href}")
+        self.page.get_by_role("radio", name="gjennomført").check()
+        self.page.get_by_role("button", name="Lagre").click()
+        self.page.wait_for_url(f"**{self.url}#{key}")
+        saved = self.page.locator(f"tr#{key}[data-testid=round-row]")
+        self.assertEqual(saved.get_attribute("data-status"), "done")

@@ -467,6 +467,7 @@ def _row_answer(
             "item": {"report": line.report, "form": form},
             "member": member,
             "back": done_url,
+            "plain_form": True,
         }
     status = 200 if saved else 409 if conflict or error else 400
     response = render(request, template, context, status=status)
@@ -713,6 +714,7 @@ def round_report(
             "member": member,
             "post_url": post_url,
             "back": done_url,
+            "plain_form": True,
         }
     response = render(request, template, context)
     response["Cache-Control"] = "no-store"
