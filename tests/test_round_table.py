@@ -342,6 +342,30 @@ class RowEditTests(RoundTableSetup):
         )
         self.assertEqual(StatusUpdate.objects.latest_of(self.shared, self.aust).status, "cancelled")  # type: ignore[union-attr]
 
+    def test_without_js_the_filters_come_back_with_the_save(self) -> None:
+        query = f"aktor={self.actor.pk}&ikkje_rapportert=on"
+        doc = parse(self.client.get(f"{self.url}?{query}"))
+        edit = find(self.line(doc, self.second), './/a[@data-testid="row-edit"]')
+        url = self.row_url(self.second)
+        self.assertEqual(edit.get("href"), f"{url}?{query}")
+        self.assertEqual(edit.get("hx-get"), url)  # htmx stays on the page: no need
+        page = parse(self.client.get(edit.get("href")))
+        form = find(page, f'//form[@action="{url}?{query}"]')
+        self.assertEqual(
+            find(page, '//a[text()="Tilbake til alle tiltaka"]').get("href"),
+            f"{self.url}?{query}#tiltak-{self.second.pk}",
+        )
+        prefix = f"m{self.second.pk}-"
+        response = self.client.post(
+            form.get("action"), {prefix + "status": "done", prefix + "expected_previous": ""}
+        )
+        self.assertRedirects(
+            response, f"{self.url}?{query}#tiltak-{self.second.pk}", fetch_redirect_response=False
+        )
+        # Nonsense in the address is dropped, not carried.
+        page = parse(self.client.get(f"{url}?aktor=x&status=<b>"))
+        find(page, f'//form[@action="{url}"]')
+
     def test_a_member_that_does_not_report_on_the_measure_is_not_found(self) -> None:
         self.assertEqual(self.client.get(self.row_url(self.shared, self.actor)).status_code, 404)
         self.assertEqual(self.client.get(self.row_url(self.measure, self.vest)).status_code, 404)

@@ -56,6 +56,7 @@ from planstatus.reporting.errors import RoundError
 from planstatus.reporting.forms import (
     DecisionForm,
     EditRoundForm,
+    FilterQueryForm,
     OpenRoundForm,
     ReportForm,
     RoundFilterForm,
@@ -613,6 +614,7 @@ def round_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
             "measure_rows": row_filter.apply(rows),
             "filters": filters,
             "filtered": row_filter.active,
+            "filter_query": FilterQueryForm(request.GET).query() if row_filter.active else "",
             "can_edit": editor,
             "changes": changes_since_previous(round),
             "previous": previous_closed_round(round),
@@ -683,8 +685,13 @@ def round_report(
         if member is None
         else reverse("round_member_report", args=[*args, member.pk])
     )
+    # Without JS the round page's filters come along, so the way back keeps them.
+    query = FilterQueryForm(request.GET).query()
+    if query:
+        post_url += f"?{query}"
     anchor = f"tiltak-{measure.pk}" if member is None else f"tiltak-{measure.pk}-{member.pk}"
-    done_url = reverse("round", args=[region_slug, plan_slug, round.pk]) + f"#{anchor}"
+    done_url = reverse("round", args=[region_slug, plan_slug, round.pk])
+    done_url += (f"?{query}" if query else "") + f"#{anchor}"
     if request.method == "POST":
         return _save_report(
             request,
