@@ -369,6 +369,16 @@ class RowEditTests(RoundTableSetup):
     def test_a_member_that_does_not_report_on_the_measure_is_not_found(self) -> None:
         self.assertEqual(self.client.get(self.row_url(self.shared, self.actor)).status_code, 404)
         self.assertEqual(self.client.get(self.row_url(self.measure, self.vest)).status_code, 404)
+        # Nor can a save go through such an address: not even for the measure's own body
+        # on a measure that is no group measure.
+        for measure, member in ((self.second, self.actor), (self.shared, self.actor)):
+            prefix = f"m{measure.pk}-{member.pk}-"
+            response = self.client.post(
+                self.row_url(measure, member),
+                {prefix + "status": "done", prefix + "expected_previous": ""},
+            )
+            self.assertEqual(response.status_code, 404)
+        self.assertFalse(RoundReport.objects.exists())
 
 
 class RowAccessTests(RoundTableSetup):

@@ -679,6 +679,7 @@ def round_report(
     member = None
     if member_pk is not None:
         member = get_object_or_404(Actor, pk=member_pk, region=plan.region)
+        _line(round, measure, member, show_person=True)  # 404 unless it reports on it
     args = [region_slug, plan_slug, round.pk, measure.pk]
     post_url = (
         reverse("round_report", args=args)
