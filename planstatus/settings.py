@@ -217,6 +217,7 @@ TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 # Numbers are not grouped by default, so an id in an address or attribute never becomes
 # «3 606»; figures for people are grouped where shown («20 566»: intcomma, floatformat:"g").
+# Decimals still follow the language («0,5»): SVG coordinates use floatformat's "u".
 USE_THOUSAND_SEPARATOR = False
 # Our own English date formats (planstatus/formats/en); Django's cover Nynorsk and Bokmål.
 FORMAT_MODULE_PATH = ["planstatus.formats"]
@@ -260,7 +261,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "index"
+# «Mitt arbeid»: what waits for the person (the front page for one who is in no region).
+LOGIN_REDIRECT_URL = "my_work"
 LOGOUT_REDIRECT_URL = "index"
 
 # Failed logins: five tries per user name and address, then a quarter of an hour's pause.

@@ -120,7 +120,7 @@ class AccessibilityTests(BrowserTestCase):
             plan=self.plan, predecessor=Plan.objects.get(slug="byregionprogrammet")
         )
         self.log_in()
-        self.page.wait_for_url(f"{self.live_server_url}/")
+        self.page.wait_for_url(f"{self.live_server_url}/mitt-arbeid/")
         measure = Measure.objects.filter(focus_area__plan=self.plan).first()
         indicator = Indicator.objects.filter(plan=self.plan).first()
         assert measure is not None and indicator is not None
@@ -161,7 +161,7 @@ class AccessibilityTests(BrowserTestCase):
 
     def test_import_review(self) -> None:
         self.log_in()
-        self.page.wait_for_url(f"{self.live_server_url}/")
+        self.page.wait_for_url(f"{self.live_server_url}/mitt-arbeid/")
         page = self.page
         page.goto(f"{self.live_server_url}/hallingdal/import/")
         seed = Path(__file__).parent / "fixtures" / "text" / "hallingdal-sak-16-25.txt"

@@ -30,7 +30,7 @@ class LoginTests(BaseTestCase):
 
     def test_login_and_logout(self) -> None:
         response = self.login("owner-pass-123")
-        self.assertRedirects(response, reverse("index"))
+        self.assertRedirects(response, reverse("my_work"))
         self.assertContains(self.client.get(reverse("index")), "owner")
         self.client.post(reverse("logout"))
         self.assertNotIn("_auth_user_id", self.client.session)
@@ -48,7 +48,7 @@ class LoginTests(BaseTestCase):
         self.assertContains(response, "For mange forsøk", status_code=429)
         self.assertNotIn("_auth_user_id", self.client.session)
         # Another user from the same address is not locked out.
-        self.assertRedirects(self.login("colleague-pass-123", "colleague"), reverse("index"))
+        self.assertRedirects(self.login("colleague-pass-123", "colleague"), reverse("my_work"))
 
     def test_change_password(self) -> None:
         self.client.force_login(self.owner)

@@ -39,7 +39,7 @@ class ActorGroupsOnAPhoneTests(BrowserTestCase):
 
     def test_secretariat_edits_the_group_on_a_phone(self) -> None:
         page = self.log_in()
-        page.wait_for_url(f"{self.live_server_url}/")
+        page.wait_for_url(f"{self.live_server_url}/mitt-arbeid/")
         page.goto(self.live_server_url + reverse("actor_edit", args=["hallingdal", self.group.pk]))
         self.assertTrue(page.get_by_label("Ei gruppe av medlemer").is_checked())
         self.assertTrue(page.get_by_label("Hol kommune").is_checked())
@@ -79,7 +79,7 @@ class ActorGroupsOnAPhoneTests(BrowserTestCase):
         region = self.group.region
         Municipality.objects.create(region=region, name="Nykommune", number="3399")
         page = self.log_in()
-        page.wait_for_url(f"{self.live_server_url}/")
+        page.wait_for_url(f"{self.live_server_url}/mitt-arbeid/")
         page.goto(self.live_server_url + reverse("actor_edit", args=["hallingdal", self.group.pk]))
         self.assert_fits_and_passes_axe()
         page.get_by_role("button", name="Lag aktørar for alle kommunane").click()

@@ -83,7 +83,7 @@ class SecretariatInBrowserTests(BrowserTestCase):
     def test_log_in_report_a_status_and_find_it_in_the_log(self) -> None:
         page = self.page
         self.log_in(page)
-        page.wait_for_url(f"{self.live_server_url}/")
+        page.wait_for_url(f"{self.live_server_url}/mitt-arbeid/")
 
         page.goto(f"{self.live_server_url}/hallingdal/regionplan/")
         page.get_by_role("link", name="2.1.1", exact=True).click()
@@ -384,7 +384,7 @@ class LanguageInBrowserTests(BrowserTestCase):
         fresh.get_by_label("Brukarnamn").fill("sekretariat")
         fresh.get_by_label("Passord").fill("eit-langt-passord")
         fresh.get_by_role("button", name="Logg inn").click()
-        fresh.wait_for_url(f"{self.live_server_url}/")
+        fresh.wait_for_url(f"{self.live_server_url}/mitt-arbeid/")
         self.assertEqual(fresh.locator("html").get_attribute("lang"), "en")
         other.close()
 

@@ -61,6 +61,10 @@ class EmbedTests(BaseTestCase):
             [r.get("data-status") for r in bar.xpath(".//rect")], ["not_started", "started", "done"]
         )
         self.assertIn("påstarta: 2", text(bar.xpath(".//desc")[0]))
+        # Coordinates are SVG numbers, never Nynorsk decimals («25,000»).
+        for rect in bar.xpath(".//rect"):
+            float(rect.get("x"))
+            float(rect.get("width"))
         [link] = doc.xpath("//a")
         self.assertEqual(link.get("href"), "http://testserver" + self.plan.get_absolute_url())
         self.assertEqual(doc.xpath("//script | //form | //*[@onclick]"), [])

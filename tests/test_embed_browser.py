@@ -98,7 +98,7 @@ class EmbedInBrowserTests(BrowserTestCase):
         ]
         problems = self.check(urls)
         self.log_in()
-        self.page.wait_for_url(f"{self.live_server_url}/")
+        self.page.wait_for_url(f"{self.live_server_url}/mitt-arbeid/")
         problems |= self.check(
             [
                 reverse("plan_embed_settings", args=["hallingdal", "regionplan"]),

@@ -58,8 +58,9 @@ PUBLIC = {
     "api:list_plans",
     "api:list_statuses",
 }
-# The visitor's own account: a login is required, and no region's data is shown.
-OWN_ACCOUNT = {"password_change", "password_change_done", "api_tokens"}
+# The visitor's own account: a login is required, and no other region's data is shown.
+# «Mitt arbeid» shows only the regions the visitor is a member of.
+OWN_ACCOUNT = {"password_change", "password_change_done", "api_tokens", "my_work"}
 # Pages of one region's internal or unpublished content.
 PRIVATE = {
     # Installation administrators only: a new region.

@@ -53,7 +53,7 @@ class MilestonesInBrowserTests(BrowserTestCase):
 
     def test_secretariat_adds_and_marks_done_and_every_page_fits(self) -> None:
         self.log_in()
-        self.page.wait_for_url(f"{self.live_server_url}/")
+        self.page.wait_for_url(f"{self.live_server_url}/mitt-arbeid/")
         page = self.page
         page.goto(self.live_server_url + self.measure.get_absolute_url())
         form = page.locator(".milestone-form")

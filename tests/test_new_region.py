@@ -98,7 +98,7 @@ class NewRegionPageTests(BaseTestCase):
             reverse("login"),
             {"username": kari.username, "password": "valdres-er-fint-om-vinteren"},
         )
-        self.assertRedirects(response, reverse("index"))
+        self.assertRedirects(response, reverse("my_work"))
         page = parse(self.client.get(reverse("region", args=["valdres"])))
         steps = by_testid(page, "first-steps")
         find(steps, f'.//a[@href="{reverse("import_upload", args=["valdres"])}"]')

@@ -37,6 +37,7 @@ SHOTS = {
     "/hallingdal/regionplan/rundar/": "rounds",
     "/eksempelregionen/regionplan/oversikt/": "example-dashboard",
     "/eksempelregionen/": "example-region",
+    "/mitt-arbeid/": "my-work",
 }
 PER_SHAPE = 2
 SKIP = re.compile(
@@ -140,10 +141,11 @@ class CrawledPagesFitAndPassAxeTests(BrowserTestCase):
 
     def test_secretariat_pages(self) -> None:
         self.log_in()
-        self.page.wait_for_url(f"{self.live_server_url}/")
+        self.page.wait_for_url(f"{self.live_server_url}/mitt-arbeid/")
         urls = self.crawl(
             [
                 "/",
+                "/mitt-arbeid/",
                 "/hallingdal/",
                 "/hallingdal/regionplan/",
                 f"/hallingdal/regionplan/rundar/{self.round.round.pk}/",

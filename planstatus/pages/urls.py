@@ -6,6 +6,7 @@ from planstatus.pages.feeds import PlanFeed, RegionFeed
 # Included after every other app's URLs: a plan's slug shares its level with the region's
 # own pages (logg, aktorar, …), which must match first.
 urlpatterns = [
+    path("mitt-arbeid/", views.my_work, name="my_work"),
     path("<slug:region_slug>/", views.region_detail, name="region"),
     path("<slug:region_slug>/feed/", RegionFeed(), name="region_feed"),
     path("<slug:region_slug>/logg/", views.region_log, name="region_log"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_POST
 from planstatus.accounts.roles import can_edit, can_read_internal
 from planstatus.indicators.services import check_region_facts
 from planstatus.lib.status import Status
+from planstatus.pages.work import my_work as my_work_of
 from planstatus.plans import audit as plans_audit
 from planstatus.plans.access import (
     get_measure_for_editor,
@@ -52,6 +54,17 @@ from planstatus.reporting.reads import (
     previous_closed_round,
     snapshot_statuses,
 )
+
+
+@login_required
+def my_work(request: HttpRequest) -> HttpResponse:
+    """«Mitt arbeid»: where a member lands after logging in. Someone who is a member of no
+    region has nothing waiting here and goes on to the front page."""
+    assert isinstance(request.user, User)
+    regions = my_work_of(request.user, today=timezone.localdate())
+    if not regions:
+        return redirect("index")
+    return render(request, "pages/my_work.html", {"regions": regions})
 
 
 def region_detail(request: HttpRequest, region_slug: str) -> HttpResponse:

@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 # Region slugs are the first segment of public URLs, so they must not shadow our own.
 RESERVED_SLUGS = {"admin", "static", "media", "api", "accounts", "konto", "helse", "r", "sprak"}
-RESERVED_SLUGS |= {"ny-region"}
+RESERVED_SLUGS |= {"ny-region", "mitt-arbeid"}
 
 
 def validate_region_slug(value: str) -> None:

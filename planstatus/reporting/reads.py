@@ -334,3 +334,44 @@ def _statuses_of(round: ReportingRound) -> list[tuple[Measure, Status]]:
         .order_by("focus_area__order", "order", "pk")
     )
     return [(m, m.current_status) for m in measures]
+
+
+def disagreements(round: ReportingRound) -> list[Measure]:
+    """Measures on which two bodies said different things in the round: each body's latest
+    report (or report awaiting approval) differs from another's. The later save stands as
+    the measure's status, so the secretariat should look. Members of a group are left out:
+    they report their own parts, and the rule rolls those up. Three queries."""
+    said: dict[int, dict[int, tuple[datetime.datetime, str]]] = {}
+
+    def hear(measure_id: int, actor_id: int, when: datetime.datetime, status: str) -> None:
+        latest = said.setdefault(measure_id, {})
+        if actor_id not in latest or latest[actor_id][0] <= when:
+            latest[actor_id] = (when, status)
+
+    reports = (
+        RoundReport.objects.filter(
+            round=round, actor__isnull=False, status_update__member__isnull=True
+        )
+        .order_by()
+        .values_list(
+            "status_update__measure_id",
+            "actor_id",
+            "status_update__created_at",
+            "status_update__status",
+        )
+    )
+    for measure_id, actor_id, when, status in reports:
+        hear(measure_id, actor_id, when, status)
+    waiting = (
+        Submission.objects.filter(round=round, state=Submission.State.PENDING, as_member=False)
+        .order_by()
+        .values_list("measure_id", "actor_id", "created_at", "status")
+    )
+    for measure_id, actor_id, when, status in waiting:
+        hear(measure_id, actor_id, when, status)
+    ids = [m for m, by in said.items() if len({status for _when, status in by.values()}) > 1]
+    return list(
+        Measure.objects.filter(pk__in=[*ids, 0])
+        .select_related("focus_area__plan__region")
+        .order_by("focus_area__order", "order", "pk")
+    )
