@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "planstatus.cases",
     "planstatus.api",
     "planstatus.indicators",
+    "planstatus.feedback",
     "planstatus.installation",
     "planstatus.pages",
     # Its templates and static files give the API docs page without a CDN.

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("planstatus.reporting.urls")),
     path("", include("planstatus.cases.urls")),
     path("", include("planstatus.indicators.urls")),
+    path("", include("planstatus.feedback.urls")),
     path("", include("planstatus.plans.urls")),
     path("", include("planstatus.pages.urls")),
 ]

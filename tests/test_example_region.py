@@ -12,10 +12,11 @@ from django.test import TestCase
 from django.urls import reverse
 
 from planstatus.cases.models import SentCase
+from planstatus.feedback.models import PublicInput
 from planstatus.indicators.models import Indicator
 from planstatus.indicators.services import region_municipalities, summarise
 from planstatus.installation.seed import EXAMPLE_SEED, load_seed_file
-from planstatus.plans.models import Continuation, MeasureActor, Plan, StatusUpdate
+from planstatus.plans.models import Continuation, Measure, MeasureActor, Plan, StatusUpdate
 from planstatus.regions.models import Actor, ContactPerson, Region
 from planstatus.reporting.models import ReportingRound, RoundSnapshot
 from tests.html import by_testid, parse, text
@@ -118,3 +119,14 @@ class ExampleRegionTests(TestCase):
         hallingdal = parse(self.client.get(reverse("region", args=["hallingdal"])))
         self.assertEqual(hallingdal.xpath('//*[@data-testid="example-data"]'), [])
         self.assertFalse(Region.objects.get(slug="hallingdal").is_example)
+
+    def test_input_from_the_public_one_answered_in_public_one_waiting(self) -> None:
+        measure = Measure.objects.get(focus_area__plan__region=self.region, code="1.2.2")
+        page = parse(self.client.get(measure.get_absolute_url()))
+        published = text(by_testid(page, "published-input"))
+        self.assertIn("matprodusentar", published)
+        self.assertNotIn("Marit", text(page))
+        waiting = PublicInput.objects.filter(
+            measure__focus_area__plan__region=self.region, answer=""
+        )
+        self.assertEqual(waiting.count(), 1)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from planstatus.api.models import ApiToken
 from planstatus.api.services import issue_api_token
 from planstatus.cases.models import CaseDocument, CaseDraft, CaseSettings, SentCase
+from planstatus.feedback.models import PublicInput
 from planstatus.imports.models import PlanImport
 from planstatus.indicators.models import Indicator, IndicatorValue
 from planstatus.plans.actions.lineage import set_predecessors
@@ -107,6 +108,13 @@ PRIVATE = {
     "round_link",
     "round_link_revoke",
     "round_edit",
+    # Input from the public: sent on a published plan's measure (the walker asks for the
+    # draft's); the inbox and its answers are the region's.
+    "input_send",
+    "inbox",
+    "inbox_retention",
+    "input_answer",
+    "input_erase_email",
     # Contact persons are personal data: the secretariat's alone.
     "contact_persons",
     "contact_person_edit",
@@ -188,6 +196,8 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "continuation_decide": {"pk": "continuation"},
     "contact_person_edit": {"pk": "contact_person"},
     "contact_person_remove": {"pk": "contact_person"},
+    "input_answer": {"pk": "public_input"},
+    "input_erase_email": {"pk": "public_input"},
 }
 
 REFUSED = {403, 404, 405}
@@ -296,6 +306,10 @@ class IsolationTests(BaseTestCase):
             created_via="web",
         )
 
+        self.draft_input = PublicInput.objects.create(
+            measure=self.draft_measure, text=self.private_text, email="person@testdal.example"
+        )
+
         # The draft carries on the published plan's measure: a suggestion not yet decided.
         set_predecessors(plan=self.draft, predecessors=[self.plan])
         self.draft_link = Continuation.objects.create(
@@ -339,6 +353,8 @@ class IsolationTests(BaseTestCase):
                     kwargs[key] = self.draft_link.pk
                 if OVERRIDES.get(name, {}).get(key) == "contact_person":
                     kwargs[key] = self.person.pk
+                if OVERRIDES.get(name, {}).get(key) == "public_input":
+                    kwargs[key] = self.draft_input.pk
             yield name, reverse(name, kwargs=kwargs)
 
     def check(self, who: str, name: str, url: str, method: str) -> None:
@@ -394,6 +410,11 @@ class IsolationTests(BaseTestCase):
             list(CaseDraft.objects.values_list("pk", flat=True)), [self.draft_case_draft.pk]
         )
         self.assertFalse(CaseSettings.objects.exists())
+        self.assertEqual(
+            list(PublicInput.objects.values_list("pk", "answer", "email")),
+            [(self.draft_input.pk, "", "person@testdal.example")],
+        )
+        self.assertEqual(Region.objects.get(pk=self.region.pk).input_email_days, 90)
         self.assertFalse(ApiToken.objects.filter(revoked_at__isnull=False).exists())
         self.assertEqual(ApiToken.objects.count(), 1)
         self.assertFalse(IndicatorValue.objects.exists())

@@ -37,12 +37,13 @@ BASE_URL = "http://testserver"
 # Issue 23 added, by decision: the measures' milestones (one query wherever lateness is
 # shown), the plan's latest updates (one, and one for their files when there are any), and
 # on the measure page its milestones, updates with files, and their two change-log tables.
-# Issue 20: the measure's history has its reports from links (one query).
+# Issue 20: the measure's history has its reports from links (one query). Issue 23: the
+# public's questions and answers the secretariat published (one).
 HOT = {
     "plan": 9,
     "plan (member)": 13,
     "dashboard, filtered": 12,
-    "measure (member)": 20,
+    "measure (member)": 21,
     "API measures": 7,
 }
 

@@ -13,10 +13,12 @@ some other way is judged by its own address, whatever headers it carries.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -60,3 +62,21 @@ def client_address(request: HttpRequest) -> str | None:
         if not is_proxy(seen):
             break
     return str(address)
+
+
+def within_limit(key: str, limit: int, *, seconds: int) -> bool:
+    """Count one request under `key` in Django's cache (shared by every app server when a
+    shared cache is configured); False once more than `limit` came within `seconds`."""
+    if cache.add(key, 1, seconds):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, seconds)
+        return True
+    return count <= limit
+
+
+def digest(text: str) -> str:
+    """A cache key part that holds no address or e-mail in the clear."""
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -12,9 +12,11 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from planstatus.feedback.models import PublicInput
 from planstatus.indicators.services import load_indicators, load_stated_facts
 from planstatus.installation.example import load_rounds
 from planstatus.lib.status import Status
@@ -143,7 +145,29 @@ def load_region_data(*, data: Mapping[str, Any]) -> Region:
         )
     if data.get("rounds"):
         load_rounds(plan=_seed_plan(plans, data["rounds"]["plan"]), data=data["rounds"])
+    _load_inputs(plans=plans, inputs=data.get("inputs") or [])
     return region
+
+
+def _at_noon(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+def _load_inputs(*, plans: dict[str, Plan], inputs: list[Mapping[str, Any]]) -> None:
+    """The example region's input from the public, some answered and published."""
+    for item in inputs:
+        measure = _seed_item(plans, {"plan": item["plan"], "measure": item["measure"]})
+        assert isinstance(measure, Measure)
+        answered = item.get("answered")
+        PublicInput.objects.create(
+            measure=measure,
+            text=item["text"],
+            created_at=_at_noon(_required_date(item["sent"])),
+            answer=item.get("answer") or "",
+            answered_at=_at_noon(_required_date(answered)) if answered else None,
+            public_question=item.get("public_question") or "",
+            published=bool(item.get("published")),
+        )
 
 
 def _add_written_forms(actors_by_form: dict[str, Actor], actor: Actor) -> None:

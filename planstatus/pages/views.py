@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from planstatus.accounts.roles import can_edit, can_read_internal
+from planstatus.feedback.forms import InputForm
+from planstatus.feedback.reads import published_inputs
 from planstatus.indicators.services import check_region_facts
 from planstatus.lib.status import Status
 from planstatus.pages.work import my_work as my_work_of
@@ -234,6 +236,10 @@ def _measure_page(
             "pending": list(measure_submissions_pending(measure)) if internal else [],
             "audit": measure_audit_log(measure, sources=LOG_SOURCES) if internal else [],
             "chain": item_chain(measure, region=plan.region, visible=visible_plans(request.user)),
+            # Anyone may give input on a published plan's measure; only answers the
+            # secretariat published are shown.
+            "input_form": InputForm() if plan.published else None,
+            "answered_inputs": published_inputs(measure),
         },
         status=status or (400 if status_form is not None and status_form.errors else 200),
     )

@@ -3,8 +3,9 @@ next step they would naturally take.
 
 It reads from each app what that app owns (the round's progress and the reports awaiting
 approval from reporting, late and hand-set measures from plans, the last sent case from
-cases) and decides nothing that the apps' own pages do not show; it only puts it on one
-screen. A fixed number of queries per plan, whatever the plan's size.
+cases, the public's unanswered input from feedback) and decides nothing that the apps' own
+pages do not show; it only puts it on one screen. A fixed number of queries per plan,
+whatever the plan's size.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from django.urls import reverse
 
 from planstatus.accounts.models import Membership
 from planstatus.cases.models import SentCase
+from planstatus.feedback.models import PublicInput
+from planstatus.feedback.reads import open_inputs
 from planstatus.plans.dashboard import plan_measures
 from planstatus.plans.groups import group_reporting
 from planstatus.plans.models import Measure, Plan
@@ -94,6 +97,9 @@ class RegionWork:
     region: Region
     can_edit: bool
     plans: list[PlanWork] = field(default_factory=list)
+    # The public's input not yet answered: the newest few, and how many in all.
+    inputs: list[PublicInput] = field(default_factory=list)
+    inputs_count: int = 0
 
 
 def next_step(work: PlanWork, today: datetime.date) -> Step:
@@ -170,6 +176,7 @@ def my_work(user: User, *, today: datetime.date) -> list[RegionWork]:
         editor = membership.role == Membership.Role.SECRETARIAT
         region = membership.region
         work = RegionWork(region=region, can_edit=editor)
+        work.inputs, work.inputs_count = open_inputs(region)
         plans = region.plans.exclude(state=Plan.State.ARCHIVED).select_related("region")
         for plan in plans.order_by("-period_start", "title"):
             work.plans.append(_plan_work(plan, editor=editor, today=today))

@@ -28,6 +28,7 @@ RESERVED_PLAN_SLUGS = {
     "import",
     "feed",
     "innebygging",
+    "innspel",
 }
 
 

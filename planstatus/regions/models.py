@@ -28,6 +28,10 @@ class Region(models.Model):
     # Made-up data that shows the product at work (the demo's Eksempelregionen): every page
     # of the region says so.
     is_example = models.BooleanField(_("example data"), default=False, db_default=False)
+    # How long an address left with input from the public is kept (to answer it).
+    input_email_days = models.PositiveSmallIntegerField(
+        _("keep e-mail addresses with input for (days)"), default=90, db_default=90
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

@@ -3,19 +3,16 @@ their reporting link again."""
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from planstatus.core.client import client_address
+from planstatus.core.client import client_address, digest, within_limit
 from planstatus.core.forms import posted
 from planstatus.plans.access import get_region_for_editor
 from planstatus.regions.models import Actor, ContactPerson, Region
@@ -122,33 +119,24 @@ REQUESTS_PER_ADDRESS = 3
 REQUEST_WINDOW_SECONDS = 3600
 
 
-def _within_limit(key: str, limit: int) -> bool:
-    """Count one request under the key; False once the window's limit is passed."""
-    if cache.add(key, 1, REQUEST_WINDOW_SECONDS):
-        return True
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, REQUEST_WINDOW_SECONDS)
-        return True
-    return count <= limit
-
-
-def _digest(text: str) -> str:
-    # The cache holds no e-mail address, only its digest.
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 @never_cache
 def link_request(request: HttpRequest) -> HttpResponse:
     form = LinkRequestForm(posted(request))
     if request.method == "POST" and form.is_valid():
         client = client_address(request) or "unknown"
-        if not _within_limit(f"link-request:client:{_digest(client)}", REQUESTS_PER_CLIENT):
+        if not within_limit(
+            f"link-request:client:{digest(client)}",
+            REQUESTS_PER_CLIENT,
+            seconds=REQUEST_WINDOW_SECONDS,
+        ):
             return _private(render(request, "reporting/link_request_limited.html", status=429))
         email = form.cleaned_data["email"]
         # Past the limit for the address, nothing is sent, and the answer is the same.
-        if _within_limit(f"link-request:address:{_digest(email)}", REQUESTS_PER_ADDRESS):
+        if within_limit(
+            f"link-request:address:{digest(email)}",
+            REQUESTS_PER_ADDRESS,
+            seconds=REQUEST_WINDOW_SECONDS,
+        ):
             base_url = settings.BASE_URL or request.build_absolute_uri("/")
             request_links(email=email, base_url=base_url)
         return _private(render(request, "reporting/link_request_sent.html"))
