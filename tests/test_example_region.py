@@ -130,3 +130,12 @@ class ExampleRegionTests(TestCase):
             measure__focus_area__plan__region=self.region, answer=""
         )
         self.assertEqual(waiting.count(), 1)
+
+    def test_milestones_and_updates(self) -> None:
+        measure = Measure.objects.get(focus_area__plan__region=self.region, code="1.2.2")
+        page = parse(self.client.get(measure.get_absolute_url()))
+        states = [li.get("data-state") for li in page.xpath('//*[@data-testid="milestone"]')]
+        self.assertEqual(states.count("done"), 2)
+        self.assertIn("24 matprodusentar", text(page))
+        feed = self.client.get(reverse("plan_feed", args=["eksempelregionen", "regionplan"]))
+        self.assertIn("Matfestivalen", feed.content.decode())

@@ -43,6 +43,8 @@ PUBLIC = {
     "region",
     # The region's feed: its published plans only, whoever asks.
     "region_feed",
+    # Search: the plans the visitor may see (tests/test_search.py asks for a draft's text).
+    "search",
     "login",
     "logout",
     "password_reset",

@@ -38,6 +38,7 @@ SHOTS = {
     "/eksempelregionen/regionplan/oversikt/": "example-dashboard",
     "/eksempelregionen/": "example-region",
     "/mitt-arbeid/": "my-work",
+    "/hallingdal/sok/?q=kommunane": "search",
 }
 PER_SHAPE = 2
 SKIP = re.compile(
@@ -132,7 +133,9 @@ class CrawledPagesFitAndPassAxeTests(BrowserTestCase):
         self.assertEqual(wrong, {})
 
     def test_public_pages(self) -> None:
-        urls = self.crawl(["/", "/hallingdal/", "/hallingdal/regionplan/"])
+        urls = self.crawl(
+            ["/", "/hallingdal/", "/hallingdal/regionplan/", "/hallingdal/sok/?q=kommunane"]
+        )
         self.assertGreater(len(urls), 15, urls)
         self.assertTrue(any(u.endswith(".csv") for u in self.downloads), self.downloads)
         self.assert_head_answers(urls + sorted(self.downloads))

@@ -33,10 +33,9 @@ class ProjectTests(TestCase):
             blocks = text.split("\n\n")[1:]
             with self.subTest(language=code):
                 self.assertEqual([b for b in blocks if "#, fuzzy" in b], [])
-                # A text of several lines starts `msgstr ""` and goes on below: not empty.
-                empty = [
-                    b for b in blocks if re.search(r'^msgstr(\[\d\])? ""$(?!\n")', b, re.MULTILINE)
-                ]
+                # Empty: `msgstr ""` with no quoted line continuing it (a long msgstr is
+                # written as `msgstr ""` followed by its lines).
+                empty = [b for b in blocks if re.search(r'^msgstr(\[\d\])? ""(?!\n")', b, re.M)]
                 self.assertEqual(empty, [])
             ids[code] = msgids(blocks)
         # The catalogues cover the same strings: none was refreshed and the others forgotten.

@@ -22,6 +22,8 @@ from planstatus.installation.example import load_rounds
 from planstatus.lib.status import Status
 from planstatus.lib.timing import parse_timing
 from planstatus.plans.actions.lineage import confirm_continuation, set_predecessors
+from planstatus.plans.actions.milestones import add_milestone, set_milestone_done
+from planstatus.plans.actions.news import add_news
 from planstatus.plans.actions.programme import store_programme_details
 from planstatus.plans.models import FocusArea, Goal, Measure, MeasureActor, Plan, StatusUpdate
 from planstatus.regions.models import (
@@ -146,7 +148,31 @@ def load_region_data(*, data: Mapping[str, Any]) -> Region:
     if data.get("rounds"):
         load_rounds(plan=_seed_plan(plans, data["rounds"]["plan"]), data=data["rounds"])
     _load_inputs(plans=plans, inputs=data.get("inputs") or [])
+    _load_milestones_and_updates(
+        plans=plans, milestones=data.get("milestones") or [], updates=data.get("updates") or []
+    )
     return region
+
+
+def _load_milestones_and_updates(
+    *,
+    plans: dict[str, Plan],
+    milestones: list[Mapping[str, Any]],
+    updates: list[Mapping[str, Any]],
+) -> None:
+    """The example region's milestones (some reached) and updates («Kva har skjedd»)."""
+    for item in milestones:
+        measure = _seed_item(plans, {"plan": item["plan"], "measure": item["measure"]})
+        assert isinstance(measure, Measure)
+        milestone = add_milestone(
+            measure=measure, text=item["text"], due_on=_required_date(item["due"])
+        )
+        if item.get("done"):
+            set_milestone_done(milestone=milestone, done=True, day=_required_date(item["done"]))
+    for item in updates:
+        measure = _seed_item(plans, {"plan": item["plan"], "measure": item["measure"]})
+        assert isinstance(measure, Measure)
+        add_news(measure=measure, date=_required_date(item["date"]), text=item["text"], files=[])
 
 
 def _at_noon(day: datetime.date) -> datetime.datetime:

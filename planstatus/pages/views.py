@@ -38,7 +38,14 @@ from planstatus.plans.access import (
 from planstatus.plans.actions.status import StatusConflict, roll_up_status
 from planstatus.plans.audit import LogFilters, kind_choices, measure_audit_log, region_change_log
 from planstatus.plans.dashboard import area_chart, build_dashboard, filter_choices, read_filters
-from planstatus.plans.forms import ChangeLogForm, DashboardForm, MilestoneForm, NewsForm, StatusForm
+from planstatus.plans.forms import (
+    ChangeLogForm,
+    DashboardForm,
+    MilestoneForm,
+    NewsForm,
+    SearchForm,
+    StatusForm,
+)
 from planstatus.plans.groups import group_reporting
 from planstatus.plans.lineage import item_chain, plan_outcomes, region_story
 from planstatus.plans.models import Measure, MeasureNews, Plan
@@ -86,6 +93,7 @@ def region_detail(request: HttpRequest, region_slug: str) -> HttpResponse:
             "import_url": reverse("import_upload", args=[region.slug]),
             # The feed is what the public sees: it exists once a plan is published.
             "has_feed": region.plans.filter(published=True).exists(),
+            "search_form": SearchForm() if story.timeline else None,
         },
     )
 

@@ -19,6 +19,8 @@ from planstatus.regions.models import Actor, Region
 from planstatus.regions.services import set_actor_group
 
 COMMENT_MAX = 2000
+# A search is a few words; the engines are never handed more.
+SEARCH_QUERY_MAX = 200
 TEXT_MAX = 5000
 
 
@@ -555,3 +557,12 @@ class NewsForm(forms.Form):
                 ) from e
             uploads.append(Upload(name=name, data=f.read()))
         return uploads
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search the plans"),
+        max_length=SEARCH_QUERY_MAX,
+        help_text=_("Measures, goals, updates and actors. A code such as 2.1.3 works too."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )

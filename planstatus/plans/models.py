@@ -29,6 +29,7 @@ RESERVED_PLAN_SLUGS = {
     "feed",
     "innebygging",
     "innspel",
+    "sok",
 }
 
 

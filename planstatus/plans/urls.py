@@ -1,9 +1,10 @@
 from django.urls import path
 
-from planstatus.plans import lineage_views, views
+from planstatus.plans import lineage_views, search_views, views
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("<slug:region_slug>/sok/", search_views.search, name="search"),
     path("<slug:region_slug>/aktorar/", views.actor_list, name="actor_list"),
     path("<slug:region_slug>/aktorar/ny/", views.actor_edit, name="actor_create"),
     path("<slug:region_slug>/aktorar/<int:pk>/", views.actor_edit, name="actor_edit"),
