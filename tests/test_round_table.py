@@ -299,6 +299,21 @@ class RowEditTests(RoundTableSetup):
         self.assertEqual((mine.status, mine.created_by), ("done", self.owner))
         self.assertEqual(RoundReport.objects.get(status_update=mine).actor, self.nord)
 
+    def test_setting_a_group_measure_by_hand_needs_a_reason(self) -> None:
+        self.client.force_login(self.owner)
+        url = self.row_url(self.shared)
+        form = find(parse(self.client.get(url, **HTMX)), "//form")
+        prefix = form.xpath('.//input[@type="radio"]')[0].get("name").removesuffix("status")
+        data = {prefix + "status": "done", prefix + "expected_previous": ""}
+        response = self.client.post(url, data, **HTMX)
+        self.assertIn("Skriv kvifor du set samla status for hand", text(parse(response)))
+        self.assertFalse(StatusUpdate.objects.filter(measure=self.shared).exists())
+        data[prefix + "comment"] = "Kommunestyra vedtok det i juni."
+        self.assertEqual(self.client.post(url, data, **HTMX).status_code, 200)
+        overall = StatusUpdate.objects.latest_of(self.shared)
+        assert overall is not None
+        self.assertEqual((overall.status, overall.member), ("done", None))
+
     def test_a_stale_form_comes_back_in_place_with_the_conflict(self) -> None:
         url = self.row_url(self.second)
         record_round_status(round=self.round, measure=self.second, status=S.DONE, user=self.owner)
@@ -414,7 +429,11 @@ class QueryCountTests(RoundTableSetup):
             )
             if i % 3 == 0:
                 record_round_status(
-                    round=self.round, measure=measure, status=S.STARTED, user=self.owner
+                    round=self.round,
+                    measure=measure,
+                    status=S.STARTED,
+                    comment="Sett av sekretariatet.",
+                    user=self.owner,
                 )
         self.grown += 1
 
