@@ -213,6 +213,8 @@ class RoundInBrowserTests(BrowserTestCase):
 
         page.goto(f"{self.live_server_url}/hallingdal/regionplan/rundar/")
         page.get_by_role("link", name="Status desember").click()
+        # The table per actor is folded away under the measures' table: open it.
+        page.get_by_test_id("progress-per-actor").locator("summary").click()
         row = page.locator(f'[data-testid=actor-progress][data-actor="{self.actor.name}"]')
         self.assertIn(row.get_attribute("data-state"), {"some", "all"})
         self.assertIn("2 /", row.inner_text())

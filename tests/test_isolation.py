@@ -105,6 +105,7 @@ PRIVATE = {
     "round_open",
     "round",
     "round_report",
+    "round_member_report",
     "round_remind",
     "round_decide",
     "round_close",
@@ -175,6 +176,7 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "plan_actor": {"pk": "actor"},
     "round": {"pk": "round"},
     "round_report": {"pk": "round"},
+    "round_member_report": {"pk": "round"},
     "round_remind": {"pk": "round"},
     "round_close": {"pk": "round"},
     "round_edit": {"pk": "round"},
@@ -234,6 +236,7 @@ class IsolationTests(BaseTestCase):
             "fmt": "xlsx",
             "measure_pk": self.draft_measure.pk,
             "actor_pk": self.actor.pk,
+            "member_pk": self.actor.pk,
         }
         self.draft_milestone = Milestone.objects.create(
             measure=self.draft_measure, text="Hemmeleg milepæl", due_on=datetime.date(2099, 1, 1)
@@ -491,6 +494,10 @@ class IsolationTests(BaseTestCase):
             (
                 "round_report",
                 ["testdal", "utkast", self.draft_round.pk, self.draft_measure.pk],
+            ),
+            (
+                "round_member_report",
+                ["testdal", "utkast", self.draft_round.pk, self.draft_measure.pk, self.actor.pk],
             ),
             ("case_page", ["testdal", "utkast"]),
             ("case_draft_send", ["testdal", "utkast", self.draft_case_draft.pk]),

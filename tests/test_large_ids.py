@@ -29,7 +29,12 @@ class LargeIdTests(BaseTestCase):
         )
         self.client.force_login(self.owner)
         page = parse(self.client.get(reverse("round", args=["testdal", "regionplan", round.pk])))
-        self.assertEqual(len(page.xpath('//article[@id="tiltak-1234567"]')), 1)
+        # The measure's line in the round table, the anchor to it, and its edit address.
+        self.assertEqual(len(page.xpath('//tr[@id="tiltak-1234567"]')), 1)
+        self.assertEqual(len(page.xpath('//tbody[@id="tiltak-1234567-linjer"]')), 1)
         self.assertEqual(len(page.xpath('//a[@href="#tiltak-1234567"]')), 1)
+        edit = reverse("round_report", args=["testdal", "regionplan", 7654321, 1234567])
+        self.assertIn("/7654321/tiltak/1234567/", edit)
+        self.assertEqual(len(page.xpath(f'//a[@data-testid="row-edit"][@href="{edit}"]')), 1)
         timeline = parse(self.client.get(reverse("timeline", args=["testdal", "regionplan"])))
         self.assertEqual(len(timeline.xpath('//*[@data-measure="1234567"]')), 2)

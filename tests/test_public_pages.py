@@ -66,6 +66,7 @@ class PublicPagesTests(BaseTestCase):
             "pk": self.measure.pk,
             "measure_pk": self.measure.pk,
             "actor_pk": involved.actor_id,
+            "member_pk": involved.actor_id,
             "uidb64": "MQ",
             "token": "ikkje-ei-lenke",
             "fmt": "xlsx",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +31,11 @@ class InputForm(forms.Form):
     )
     # A field people never see or reach: a program that fills in every field fills it in.
     nettstad = forms.CharField(required=False, max_length=200, label=_("Leave this empty"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: the measure page has the secretariat's forms beside it («text» too).
+        kwargs.setdefault("auto_id", "innspel_%s")
+        super().__init__(*args, **kwargs)
 
     def is_bot(self) -> bool:
         return bool(self.cleaned_data.get("nettstad"))

@@ -52,7 +52,7 @@ from planstatus.plans.models import Measure, MeasureNews, Plan
 from planstatus.plans.outline import build_plan_outline
 from planstatus.reporting import audit as reporting_audit
 from planstatus.reporting.actions.reports import report_status
-from planstatus.reporting.errors import RoundError
+from planstatus.reporting.errors import Refusal, RoundError
 from planstatus.reporting.forms import RoundChoiceForm
 from planstatus.reporting.messages import conflict_message, refusal_message
 from planstatus.reporting.progress import progress_over_time, timeline_chart
@@ -263,9 +263,6 @@ def measure_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: i
 def measure_status(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
     measure = get_measure_for_editor(request.user, region_slug, plan_slug, pk)
     form = StatusForm(request.POST)
-    by_hand = measure.pk in group_reporting([measure.pk])
-    if by_hand and form.is_valid() and not form.cleaned_data["comment"].strip():
-        form.add_error("comment", _("Say why you set the overall status by hand."))
     if not form.is_valid():
         return _measure_page(request, measure, status_form=form)
     try:
@@ -287,7 +284,8 @@ def measure_status(request: HttpRequest, region_slug: str, plan_slug: str, pk: i
         form.add_error(None, conflict_message(conflict))
         return _measure_page(request, measure, status_form=form, status=409)
     except RoundError as refused:
-        form.add_error(None, refusal_message(refused))
+        field = "comment" if refused.code == Refusal.REASON_REQUIRED else None
+        form.add_error(field, refusal_message(refused))
         return _measure_page(request, measure, status_form=form)
     messages.success(request, _("The status is saved."))
     return redirect(measure)

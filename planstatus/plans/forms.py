@@ -403,6 +403,11 @@ class MilestoneForm(forms.Form):
             raise forms.ValidationError(_("Give a date between the years 1900 and 2200."))
         return due_on
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Ids of its own: the measure page holds several forms with a «text» field.
+        kwargs.setdefault("auto_id", "milepel_%s")
+        super().__init__(*args, **kwargs)
+
 
 class MilestoneDoneForm(forms.Form):
     done = forms.BooleanField(required=False)
@@ -557,6 +562,11 @@ class NewsForm(forms.Form):
                 ) from e
             uploads.append(Upload(name=name, data=f.read()))
         return uploads
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Ids of its own: the measure page holds several forms with a «text» field.
+        kwargs.setdefault("auto_id", "nytt_%s")
+        super().__init__(*args, **kwargs)
 
 
 class SearchForm(forms.Form):

@@ -22,6 +22,7 @@ class Refusal(enum.StrEnum):
     LINK_OF_ANOTHER_ACTOR = "link_of_another_actor"
     MEASURE_NOT_IN_PLAN = "measure_not_in_plan"  # plan
     MEASURE_ARCHIVED = "measure_archived"  # code
+    REASON_REQUIRED = "reason_required"
 
 
 class RoundError(ValueError):

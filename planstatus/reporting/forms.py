@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from planstatus.core.status import STATUS_CHOICES
@@ -298,3 +299,52 @@ class LinkRequestForm(forms.Form):
 
     def clean_email(self) -> str:
         return str(self.cleaned_data["email"]).strip().lower()
+
+
+class RoundFilterForm(forms.Form):
+    """The round page's filters, in the address (GET) so a filtered view can be shared."""
+
+    aktor = forms.TypedChoiceField(label=_("Actor"), required=False, coerce=int, empty_value=None)
+    status = forms.TypedChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *STATUS_CHOICES],
+        coerce=Status,
+        empty_value=None,
+    )
+    ikkje_rapportert = forms.BooleanField(label=_("Only not reported"), required=False)
+
+    def __init__(self, data: QueryDict, *, actors: Iterable[Actor]) -> None:
+        super().__init__(data)
+        field = self.fields["aktor"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("All actors")), *((a.pk, a.name) for a in actors)]
+
+
+class RowViewForm(forms.Form):
+    """What a row's address answers with for htmx: the row's form, or the row as shown
+    («Avbryt» puts it back)."""
+
+    vis = forms.ChoiceField(choices=[("skjema", "skjema"), ("rad", "rad")], required=False)
+
+
+class FilterQueryForm(forms.Form):
+    """The round page's filters carried through a line's own page (no JS), so the way back
+    and the save return to the same filtered table. Only their form is checked here; the
+    round page checks the values again."""
+
+    aktor = forms.IntegerField(required=False, min_value=1)
+    status = forms.ChoiceField(required=False, choices=STATUS_CHOICES)
+    ikkje_rapportert = forms.BooleanField(required=False)
+
+    def query(self) -> str:
+        """The filters as an address's query, or "" for none (or nonsense)."""
+        if not self.is_valid():
+            return ""
+        data = self.cleaned_data
+        chosen = {
+            "aktor": data["aktor"],
+            "status": data["status"],
+            "ikkje_rapportert": "on" if data["ikkje_rapportert"] else None,
+        }
+        return urlencode({k: v for k, v in chosen.items() if v})

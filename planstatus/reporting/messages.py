@@ -49,6 +49,7 @@ REFUSALS: dict[Refusal, Promise] = {
     Refusal.MEASURE_ARCHIVED: gettext_lazy(
         "Measure %(code)s is archived and cannot be reported on."
     ),
+    Refusal.REASON_REQUIRED: gettext_lazy("Say why you set the overall status by hand."),
 }
 
 REMINDER_KIND_TEXT: dict[str, Promise] = {

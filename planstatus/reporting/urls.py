@@ -45,6 +45,11 @@ urlpatterns = [
         name="round_report",
     ),
     path(
+        "<slug:region_slug>/<slug:plan_slug>/rundar/<int:pk>/tiltak/<int:measure_pk>/medlem/<int:member_pk>/",
+        views.round_report,
+        name="round_member_report",
+    ),
+    path(
         "<slug:region_slug>/<slug:plan_slug>/rundar/<int:pk>/endre/",
         views.round_edit,
         name="round_edit",

@@ -21,7 +21,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
 from planstatus.accounts.roles import can_edit
 from planstatus.core.client import client_address
@@ -58,8 +59,11 @@ from planstatus.reporting.errors import RoundError
 from planstatus.reporting.forms import (
     DecisionForm,
     EditRoundForm,
+    FilterQueryForm,
     OpenRoundForm,
     ReportForm,
+    RoundFilterForm,
+    RowViewForm,
     UnchangedForm,
 )
 from planstatus.reporting.messages import conflict_message, refusal_message
@@ -81,6 +85,13 @@ from planstatus.reporting.reads import (
     round_links,
 )
 from planstatus.reporting.recipients import has_address, prefetch_recipients, recipients
+from planstatus.reporting.round_table import (
+    MeasureRows,
+    RoundRow,
+    RowFilter,
+    filter_actors,
+    round_rows,
+)
 
 Action = ReportingLinkUse.Action
 
@@ -428,10 +439,14 @@ def _save_report(
     done_url: str,
     link: ReportingLink | None = None,
     detail: str = "",
+    member: Actor | None = None,
+    row: bool = False,
 ) -> HttpResponse:
-    """Validate and save one measure's report; answer with its fragment or a redirect."""
+    """Validate and save one measure's report; answer with its fragment or a redirect.
+    With `member` the secretariat reports a group measure's member's own status; with `row`
+    the fragments are the round table's lines (the secretariat's round page)."""
     # Bound to the post, the form needs no initial values, so nothing is read before saving.
-    form = ReportForm(request.POST, prefix=f"m{measure.pk}")
+    form = ReportForm(request.POST, prefix=_prefix(measure, member))
     conflict: StatusConflict | None = None
     error = ""
     saved = False
@@ -446,6 +461,7 @@ def _save_report(
                 comment_is_public=data["comment_is_public"],
                 evidence_url=data["evidence_url"],
                 user=request.user,
+                actor=member,
                 link=link,
                 expected_previous=data["expected_previous"],
             )
@@ -462,6 +478,19 @@ def _save_report(
     if saved and not request.htmx:
         messages.success(request, _("Saved: %(code)s.") % {"code": measure.code or measure.text})
         return redirect(done_url)
+    if row:
+        return _row_answer(
+            request,
+            round=round,
+            measure=measure,
+            member=member,
+            form=form,
+            saved=saved,
+            conflict=conflict,
+            error=error,
+            post_url=post_url,
+            done_url=done_url,
+        )
     # Without a link only the secretariat gets here: it sees who saved, person too.
     [report] = measure_reports(
         round=round,
@@ -513,6 +542,101 @@ def _with_expected(post: QueryDict, form: ReportForm, report: MeasureReport) -> 
     expected = report.expected_previous
     data[form.add_prefix("expected_previous")] = str(expected) if expected is not None else ""
     return data
+
+
+def _prefix(measure: Measure, member: Actor | None) -> str:
+    """The form's prefix: one per line of the round table, so two open forms differ."""
+    return f"m{measure.pk}" if member is None else f"m{measure.pk}-{member.pk}"
+
+
+def _line(
+    round: ReportingRound, measure: Measure, member: Actor | None, *, show_person: bool
+) -> tuple[MeasureRows, RoundRow]:
+    """The measure's lines in the round table and the one asked for (404 for a member that
+    does not report on it)."""
+    [rows] = round_rows(round=round, measure_ids=[measure.pk], show_person=show_person)
+    if member is None:
+        return rows, rows.head
+    line = next((r for r in rows.members if r.member and r.member.pk == member.pk), None)
+    if line is None:
+        raise Http404
+    return rows, line
+
+
+def _line_form(line: RoundRow, data: QueryDict | None = None) -> ReportForm:
+    """A line's form, starting from what was reported: the measure's report as the
+    reporting pages start it, or on a member's line the member's own latest report."""
+    if line.member is None:
+        return _report_form(line.report, data)
+    members = line.report.group.members if line.report.group else []
+    own = next(r for r in members if r.member.pk == line.member.pk)
+    initial: dict[str, object] = {
+        "status": own.status if own.has_reported else None,
+        "expected_previous": own.update.pk if own.update else None,
+    }
+    if line.in_round is not None:
+        initial |= {
+            "comment": line.in_round.comment,
+            "evidence_url": line.in_round.evidence_url,
+            "comment_is_public": line.in_round.comment_is_public,
+        }
+    return ReportForm(data, initial=initial, prefix=_prefix(line.report.measure, line.member))
+
+
+def _row_answer(
+    request: HtmxHttpRequest,
+    *,
+    round: ReportingRound,
+    measure: Measure,
+    member: Actor | None,
+    form: ReportForm,
+    saved: bool,
+    conflict: StatusConflict | None,
+    error: str,
+    post_url: str,
+    done_url: str,
+) -> HttpResponse:
+    """A save from the round table: the measure's lines again when saved, else the line's
+    form with what went wrong (for htmx, put where the form was), or without JS the
+    measure's own page with the form."""
+    rows, line = _line(round, measure, member, show_person=True)
+    if conflict is not None:
+        # Keep what the person wrote, but let the next save go through on purpose.
+        data = request.POST.copy()
+        expected = _line_form(line).initial.get("expected_previous")
+        data[form.add_prefix("expected_previous")] = str(expected) if expected else ""
+        form = _line_form(line, data)
+        form.is_valid()
+    context: dict[str, object] = {
+        "plan": round.plan,
+        "round": round,
+        "can_edit": True,
+        "conflict": conflict_message(conflict) if conflict is not None else "",
+        "error": error,
+        "post_url": post_url,
+    }
+    if saved:
+        template = "reporting/_round_rows.html"
+        context |= {"rows": rows, "saved_key": line.key}
+    elif request.htmx:
+        template = "reporting/_round_row_form.html"
+        context |= {"line": line, "form": form}
+    else:
+        template = "reporting/report_item_page.html"
+        context |= {
+            "item": {"report": line.report, "form": form},
+            "member": member,
+            "back": done_url,
+            "plain_form": True,
+        }
+    status = 200 if saved else 409 if conflict or error else 400
+    response = render(request, template, context, status=status)
+    response["Cache-Control"] = "no-store"
+    if request.htmx and not saved:
+        # The form aims its answer at the measure's lines; a refusal replaces the form only.
+        response = retarget(response, f"#{line.key}")
+        response = reswap(response, "outerHTML")
+    return response
 
 
 # --- The secretariat's round pages ---------------------------------------------------------
@@ -620,14 +744,21 @@ def round_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
         {"entry": a, "addresses": [r for r in recipients(a.actor) if r.email]}
         for a in progress.behind
     ]
-    reports = measure_reports(
+    rows = round_rows(
         round=round, measure_ids=[m.pk for m in progress.measures], show_person=editor
     )
+    filters = RoundFilterForm(
+        request.GET, actors=filter_actors((a.actor for a in progress.actors), rows)
+    )
+    row_filter = RowFilter()
+    if filters.is_valid():
+        chosen = filters.cleaned_data
+        row_filter = RowFilter(
+            actor_id=chosen["aktor"],
+            status=chosen["status"],
+            not_reported=chosen["ikkje_rapportert"],
+        )
     pending = pending_submissions(plan)
-    items = [
-        {"report": r, "form": _report_form(r) if editor and round.is_open else None}
-        for r in reports
-    ]
     return render(
         request,
         "reporting/round_detail.html",
@@ -639,7 +770,10 @@ def round_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
             "behind_without_address": [b["entry"] for b in behind if not b["addresses"]],
             "behind_count": len(behind),
             "reachable": {a.actor.pk for a in progress.actors if has_address(a.actor)},
-            "items": items,
+            "measure_rows": row_filter.apply(rows),
+            "filters": filters,
+            "filtered": row_filter.active,
+            "filter_query": FilterQueryForm(request.GET).query() if row_filter.active else "",
             "can_edit": editor,
             "changes": changes_since_previous(round),
             "previous": previous_closed_round(round),
@@ -686,22 +820,72 @@ def round_decide(request: HttpRequest, region_slug: str, plan_slug: str, pk: int
 
 
 @never_cache
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def round_report(
-    request: HtmxHttpRequest, region_slug: str, plan_slug: str, pk: int, measure_pk: int
+    request: HtmxHttpRequest,
+    region_slug: str,
+    plan_slug: str,
+    pk: int,
+    measure_pk: int,
+    member_pk: int | None = None,
 ) -> HttpResponse:
+    """One line of the round table: its form (htmx: in place of the line; without JS: the
+    measure's own page), the line again («Avbryt»), and the save."""
     plan = get_plan_for_editor(request.user, region_slug, plan_slug)
     round = _get_round(plan, pk)
     measure = get_object_or_404(Measure, pk=measure_pk, focus_area__plan=plan)
-    return _save_report(
-        request,
-        round=round,
-        measure=measure,
-        post_url=reverse("round_report", args=[region_slug, plan_slug, round.pk, measure.pk]),
-        done_url=reverse("round", args=[region_slug, plan_slug, round.pk])
-        + f"#tiltak-{measure.pk}",
+    member = None
+    if member_pk is not None:
+        member = get_object_or_404(Actor, pk=member_pk, region=plan.region)
+        _line(round, measure, member, show_person=True)  # 404 unless it reports on it
+    args = [region_slug, plan_slug, round.pk, measure.pk]
+    post_url = (
+        reverse("round_report", args=args)
+        if member is None
+        else reverse("round_member_report", args=[*args, member.pk])
     )
+    # Without JS the round page's filters come along, so the way back keeps them.
+    query = FilterQueryForm(request.GET).query()
+    if query:
+        post_url += f"?{query}"
+    anchor = f"tiltak-{measure.pk}" if member is None else f"tiltak-{measure.pk}-{member.pk}"
+    done_url = reverse("round", args=[region_slug, plan_slug, round.pk])
+    done_url += (f"?{query}" if query else "") + f"#{anchor}"
+    if request.method == "POST":
+        return _save_report(
+            request,
+            round=round,
+            measure=measure,
+            member=member,
+            row=True,
+            post_url=post_url,
+            done_url=done_url,
+        )
+    if not round.is_open:
+        raise Http404
+    rows, line = _line(round, measure, member, show_person=True)
+    view = RowViewForm(request.GET)
+    shown = view.cleaned_data["vis"] if view.is_valid() else ""
+    context: dict[str, object] = {"plan": plan, "round": round, "can_edit": True}
+    if request.htmx and shown == "rad":
+        template = "reporting/_round_rows.html"
+        context |= {"rows": rows}
+    elif request.htmx:
+        template = "reporting/_round_row_form.html"
+        context |= {"line": line, "form": _line_form(line), "post_url": post_url}
+    else:
+        template = "reporting/report_item_page.html"
+        context |= {
+            "item": {"report": line.report, "form": _line_form(line)},
+            "member": member,
+            "post_url": post_url,
+            "back": done_url,
+            "plain_form": True,
+        }
+    response = render(request, template, context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST

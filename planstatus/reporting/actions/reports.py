@@ -17,7 +17,7 @@ from planstatus.accounts.roles import known_user
 from planstatus.lib.status import Status
 from planstatus.plans.actions.status import check_not_changed, record_status, set_status
 from planstatus.plans.groups import GroupReporting, group_reporting
-from planstatus.plans.models import Measure, StatusUpdate
+from planstatus.plans.models import Measure, MeasureActor, StatusUpdate
 from planstatus.regions.models import Actor
 from planstatus.reporting.actions.items import publish_item
 from planstatus.reporting.actions.rounds import AnyUser, locked_round
@@ -61,6 +61,8 @@ def record_round_status(
         if not Measure.objects.responsible_for(actor).filter(pk=measure.pk).exists():
             raise RoundError(Refusal.NOT_RESPONSIBLE, actor=actor.name, code=measure.code)
         member = _as_member(actor, group_reporting([measure.pk]).get(measure.pk))
+    else:
+        check_reason_for_hand_set(measure=measure, comment=comment)
     if link is not None and round.plan.reports_need_approval:
         assert actor is not None
         check_not_changed(measure=measure, member=member, expected_previous=expected_previous)
@@ -238,6 +240,7 @@ def report_status(
         # Without a link the secretariat's report is written at once, approval or not.
         assert isinstance(update, StatusUpdate)
         return update
+    check_reason_for_hand_set(measure=measure, comment=comment)
     return set_status(
         measure=measure,
         status=Status(status),
@@ -247,6 +250,16 @@ def report_status(
         user=user,
         expected_previous=expected_previous,
     )
+
+
+def check_reason_for_hand_set(*, measure: Measure, comment: str) -> None:
+    """The secretariat's own status on a group measure overrides what its members report
+    (issue 20): it must say why, whichever page it was set on."""
+    group = MeasureActor.objects.filter(
+        measure=measure, role=MeasureActor.Role.RESPONSIBLE, actor__is_group=True
+    )
+    if not comment.strip() and group.exists():
+        raise RoundError(Refusal.REASON_REQUIRED)
 
 
 def _reporting_actor(
