@@ -203,3 +203,25 @@ class PublicInputTests(BaseTestCase):
         self.client.logout()
         api = self.client.get("/api/v1/regions/testdal/plans/regionplan/measures").content
         self.assertNotIn(b"sykkelvegen", api)
+
+    def test_nothing_unpublished_reaches_the_api_the_data_or_the_feeds(self) -> None:
+        self.send({"text": QUESTION, "email": "kari@example.no"})
+        item = PublicInput.objects.get()
+        self.answer(item, answer="Eit svar som ikkje er publisert.")
+        self.client.logout()
+        urls = [
+            f"/api/v1/regions/testdal/plans/regionplan/measures/{self.measure.pk}",
+            "/api/v1/regions/testdal/plans/regionplan/measures",
+            reverse("plan_data", args=["testdal", "regionplan", "json"]),
+            reverse("plan_data", args=["testdal", "regionplan", "csv"]),
+            reverse("plan_feed", args=["testdal", "regionplan"]),
+            reverse("region_feed", args=["testdal"]),
+        ]
+        for url in urls:
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+                content = getattr(response, "streaming_content", [])
+                body = b"".join(content) if response.streaming else response.content
+                for secret in ("sykkelvegen", "kari@example.no", "ikkje er publisert"):
+                    self.assertNotIn(secret.encode(), body)
