@@ -11,8 +11,10 @@ from typing import Any
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from lxml import etree  # type: ignore[import-untyped]
 
+from planstatus.feedback.models import PublicInput
 from planstatus.lib.status import Status
 from planstatus.plans.actions.status import record_status
 from planstatus.plans.models import Measure, Plan
@@ -176,3 +178,25 @@ class FeedTests(BaseTestCase):
             archived_case(self.plan, self.owner, f"{n}-27")
         with self.assertNumQueries(len(small)):
             self.client.get(self.region_url)
+
+    def test_a_published_answer_is_an_entry_and_an_unpublished_one_is_not(self) -> None:
+        now = timezone.now()
+        PublicInput.objects.create(
+            measure=self.measure,
+            text="Kari spør: når kjem <vegen>?",
+            answer="Hausten 2027 & etter planen.",
+            answered_at=now,
+            public_question="Når kjem <vegen>?",
+            published=True,
+        )
+        PublicInput.objects.create(
+            measure=self.measure, text="Hemmeleg spørsmål", answer="Hemmeleg svar", answered_at=now
+        )
+        response = self.client.get(self.plan_url)
+        doc = etree.fromstring(response.content)
+        self.assertTrue(SCHEMA.validate(doc), SCHEMA.error_log)
+        content = response.content.decode()
+        self.assertIn("spørsmål er svart", content)
+        self.assertIn("Når kjem &amp;lt;vegen&amp;gt;?", content)  # escaped in the HTML summary
+        self.assertNotIn("Kari", content)
+        self.assertNotIn("Hemmeleg", content)

@@ -1,6 +1,6 @@
 """Atom feeds of a plan (/<region>/<plan>/feed/) and of a region (/<region>/feed/): public
-status changes, updates («Kva har skjedd»), closed reporting rounds and cases sent to
-political treatment, newest first.
+status changes, updates («Kva har skjedd»), questions from the public answered in public,
+closed reporting rounds and cases sent to political treatment, newest first.
 
 A feed is public whoever fetches it: a feed reader carries no session, and an address people
 share must not show more to one of them. So it is built as an anonymous visitor sees the
@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from planstatus.cases.models import SentCase
 from planstatus.core.status import status_label
+from planstatus.feedback.models import PublicInput
 from planstatus.lib.status import Status
 from planstatus.plans.access import get_plan_for_user, get_region_for_user, visible_plans
 from planstatus.plans.models import Measure, MeasureNews, Plan, StatusUpdate
@@ -176,12 +177,48 @@ def _news_entries(plans: list[Plan]) -> list[Entry]:
     return entries
 
 
+def _answer_entries(plans: list[Plan]) -> list[Entry]:
+    """Questions from the public that the secretariat answered and published, as shown."""
+    by_pk = {plan.pk: plan for plan in plans}
+    answered = (
+        PublicInput.objects.filter(
+            measure__focus_area__plan__in=plans,
+            measure__archived_at__isnull=True,
+            published=True,
+            answered_at__isnull=False,
+        )
+        .select_related("measure__focus_area")
+        .order_by("-answered_at", "-pk")[:ENTRIES]
+    )
+    entries = []
+    for item in answered:
+        m = item.measure
+        plan = by_pk[m.focus_area.plan_id]
+        path = reverse("measure", args=[plan.region.slug, plan.slug, m.pk])
+        assert item.answered_at is not None
+        entries.append(
+            Entry(
+                title=_("Measure %(code)s: a question answered") % {"code": m.code or m.order},
+                summary=format_html("<p>{}</p><p>{}</p>", item.public_question, item.answer),
+                path=f"{path}#spurt",
+                id_path=f"{path}#svar-{item.pk}",
+                at=item.answered_at,
+                plan=plan,
+            )
+        )
+    return entries
+
+
 def feed_entries(plans: list[Plan]) -> list[Entry]:
-    """The newest entries of every kind, newest first. Five queries, however many plans."""
+    """The newest entries of every kind, newest first. Six queries, however many plans."""
     if not plans:
         return []
     found: Iterable[Entry] = (
-        _status_entries(plans) + _news_entries(plans) + _round_entries(plans) + _case_entries(plans)
+        _status_entries(plans)
+        + _news_entries(plans)
+        + _answer_entries(plans)
+        + _round_entries(plans)
+        + _case_entries(plans)
     )
     return sorted(found, key=lambda e: (e.at, e.id_path), reverse=True)[:ENTRIES]
 
