@@ -45,7 +45,14 @@ class RoundTableInBrowserTests(BrowserTestCase):
         # A round under way: some lines reported, so they show when and by whom.
         user = Membership.objects.get(user__username="sekretariat").user
         for measure in measures[::3]:
-            record_round_status(round=self.round, measure=measure, status=Status.STARTED, user=user)
+            # A group measure set by the secretariat itself needs a reason (issue 20).
+            record_round_status(
+                round=self.round,
+                measure=measure,
+                status=Status.STARTED,
+                comment="Sett av sekretariatet.",
+                user=user,
+            )
         self.page.set_viewport_size({"width": 1366, "height": 900})
         self.log_in(next=self.url)
         rows = self.page.locator("[data-testid=round-table] [data-testid=round-row]")
