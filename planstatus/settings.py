@@ -133,6 +133,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The hot tables only (plans/templatetags/plan_tables.py); templates in <app>/jinja2/.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "planstatus.core.jinja.environment"},
+    },
 ]
 
 # One variable switches the engine: unset means the embedded SQLite file in DATA_DIR,

@@ -271,7 +271,7 @@ class ChangeLogTests(ApprovalSetup):
         return_submissions(submissions=[submission], note="Kva med året?", user=self.owner)
         self.client.force_login(self.owner)
         page = parse(
-            self.client.get(reverse("measure", args=["testdal", "regionplan", self.measure.pk]))
+            self.client.get(reverse("measure_log", args=["testdal", "regionplan", self.measure.pk]))
         )
         history = text(find(page, '//ol[@class="audit"]'))
         self.assertIn("Kva med året?", history)

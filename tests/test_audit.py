@@ -51,9 +51,23 @@ class AuditTrailTests(BaseTestCase):
         log = self.client.get(reverse("region_log", args=["testdal"]))
         self.assertContains(log, "ikkje påstarta</del> → <ins>påstarta")
         self.assertContains(log, "owner")
-        page = self.client.get(self.measure.get_absolute_url())
-        self.assertContains(page, "Endringslogg")
-        self.assertContains(page, "ikkje påstarta</del> → <ins>påstarta")
+        # The measure's page fetches its log when the reader gets to it, and links to the
+        # region's log filtered to the measure for a browser without JavaScript.
+        log_url = reverse("measure_log", args=["testdal", "regionplan", self.measure.pk])
+        panel = find(
+            parse(self.client.get(self.measure.get_absolute_url())),
+            "//*[@data-testid='measure-log']",
+        )
+        self.assertEqual(text(find(panel, ".//h2")), "Endringslogg")
+        self.assertEqual(find(panel, ".//*[@hx-get]").get("hx-get"), log_url)
+        fallback = find(panel, ".//a").get("href")
+        self.assertEqual(
+            fallback, f"{reverse('region_log', args=['testdal'])}?tiltak={self.measure.pk}"
+        )
+        self.assertContains(self.client.get(fallback), "ikkje påstarta</del> → <ins>påstarta")
+        fragment = self.client.get(log_url, HTTP_HX_REQUEST="true")
+        self.assertContains(fragment, "ikkje påstarta</del> → <ins>påstarta")
+        self.assertNotContains(fragment, "<html")
 
     def test_measure_edit_is_recorded_with_the_old_text(self) -> None:
         self.client.force_login(self.owner)
@@ -88,6 +102,22 @@ class AuditTrailTests(BaseTestCase):
         self.assertEqual(self.client.get(url).status_code, 404)
         self.client.logout()
         self.assertRedirects(self.client.get(url), f"{reverse('login')}?next={url}")
+
+    def test_a_measures_log_is_for_members_only(self) -> None:
+        page = self.measure.get_absolute_url()
+        url = reverse("measure_log", args=["testdal", "regionplan", self.measure.pk])
+        self.client.force_login(self.colleague)
+        self.assertEqual(self.client.get(url).status_code, 200)
+        for reader in (self.outsider, None):
+            if reader is None:
+                self.client.logout()
+            else:
+                self.client.force_login(reader)
+            # They may read the published measure, but neither its log nor a way to it.
+            response = self.client.get(page)
+            self.assertEqual(response.status_code, 200)
+            self.assertEqual(parse(response).xpath("//*[@data-testid='measure-log']"), [])
+            self.assertEqual(self.client.get(url).status_code, 404)
 
 
 def many_measures(n: int) -> ParsedPlan:

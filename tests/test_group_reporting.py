@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from planstatus.api.services import issue_api_token
@@ -231,6 +233,31 @@ class MemberMatrixPageTests(GroupSetup):
         # Its own internal comment, and no other member's internal one.
         self.assertEqual(matrix["Vest kommune"], ("started", "Berre internt."))
         self.assertEqual(matrix["Aust kommune"], ("done", "Ope for alle."))
+
+    def test_more_group_measures_ask_no_more_queries(self) -> None:
+        """A page asks a fixed number of queries for its group measures however many there
+        are; a plan without any asks none (tests/test_query_counts.py)."""
+        plan = ["testdal", "regionplan"]
+        urls = [
+            reverse("dashboard", args=plan),
+            "/api/v1/regions/testdal/plans/regionplan/measures",
+            reverse("plan_data", args=[*plan, "json"]),
+        ]
+
+        def counts() -> list[int]:
+            result = []
+            for url in urls:
+                with CaptureQueriesContext(connection) as queries:
+                    self.assertEqual(self.client.get(url).status_code, 200)
+                result.append(len(queries))
+            return result
+
+        before = counts()
+        for number in (5, 6):
+            self.add_measure(self.shared.focus_area, f"1.1.{number}", "Endå eitt", self.group)
+        self.assertEqual(counts(), before)
+        page = parse(self.client.get(urls[0]))
+        self.assertEqual(len(page.xpath('//*[@data-testid="members-reported"]')), 3)
 
 
 class MembersInDataTests(GroupSetup):

@@ -154,7 +154,7 @@ class SecretariatTests(NewsTestCase):
 
     def test_the_change_log_records_the_update(self) -> None:
         self.post(("rapport.pdf", PDF))
-        doc = parse(self.client.get(self.measure.get_absolute_url()))
+        doc = parse(self.client.get(self.measure.get_absolute_url() + "logg/"))
         log = text(doc.xpath('//ol[@class="audit"]')[0])
         self.assertIn("2026-05-20", log)
 

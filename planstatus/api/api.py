@@ -200,7 +200,7 @@ def _plan(request: HttpRequest, plan: Plan) -> dict[str, Any]:
 
 
 def _measures_page(request: HttpRequest, plan: Plan, measures: list[Measure]) -> list[Any]:
-    groups = group_reporting(m.pk for m in measures)
+    groups = group_reporting(m.pk for m in measures if m.has_group_responsible)
     internal = can_read_internal(caller(request), plan.region)
     return [_measure(request, plan, m, groups.get(m.pk), internal=internal) for m in measures]
 
@@ -235,7 +235,7 @@ def _measures(plan: Plan) -> QuerySet[Measure]:
         .with_status()
         .select_related("focus_area", "goal")
         .with_actors()
-        .prefetch_related("milestones")
+        .with_milestones()
         .order_by("focus_area__order", "order", "pk")
     )
 

@@ -120,7 +120,7 @@ def measure_entry(
         history=history,
         milestones=tuple(
             MilestoneEntry(id=ms.pk, text=ms.text, due_on=ms.due_on, done_on=ms.done_on)
-            for ms in m.milestones.all()
+            for ms in m.milestone_list
         ),
         members=tuple(_member_entry(row, internal=internal) for row in group.members)
         if group
@@ -165,7 +165,7 @@ def build_plan_document(
         plan.measures()
         .with_status()
         .with_actors()
-        .prefetch_related("milestones")
+        .with_milestones()
         .order_by("focus_area__order", "order", "pk")
     )
 
@@ -182,7 +182,7 @@ def build_plan_document(
     for update in updates:
         history.setdefault(update.measure_id, []).append(history_entry(update, internal=internal))
 
-    groups = group_reporting(m.pk for m in measures)
+    groups = group_reporting(m.pk for m in measures if m.has_group_responsible)
     region = plan.region
     entries = [
         measure_entry(

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
+from pydantic import BaseModel, ConfigDict
 
 from planstatus.lib.status import Status
 
@@ -33,7 +34,16 @@ INTERNAL_ONLY = (
 )
 
 
-class ErrorOut(Schema):
+class Out(BaseModel):
+    """The base of every answer. Not ninja's Schema, whose wrapper for reading ORM objects
+    (DjangoGetter) ran once per nested object: a fifth of the measure list's time
+    (bench/RESULTS.md, issue 19). The answers are built as dicts; the few that are models
+    (focus areas, goals) are read by attribute."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class ErrorOut(Out):
     detail: str = Field(description="What went wrong, in words.")
 
 
@@ -92,7 +102,7 @@ class Converted(Generic[T]):
         return self.convert_page(list(self.queryset[page]))
 
 
-class StatusOut(Schema):
+class StatusOut(Out):
     code: StatusCode = Field(description="Stable machine value of the status.")
     word: str = Field(description="The status as the interface words it (Nynorsk).")
     colour: Literal["grey", "red", "yellow", "green", "dark"] = Field(
@@ -101,7 +111,7 @@ class StatusOut(Schema):
     symbol: str
 
 
-class RegionOut(Schema):
+class RegionOut(Out):
     slug: str
     name: str
     council_name: str
@@ -109,13 +119,13 @@ class RegionOut(Schema):
     url: str = Field(description="The region's web page.")
 
 
-class DownloadsOut(Schema):
+class DownloadsOut(Out):
     csv: str
     xlsx: str
     json_: str = Field(serialization_alias="json")
 
 
-class PlanOut(Schema):
+class PlanOut(Out):
     region: str = Field(description="The region's slug.")
     slug: str
     title: str
@@ -131,7 +141,7 @@ class PlanOut(Schema):
     downloads: DownloadsOut = Field(description="The plan as CSV, Excel and JSON files.")
 
 
-class StatusCountOut(Schema):
+class StatusCountOut(Out):
     status: StatusOut
     count: int
 
@@ -144,14 +154,14 @@ class PlanDetailOut(PlanOut):
     status_counts: list[StatusCountOut]
 
 
-class FocusAreaOut(Schema):
+class FocusAreaOut(Out):
     id: int
     code: str
     name: str
     order: int
 
 
-class GoalOut(Schema):
+class GoalOut(Out):
     id: int
     code: str
     text: str
@@ -159,14 +169,14 @@ class GoalOut(Schema):
     order: int
 
 
-class ActorOut(Schema):
+class ActorOut(Out):
     id: int
     name: str
     short_name: str
     written_as: str = Field(description="The form the plan used for the actor in this row.")
 
 
-class TimingOut(Schema):
+class TimingOut(Out):
     text: str = Field(description="The time as the plan writes it («2025.-2026», «Kont»).")
     start_year: int | None
     end_year: int | None
@@ -174,14 +184,14 @@ class TimingOut(Schema):
     continuous: bool
 
 
-class MilestoneOut(Schema):
+class MilestoneOut(Out):
     id: int
     text: str
     due_on: datetime.date
     done_on: datetime.date | None = Field(description="The day it was marked done; null if not.")
 
 
-class MemberStatusOut(Schema):
+class MemberStatusOut(Out):
     actor_id: int
     name: str
     status: StatusOut
@@ -189,7 +199,7 @@ class MemberStatusOut(Schema):
     comment: str = Field(description="Empty when none, or internal and the caller may not read it.")
 
 
-class MeasureOut(Schema):
+class MeasureOut(Out):
     id: int
     code: str = Field(description="The code as read (used for sorting); may repeat in a plan.")
     written_code: str = Field(description="The code exactly as the plan document writes it.")
@@ -218,7 +228,7 @@ class MeasureOut(Schema):
     )
 
 
-class HistoryEntryOut(Schema):
+class HistoryEntryOut(Out):
     id: int
     at: datetime.datetime
     status: StatusOut
@@ -250,28 +260,28 @@ AssessmentCode = Literal["reached", "on_track", "behind", "unknown"]
 PERIOD = "The period: a year («2024») or a date («2024-01-01»)."
 
 
-class CodeLinkOut(Schema):
+class CodeLinkOut(Out):
     id: int
     code: str = Field(description="The code as read; measure codes may repeat in a plan.")
 
 
-class BaselineOut(Schema):
+class BaselineOut(Out):
     value: float
     year: int
 
 
-class TargetOut(Schema):
+class TargetOut(Out):
     year: int
     value: float
     note: str
 
 
-class PeriodValueOut(Schema):
+class PeriodValueOut(Out):
     period: str = Field(description=PERIOD)
     value: float
 
 
-class AssessmentOut(Schema):
+class AssessmentOut(Out):
     code: AssessmentCode = Field(description="Stable machine value of the assessment.")
     label: str = Field(description="The assessment as the interface words it (Nynorsk).")
     symbol: str
@@ -281,7 +291,7 @@ class AssessmentOut(Schema):
     )
 
 
-class IndicatorOut(Schema):
+class IndicatorOut(Out):
     id: int
     name: str
     unit: str
@@ -305,7 +315,7 @@ class IndicatorOut(Schema):
     url: str = Field(description="The indicator's web page.")
 
 
-class RegionValueOut(Schema):
+class RegionValueOut(Out):
     period: str = Field(description=PERIOD)
     value: float | None = Field(
         description="Null for a computed period where some municipality has no value."
@@ -321,12 +331,12 @@ class RegionValueOut(Schema):
     )
 
 
-class MunicipalityOut(Schema):
+class MunicipalityOut(Out):
     name: str
     number: str = Field(description="The municipality number in use now (from 2024).")
 
 
-class MunicipalityValueOut(Schema):
+class MunicipalityValueOut(Out):
     municipality: MunicipalityOut
     period: str = Field(description=PERIOD)
     value: float

@@ -546,9 +546,7 @@ def _measures(plan: Plan, round: ReportingRound | None) -> list[Measure]:
         frozen = RoundSnapshot.objects.filter(round=round, measure=OuterRef("pk")).order_by()
         measures = Measure.objects.filter(focus_area__plan=plan).filter(Exists(frozen))
         measures = measures.annotate(status=Subquery(frozen.values("status")[:1]))
-    return list(
-        measures.prefetch_related("actor_links__actor", "milestones").order_by("order", "pk")
-    )
+    return list(measures.with_actors().with_milestones().order_by("order", "pk"))
 
 
 def _round_compared_with(plan: Plan, round: ReportingRound | None) -> ReportingRound | None:
@@ -586,7 +584,7 @@ def _row(
     comment: BodyComment | None,
     day: datetime.date,
 ) -> Row:
-    milestones = list(m.milestones.all())
+    milestones = m.milestone_list
     return Row(
         milestones=len(milestones),
         milestones_done=sum(1 for ms in milestones if ms.is_done_on(day)),

@@ -19,6 +19,11 @@ urlpatterns = [
         name="measure",
     ),
     path(
+        "<slug:region_slug>/<slug:plan_slug>/tiltak/<int:pk>/logg/",
+        views.measure_log,
+        name="measure_log",
+    ),
+    path(
         "<slug:region_slug>/<slug:plan_slug>/tiltak/<int:pk>/status/",
         views.measure_status,
         name="measure_status",

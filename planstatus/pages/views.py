@@ -12,8 +12,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.db.models import prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -198,7 +197,6 @@ def _measure_page(
     internal = can_read_internal(request.user, plan.region)
     editor = can_edit(request.user, plan.region)
     today = timezone.localdate()
-    prefetch_related_objects([measure], "milestones")
     history = list(
         measure.status_updates.select_related(
             "created_by",
@@ -211,7 +209,7 @@ def _measure_page(
     duplicates = (
         plan.measures().filter(code=measure.code).exclude(pk=measure.pk) if measure.code else []
     )
-    group = group_reporting([measure.pk]).get(measure.pk)
+    group = group_reporting([measure.pk]).get(measure.pk) if measure.has_group_responsible else None
     if editor and status_form is None:
         # The measure's own latest update: on a group measure the members' reports are
         # in the history too, but the form sets the overall status.
@@ -233,7 +231,7 @@ def _measure_page(
             "internal": internal,
             "can_edit": editor,
             "status_form": status_form,
-            "milestones": list(measure.milestones.all()),
+            "milestones": measure.milestone_list,
             "milestone_form": MilestoneForm() if editor else None,
             "news": list(measure.news.prefetch_related("attachments")),
             "news_form": NewsForm(initial={"date": today}) if editor else None,
@@ -242,7 +240,6 @@ def _measure_page(
             "group": group,
             # Members see reports awaiting approval, marked; the public sees only approved ones.
             "pending": list(measure_submissions_pending(measure)) if internal else [],
-            "audit": measure_audit_log(measure, sources=LOG_SOURCES) if internal else [],
             "chain": item_chain(measure, region=plan.region, visible=visible_plans(request.user)),
             # Anyone may give input on a published plan's measure; only answers the
             # secretariat published are shown.
@@ -256,6 +253,25 @@ def _measure_page(
 def measure_detail(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
     measure = get_measure_for_user(request.user, region_slug, plan_slug, pk)
     return _measure_page(request, measure)
+
+
+def measure_log(request: HttpRequest, region_slug: str, plan_slug: str, pk: int) -> HttpResponse:
+    """The measure's change log, for its region's members: the measure page fetches it when
+    the reader reaches it (one query per kind of change, and the diffs, which a reader of
+    the status alone should not pay for). Without JavaScript the page links to the region's
+    log filtered to the measure instead."""
+    measure = get_measure_for_user(request.user, region_slug, plan_slug, pk)
+    if not can_read_internal(request.user, measure.focus_area.plan.region):
+        raise Http404
+    return render(
+        request,
+        "pages/_measure_log.html",
+        {
+            "measure": measure,
+            "plan": measure.focus_area.plan,
+            "entries": measure_audit_log(measure, sources=LOG_SOURCES),
+        },
+    )
 
 
 @require_POST

@@ -127,7 +127,7 @@ def next_step(work: PlanWork, today: datetime.date) -> Step:
 
 def _plan_work(plan: Plan, *, editor: bool, today: datetime.date) -> PlanWork:
     measures = plan_measures(plan)
-    groups = group_reporting(m.pk for m in measures)
+    groups = group_reporting(m.pk for m in measures if m.has_group_responsible)
     round = plan.reporting_rounds.filter(state=ReportingRound.State.OPEN).first()
     progress = round_progress(round) if round is not None else None
     with_address: list[ActorProgress] = []

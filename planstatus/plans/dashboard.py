@@ -147,7 +147,7 @@ def plan_measures(plan: Plan) -> list[Measure]:
         .filter(focus_area__plan=plan, archived_at__isnull=True)
         .select_related("focus_area", "goal")
         .with_actors()
-        .prefetch_related("milestones")
+        .with_milestones()
         .order_by("focus_area__order", "order", "pk")
     )
     for m in measures:
@@ -164,7 +164,7 @@ def build_dashboard(
 ) -> Dashboard:
     everything = plan_measures(plan)
     shown = [m for m in everything if matches(m, filters, today)]
-    groups = group_reporting(m.pk for m in shown)
+    groups = group_reporting(m.pk for m in shown if m.has_group_responsible)
     for m in shown:
         # Overdue is a mark of its own beside the reported status, never instead of it.
         m.overdue = m.is_overdue(today)  # type: ignore[attr-defined]

@@ -92,6 +92,8 @@ def group_reporting(
     own latest update. One query when none is a group measure; five, however many measures
     and members, when some are."""
     ids = list(measure_ids)
+    if not ids:
+        return {}
     links = list(
         MeasureActor.objects.filter(
             measure_id__in=ids, role=MeasureActor.Role.RESPONSIBLE

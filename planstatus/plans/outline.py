@@ -71,11 +71,7 @@ def build_plan_outline(
     areas = list(plan.focus_areas.all())
     goals = list(plan.goals.all())
     if statuses is None:
-        fetched = (
-            Measure.objects.with_status()
-            .filter(archived_at__isnull=True)
-            .prefetch_related("milestones")
-        )
+        fetched = Measure.objects.with_status().filter(archived_at__isnull=True).with_milestones()
     else:
         # A measure archived since the round closed was still in the plan then.
         fetched = Measure.objects.filter(pk__in=list(statuses))

@@ -214,7 +214,7 @@ def build_timeline(*, plan: Plan, board: Dashboard, today: datetime.date) -> Tim
         y += AREA_HEIGHT
         for m in summary.measures:
             row = Row(measure=m, kind=_kind(m), y=y)
-            row.milestones = [mark(milestone) for milestone in m.milestones.all()]
+            row.milestones = [mark(milestone) for milestone in m.milestone_list]
             start = m.start_year or m.end_year
             end = m.end_year or m.start_year
             if row.kind == Kind.SPAN and start is not None and end is not None:
