@@ -78,6 +78,7 @@ PRIVATE = {
     "plan_embed_settings",
     "region_embed_settings",
     "measure",
+    "measure_log",
     "measure_status",
     "measure_follow_rule",
     "measure_edit",
