@@ -93,6 +93,12 @@ class SecretariatInBrowserTests(BrowserTestCase):
         self.assertIn("Statusen er lagra", page.locator(".messages").inner_text())
         self.assertIn("påstarta", page.locator("main p .status").first.inner_text())
         self.screenshot("measure-status-saved", full_page=True)
+        # The measure's own change log is fetched when the reader scrolls down to it.
+        panel = page.get_by_test_id("measure-log")
+        panel.scroll_into_view_if_needed()
+        fetched = panel.locator(".audit__entry").first
+        fetched.wait_for()
+        self.assertIn("ikkje vurdert", fetched.locator("del").inner_text())
 
         page.goto(f"{self.live_server_url}/hallingdal/logg/")
         entry = page.locator(".audit__entry").first

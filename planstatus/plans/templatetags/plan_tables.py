@@ -1,6 +1,6 @@
-"""Long lists rendered with Jinja2: a 150-row plan page spent two thirds of its time in
-Django's template engine, and a measure page with 40 history entries a quarter
-(bench/RESULTS.md, issue 19)."""
+"""Long lists rendered with Jinja2, where Django's engine spent most of a page's time: a
+plan page's 150-measure table, a measure page's 40 history entries (about 5 of its 23 ms).
+Measured in bench/RESULTS.md, issue 19."""
 
 from __future__ import annotations
 
