@@ -11,10 +11,10 @@ from typing import Any
 
 from django import template
 from django.template import engines
+from django.template.defaultfilters import truncatechars
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
 
 from planstatus.core.templatetags.planstatus import status_badge, timing
@@ -58,6 +58,11 @@ def _outcome(outcome: Any) -> SafeString:
     return mark_safe(render_to_string("plans/_outcome.html", {"outcome": outcome}))
 
 
+def _render(template: str, context: dict[str, Any]) -> SafeString:
+    html = engines["jinja2"].get_template(template).render(context)
+    return mark_safe(html)  # the Jinja2 engine escapes (autoescape)
+
+
 @register.simple_tag
 def measure_table(
     measures: Iterable[Measure],
@@ -71,27 +76,23 @@ def measure_table(
     """The measures as a table: code, text, time, actors and status. The flags say whether
     rows carry those marks at all (`overdue`, `group`, `outcome`), so that no row asks a
     measure for an attribute it was not given."""
-    html = (
-        engines["jinja2"]
-        .get_template("plans/measure_table.jinja")
-        .render(
-            {
-                "measures": measures,
-                "caption": caption,
-                "duplicate_codes": duplicate_codes,
-                "mark_overdue": mark_overdue,
-                "group_counts": group_counts,
-                "outcomes": outcomes,
-                "words": _words(get_language()),
-                "written_as": _written_as,
-                "reported": _reported,
-                "outcome": _outcome,
-                "status_badge": status_badge,
-                "timing": timing,
-            }
-        )
+    return _render(
+        "plans/measure_table.jinja",
+        {
+            "measures": measures,
+            "caption": caption,
+            "duplicate_codes": duplicate_codes,
+            "mark_overdue": mark_overdue,
+            "group_counts": group_counts,
+            "outcomes": outcomes,
+            "words": _words(get_language()),
+            "written_as": _written_as,
+            "reported": _reported,
+            "outcome": _outcome,
+            "status_badge": status_badge,
+            "timing": timing,
+        },
     )
-    return mark_safe(html)
 
 
 def _when(moment: datetime.datetime) -> str:
@@ -114,10 +115,6 @@ def _round_report(update: StatusUpdate) -> Any:
     return getattr(update, "round_report", None)
 
 
-def _shorten(url: str) -> str:
-    return Truncator(url).chars(60)
-
-
 @register.simple_tag
 def status_history(
     history: Iterable[StatusUpdate], *, internal: bool, can_edit: bool
@@ -126,22 +123,18 @@ def status_history(
     reported, in which round, the internal comments and the evidence; the secretariat
     (`can_edit`) also the contact person. The updates come with `member`, `created_by`
     and `round_report` (its actor, round and contact person) selected."""
-    html = (
-        engines["jinja2"]
-        .get_template("plans/status_history.jinja")
-        .render(
-            {
-                "history": history,
-                "internal": internal,
-                "can_edit": can_edit,
-                "words": _words(get_language()),
-                "status_badge": status_badge,
-                "when": _when,
-                "sources": _sources(get_language()),
-                "reported_by": _reported_by,
-                "round_report": _round_report,
-                "shorten": _shorten,
-            }
-        )
+    return _render(
+        "plans/status_history.jinja",
+        {
+            "history": history,
+            "internal": internal,
+            "can_edit": can_edit,
+            "words": _words(get_language()),
+            "status_badge": status_badge,
+            "when": _when,
+            "sources": _sources(get_language()),
+            "reported_by": _reported_by,
+            "round_report": _round_report,
+            "truncatechars": truncatechars,
+        },
     )
-    return mark_safe(html)
